@@ -1,0 +1,46 @@
+package kr.nuri.core.command;
+
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.job.JobSpec;
+
+/**
+ * What the outside world asks of the engine. Every command carries its own time (seconds); the engine
+ * never reads a clock. Times must not go backwards.
+ */
+public sealed interface Command {
+    long time();
+
+    /** Queue a job. */
+    record SubmitJob(long time, JobSpec spec) implements Command {}
+
+    /** Cancel a pending or running job. */
+    record CancelJob(long time, String jobId) implements Command {}
+
+    /** A running job ended on its own (successfully or not). */
+    record JobFinished(long time, String jobId, boolean success) implements Command {}
+
+    /** A node failed: its jobs end (and are requeued unless they said otherwise); it takes no work. */
+    record NodeDown(long time, String node) implements Command {}
+
+    /** A node is healthy again. */
+    record NodeUp(long time, String node) implements Command {}
+
+    /** An operator drains a node: its jobs go on, no new job starts there. */
+    record DrainNode(long time, String node) implements Command {}
+
+    /** Sets a tenant's quota for one GPU model. */
+    record SetQuota(long time, String tenant, String model, int nominal, int borrowingLimit, int lendingLimit)
+            implements Command {}
+
+    /** Grants a new award. */
+    record GrantAward(long time, AwardSpec award) implements Command {}
+
+    /** Changes an award's budget or end (a top-up or a clawback). */
+    record ReviseAward(long time, String awardId, long budgetGpuSeconds, long to) implements Command {}
+
+    /**
+     * The clock moved: ends jobs past their walltime, activates or closes dedicated awards, and runs a full
+     * scheduling pass that gives every waiting job a reason and an estimated start.
+     */
+    record Tick(long time) implements Command {}
+}

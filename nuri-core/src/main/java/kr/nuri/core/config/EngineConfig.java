@@ -1,0 +1,67 @@
+package kr.nuri.core.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+
+/**
+ * Everything an engine is built from: the fleet, the quota tree, the priority classes, initial awards and
+ * the scheduling knobs. Validated here once; the engine trusts it afterwards.
+ */
+public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityClass> classes, List<AwardSpec> awards,
+                           long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions) {
+
+    public static final long DAY = 86_400;
+
+    /** inference &gt; training &gt; scavenger, as most GPU sites configure them. */
+    public static final List<PriorityClass> DEFAULT_CLASSES = List.of(
+            new PriorityClass("inference", 300, DAY, 30 * DAY, false),
+            new PriorityClass("training", 200, 2 * DAY, 14 * DAY, false),
+            new PriorityClass("scavenger", 100, 4 * 3600, 2 * DAY, true));
+
+    public EngineConfig {
+        tenants = List.copyOf(tenants);
+        classes = classes == null || classes.isEmpty() ? DEFAULT_CLASSES : List.copyOf(classes);
+        awards = awards == null ? List.of() : List.copyOf(awards);
+        scheduler = scheduler == null ? SchedulerSettings.DEFAULT : scheduler;
+        assertions = assertions == null ? AssertionLevel.OFF : assertions;
+        if (fairShareHalfLife <= 0) {
+            throw new IllegalArgumentException("fairShareHalfLife=" + fairShareHalfLife + ". Maybe 604800 (7 days)?");
+        }
+        Set<String> names = new HashSet<>();
+        for (PriorityClass c : classes) {
+            if (!names.add(c.name())) throw new IllegalArgumentException("priority class '" + c.name() + "' is defined twice");
+        }
+        for (TenantSpec t : tenants) {
+            for (QuotaSpec q : t.quotas()) {
+                if (fleet.modelIndex(q.model()) < 0) {
+                    throw new IllegalArgumentException("tenant '" + t.name() + "' has a quota for GPU model '" + q.model()
+                            + "', which fleet '" + fleet.name() + "' does not have. Maybe one of " + fleet.models() + "?");
+                }
+            }
+        }
+    }
+
+    /** A config with default classes, a 7-day half-life and no awards. */
+    public static EngineConfig of(Fleet fleet, List<TenantSpec> tenants) {
+        return new EngineConfig(fleet, tenants, DEFAULT_CLASSES, List.of(), 7 * DAY, SchedulerSettings.DEFAULT, AssertionLevel.OFF);
+    }
+
+    public EngineConfig withAssertions(AssertionLevel level) {
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level);
+    }
+
+    public EngineConfig withScheduler(SchedulerSettings settings) {
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions);
+    }
+
+    public EngineConfig withAwards(List<AwardSpec> list) {
+        return new EngineConfig(fleet, tenants, classes, new ArrayList<>(list), fairShareHalfLife, scheduler, assertions);
+    }
+}

@@ -1,0 +1,209 @@
+package kr.nuri.core.engine;
+
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Rejection.Code;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.QuotaSpec;
+
+/** Checks a command against the state before anything happens; returns the first problem found, or null. */
+final class CommandValidator {
+    static final int MAX_ID_LENGTH = 200;
+    static final int MAX_MEMBERS = 100_000;
+    private final State state;
+    private final Fleet fleet;
+    private final long[][] largestDomain;
+
+    CommandValidator(State state) {
+        this.state = state;
+        this.fleet = state.fleet();
+        largestDomain = new long[Level.values().length][fleet.modelCount()];
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            int m = fleet.modelOfNode(n);
+            largestDomain[Level.NODE.ordinal()][m] = Math.max(largestDomain[Level.NODE.ordinal()][m], fleet.nodeGpus(n));
+        }
+        for (Level l : new Level[] {Level.RACK, Level.BLOCK, Level.SITE, Level.FLEET}) {
+            java.util.Map<Integer, Long> sums = new java.util.HashMap<>();
+            for (int n = 0; n < fleet.nodeCount(); n++) sums.merge(fleet.domainOf(l, n), (long) fleet.nodeGpus(n), Long::sum);
+            for (var e : sums.entrySet()) {
+                int m = l == Level.FLEET ? e.getKey()
+                        : l == Level.SITE ? e.getKey() % fleet.modelCount()
+                        : l == Level.BLOCK ? fleet.modelOfBlock(e.getKey()) : fleet.modelOfBlock(fleet.blockOfRack(e.getKey()));
+                largestDomain[l.ordinal()][m] = Math.max(largestDomain[l.ordinal()][m], e.getValue());
+            }
+        }
+    }
+
+    Rejection validate(Command command) {
+        if (command == null) return Rejection.of(Code.INVALID_VALUE, "command", null, "no command given");
+        if (command.time() < state.now()) {
+            return Rejection.of(Code.TIME_WENT_BACKWARDS, "time", command.time(),
+                    "time " + command.time() + " is before the engine's time " + state.now() + ". Maybe a clock skew between clients?");
+        }
+        return switch (command) {
+            case Command.SubmitJob c -> submit(c.spec());
+            case Command.CancelJob c -> {
+                Job j = state.job(c.jobId());
+                if (j == null) yield unknownJob(c.jobId());
+                yield j.state().isFinal() ? Rejection.of(Code.JOB_ALREADY_FINISHED, "jobId", c.jobId(),
+                        "job " + c.jobId() + " already ended (" + j.state() + "); nothing to cancel") : null;
+            }
+            case Command.JobFinished c -> {
+                Job j = state.job(c.jobId());
+                if (j == null) yield unknownJob(c.jobId());
+                yield j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(),
+                        "job " + c.jobId() + " is " + j.state() + ", not RUNNING. Maybe it was preempted or requeued?") : null;
+            }
+            case Command.NodeDown c -> node(c.node());
+            case Command.NodeUp c -> node(c.node());
+            case Command.DrainNode c -> node(c.node());
+            case Command.SetQuota c -> quota(c);
+            case Command.GrantAward c -> grant(c.award());
+            case Command.ReviseAward c -> revise(c);
+            case Command.Tick c -> null;
+        };
+    }
+
+    private static Rejection unknownJob(String id) {
+        return Rejection.of(Code.UNKNOWN_JOB, "jobId", id, "no job '" + id + "'. Maybe check the id with 'nuri queue'?");
+    }
+
+    private Rejection node(String node) {
+        return fleet.nodeIndex(node) < 0 ? Rejection.of(Code.UNKNOWN_NODE, "node", node,
+                "fleet '" + fleet.name() + "' has no node '" + node + "'. Maybe check 'nuri nodes'?") : null;
+    }
+
+    private Rejection tenant(String field, String tenant) {
+        return state.tenants().index(tenant == null ? "" : tenant) < 0 ? Rejection.of(Code.UNKNOWN_TENANT, field, tenant,
+                "no tenant '" + tenant + "' in the quota tree. Maybe check 'nuri quota'?") : null;
+    }
+
+    private Rejection model(String field, String model) {
+        return fleet.modelIndex(model == null ? "" : model) < 0 ? Rejection.of(Code.UNKNOWN_GPU_MODEL, field, model,
+                "fleet '" + fleet.name() + "' has no GPU model '" + model + "'. Maybe one of " + fleet.models() + "?") : null;
+    }
+
+    private Rejection submit(JobSpec s) {
+        if (s == null) return Rejection.of(Code.INVALID_VALUE, "spec", null, "no job given");
+        if (s.id() == null || s.id().isBlank() || s.id().length() > MAX_ID_LENGTH) {
+            return Rejection.of(Code.INVALID_VALUE, "id", s.id(), "job id must have 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        if (state.job(s.id()) != null) {
+            return Rejection.of(Code.DUPLICATE_JOB, "id", s.id(), "job '" + s.id() + "' exists already. Maybe pick a new id?");
+        }
+        int project = state.tenants().index(s.project() == null ? "" : s.project());
+        if (project < 0) {
+            return Rejection.of(Code.UNKNOWN_PROJECT, "project", s.project(), "no project '" + s.project() + "'. Maybe check 'nuri quota'?");
+        }
+        if (!state.tenants().isLeaf(project)) {
+            return Rejection.of(Code.NOT_A_PROJECT, "project", s.project(), "'" + s.project()
+                    + "' is an organisation, not a project: jobs run in projects. Maybe one of its sub-projects?");
+        }
+        if (s.members() < 1 || s.members() > MAX_MEMBERS) {
+            return Rejection.of(Code.INVALID_VALUE, "members", s.members(), "members must be 1 to " + MAX_MEMBERS);
+        }
+        if (s.gpusPerMember() < 1) {
+            return Rejection.of(Code.INVALID_VALUE, "gpusPerMember", s.gpusPerMember(), "gpusPerMember must be at least 1");
+        }
+        for (String m : s.models()) {
+            Rejection r = model("models", m);
+            if (r != null) return r;
+        }
+        int cls = state.classIndex(s.priorityClass() == null ? "" : s.priorityClass());
+        if (cls < 0) {
+            return Rejection.of(Code.UNKNOWN_PRIORITY_CLASS, "priorityClass", s.priorityClass(), "no priority class '"
+                    + s.priorityClass() + "'. Maybe one of " + state.config().classes().stream().map(PriorityClass::name).toList() + "?");
+        }
+        PriorityClass pc = state.config().classes().get(cls);
+        if (s.walltime() < 0 || s.walltime() > pc.maxWalltime()) {
+            return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", s.walltime(), "walltime must be 0 (class default "
+                    + pc.defaultWalltime() + " s) to " + pc.maxWalltime() + " s for class " + pc.name());
+        }
+        if (s.runtime() < 0) return Rejection.of(Code.INVALID_VALUE, "runtime", s.runtime(), "runtime must be 0 or more seconds");
+        int awardModel = -1;
+        if (s.award() != null) {
+            int a = state.awards().index(s.award());
+            if (a < 0) return Rejection.of(Code.UNKNOWN_AWARD, "award", s.award(), "no award '" + s.award() + "'");
+            AwardSpec award = state.awards().get(a);
+            if (!state.tenants().isWithin(project, state.tenants().index(award.tenant()))) {
+                return Rejection.of(Code.AWARD_NOT_FOR_PROJECT, "award", s.award(), "award " + s.award() + " belongs to "
+                        + award.tenant() + ", and project " + s.project() + " is not inside it");
+            }
+            if (award.model() != null) {
+                awardModel = fleet.modelIndex(award.model());
+                if (!s.models().isEmpty() && s.models().stream().noneMatch(award.model()::equalsIgnoreCase)) {
+                    return Rejection.of(Code.AWARD_NOT_FOR_PROJECT, "models", s.models(), "award " + s.award() + " pays for "
+                            + award.model() + " only. Maybe add " + award.model() + " to the job's GPU models?");
+                }
+            }
+        }
+        return fits(s, awardModel);
+    }
+
+    private Rejection fits(JobSpec s, int awardModel) {
+        long total = s.totalGpus();
+        Level level = s.levelRequired() ? s.level() : Level.FLEET;
+        long largest = 0;
+        long largestNode = 0;
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            boolean allowed = s.models().isEmpty() ? (awardModel < 0 || awardModel == m)
+                    : s.models().stream().anyMatch(fleet.models().get(m)::equalsIgnoreCase);
+            if (!allowed) continue;
+            largest = Math.max(largest, largestDomain[level.ordinal()][m]);
+            largestNode = Math.max(largestNode, largestDomain[Level.NODE.ordinal()][m]);
+        }
+        if (s.gpusPerMember() > largestNode) {
+            return Rejection.of(Code.GANG_TOO_LARGE, "gpusPerMember", s.gpusPerMember(), "each member runs on one node, and the "
+                    + "largest allowed node has " + largestNode + " GPUs. Maybe more members with fewer GPUs each?");
+        }
+        if (total > largest) {
+            return Rejection.of(Code.GANG_TOO_LARGE, "gpus", total, "the job asks for " + total + " GPUs but the largest "
+                    + level.label() + " it may use has " + largest + ". Maybe a wider topology level or fewer GPUs?");
+        }
+        return null;
+    }
+
+    private Rejection quota(Command.SetQuota c) {
+        Rejection r = tenant("tenant", c.tenant());
+        if (r == null) r = model("model", c.model());
+        if (r != null) return r;
+        try {
+            new QuotaSpec(c.model(), c.nominal(), c.borrowingLimit(), c.lendingLimit());
+        } catch (IllegalArgumentException e) {
+            String field = c.nominal() < 0 ? "nominal" : c.borrowingLimit() < -1 ? "borrowingLimit" : "lendingLimit";
+            Object value = c.nominal() < 0 ? c.nominal() : c.borrowingLimit() < -1 ? c.borrowingLimit() : c.lendingLimit();
+            return Rejection.of(Code.INVALID_VALUE, field, value, e.getMessage());
+        }
+        return null;
+    }
+
+    private Rejection grant(AwardSpec a) {
+        if (a == null) return Rejection.of(Code.INVALID_VALUE, "award", null, "no award given");
+        if (state.awards().index(a.id()) >= 0) {
+            return Rejection.of(Code.DUPLICATE_AWARD, "id", a.id(), "award '" + a.id() + "' exists already. Maybe revise it instead?");
+        }
+        Rejection r = tenant("tenant", a.tenant());
+        if (r == null && a.model() != null) r = model("model", a.model());
+        return r;
+    }
+
+    private Rejection revise(Command.ReviseAward c) {
+        int a = state.awards().index(c.awardId() == null ? "" : c.awardId());
+        if (a < 0) return Rejection.of(Code.UNKNOWN_AWARD, "awardId", c.awardId(), "no award '" + c.awardId() + "'");
+        AwardSpec s = state.awards().get(a);
+        if (c.to() <= s.from()) {
+            return Rejection.of(Code.INVALID_VALUE, "to", c.to(), "award " + s.id() + " would end before it starts (from=" + s.from() + ")");
+        }
+        if (s.kind() == AwardSpec.Kind.BUDGET && c.budgetGpuSeconds() < state.awards().used(a)) {
+            return Rejection.of(Code.INVALID_VALUE, "budgetGpuSeconds", c.budgetGpuSeconds(), "award " + s.id() + " has already used "
+                    + state.awards().used(a) + " GPU-seconds; a clawback cannot go below that");
+        }
+        return null;
+    }
+}

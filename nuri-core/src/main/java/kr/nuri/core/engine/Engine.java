@@ -1,0 +1,140 @@
+package kr.nuri.core.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Health;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
+import kr.nuri.core.schedule.PassStats;
+import kr.nuri.core.schedule.Scheduler;
+import kr.nuri.core.state.State;
+
+/**
+ * The deterministic core: {@link #apply(Command)} validates a command, decides, and returns the events it
+ * produced (each already replayed) plus the scheduling it triggered; {@link #replay(Event)} is the only way
+ * state changes. The engine is single-threaded, reads no clock and does no I/O: the same commands give the
+ * same events and the same {@link #stateHash()}.
+ */
+public final class Engine {
+    private final State state;
+    private final Scheduler scheduler;
+    private final CommandValidator validator;
+    private final InvariantChecker checker;
+    private final AssertionLevel assertions;
+    private List<Event> out;
+
+    public Engine(EngineConfig config) {
+        this.state = new State(config);
+        this.scheduler = new Scheduler(state);
+        this.validator = new CommandValidator(state);
+        this.checker = new InvariantChecker(state);
+        this.assertions = config.assertions();
+    }
+
+    /** Applies one command. Never throws for bad input: a bad command comes back as a rejection. */
+    public Result apply(Command command) {
+        Rejection rejection = validator.validate(command);
+        if (rejection != null) return Result.rejected(rejection);
+        out = new ArrayList<>();
+        long now = command.time();
+        PassStats pass = null;
+        switch (command) {
+            case Command.SubmitJob c -> {
+                emit(new Event.JobSubmitted(now, c.spec(), state.nextSeq()));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.CancelJob c -> {
+                emit(new Event.JobEnded(now, c.jobId(), Outcome.CANCELLED, now, false, "cancelled"));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.JobFinished c -> {
+                Job job = state.job(c.jobId());
+                boolean late = now > job.deadline();
+                Outcome outcome = late ? Outcome.TIMEOUT : c.success() ? Outcome.COMPLETED : Outcome.FAILED;
+                emit(new Event.JobEnded(now, c.jobId(), outcome, Math.min(now, job.deadline()), false,
+                        late ? "walltime ended" : "finished"));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.NodeDown c -> {
+                int node = state.fleet().nodeIndex(c.node());
+                emit(new Event.NodeHealthChanged(now, node, Health.DOWN));
+                for (Job j : List.copyOf(state.running().onNode(node))) {
+                    emit(new Event.JobEnded(now, j.id(), Outcome.NODE_FAILURE, now, j.spec().requeue(),
+                            "node " + c.node() + " failed"));
+                }
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.NodeUp c -> {
+                emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.UP));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.DrainNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.DRAIN));
+            case Command.SetQuota c -> {
+                emit(new Event.QuotaSet(now, state.tenants().index(c.tenant()), state.fleet().modelIndex(c.model()),
+                        c.nominal(), c.borrowingLimit(), c.lendingLimit()));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.GrantAward c -> {
+                emit(new Event.AwardGranted(now, c.award()));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.ReviseAward c -> {
+                emit(new Event.AwardRevised(now, c.awardId(), c.budgetGpuSeconds(), c.to()));
+                pass = scheduler.pass(now, false, this::emit);
+            }
+            case Command.Tick c -> {
+                emit(new Event.ClockAdvanced(now));
+                while (!state.running().byDeadline().isEmpty() && state.running().byDeadline().first().deadline() <= now) {
+                    Job j = state.running().byDeadline().first();
+                    emit(new Event.JobEnded(now, j.id(), Outcome.TIMEOUT, j.deadline(), false, "walltime ended"));
+                }
+                pass = scheduler.pass(now, true, this::emit);
+            }
+        }
+        List<Event> events = out;
+        out = null;
+        return new Result(events, null, pass);
+    }
+
+    private void emit(Event e) {
+        out.add(e);
+        replay(e);
+    }
+
+    /** Applies an event to the state: recovery replays the journal through here. */
+    public void replay(Event event) {
+        if (assertions != AssertionLevel.OFF) checker.before(event);
+        state.replay(event);
+        if (assertions == AssertionLevel.FULL) checker.checkAll();
+        else if (assertions == AssertionLevel.CHEAP) checker.after(event);
+    }
+
+    public long stateHash() {
+        return state.hash();
+    }
+
+    /** Read access for queries, reports and tests. */
+    public State state() {
+        return state;
+    }
+
+    public Job job(String id) {
+        return state.job(id);
+    }
+
+    /** Counts jobs in a state (O(jobs)). */
+    public long count(JobState s) {
+        return state.jobs().stream().filter(j -> j.state() == s).count();
+    }
+
+    public AwardSpec award(String id) {
+        int a = state.awards().index(id);
+        return a < 0 ? null : state.awards().get(a);
+    }
+}

@@ -1,0 +1,150 @@
+package kr.nuri.core.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import kr.nuri.core.award.AwardBook;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Health;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.QuotaBook;
+import kr.nuri.core.tenancy.TenantTree;
+
+/**
+ * The invariants of DESIGN.md, checked on the live state. {@link #before} and {@link #after} look only at
+ * what one event touches; {@link #checkAll} walks everything. A violation is an {@link IllegalStateException}
+ * naming the job, node or tenant.
+ */
+final class InvariantChecker {
+    private final State state;
+    private final Fleet fleet;
+
+    InvariantChecker(State state) {
+        this.state = state;
+        this.fleet = state.fleet();
+    }
+
+    /** Checks that need the state before the event: a job starts only on nodes that are up. */
+    void before(Event event) {
+        if (event instanceof Event.JobStarted e) {
+            for (int n : e.nodes()) {
+                if (state.capacity().health(n) != Health.UP) {
+                    fail("job " + e.jobId() + " starts on node " + fleet.nodeName(n) + " which is " + state.capacity().health(n));
+                }
+            }
+        }
+    }
+
+    void after(Event event) {
+        if (event instanceof Event.JobStarted e) {
+            Job job = state.job(e.jobId());
+            checkGang(job);
+            checkQuotaPath(job.project(), job.model());
+            for (int n : e.nodes()) {
+                if (state.capacity().free(n) < 0) fail("node " + fleet.nodeName(n) + " is over-allocated");
+            }
+        }
+        if (event instanceof Event.JobEnded e && state.job(e.jobId()).award() >= 0) {
+            checkAward(state.job(e.jobId()).award());
+        }
+    }
+
+    void checkAll() {
+        int[] held = new int[fleet.nodeCount()];
+        long jobCharges = 0;
+        Map<Integer, Long> byProject = new HashMap<>();
+        int running = 0;
+        int pending = 0;
+        for (Job j : state.jobs()) {
+            jobCharges += j.gpuSeconds();
+            byProject.merge(j.project(), j.gpuSeconds(), Long::sum);
+            if (j.state() == JobState.RUNNING) {
+                running++;
+                checkGang(j);
+                for (int i = 0; i < j.nodes().length; i++) held[j.nodes()[i]] += j.gpus()[i];
+            } else if (j.state() == JobState.PENDING) {
+                pending++;
+            }
+        }
+        // 1. No GPU is allocated twice: what jobs hold on a node is exactly what the node lacks.
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            if (held[n] + state.capacity().free(n) != fleet.nodeGpus(n)) {
+                fail("node " + fleet.nodeName(n) + ": jobs hold " + held[n] + " GPUs, " + state.capacity().free(n)
+                        + " are free, but it has " + fleet.nodeGpus(n));
+            }
+        }
+        if (running != state.running().size()) fail(running + " running jobs but the running index has " + state.running().size());
+        if (pending != state.queue().size()) fail(pending + " pending jobs but the queue has " + state.queue().size());
+        // 3. Quota: usage within guaranteed + borrowable at every level, per model.
+        QuotaBook quota = state.quota();
+        TenantTree tree = state.tenants();
+        long[][] own = new long[tree.size()][fleet.modelCount()];
+        for (Job j : state.jobs()) {
+            if (j.state() == JobState.RUNNING) own[j.project()][j.model()] += j.totalGpus();
+        }
+        for (int t = 0; t < tree.size(); t++) {
+            for (int m = 0; m < fleet.modelCount(); m++) {
+                if (tree.isLeaf(t) && quota.own(t, m) != own[t][m]) {
+                    fail("tenant " + tree.name(t) + " uses " + own[t][m] + " " + fleet.models().get(m) + " GPUs but the quota book says " + quota.own(t, m));
+                }
+            }
+        }
+        // 4. GPU-hours: the ledger equals the sum over jobs, per project too; no award overspent.
+        if (jobCharges != state.chargedGpuSeconds()) {
+            fail("jobs were charged " + jobCharges + " GPU-seconds but the ledger has " + state.chargedGpuSeconds());
+        }
+        for (var e : byProject.entrySet()) {
+            if (e.getValue() != state.chargedGpuSeconds(e.getKey())) {
+                fail("project " + tree.name(e.getKey()) + " jobs were charged " + e.getValue() + " but the ledger has "
+                        + state.chargedGpuSeconds(e.getKey()));
+            }
+        }
+        for (int a = 0; a < state.awards().size(); a++) checkAward(a);
+    }
+
+    /** 2. A gang is whole and inside one domain of the level it required. */
+    private void checkGang(Job j) {
+        int total = 0;
+        int members = 0;
+        int g = j.spec().gpusPerMember();
+        Level level = j.spec().levelRequired() ? j.spec().level() : Level.FLEET;
+        int domain = -1;
+        for (int i = 0; i < j.nodes().length; i++) {
+            int n = j.nodes()[i];
+            total += j.gpus()[i];
+            if (fleet.modelOfNode(n) != j.model()) fail("job " + j.id() + " has node " + fleet.nodeName(n) + " of another GPU model");
+            if (level != Level.NODE && j.gpus()[i] % g != 0) fail("job " + j.id() + " splits a member across nodes");
+            members += level == Level.NODE ? j.spec().members() : j.gpus()[i] / g;
+            int d = fleet.domainOf(level, n);
+            if (domain >= 0 && d != domain) fail("job " + j.id() + " spans two " + level.label() + "s");
+            domain = d;
+        }
+        if (total != j.totalGpus() || members != j.spec().members()) {
+            fail("job " + j.id() + " started with " + total + " GPUs / " + members + " members instead of " + j.totalGpus());
+        }
+    }
+
+    private void checkQuotaPath(int project, int m) {
+        QuotaBook quota = state.quota();
+        for (int t = project; t >= 0; t = state.tenants().parent(t)) {
+            if (quota.available(t, m) < 0) {
+                fail("tenant " + state.tenants().name(t) + " is over its quota plus borrowing limit for " + fleet.models().get(m)
+                        + " (available " + quota.available(t, m) + ")");
+            }
+        }
+    }
+
+    private void checkAward(int a) {
+        AwardBook awards = state.awards();
+        if (awards.used(a) > awards.get(a).limitGpuSeconds() || awards.committed(a) < 0) {
+            fail("award " + awards.get(a).id() + " used " + awards.used(a) + " of " + awards.get(a).limitGpuSeconds() + " GPU-seconds");
+        }
+    }
+
+    private static void fail(String message) {
+        throw new IllegalStateException("invariant violated: " + message);
+    }
+}

@@ -1,0 +1,42 @@
+package kr.nuri.core.event;
+
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.fleet.Health;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.Outcome;
+
+/**
+ * What happened. The engine's state changes only by replaying these, in order; the journal stores them.
+ * Node and model references are indexes into the fleet the engine was built with.
+ */
+public sealed interface Event {
+    long time();
+
+    record JobSubmitted(long time, JobSpec spec, long seq) implements Event {}
+
+    /** A gang started whole on {@code nodes}, holding {@code gpus[i]} GPUs on {@code nodes[i]}. */
+    record JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed) implements Event {}
+
+    /**
+     * A job's run ended, or a pending job was cancelled. GPUs were held until {@code heldUntil} (≤ time when
+     * a walltime expired); {@code requeued} puts the job back in the queue at its old place.
+     */
+    record JobEnded(long time, String jobId, Outcome outcome, long heldUntil, boolean requeued, String cause)
+            implements Event {}
+
+    record NodeHealthChanged(long time, int node, Health health) implements Event {}
+
+    record QuotaSet(long time, int tenant, int model, int nominal, int borrowingLimit, int lendingLimit) implements Event {}
+
+    record AwardGranted(long time, AwardSpec award) implements Event {}
+
+    record AwardRevised(long time, String awardId, long budgetGpuSeconds, long to) implements Event {}
+
+    /** The top blocked job will start at {@code start} on these nodes; backfill may not delay it. */
+    record ReservationMade(long time, String jobId, long start, int model, int[] nodes) implements Event {}
+
+    record ReservationReleased(long time, String jobId) implements Event {}
+
+    /** Time passed with nothing else happening (a Tick). */
+    record ClockAdvanced(long time) implements Event {}
+}

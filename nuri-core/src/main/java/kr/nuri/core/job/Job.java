@@ -1,0 +1,121 @@
+package kr.nuri.core.job;
+
+/**
+ * A job as the engine tracks it. Mutated only by the engine's {@code replay}; read it through the getters.
+ * The pending reason, detail and estimated start are the scheduler's latest verdict: derived data, not part
+ * of the state hash.
+ */
+public final class Job {
+    private final JobSpec spec;
+    final long seq;
+    final long submitTime;
+    final int project;
+    final int award;
+    final int priorityClass;
+    final int priority;
+    final long walltime;
+    final boolean preemptible;
+    final int[] allowedModels;
+    JobState state = JobState.PENDING;
+    long startTime = -1;
+    long endTime = -1;
+    int model = -1;
+    int[] nodes;
+    int[] gpus;
+    boolean borrowed;
+    long gpuSeconds;
+    int runs;
+    Outcome lastOutcome;
+    PendingReason reason = PendingReason.PRIORITY;
+    String reasonDetail = "";
+    long estimatedStart = -1;
+
+    public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
+               long walltime, boolean preemptible, int[] allowedModels) {
+        this.spec = spec;
+        this.seq = seq;
+        this.submitTime = submitTime;
+        this.project = project;
+        this.award = award;
+        this.priorityClass = priorityClass;
+        this.priority = priority;
+        this.walltime = walltime;
+        this.preemptible = preemptible;
+        this.allowedModels = allowedModels;
+    }
+
+    public JobSpec spec() { return spec; }
+    public String id() { return spec.id(); }
+    public long seq() { return seq; }
+    public long submitTime() { return submitTime; }
+    public int project() { return project; }
+    public int award() { return award; }
+    public int priorityClass() { return priorityClass; }
+    public int priority() { return priority; }
+    public long walltime() { return walltime; }
+    public boolean preemptible() { return preemptible; }
+    /** Indexes of the GPU models it may run on, in the order it prefers them. */
+    public int[] allowedModels() { return allowedModels; }
+    public int totalGpus() { return spec.members() * spec.gpusPerMember(); }
+    public JobState state() { return state; }
+    public long startTime() { return startTime; }
+    public long endTime() { return endTime; }
+    /** When a running job's walltime ends. */
+    public long deadline() { return startTime + walltime; }
+    public int model() { return model; }
+    /** Node indexes of the current placement (a node may appear once per member placed on it). */
+    public int[] nodes() { return nodes; }
+    /** GPUs held on each node of {@link #nodes()}. */
+    public int[] gpus() { return gpus; }
+    public boolean borrowed() { return borrowed; }
+    /** GPU-seconds charged over all its runs so far. */
+    public long gpuSeconds() { return gpuSeconds; }
+    public int runs() { return runs; }
+    public Outcome lastOutcome() { return lastOutcome; }
+    public PendingReason reason() { return reason; }
+    public String reasonDetail() { return reasonDetail; }
+    /** Estimated start time, or -1 when none could be computed. */
+    public long estimatedStart() { return estimatedStart; }
+
+    // Mutators, called only from the engine's replay and the scheduler's verdicts.
+    public void markStarted(long time, int model, int[] nodes, int[] gpus, boolean borrowed) {
+        this.state = JobState.RUNNING;
+        this.startTime = time;
+        this.model = model;
+        this.nodes = nodes;
+        this.gpus = gpus;
+        this.borrowed = borrowed;
+        this.runs++;
+        this.reason = null;
+        this.reasonDetail = "";
+        this.estimatedStart = -1;
+    }
+
+    public void markEnded(long time, Outcome outcome, long chargedGpuSeconds, boolean requeued) {
+        this.gpuSeconds += chargedGpuSeconds;
+        this.lastOutcome = outcome;
+        this.nodes = null;
+        this.gpus = null;
+        this.model = -1;
+        this.borrowed = false;
+        if (requeued) {
+            this.state = JobState.PENDING;
+            this.startTime = -1;
+            this.reason = PendingReason.PRIORITY;
+        } else {
+            this.endTime = time;
+            this.state = switch (outcome) {
+                case COMPLETED -> JobState.COMPLETED;
+                case CANCELLED -> JobState.CANCELLED;
+                case TIMEOUT -> JobState.TIMEOUT;
+                default -> JobState.FAILED;
+            };
+        }
+    }
+
+    public void setVerdict(PendingReason reason, String detail, long estimatedStart) {
+        this.reason = reason;
+        this.reasonDetail = detail;
+        this.estimatedStart = estimatedStart;
+    }
+}

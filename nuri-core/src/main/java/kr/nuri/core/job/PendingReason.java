@@ -1,0 +1,21 @@
+package kr.nuri.core.job;
+
+/** Machine-readable reason why a waiting job has not started; every pass gives one to each job it examines. */
+public enum PendingReason {
+    /** Not examined yet in this pass; jobs ahead of it in the queue come first. */
+    PRIORITY,
+    /** Its project (or an ancestor) has no quota left for this shape, even borrowing. */
+    QUOTA_EXCEEDED,
+    /** Its award's GPU-hour budget cannot cover GPUs × walltime. */
+    BUDGET_EXHAUSTED,
+    /** Its award is not valid at this time (not yet open or already closed). */
+    AWARD_NOT_ACTIVE,
+    /** Not enough free GPUs of an allowed model anywhere. */
+    INSUFFICIENT_CAPACITY,
+    /** Enough free GPUs in total, but no single domain of the required level holds the gang. */
+    NO_TOPOLOGY_DOMAIN,
+    /** It would fit now, but only on GPUs reserved for a job ahead of it that it would delay. */
+    BLOCKED_BY_RESERVATION,
+    /** It holds a reservation: it starts at the estimated start in a concrete domain. */
+    RESERVED
+}

@@ -1,0 +1,176 @@
+package kr.nuri.core.state;
+
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Health;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.util.IntBag;
+
+/**
+ * Free GPUs, kept incrementally per topology domain so that placement searches domains, not nodes.
+ *
+ * <p>For every rack, block, (site, model) and model it keeps a histogram: how many nodes have k usable free
+ * GPUs (k = 0..max GPUs per node). A node's usable free count is its free GPUs when it is up, else 0. Two
+ * histograms are kept: over all nodes, and over <em>open</em> nodes (not held by a reservation), because a
+ * backfill job that would outlive a reservation may use only open nodes. Per model, nodes are also bucketed
+ * by free count for O(1) best-fit of single-node jobs.
+ */
+public final class Capacity {
+    private final Fleet fleet;
+    private final int h;
+    private final int models;
+    private final int[] free;
+    private final Health[] health;
+    private final boolean[] reserved;
+    private final int[][] all = new int[Level.values().length][];
+    private final int[][] open = new int[Level.values().length][];
+    private final long[] freeAll;
+    private final long[] freeOpen;
+    private final IntBag[][] openBags;
+    private final IntBag[][] reservedBags;
+    private final int[] bagPos;
+
+    public Capacity(Fleet fleet) {
+        this.fleet = fleet;
+        this.h = fleet.maxGpusPerNode() + 1;
+        this.models = fleet.modelCount();
+        int n = fleet.nodeCount();
+        free = new int[n];
+        health = new Health[n];
+        reserved = new boolean[n];
+        int[] domains = {0, fleet.rackCount(), fleet.blockCount(), fleet.siteCount() * models, models};
+        for (Level l : Level.values()) {
+            if (l == Level.NODE) continue;
+            all[l.ordinal()] = new int[domains[l.ordinal()] * h];
+            open[l.ordinal()] = new int[domains[l.ordinal()] * h];
+        }
+        freeAll = new long[models];
+        freeOpen = new long[models];
+        bagPos = new int[n];
+        openBags = new IntBag[models][h];
+        reservedBags = new IntBag[models][h];
+        for (int m = 0; m < models; m++) {
+            for (int k = 1; k < h; k++) {
+                openBags[m][k] = new IntBag(bagPos);
+                reservedBags[m][k] = new IntBag(bagPos);
+            }
+        }
+        for (int node = 0; node < n; node++) {
+            free[node] = fleet.nodeGpus(node);
+            health[node] = Health.UP;
+            attach(node);
+        }
+    }
+
+    public Fleet fleet() { return fleet; }
+    public int histogramWidth() { return h; }
+
+    /** Usable free GPUs on a node: 0 unless it is up. */
+    public int usable(int node) {
+        return health[node] == Health.UP ? free[node] : 0;
+    }
+
+    public int free(int node) { return free[node]; }
+    public Health health(int node) { return health[node]; }
+    public boolean reserved(int node) { return reserved[node]; }
+    public long freeGpus(int model, boolean includeReserved) { return includeReserved ? freeAll[model] : freeOpen[model]; }
+
+    public long totalFree(boolean includeReserved) {
+        long t = 0;
+        for (int m = 0; m < models; m++) t += includeReserved ? freeAll[m] : freeOpen[m];
+        return t;
+    }
+
+    /** The histogram array for a level; entry [domain * width + k] counts nodes with k usable free GPUs. */
+    public int[] histogram(Level level, boolean includeReserved) {
+        return includeReserved ? all[level.ordinal()] : open[level.ordinal()];
+    }
+
+    /** Members of {@code g} GPUs that fit in a domain (each member on one node). */
+    public long members(Level level, int domain, int g, boolean includeReserved) {
+        int[] hist = histogram(level, includeReserved);
+        int base = domain * h;
+        long c = 0;
+        for (int k = g; k < h; k++) c += (long) hist[base + k] * (k / g);
+        return c;
+    }
+
+    /** Usable free GPUs in a domain. */
+    public long freeIn(Level level, int domain, boolean includeReserved) {
+        int[] hist = histogram(level, includeReserved);
+        int base = domain * h;
+        long c = 0;
+        for (int k = 1; k < h; k++) c += (long) hist[base + k] * k;
+        return c;
+    }
+
+    /** Best-fit node for one member: the node of the model with the fewest usable free GPUs ≥ g, or -1. */
+    public int bestFitNode(int model, int g, boolean includeReserved) {
+        for (int k = g; k < h; k++) {
+            if (!openBags[model][k].isEmpty()) return openBags[model][k].peek();
+            if (includeReserved && !reservedBags[model][k].isEmpty()) return reservedBags[model][k].peek();
+        }
+        return -1;
+    }
+
+    public void take(int node, int gpus) {
+        detach(node);
+        free[node] -= gpus;
+        if (free[node] < 0) throw new IllegalStateException("node " + fleet.nodeName(node) + " over-allocated by " + (-free[node]));
+        attach(node);
+    }
+
+    public void release(int node, int gpus) {
+        detach(node);
+        free[node] += gpus;
+        if (free[node] > fleet.nodeGpus(node)) {
+            throw new IllegalStateException("node " + fleet.nodeName(node) + " released more GPUs than it has");
+        }
+        attach(node);
+    }
+
+    public void setHealth(int node, Health state) {
+        detach(node);
+        health[node] = state;
+        attach(node);
+    }
+
+    public void setReserved(int node, boolean value) {
+        if (reserved[node] == value) return;
+        detach(node);
+        reserved[node] = value;
+        attach(node);
+    }
+
+    private void detach(int node) {
+        update(node, -1);
+        int e = usable(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].remove(node);
+    }
+
+    private void attach(int node) {
+        update(node, 1);
+        int e = usable(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].add(node);
+    }
+
+    private void update(int node, int sign) {
+        int e = usable(node);
+        int m = fleet.modelOfNode(node);
+        int rack = fleet.rackOfNode(node);
+        int block = fleet.blockOfRack(rack);
+        int site = fleet.siteOfBlock(block) * models + m;
+        bump(all, rack, block, site, m, e, sign);
+        freeAll[m] += (long) sign * e;
+        if (!reserved[node]) {
+            bump(open, rack, block, site, m, e, sign);
+            freeOpen[m] += (long) sign * e;
+        }
+    }
+
+    private void bump(int[][] hist, int rack, int block, int site, int m, int e, int sign) {
+        hist[Level.RACK.ordinal()][rack * h + e] += sign;
+        hist[Level.BLOCK.ordinal()][block * h + e] += sign;
+        hist[Level.SITE.ordinal()][site * h + e] += sign;
+        hist[Level.FLEET.ordinal()][m * h + e] += sign;
+    }
+}

@@ -1,0 +1,59 @@
+package kr.nuri.core.state;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import kr.nuri.core.job.Job;
+
+/**
+ * Running jobs indexed three ways: by walltime deadline (for timeouts, reservations and estimated starts),
+ * by node (for node failures), and, per GPU model, the preemptible ones cheapest-victim first (lowest
+ * priority, then most recently started: least work lost).
+ */
+public final class RunningIndex {
+    static final Comparator<Job> BY_DEADLINE =
+            Comparator.comparingLong(Job::deadline).thenComparingLong(Job::seq);
+    static final Comparator<Job> BY_VICTIM_COST = Comparator.comparingInt(Job::priority)
+            .thenComparing(Comparator.comparingLong(Job::startTime).reversed())
+            .thenComparing(Comparator.comparingLong(Job::seq).reversed());
+
+    private final TreeSet<Job> byDeadline = new TreeSet<>(BY_DEADLINE);
+    private final List<Job>[] byNode;
+    private final TreeSet<Job>[] preemptible;
+
+    @SuppressWarnings("unchecked")
+    public RunningIndex(int nodes, int models) {
+        byNode = new List[nodes];
+        preemptible = new TreeSet[models];
+        for (int m = 0; m < models; m++) preemptible[m] = new TreeSet<>(BY_VICTIM_COST);
+    }
+
+    public void add(Job job) {
+        byDeadline.add(job);
+        for (int n : job.nodes()) {
+            if (byNode[n] == null) byNode[n] = new ArrayList<>(4);
+            byNode[n].add(job);
+        }
+        if (job.preemptible()) preemptible[job.model()].add(job);
+    }
+
+    /** Call before the job's start time or placement change. */
+    public void remove(Job job) {
+        byDeadline.remove(job);
+        for (int n : job.nodes()) byNode[n].remove(job);
+        if (job.preemptible()) preemptible[job.model()].remove(job);
+    }
+
+    public NavigableSet<Job> byDeadline() { return byDeadline; }
+
+    public List<Job> onNode(int node) {
+        return byNode[node] == null ? List.of() : byNode[node];
+    }
+
+    /** Preemptible running jobs of a model, cheapest victim first. */
+    public NavigableSet<Job> preemptible(int model) { return preemptible[model]; }
+
+    public int size() { return byDeadline.size(); }
+}

@@ -1,0 +1,278 @@
+package kr.nuri.core.state;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.award.AwardBook;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Health;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.tenancy.FairShare;
+import kr.nuri.core.tenancy.QuotaBook;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.core.util.Hashing;
+
+/**
+ * All of the engine's state, and {@link #replay(Event)}: the only code that changes it. Replaying the same
+ * events from the same config always gives the same state and the same {@link #hash()}.
+ */
+public final class State {
+    private final EngineConfig config;
+    private final Fleet fleet;
+    private final Capacity capacity;
+    private final TenantTree tenants;
+    private final QuotaBook quota;
+    private final FairShare fairShare;
+    private final AwardBook awards = new AwardBook();
+    private final Map<String, Job> jobs = new HashMap<>();
+    private final PendingQueue queue;
+    private final RunningIndex running;
+    private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+    private final long[] chargedByTenant;
+    private final long[] chargedByModel;
+    private long charged;
+    private long nextSeq;
+    private long now;
+    private long nextAwardBoundary = Long.MIN_VALUE;
+    private long events;
+
+    public State(EngineConfig config) {
+        this.config = config;
+        this.fleet = config.fleet();
+        this.capacity = new Capacity(fleet);
+        this.tenants = new TenantTree(config.tenants());
+        this.quota = new QuotaBook(tenants, fleet.modelCount());
+        for (TenantSpec t : config.tenants()) {
+            for (QuotaSpec q : t.quotas()) {
+                quota.set(tenants.index(t.name()), fleet.modelIndex(q.model()), q.nominal(), q.borrowingLimit(), q.lendingLimit());
+            }
+        }
+        quota.recompute();
+        this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
+        this.queue = new PendingQueue(config.classes().size(), tenants.size());
+        this.running = new RunningIndex(fleet.nodeCount(), fleet.modelCount());
+        this.chargedByTenant = new long[tenants.size()];
+        this.chargedByModel = new long[fleet.modelCount()];
+        for (AwardSpec a : config.awards()) awards.add(a);
+        refreshDedicatedAwards();
+    }
+
+    public void replay(Event event) {
+        if (event.time() < now) {
+            throw new IllegalStateException("event " + event + " is older than the engine's time " + now);
+        }
+        now = event.time();
+        events++;
+        if (now >= nextAwardBoundary) refreshDedicatedAwards();
+        switch (event) {
+            case Event.JobSubmitted e -> submitted(e);
+            case Event.JobStarted e -> started(e);
+            case Event.JobEnded e -> ended(e);
+            case Event.NodeHealthChanged e -> {
+                capacity.setHealth(e.node(), e.health());
+                if (e.health() != Health.UP) dropReservationsOn(e.node());
+            }
+            case Event.QuotaSet e -> {
+                quota.set(e.tenant(), e.model(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
+                quota.recompute();
+            }
+            case Event.AwardGranted e -> {
+                awards.add(e.award());
+                refreshDedicatedAwards();
+            }
+            case Event.AwardRevised e -> {
+                awards.revise(awards.index(e.awardId()), e.budgetGpuSeconds(), e.to());
+                refreshDedicatedAwards();
+            }
+            case Event.ReservationMade e -> {
+                releaseReservation(e.jobId());
+                reservations.put(e.jobId(), new Reservation(e.jobId(), e.start(), e.model(), e.nodes()));
+                for (int n : e.nodes()) capacity.setReserved(n, true);
+            }
+            case Event.ReservationReleased e -> releaseReservation(e.jobId());
+            case Event.ClockAdvanced e -> { }
+        }
+    }
+
+    private void submitted(Event.JobSubmitted e) {
+        JobSpec s = e.spec();
+        int cls = classIndex(s.priorityClass());
+        PriorityClass pc = config.classes().get(cls);
+        long walltime = s.walltime() > 0 ? s.walltime() : pc.defaultWalltime();
+        boolean preemptible = s.preemptible() != null ? s.preemptible() : pc.preemptible();
+        int award = s.award() == null ? -1 : awards.index(s.award());
+        int awardModel = award >= 0 && awards.get(award).model() != null ? fleet.modelIndex(awards.get(award).model()) : -1;
+        int[] models = s.models().isEmpty()
+                ? (awardModel >= 0 ? new int[] {awardModel} : java.util.stream.IntStream.range(0, fleet.modelCount()).toArray())
+                : s.models().stream().mapToInt(fleet::modelIndex).toArray();
+        Job job = new Job(s, e.seq(), e.time(), tenants.index(s.project()), award, cls, pc.priority(), walltime,
+                preemptible, models);
+        jobs.put(s.id(), job);
+        queue.add(job);
+        nextSeq = Math.max(nextSeq, e.seq() + 1);
+    }
+
+    private void started(Event.JobStarted e) {
+        Job job = jobs.get(e.jobId());
+        queue.remove(job);
+        releaseReservation(job.id());
+        int total = 0;
+        for (int i = 0; i < e.nodes().length; i++) {
+            capacity.take(e.nodes()[i], e.gpus()[i]);
+            total += e.gpus()[i];
+        }
+        quota.addUsage(job.project(), e.model(), total);
+        fairShare.started(job.project(), e.time(), total);
+        if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
+        job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.borrowed());
+        running.add(job);
+    }
+
+    private void ended(Event.JobEnded e) {
+        Job job = jobs.get(e.jobId());
+        long charge = 0;
+        if (job.state() == JobState.RUNNING) {
+            running.remove(job);
+            int total = job.totalGpus();
+            for (int i = 0; i < job.nodes().length; i++) capacity.release(job.nodes()[i], job.gpus()[i]);
+            long held = Math.max(0, Math.min(e.heldUntil(), job.deadline()) - job.startTime());
+            charge = held * total;
+            quota.addUsage(job.project(), job.model(), -total);
+            fairShare.stopped(job.project(), job.startTime(), total);
+            fairShare.charge(job.project(), e.time(), charge);
+            if (job.award() >= 0) awards.settle(job.award(), (long) total * job.walltime(), charge);
+            for (int t = job.project(); t >= 0; t = tenants.parent(t)) chargedByTenant[t] += charge;
+            chargedByModel[job.model()] += charge;
+            charged += charge;
+        } else {
+            queue.remove(job);
+            releaseReservation(job.id());
+        }
+        job.markEnded(e.time(), e.outcome(), charge, e.requeued());
+        if (e.requeued()) queue.add(job);
+    }
+
+    private void releaseReservation(String jobId) {
+        Reservation r = reservations.remove(jobId);
+        if (r != null) {
+            for (int n : r.nodes()) capacity.setReserved(n, false);
+        }
+    }
+
+    private void dropReservationsOn(int node) {
+        List<String> hit = new ArrayList<>();
+        for (Reservation r : reservations.values()) {
+            for (int n : r.nodes()) {
+                if (n == node) { hit.add(r.jobId()); break; }
+            }
+        }
+        hit.forEach(this::releaseReservation);
+    }
+
+    /** Sets each tenant's extra quota from the dedicated awards active now; finds when that changes next. */
+    private void refreshDedicatedAwards() {
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < fleet.modelCount(); m++) quota.setExtra(t, m, 0);
+        }
+        for (int a = 0; a < awards.size(); a++) {
+            AwardSpec s = awards.get(a);
+            if (s.kind() == AwardSpec.Kind.DEDICATED && s.activeAt(now)) {
+                int t = tenants.index(s.tenant());
+                int m = fleet.modelIndex(s.model());
+                quota.setExtra(t, m, quota.extra(t, m) + s.gpus());
+            }
+        }
+        quota.recompute();
+        nextAwardBoundary = awards.nextBoundaryAfter(now);
+    }
+
+    public int classIndex(String name) {
+        List<PriorityClass> classes = config.classes();
+        for (int i = 0; i < classes.size(); i++) {
+            if (classes.get(i).name().equalsIgnoreCase(name)) return i;
+        }
+        return -1;
+    }
+
+    /** A hash of everything replay builds; equal for a live engine and one rebuilt from its events. */
+    public long hash() {
+        long h = Hashing.mix(0, now);
+        h = Hashing.mix(h, nextSeq);
+        h = Hashing.mix(h, charged);
+        Job[] all = jobs.values().toArray(Job[]::new);
+        Arrays.sort(all, (a, b) -> Long.compare(a.seq(), b.seq()));
+        for (Job j : all) {
+            h = Hashing.mix(h, j.id());
+            h = Hashing.mix(h, j.state().ordinal());
+            h = Hashing.mix(h, j.startTime());
+            h = Hashing.mix(h, j.gpuSeconds());
+            h = Hashing.mix(h, j.model());
+            h = Hashing.mix(h, j.borrowed() ? 1 : 0);
+            if (j.nodes() != null) {
+                h = Hashing.mix(h, Arrays.hashCode(j.nodes()));
+                h = Hashing.mix(h, Arrays.hashCode(j.gpus()));
+            }
+        }
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            h = Hashing.mix(h, capacity.free(n) * 4L + capacity.health(n).ordinal() + (capacity.reserved(n) ? 64 : 0));
+        }
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < fleet.modelCount(); m++) {
+                h = Hashing.mix(h, quota.nominal(t, m));
+                h = Hashing.mix(h, quota.borrowingLimit(t, m));
+                h = Hashing.mix(h, quota.lendingLimit(t, m));
+                h = Hashing.mix(h, quota.own(t, m));
+                h = Hashing.mix(h, quota.subtreeQuota(t, m));
+            }
+        }
+        h = fairShare.hash(h);
+        h = awards.hash(h);
+        for (Reservation r : reservations.values()) {
+            h = Hashing.mix(h, r.jobId());
+            h = Hashing.mix(h, r.start());
+            h = Hashing.mix(h, Arrays.hashCode(r.nodes()));
+        }
+        return h;
+    }
+
+    public EngineConfig config() { return config; }
+    public Fleet fleet() { return fleet; }
+    public Capacity capacity() { return capacity; }
+    public TenantTree tenants() { return tenants; }
+    public QuotaBook quota() { return quota; }
+    public FairShare fairShare() { return fairShare; }
+    public AwardBook awards() { return awards; }
+    public PendingQueue queue() { return queue; }
+    public RunningIndex running() { return running; }
+    public long now() { return now; }
+    public long nextSeq() { return nextSeq; }
+    public long eventCount() { return events; }
+    public Job job(String id) { return jobs.get(id); }
+    public Collection<Job> jobs() { return jobs.values(); }
+    public Map<String, Reservation> reservations() { return reservations; }
+    /** GPU-seconds charged to a tenant's subtree by finished runs. */
+    public long chargedGpuSeconds(int tenant) { return chargedByTenant[tenant]; }
+    public long chargedGpuSecondsOfModel(int model) { return chargedByModel[model]; }
+    public long chargedGpuSeconds() { return charged; }
+
+    /** The earliest start among reservations other than {@code exceptJob}'s, or Long.MAX_VALUE. */
+    public long earliestReservationStart(String exceptJob) {
+        long min = Long.MAX_VALUE;
+        for (Reservation r : reservations.values()) {
+            if (!r.jobId().equals(exceptJob)) min = Math.min(min, r.start());
+        }
+        return min;
+    }
+}

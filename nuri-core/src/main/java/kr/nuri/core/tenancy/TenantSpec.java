@@ -1,0 +1,19 @@
+package kr.nuri.core.tenancy;
+
+import java.util.List;
+
+/**
+ * One node of the quota tree (nation → sector → organisation → project, any depth). Jobs run in leaves
+ * (projects). {@code parent} is null for the root.
+ *
+ * @param weight fair-share weight among its siblings
+ */
+public record TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas) {
+    public TenantSpec {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("tenant name is empty");
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("tenant '" + name + "' weight=" + weight + ". Maybe a positive number such as 1?");
+        }
+        quotas = quotas == null ? List.of() : List.copyOf(quotas);
+    }
+}

@@ -1,0 +1,294 @@
+package kr.nuri.core.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import kr.nuri.core.World;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Rejection;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
+import kr.nuri.core.job.PendingReason;
+import kr.nuri.core.state.Reservation;
+import org.junit.jupiter.api.Test;
+
+/** One scenario per scheduling rule of the engine issue, on the small test fleet. */
+class SchedulingScenarioTest {
+    private static final long HOUR = 3600;
+
+    /**
+     * Gives {@code project} a quota of all 256 H100s and fills all 32 H100 nodes with one 8-GPU job each;
+     * job f-k has walltime 1000 + 100k.
+     */
+    private static void fillH100(World w, String project, boolean preemptible, String cls) {
+        w.apply(new Command.SetQuota(w.now, project, "H100", 1024, -1, -1));
+        for (int k = 0; k < 32; k++) {
+            assertThat(w.submit(JobSpec.builder("f-" + k, project).gpus(8).models("H100").walltime(1000 + 100L * k)
+                    .preemptible(preemptible).priorityClass(cls).build()).accepted()).isTrue();
+        }
+        assertThat(w.engine.state().capacity().freeGpus(0, true)).isZero();
+    }
+
+    @Test
+    void aGangStartsWholeInsideTheDomainItAsked() {
+        World w = World.small();
+        w.submit(JobSpec.builder("rack-gang", "a1").gang(4, 8).models("H100").within(Level.RACK).build());
+        w.submit(JobSpec.builder("nvl-gang", "a2").gang(18, 4).models("GB200").within(Level.RACK).build());
+        Fleet f = w.engine.state().fleet();
+        for (String id : List.of("rack-gang", "nvl-gang")) {
+            Job j = w.job(id);
+            assertThat(j.state()).isEqualTo(JobState.RUNNING);
+            Set<Integer> racks = new HashSet<>();
+            for (int n : j.nodes()) racks.add(f.rackOfNode(n));
+            assertThat(racks).as(id + " racks").hasSize(1);
+        }
+        assertThat(w.job("nvl-gang").nodes()).hasSize(18);
+        var tooBig = w.submit(JobSpec.builder("big", "a1").gang(5, 8).models("H100").within(Level.RACK).build());
+        assertThat(tooBig.rejection().code()).isEqualTo(Rejection.Code.GANG_TOO_LARGE);
+        assertThat(tooBig.rejection().field()).isEqualTo("gpus");
+        assertThat(tooBig.rejection().message()).contains("40").contains("32");
+    }
+
+    @Test
+    void aPreferredLevelWidensWhenNoDomainOfItFits() {
+        World w = World.small();
+        // 6 × 8 does not fit a 4-node rack, so "prefer rack" lands in one block.
+        w.submit(JobSpec.builder("p", "a1").gang(6, 8).models("H100").prefer(Level.RACK).build());
+        Job j = w.job("p");
+        assertThat(j.state()).isEqualTo(JobState.RUNNING);
+        Fleet f = w.engine.state().fleet();
+        Set<Integer> blocks = new HashSet<>();
+        for (int n : j.nodes()) blocks.add(f.blockOfNode(n));
+        assertThat(blocks).hasSize(1);
+    }
+
+    @Test
+    void anOwnerReclaimsWhatItLentByPreemptingBorrowers() {
+        World w = World.small();
+        for (int k = 0; k < 16; k++) {
+            w.submit(JobSpec.builder("i-" + k, "i1").gpus(8).models("H100").build());
+        }
+        for (int k = 0; k < 16; k++) {
+            w.submit(JobSpec.builder("a2-" + k, "a2").gpus(8).models("H100").preemptible(true).build());
+        }
+        assertThat(w.engine.state().capacity().freeGpus(0, true)).isZero();
+        long borrowed = w.engine.state().jobs().stream().filter(Job::borrowed).count();
+        assertThat(borrowed).as("a2 runs 32 GPUs of its own and borrows 96").isEqualTo(12);
+
+        w.at(100).submit(JobSpec.builder("owner", "a1").gang(8, 8).models("H100").build());
+
+        assertThat(w.job("owner").state()).isEqualTo(JobState.RUNNING);
+        List<Job> preempted = w.engine.state().jobs().stream()
+                .filter(j -> j.lastOutcome() == Outcome.PREEMPTED).toList();
+        assertThat(preempted).hasSize(8).allMatch(j -> j.spec().project().equals("a2"))
+                .allMatch(j -> j.state() == JobState.PENDING);
+        assertThat(w.engine.state().jobs().stream().filter(j -> j.spec().project().equals("i1")))
+                .allMatch(j -> j.state() == JobState.RUNNING);
+        // The borrower keeps its own 32 GPUs.
+        assertThat(w.engine.state().quota().own(w.engine.state().tenants().index("a2"), 0)).isEqualTo(64);
+    }
+
+    @Test
+    void aBorrowingLimitCapsBorrowing() {
+        World w = World.small();
+        w.apply(new Command.SetQuota(0, "a2", "H100", 32, 16, -1));
+        for (int k = 0; k < 10; k++) {
+            w.submit(JobSpec.builder("a2-" + k, "a2").gpus(8).models("H100").preemptible(true).build());
+        }
+        assertThat(w.engine.count(JobState.RUNNING)).isEqualTo(6);
+        w.tick();
+        assertThat(w.job("a2-9").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        assertThat(w.job("a2-9").reasonDetail()).contains("a2").contains("H100");
+    }
+
+    @Test
+    void backfillNeverDelaysTheReservation() {
+        World w = World.small();
+        fillH100(w, "i1", false, "training");
+        w.submit(JobSpec.builder("big", "a1").gang(8, 8).models("H100").within(Level.BLOCK).walltime(HOUR).build());
+        Job big = w.job("big");
+        assertThat(big.state()).isEqualTo(JobState.PENDING);
+        assertThat(big.reason()).isEqualTo(PendingReason.RESERVED);
+        Reservation r = w.engine.state().reservations().get("big");
+        assertThat(r).isNotNull();
+        long reservedStart = r.start();
+        assertThat(big.estimatedStart()).isEqualTo(reservedStart);
+        Fleet f = w.engine.state().fleet();
+        Set<Integer> blocks = new HashSet<>();
+        for (int n : r.nodes()) blocks.add(f.blockOfNode(n));
+        assertThat(blocks).hasSize(1);
+        assertThat(r.nodes()).hasSize(8);
+
+        // A job on a reserved node finishes early: its node is free but reserved.
+        int reservedNode = r.nodes()[0];
+        Job onIt = w.engine.state().running().onNode(reservedNode).getFirst();
+        w.at(10).finish(onIt.id());
+        assertThat(w.engine.state().capacity().free(reservedNode)).isEqualTo(8);
+
+        // A long job would outlive the reservation: it must wait.
+        w.submit(JobSpec.builder("long", "b1").gpus(8).models("H100").walltime(reservedStart).build());
+        assertThat(w.job("long").state()).isEqualTo(JobState.PENDING);
+        w.tick();
+        assertThat(w.job("long").reason()).isEqualTo(PendingReason.BLOCKED_BY_RESERVATION);
+        // The full pass re-plans: the block that gained a free node can only start earlier.
+        Reservation replanned = w.engine.state().reservations().get("big");
+        assertThat(replanned.start()).isLessThanOrEqualTo(reservedStart);
+        assertThat(replanned.nodes()).contains(reservedNode);
+        reservedStart = replanned.start();
+        // A short job ends before the reservation starts: it is backfilled onto the free reserved node.
+        w.submit(JobSpec.builder("short", "b1").gpus(8).models("H100").walltime(reservedStart - 10 - 5).build());
+        assertThat(w.job("short").state()).as(w.job("short").reason() + " " + w.job("short").reasonDetail()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("short").nodes()).containsExactly(reservedNode);
+
+        // Everyone ends at their walltime at the latest; the big job starts exactly at the reserved time.
+        while (w.job("big").state() == JobState.PENDING) {
+            Job next = w.engine.state().running().byDeadline().first();
+            assertThat(next.deadline()).isLessThanOrEqualTo(reservedStart);
+            w.at(next.deadline()).finish(next.id());
+        }
+        assertThat(w.job("big").startTime()).isEqualTo(reservedStart);
+        assertThat(w.engine.state().reservations()).doesNotContainKey("big");
+    }
+
+    @Test
+    void anExhaustedBudgetStopsNewStartsWithAClearReason() {
+        World w = World.small();
+        w.grant(new AwardSpec("grant-1", "org-a", AwardSpec.Kind.BUDGET, "H100", 10 * HOUR, 0, 0, 100 * HOUR));
+        w.submit(JobSpec.builder("j1", "a1").gpus(8).award("grant-1").walltime(HOUR).build());
+        w.submit(JobSpec.builder("j2", "a1").gpus(8).award("grant-1").walltime(HOUR).build());
+        assertThat(w.job("j1").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("j1").model()).isEqualTo(0);
+        assertThat(w.job("j2").state()).isEqualTo(JobState.PENDING);
+        assertThat(w.job("j2").reason()).isEqualTo(PendingReason.BUDGET_EXHAUSTED);
+        assertThat(w.job("j2").reasonDetail()).contains("grant-1");
+
+        w.at(1800).finish("j1");
+        var a = w.engine.state().awards();
+        assertThat(a.used(0)).isEqualTo(8 * 1800);
+        assertThat(w.job("j2").state()).as("6 GPU-hours left < 8 needed").isEqualTo(JobState.PENDING);
+        assertThat(a.headroom(0)).isEqualTo(10 * HOUR - 8 * 1800);
+
+        var clawback = w.apply(new Command.ReviseAward(1900, "grant-1", 100, 100 * HOUR));
+        assertThat(clawback.rejection().field()).isEqualTo("budgetGpuSeconds");
+        w.apply(new Command.ReviseAward(1900, "grant-1", 20 * HOUR, 100 * HOUR));
+        assertThat(w.job("j2").state()).as("a top-up lets it start").isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void aDedicatedAwardIsGuaranteedQuotaOnlyInsideItsWindow() {
+        World w = World.small();
+        int b1 = w.engine.state().tenants().index("b1");
+        w.grant(new AwardSpec("ded", "b1", AwardSpec.Kind.DEDICATED, "GB200", 0, 72, 1000, 2000));
+        assertThat(w.engine.state().quota().subtreeQuota(b1, 1)).isZero();
+        w.at(1000).tick();
+        assertThat(w.engine.state().quota().subtreeQuota(b1, 1)).isEqualTo(72);
+        w.submit(JobSpec.builder("nv", "b1").gang(18, 4).models("GB200").within(Level.RACK).build());
+        assertThat(w.job("nv").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("nv").borrowed()).isFalse();
+        w.at(2000).tick();
+        assertThat(w.engine.state().quota().subtreeQuota(b1, 1)).isZero();
+    }
+
+    @Test
+    void aFailedNodeRequeuesItsJobsInTheirOldPlaceAndTakesNoWork() {
+        World w = World.small();
+        fillH100(w, "i1", false, "training");
+        Job victim = w.job("f-3");
+        long seq = victim.seq();
+        String node = w.engine.state().fleet().nodeName(victim.nodes()[0]);
+        w.submit(JobSpec.builder("later", "i1").gpus(8).models("H100").build());
+        w.submit(JobSpec.builder("norequeue", "i1").gpus(8).models("H100").build());
+
+        w.at(50).apply(new Command.NodeDown(50, node));
+        assertThat(victim.state()).isEqualTo(JobState.PENDING);
+        assertThat(victim.lastOutcome()).isEqualTo(Outcome.NODE_FAILURE);
+        assertThat(victim.seq()).isEqualTo(seq);
+        assertThat(victim.gpuSeconds()).isEqualTo(8 * 50);
+        int downNode = w.engine.state().fleet().nodeIndex(node);
+        assertThat(w.engine.state().running().onNode(downNode)).isEmpty();
+
+        // The next free node goes to the requeued job, not to the one submitted after it.
+        Job other = w.job("f-0");
+        w.at(60).finish(other.id());
+        assertThat(victim.state()).isEqualTo(JobState.RUNNING);
+        assertThat(victim.nodes()[0]).isNotEqualTo(downNode);
+        assertThat(w.job("later").state()).isEqualTo(JobState.PENDING);
+
+        w.at(70).apply(new Command.NodeUp(70, node));
+        assertThat(w.job("later").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("later").nodes()[0]).isEqualTo(downNode);
+    }
+
+    @Test
+    void aJobThatSaidNoRequeueFailsWithItsNode() {
+        World w = World.small();
+        w.submit(JobSpec.builder("once", "a1").gpus(8).models("H100").requeue(false).build());
+        String node = w.engine.state().fleet().nodeName(w.job("once").nodes()[0]);
+        w.at(5).apply(new Command.NodeDown(5, node));
+        assertThat(w.job("once").state()).isEqualTo(JobState.FAILED);
+        assertThat(w.job("once").lastOutcome()).isEqualTo(Outcome.NODE_FAILURE);
+    }
+
+    @Test
+    void higherClassesPreemptTheFewestCheapestScavengers() {
+        World w = World.small();
+        fillH100(w, "i1", true, "scavenger");
+        w.at(100).submit(JobSpec.builder("serve", "i1").gang(2, 8).models("H100").priorityClass("inference").build());
+        assertThat(w.job("serve").state()).isEqualTo(JobState.RUNNING);
+        List<Job> preempted = w.engine.state().jobs().stream().filter(j -> j.lastOutcome() == Outcome.PREEMPTED).toList();
+        assertThat(preempted).as("two 8-GPU victims free exactly 16 GPUs").hasSize(2);
+        // Training does not preempt training.
+        World t = World.small();
+        fillH100(t, "i1", false, "training");
+        t.at(100).submit(JobSpec.builder("train", "i1").gpus(8).models("H100").build());
+        assertThat(t.job("train").state()).isEqualTo(JobState.PENDING);
+        assertThat(t.engine.state().jobs().stream().noneMatch(j -> j.lastOutcome() == Outcome.PREEMPTED)).isTrue();
+    }
+
+    @Test
+    void everyWaitingJobGetsAReasonAndTheEstimatesAreRight() {
+        World w = World.small();
+        fillH100(w, "i1", false, "training");
+        w.submit(JobSpec.builder("first", "i1").gpus(8).models("H100").walltime(HOUR).build());
+        w.submit(JobSpec.builder("second", "i1").gpus(8).models("H100").walltime(HOUR).build());
+        w.submit(JobSpec.builder("third", "i1").gang(2, 8).models("H100").walltime(HOUR).build());
+        w.grant(new AwardSpec("later", "a1", AwardSpec.Kind.BUDGET, null, 1000 * HOUR, 0, 5000, 9000));
+        w.submit(JobSpec.builder("early", "a1").gpus(1).models("H100").award("later").build());
+        w.tick();
+        // f-0 ends first (t=1000), f-1 at 1100, f-2 at 1200, f-3 at 1300.
+        assertThat(w.job("first").reason()).isEqualTo(PendingReason.RESERVED);
+        assertThat(w.job("first").estimatedStart()).isEqualTo(1000);
+        assertThat(w.job("second").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.job("second").estimatedStart()).isEqualTo(1100);
+        assertThat(w.job("third").estimatedStart()).isEqualTo(1300);
+        assertThat(w.job("early").reason()).isEqualTo(PendingReason.AWARD_NOT_ACTIVE);
+        assertThat(w.job("early").estimatedStart()).isEqualTo(5000);
+        // The estimates come true when jobs run to their walltimes.
+        w.at(1000).finish("f-0");
+        assertThat(w.job("first").startTime()).isEqualTo(1000);
+        w.at(1100).finish("f-1");
+        assertThat(w.job("second").startTime()).isEqualTo(1100);
+        w.at(1200).finish("f-2");
+        w.at(1300).finish("f-3");
+        assertThat(w.job("third").startTime()).isEqualTo(1300);
+    }
+
+    @Test
+    void replayingTheJournalGivesTheSameState() {
+        World w = World.small();
+        fillH100(w, "i1", true, "scavenger");
+        w.at(10).submit(JobSpec.builder("serve", "a1").gang(2, 8).models("H100").priorityClass("inference").build());
+        w.at(20).submit(JobSpec.builder("big", "a1").gang(8, 8).models("H100").within(Level.BLOCK).build());
+        w.at(30).tick();
+        assertThat(w.journal.stream().anyMatch(e -> e instanceof Event.ReservationMade)).isTrue();
+        assertThat(w.replayed().stateHash()).isEqualTo(w.engine.stateHash());
+    }
+}
