@@ -1,0 +1,116 @@
+package kr.nuri.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.tenancy.TenantTree;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetConfigReaderTest {
+
+    @Test
+    void theNationalDefaultHasTheAnnouncedShape() {
+        NuriConfig c = FleetConfigReader.korea2025();
+        Fleet f = c.engine().fleet();
+        assertThat(f.totalGpus()).isEqualTo(259_520);
+        assertThat(f.nodeCount()).isEqualTo(44_572);
+        assertThat(f.models()).contains("H100", "H200", "B200", "GB200", "GH200", "RTX-PRO-6000");
+        assertThat(gpusOwnedBy(f, "samsung")).isBetween(49_000L, 51_000L);
+        assertThat(gpusOwnedBy(f, "sk")).isBetween(49_000L, 51_000L);
+        assertThat(gpusOwnedBy(f, "hyundai")).isBetween(49_000L, 51_000L);
+        assertThat(gpusOwnedBy(f, "naver")).isBetween(59_000L, 61_000L);
+        assertThat(gpusOwnedBy(f, "naicc")).isGreaterThanOrEqualTo(15_000);
+        long publicSector = gpusOwnedBy(f, "naicc") + gpusOwnedBy(f, "kisti") + gpusOwnedBy(f, "sovereign-ai")
+                + gpusOwnedBy(f, "gov-cloud") + gpusOwnedBy(f, "research") + gpusOwnedBy(f, "startups");
+        assertThat(publicSector).isBetween(48_000L, 52_000L);
+        // Every NVL72 rack is one 72-GPU NVLink domain.
+        int gb200 = f.modelIndex("GB200");
+        for (int r : f.racksOfModel(gb200)) {
+            int gpus = 0;
+            for (int n = f.firstNodeOfRack(r); n < f.endNodeOfRack(r); n++) gpus += f.nodeGpus(n);
+            assertThat(gpus).isEqualTo(72);
+        }
+        // Quotas match the hardware per model: nothing is promised twice.
+        Engine engine = new Engine(c.engine());
+        TenantTree tree = engine.state().tenants();
+        for (int m = 0; m < f.modelCount(); m++) {
+            long quota = 0;
+            for (int t = 0; t < tree.size(); t++) if (tree.isLeaf(t)) quota += engine.state().quota().subtreeQuota(t, m);
+            assertThat(quota).as(f.models().get(m)).isEqualTo(f.gpusOfModel(m));
+        }
+    }
+
+    private static long gpusOwnedBy(Fleet f, String owner) {
+        long g = 0;
+        for (int b = 0; b < f.blockCount(); b++) {
+            if (!f.ownerOfBlock(b).equals(owner)) continue;
+            for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) g += f.nodeGpus(n);
+        }
+        return g;
+    }
+
+    @Test
+    void explicitNodeListsAndDefaultTenantsWork(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lab.yaml");
+        Files.writeString(file, """
+                name: lab
+                sites:
+                  - name: lab
+                    blocks:
+                      - name: b1
+                        model: H100
+                        owner: team
+                        rackList:
+                          - name: r1
+                            nodes: [{name: gpu01, gpus: 8}, {name: gpu02, gpus: 4}]
+                """);
+        NuriConfig c = FleetConfigReader.load(file.toString());
+        Fleet f = c.engine().fleet();
+        assertThat(f.nodeCount()).isEqualTo(2);
+        assertThat(f.nodeName(1)).isEqualTo("gpu02");
+        assertThat(f.totalGpus()).isEqualTo(12);
+        assertThat(f.domainOf(Level.RACK, 1)).isZero();
+        assertThat(c.engine().tenants()).extracting(t -> t.name()).containsExactly("fleet", "team");
+    }
+
+    @Test
+    void errorsNameTheFileTheFieldAndTheValue() {
+        assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                name: x
+                sites:
+                  - name: s
+                    blocks:
+                      - {name: b, model: H100, racks: 2, nodesPerRack: 4, gpusPerNode: 0}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad.yaml").hasMessageContaining("sites[0].blocks[0].gpusPerNode").hasMessageContaining("0");
+        assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                name: x
+                sites:
+                  - name: s
+                    blocks:
+                      - {name: b, model: H100, racks: 2, nodesPerRack: 4, gpusPerNode: 8, gpuPerNode: 8}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("gpuPerNode").hasMessageContaining("line");
+        assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 1, gpusPerNode: 8}]}]
+                tenants:
+                  - {name: root}
+                  - {name: p, parent: root, quotas: {B300: 8}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("tenants[1].quotas.B300").hasMessageContaining("H100");
+        assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 1, gpusPerNode: 8}]}]
+                tenants:
+                  - {name: root}
+                  - {name: p, parent: rot}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("'rot'");
+        assertThatThrownBy(() -> FleetConfigReader.load("/nonexistent/fleet.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+    }
+}
