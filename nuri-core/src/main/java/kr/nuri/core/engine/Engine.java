@@ -47,7 +47,7 @@ public final class Engine {
         switch (command) {
             case Command.SubmitJob c -> {
                 emit(new Event.JobSubmitted(now, c.spec(), state.nextSeq()));
-                pass = scheduler.pass(now, false, this::emit);
+                pass = scheduler.consider(state.job(c.spec().id()), now, this::emit);
             }
             case Command.CancelJob c -> {
                 emit(new Event.JobEnded(now, c.jobId(), Outcome.CANCELLED, now, false, "cancelled"));

@@ -33,6 +33,10 @@ final class Preemptor {
         this.maxVictims = maxVictims;
     }
 
+    private boolean reclaimable(Job job, int m) {
+        return !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(job.project(), m, job.totalGpus());
+    }
+
     /** Whether any running job could ever be a victim. */
     boolean anyCandidates() {
         for (int m = 0; m < state.fleet().modelCount(); m++) {
@@ -46,25 +50,13 @@ final class Preemptor {
         QuotaBook quota = state.quota();
         for (int m : job.allowedModels()) {
             if (state.running().preemptible(m).isEmpty()) continue;
+            if (!reclaimable(job, m) && state.running().preemptible(m).first().priority() >= job.priority()) continue;
             boolean reclaim = quota.withinOwnQuota(job.project(), m, job.totalGpus());
             List<Job> victims = new ArrayList<>();
             boolean feasible = false;
             try {
-                for (Job v : state.running().preemptible(m)) {
-                    boolean byPriority = v.priority() < job.priority();
-                    boolean byReclaim = reclaim && v.borrowed() && v.project() != job.project();
-                    if (!byPriority && !byReclaim) {
-                        if (!reclaim) break;
-                        continue;
-                    }
-                    lift(v);
-                    victims.add(v);
-                    if (feasible(job, m, mayUseReserved)) {
-                        feasible = true;
-                        break;
-                    }
-                    if (victims.size() >= maxVictims) break;
-                }
+                feasible = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved)
+                        || (reclaim && collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved));
                 if (feasible) {
                     for (int i = victims.size() - 2; i >= 0; i--) {
                         Job v = victims.get(i);
@@ -86,6 +78,24 @@ final class Preemptor {
                 }
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Lifts candidates in cost order until the job is feasible: by priority (lower classes only; the set is
+     * sorted by priority, so the scan stops at the first that is not lower), or by reclaim (borrowed jobs
+     * of other projects).
+     */
+    private boolean collect(Job job, int m, Iterable<Job> candidates, List<Job> victims, boolean byPriority,
+                            boolean mayUseReserved) {
+        for (Job v : candidates) {
+            if (victims.size() >= maxVictims) return false;
+            if (byPriority && v.priority() >= job.priority()) return false;
+            if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
+            lift(v);
+            victims.add(v);
+            if (feasible(job, m, mayUseReserved)) return true;
         }
         return false;
     }

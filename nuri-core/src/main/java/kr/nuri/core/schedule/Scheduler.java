@@ -72,6 +72,7 @@ public final class Scheduler {
         outer:
         for (int c : classOrder) {
             for (int p : orderedProjects(c, now)) {
+                if (!full && !canStartAnything(p)) continue;
                 long cursor = Long.MIN_VALUE;
                 Job job;
                 while ((job = state.queue().next(c, p, cursor)) != null) {
@@ -116,6 +117,36 @@ public final class Scheduler {
         return new PassStats(examined, started, preemptions, reserved, full);
     }
 
+    /**
+     * Considers one newly submitted job on its own: start it if it fits without delaying a reservation, or
+     * preempt for it, or give it a free reservation slot. The rest of the queue gets its turn on the next completion or Tick, since a submission
+     * frees no GPUs for the jobs already waiting.
+     */
+    public PassStats consider(Job job, long now, Consumer<Event> emit) {
+        if (tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
+        if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job))
+                && preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
+            if (!tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+            return new PassStats(1, 1, 1, 0, false);
+        }
+        if (waitsForGpus(job.reason()) && state.reservations().size() < settings.reservations()) {
+            // A free reservation slot means no job ahead claimed one: protect this job from backfill now.
+            reserve(job, now, false, new HashSet<>(), emit);
+            return new PassStats(1, 0, 0, 1, false);
+        }
+        return new PassStats(1, 0, 0, 0, false);
+    }
+
+    /** Whether a project has quota left for any model, or may reclaim lent quota: else skip its jobs. */
+    private boolean canStartAnything(int project) {
+        QuotaBook quota = state.quota();
+        for (int m = 0; m < state.fleet().modelCount(); m++) {
+            if (quota.available(project, m) > 0) return true;
+            if (!state.running().borrowed(m).isEmpty() && quota.withinOwnQuota(project, m, 1)) return true;
+        }
+        return false;
+    }
+
     private static boolean waitsForGpus(PendingReason r) {
         return r == PendingReason.INSUFFICIENT_CAPACITY || r == PendingReason.NO_TOPOLOGY_DOMAIN
                 || r == PendingReason.BLOCKED_BY_RESERVATION;
@@ -156,10 +187,18 @@ public final class Scheduler {
         PendingReason reason = null;
         String detail = "";
         for (int m : job.allowedModels()) {
-            long available = quota.available(job.project(), m);
-            boolean own = quota.withinOwnQuota(job.project(), m, total);
             PendingReason r;
             String d;
+            if (state.capacity().freeGpus(m, true) < total) {
+                // Cheapest test first: without the GPUs, the quota does not matter yet.
+                if (reason == null || PendingReason.INSUFFICIENT_CAPACITY.ordinal() > reason.ordinal()) {
+                    reason = PendingReason.INSUFFICIENT_CAPACITY;
+                    detail = capacity(m) + " " + fleet.models().get(m) + " GPUs free, the job needs " + total;
+                }
+                continue;
+            }
+            long available = quota.available(job.project(), m);
+            boolean own = quota.withinOwnQuota(job.project(), m, total);
             if (available < total) {
                 r = PendingReason.QUOTA_EXCEEDED;
                 d = state.tenants().name(job.project()) + " may start " + Math.max(0, available) + " more "

@@ -9,8 +9,8 @@ import kr.nuri.core.job.Job;
 
 /**
  * Running jobs indexed three ways: by walltime deadline (for timeouts, reservations and estimated starts),
- * by node (for node failures), and, per GPU model, the preemptible ones cheapest-victim first (lowest
- * priority, then most recently started: least work lost).
+ * by node (for node failures), and, per GPU model, the preemptible ones and the ones running on borrowed quota,
+ * cheapest victim first (lowest priority, then most recently started: least work lost).
  */
 public final class RunningIndex {
     static final Comparator<Job> BY_DEADLINE =
@@ -22,12 +22,17 @@ public final class RunningIndex {
     private final TreeSet<Job> byDeadline = new TreeSet<>(BY_DEADLINE);
     private final List<Job>[] byNode;
     private final TreeSet<Job>[] preemptible;
+    private final TreeSet<Job>[] borrowed;
 
     @SuppressWarnings("unchecked")
     public RunningIndex(int nodes, int models) {
         byNode = new List[nodes];
         preemptible = new TreeSet[models];
-        for (int m = 0; m < models; m++) preemptible[m] = new TreeSet<>(BY_VICTIM_COST);
+        borrowed = new TreeSet[models];
+        for (int m = 0; m < models; m++) {
+            preemptible[m] = new TreeSet<>(BY_VICTIM_COST);
+            borrowed[m] = new TreeSet<>(BY_VICTIM_COST);
+        }
     }
 
     public void add(Job job) {
@@ -37,6 +42,7 @@ public final class RunningIndex {
             byNode[n].add(job);
         }
         if (job.preemptible()) preemptible[job.model()].add(job);
+        if (job.borrowed()) borrowed[job.model()].add(job);
     }
 
     /** Call before the job's start time or placement change. */
@@ -44,6 +50,7 @@ public final class RunningIndex {
         byDeadline.remove(job);
         for (int n : job.nodes()) byNode[n].remove(job);
         if (job.preemptible()) preemptible[job.model()].remove(job);
+        if (job.borrowed()) borrowed[job.model()].remove(job);
     }
 
     public NavigableSet<Job> byDeadline() { return byDeadline; }
@@ -54,6 +61,9 @@ public final class RunningIndex {
 
     /** Preemptible running jobs of a model, cheapest victim first. */
     public NavigableSet<Job> preemptible(int model) { return preemptible[model]; }
+
+    /** Running jobs of a model that were admitted on borrowed quota, cheapest victim first. */
+    public NavigableSet<Job> borrowed(int model) { return borrowed[model]; }
 
     public int size() { return byDeadline.size(); }
 }
