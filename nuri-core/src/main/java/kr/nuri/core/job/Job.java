@@ -27,8 +27,9 @@ public final class Job {
     int runs;
     Outcome lastOutcome;
     PendingReason reason = PendingReason.PRIORITY;
-    String reasonDetail = "";
+    java.util.function.Supplier<String> reasonDetail = () -> "";
     long estimatedStart = -1;
+    long examinedInPass = -1;
 
     public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
                long walltime, boolean preemptible, int[] allowedModels) {
@@ -73,9 +74,15 @@ public final class Job {
     public int runs() { return runs; }
     public Outcome lastOutcome() { return lastOutcome; }
     public PendingReason reason() { return reason; }
-    public String reasonDetail() { return reasonDetail; }
+    /** A human-readable explanation of the reason, formatted when asked (passes record it cheaply). */
+    public String reasonDetail() { return reasonDetail == null ? "" : reasonDetail.get(); }
     /** Estimated start time, or -1 when none could be computed. */
     public long estimatedStart() { return estimatedStart; }
+
+    /** The scheduler's scratch mark: the number of the pass that last examined it (not state). */
+    public long examinedInPass() { return examinedInPass; }
+
+    public void markExamined(long pass) { this.examinedInPass = pass; }
 
     // Mutators, called only from the engine's replay and the scheduler's verdicts.
     public void markStarted(long time, int model, int[] nodes, int[] gpus, boolean borrowed) {
@@ -87,7 +94,7 @@ public final class Job {
         this.borrowed = borrowed;
         this.runs++;
         this.reason = null;
-        this.reasonDetail = "";
+        this.reasonDetail = null;
         this.estimatedStart = -1;
     }
 
@@ -114,8 +121,18 @@ public final class Job {
     }
 
     public void setVerdict(PendingReason reason, String detail, long estimatedStart) {
+        setVerdict(reason, () -> detail, estimatedStart);
+    }
+
+    /** Records a verdict whose explanation is formatted only when someone reads it. */
+    public void setVerdict(PendingReason reason, java.util.function.Supplier<String> detail, long estimatedStart) {
         this.reason = reason;
         this.reasonDetail = detail;
+        this.estimatedStart = estimatedStart;
+    }
+
+    /** Keeps the reason and its explanation, with a new estimated start. */
+    public void setEstimatedStart(long estimatedStart) {
         this.estimatedStart = estimatedStart;
     }
 }

@@ -30,6 +30,11 @@ public final class Placer {
         this.models = fleet.modelCount();
     }
 
+    /** Sets the failure reason when a caller answers from its memo instead of searching. */
+    void setLastFailure(PendingReason reason) {
+        lastFailure = reason;
+    }
+
     /** Why the last {@link #place} returned null. */
     public PendingReason lastFailure() {
         return lastFailure;

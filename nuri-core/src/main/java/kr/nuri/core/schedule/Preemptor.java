@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.state.Capacity;
@@ -37,31 +38,31 @@ final class Preemptor {
         return !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(job.project(), m, job.totalGpus());
     }
 
-    /** Whether any running job could ever be a victim. */
-    boolean anyCandidates() {
-        for (int m = 0; m < state.fleet().modelCount(); m++) {
-            if (!state.running().preemptible(m).isEmpty()) return true;
-        }
-        return false;
+    /** Whether some running job of a model could be a victim of some job. */
+    boolean anyCandidates(int model) {
+        return !state.running().preemptible(model).isEmpty();
     }
 
     /** Ends victims so that {@code job} can start; returns whether it did. */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         QuotaBook quota = state.quota();
         for (int m : job.allowedModels()) {
-            if (state.running().preemptible(m).isEmpty()) continue;
-            if (!reclaimable(job, m) && state.running().preemptible(m).first().priority() >= job.priority()) continue;
-            boolean reclaim = quota.withinOwnQuota(job.project(), m, job.totalGpus());
+            boolean reclaim = reclaimable(job, m);
+            // An upper bound first: even every eligible victim would not free enough GPUs.
+            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(m, job.priority())
+                    + (reclaim ? state.running().borrowedGpus(m) : 0);
+            if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
-            boolean feasible = false;
+            int domain = -1;
             try {
-                feasible = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved)
-                        || (reclaim && collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved));
-                if (feasible) {
+                domain = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved);
+                if (domain < 0 && reclaim) domain = collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved);
+                if (domain >= 0) {
+                    // Spare every victim whose return still leaves the job feasible in the chosen domain.
                     for (int i = victims.size() - 2; i >= 0; i--) {
                         Job v = victims.get(i);
                         restore(v);
-                        if (feasible(job, m, mayUseReserved)) {
+                        if (fitsIn(job, m, domain, mayUseReserved)) {
                             victims.remove(i);
                         } else {
                             lift(v);
@@ -71,7 +72,7 @@ final class Preemptor {
             } finally {
                 for (Job v : victims) restore(v);
             }
-            if (feasible) {
+            if (domain >= 0) {
                 for (Job v : victims) {
                     emit.accept(new Event.JobEnded(now, v.id(), Outcome.PREEMPTED, now, v.spec().requeue(),
                             "preempted by " + job.id()));
@@ -85,28 +86,49 @@ final class Preemptor {
     /**
      * Lifts candidates in cost order until the job is feasible: by priority (lower classes only; the set is
      * sorted by priority, so the scan stops at the first that is not lower), or by reclaim (borrowed jobs
-     * of other projects).
+     * of other projects). The job fitted nowhere before, so only domains holding a lifted victim's nodes
+     * can have become feasible: those are the only ones checked. Returns the feasible domain, or -1.
      */
-    private boolean collect(Job job, int m, Iterable<Job> candidates, List<Job> victims, boolean byPriority,
-                            boolean mayUseReserved) {
+    private int collect(Job job, int m, Iterable<Job> candidates, List<Job> victims, boolean byPriority,
+                        boolean mayUseReserved) {
+        long freed = 0;
+        long free = state.capacity().freeGpus(m, mayUseReserved); // includes victims lifted so far
         for (Job v : candidates) {
-            if (victims.size() >= maxVictims) return false;
-            if (byPriority && v.priority() >= job.priority()) return false;
+            if (victims.size() >= maxVictims) return -1;
+            if (byPriority && v.priority() >= job.priority()) return -1;
             if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
             lift(v);
             victims.add(v);
-            if (feasible(job, m, mayUseReserved)) return true;
+            freed += v.totalGpus();
+            if (free + freed < job.totalGpus() || !quotaAllows(job, m)) continue;
+            for (int n : v.nodes()) {
+                int d = state.fleet().domainOf(level(job), n);
+                if (fitsIn(job, m, d, mayUseReserved)) return d;
+            }
         }
-        return false;
+        return -1;
     }
 
-    private boolean feasible(Job job, int m, boolean mayUseReserved) {
+    /** The level the gang must fit in: its own if required, else anywhere (it may widen). */
+    private static Level level(Job job) {
+        return job.spec().levelRequired() ? job.spec().level() : Level.FLEET;
+    }
+
+    private boolean quotaAllows(Job job, int m) {
         QuotaBook quota = state.quota();
         int total = job.totalGpus();
-        if (quota.available(job.project(), m) < total) return false;
-        if (!job.preemptible() && !quota.withinOwnQuota(job.project(), m, total)) return false;
-        return placer.place(m, job.spec().members(), job.spec().gpusPerMember(), job.spec().level(),
-                job.spec().levelRequired(), mayUseReserved) != null;
+        return quota.available(job.project(), m) >= total && (job.preemptible() || quota.withinOwnQuota(job.project(), m, total));
+    }
+
+    /** Whether the job fits, quota included, in one domain of its level (a node, for node-level gangs). */
+    private boolean fitsIn(Job job, int m, int domain, boolean mayUseReserved) {
+        if (!quotaAllows(job, m)) return false;
+        Capacity c = state.capacity();
+        Level level = level(job);
+        if (level == Level.NODE) {
+            return c.usable(domain) >= job.totalGpus() && (mayUseReserved || !c.reserved(domain));
+        }
+        return c.members(level, domain, job.spec().gpusPerMember(), mayUseReserved) >= job.spec().members();
     }
 
     private void lift(Job v) {

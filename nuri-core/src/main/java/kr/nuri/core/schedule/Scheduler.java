@@ -11,11 +11,12 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.PendingReason;
 import kr.nuri.core.job.PriorityClass;
-import kr.nuri.core.state.Capacity;
+import kr.nuri.core.state.PendingQueue;
 import kr.nuri.core.state.Reservation;
 import kr.nuri.core.state.State;
 import kr.nuri.core.tenancy.QuotaBook;
@@ -30,9 +31,11 @@ import kr.nuri.core.tenancy.QuotaBook;
  * earliest start, and later jobs are backfilled only where they cannot delay it: on nodes outside every
  * reservation, or anywhere if they end (by walltime) before the earliest reservation starts.
  *
- * <p>An event-triggered pass stops after {@code probeDepth} jobs in a row fail to start, or at once when no
- * GPU is free and no running job is preemptible; a full pass (on Tick) visits every job and also gives
- * each one a pending reason and, where computable, an estimated start.
+ * <p>Waiting jobs sit in one FIFO per (class, project, GPU model, size class). An event-triggered pass skips
+ * FIFOs whose jobs cannot fit in their model's free GPUs or their project's remaining quota (unless it may
+ * still preempt or reclaim for them), and leaves a FIFO after {@code probeDepth} jobs in a row failed to start (Slurm's {@code default_queue_depth}); a full
+ * pass (on Tick) visits every job and gives each one a pending reason and, where computable, an estimated
+ * start. At most {@value #PREEMPTION_ATTEMPTS_PER_PASS} preemption searches run per pass.
  */
 public final class Scheduler {
     private final State state;
@@ -41,6 +44,14 @@ public final class Scheduler {
     private final Preemptor preemptor;
     private final ReservationPlanner planner;
     private final int[] classOrder;
+    private final int[] classPriority;
+    /** Preemption searches are the expensive part of a pass; a few per pass keep it bounded. */
+    static final int PREEMPTION_ATTEMPTS_PER_PASS = 4;
+    private long passes;
+    private long generation = 1;
+    private final long[] memoGeneration;
+    private final int[] memoMembers;
+    private final PendingReason[] memoReason;
 
     public Scheduler(State state) {
         this.state = state;
@@ -53,6 +64,11 @@ public final class Scheduler {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> -classes.get(i).priority()).thenComparingInt(i -> i));
         classOrder = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+        classPriority = classes.stream().mapToInt(PriorityClass::priority).toArray();
+        int keys = state.fleet().modelCount() * (state.fleet().maxGpusPerNode() + 1) * 2 * Level.values().length * 2;
+        memoGeneration = new long[keys];
+        memoMembers = new int[keys];
+        memoReason = new PendingReason[keys];
     }
 
     public Placer placer() {
@@ -61,50 +77,73 @@ public final class Scheduler {
 
     /** Runs one pass at {@code now}; every decision goes to {@code emit}, which must replay it at once. */
     public PassStats pass(long now, boolean full, Consumer<Event> emit) {
+        long passId = ++passes;
+        generation++;
+        int models = state.fleet().modelCount();
         int examined = 0;
         int started = 0;
         int preemptions = 0;
-        int misses = 0;
+        int preemptionAttempts = 0;
         int reserved = 0;
         Set<String> confirmed = new HashSet<>();
         EtaProfile eta = full ? new EtaProfile(state) : null;
-        Capacity capacity = state.capacity();
-        outer:
         for (int c : classOrder) {
             for (int p : orderedProjects(c, now)) {
-                if (!full && !canStartAnything(p)) continue;
-                long cursor = Long.MIN_VALUE;
-                Job job;
-                while ((job = state.queue().next(c, p, cursor)) != null) {
-                    cursor = job.seq();
-                    if (!full && (misses >= settings.probeDepth()
-                            || (capacity.totalFree(true) == 0 && !(settings.preemption() && preemptor.anyCandidates())))) {
-                        break outer;
-                    }
-                    examined++;
-                    if (tryStart(job, now, emit)) {
-                        started++;
-                        misses = 0;
-                        continue;
-                    }
-                    misses++;
-                    if (!waitsForGpus(job.reason()) && !mayReclaim(job)) continue;
-                    if (settings.preemption() && preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
-                        preemptions++;
-                        if (!tryStart(job, now, emit)) {
-                            throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+                for (int m = 0; m < models; m++) {
+                    if (!state.queue().has(c, p, m)) continue;
+                    for (int size = 0; size < PendingQueue.SIZE_CLASSES; size++) {
+                        if (!state.queue().has(c, p, m, size)) continue;
+                        boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
+                        if (!full && !mayFit(c, p, m, 1L << size, mayPreempt)) break;
+                        int misses = 0;
+                        long cursor = Long.MIN_VALUE;
+                        Job job;
+                        while ((job = state.queue().next(c, p, m, size, cursor)) != null) {
+                            cursor = job.seq();
+                            if (job.examinedInPass() == passId) continue;
+                            if (!full && (misses >= settings.probeDepth()
+                                    || !mayFit(c, p, m, job.totalGpus(), preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS))) {
+                                break;
+                            }
+                            job.markExamined(passId);
+                            examined++;
+                            if (tryStart(job, now, emit)) {
+                                started++;
+                                misses = 0;
+                                continue;
+                            }
+                            misses++;
+                            boolean forGpus = waitsForGpus(job.reason());
+                            if (!forGpus && !mayReclaim(job)) continue;
+                            if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS) {
+                                preemptionAttempts++;
+                                if (preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
+                                    preemptions++;
+                                    generation++;
+                                    if (!tryStart(job, now, emit)) {
+                                        throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+                                    }
+                                    started++;
+                                    misses = 0;
+                                    continue;
+                                }
+                            }
+                            if (!forGpus) continue;
+                            if (reserved < settings.reservations()) {
+                                reserved++;
+                                reserve(job, now, full, confirmed, emit);
+                                Reservation mine = state.reservations().get(job.id());
+                                if (mine != null && mine.start() <= now && tryStart(job, now, emit)) {
+                                    // It took the reservation over from a job behind it and fits now.
+                                    started++;
+                                    misses = 0;
+                                    continue;
+                                }
+                                if (eta != null) eta.estimate(job, now); // its demand comes before the jobs behind it
+                            } else if (eta != null) {
+                                job.setEstimatedStart(eta.estimate(job, now));
+                            }
                         }
-                        started++;
-                        misses = 0;
-                        continue;
-                    }
-                    if (!waitsForGpus(job.reason())) continue;
-                    if (reserved < settings.reservations()) {
-                        reserved++;
-                        reserve(job, now, full, confirmed, emit);
-                        if (eta != null) eta.estimate(job, now); // its demand comes before the jobs behind it
-                    } else if (eta != null) {
-                        job.setVerdict(job.reason(), job.reasonDetail(), eta.estimate(job, now));
                     }
                 }
             }
@@ -118,14 +157,30 @@ public final class Scheduler {
     }
 
     /**
+     * Whether a gang of {@code gpus} GPUs of model {@code m} for a project could start now: enough free GPUs
+     * and quota, or (while this pass may still preempt) running jobs it could preempt or reclaim from.
+     */
+    private boolean mayFit(int priorityClass, int project, int m, long gpus, boolean mayPreempt) {
+        boolean preempt = mayPreempt && settings.preemption();
+        if (preempt && !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(project, m, gpus)) {
+            return true; // may reclaim what it lent
+        }
+        if (state.quota().available(project, m) < gpus) return false;
+        return state.capacity().freeGpus(m, true) >= gpus
+                || (preempt && state.running().preemptibleGpusBelow(m, classPriority[priorityClass]) > 0);
+    }
+
+    /**
      * Considers one newly submitted job on its own: start it if it fits without delaying a reservation, or
      * preempt for it, or give it a free reservation slot. The rest of the queue gets its turn on the next completion or Tick, since a submission
      * frees no GPUs for the jobs already waiting.
      */
     public PassStats consider(Job job, long now, Consumer<Event> emit) {
+        generation++;
         if (tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
         if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job))
                 && preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
+            generation++;
             if (!tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
             return new PassStats(1, 1, 1, 0, false);
         }
@@ -135,16 +190,6 @@ public final class Scheduler {
             return new PassStats(1, 0, 0, 1, false);
         }
         return new PassStats(1, 0, 0, 0, false);
-    }
-
-    /** Whether a project has quota left for any model, or may reclaim lent quota: else skip its jobs. */
-    private boolean canStartAnything(int project) {
-        QuotaBook quota = state.quota();
-        for (int m = 0; m < state.fleet().modelCount(); m++) {
-            if (quota.available(project, m) > 0) return true;
-            if (!state.running().borrowed(m).isEmpty() && quota.withinOwnQuota(project, m, 1)) return true;
-        }
-        return false;
     }
 
     private static boolean waitsForGpus(PendingReason r) {
@@ -159,6 +204,18 @@ public final class Scheduler {
             if (state.quota().withinOwnQuota(job.project(), m, job.totalGpus())) return true;
         }
         return false;
+    }
+
+    /** The pass order: higher class, then lower fair-share key, then earlier submission. */
+    private boolean ranksAhead(Job a, Job b, long now) {
+        if (a.priority() != b.priority()) return a.priority() > b.priority();
+        if (a.project() != b.project()) {
+            double ka = state.fairShare().key(a.project(), now);
+            double kb = state.fairShare().key(b.project(), now);
+            if (ka != kb) return ka < kb;
+            return a.project() < b.project();
+        }
+        return a.seq() < b.seq();
     }
 
     private int[] orderedProjects(int priorityClass, long now) {
@@ -185,46 +242,50 @@ public final class Scheduler {
         Fleet fleet = state.fleet();
         boolean useReserved = mayUseReserved(job, now);
         PendingReason reason = null;
-        String detail = "";
+        java.util.function.Supplier<String> detail = () -> "";
         for (int m : job.allowedModels()) {
             PendingReason r;
-            String d;
+            java.util.function.Supplier<String> d;
             if (state.capacity().freeGpus(m, true) < total) {
                 // Cheapest test first: without the GPUs, the quota does not matter yet.
                 if (reason == null || PendingReason.INSUFFICIENT_CAPACITY.ordinal() > reason.ordinal()) {
+                    long free = capacity(m);
+                    String model = fleet.models().get(m);
                     reason = PendingReason.INSUFFICIENT_CAPACITY;
-                    detail = capacity(m) + " " + fleet.models().get(m) + " GPUs free, the job needs " + total;
+                    detail = () -> free + " " + model + " GPUs free, the job needs " + total;
                 }
                 continue;
             }
             long available = quota.available(job.project(), m);
             boolean own = quota.withinOwnQuota(job.project(), m, total);
+            int model = m;
             if (available < total) {
                 r = PendingReason.QUOTA_EXCEEDED;
-                d = state.tenants().name(job.project()) + " may start " + Math.max(0, available) + " more "
-                        + fleet.models().get(m) + " GPUs (borrowing included); the job needs " + total;
+                d = () -> state.tenants().name(job.project()) + " may start " + Math.max(0, available) + " more "
+                        + fleet.models().get(model) + " GPUs (borrowing included); the job needs " + total;
             } else if (!job.preemptible() && !own) {
+                long left = quota.subtreeQuota(job.project(), m) - quota.own(job.project(), m);
                 r = PendingReason.QUOTA_EXCEEDED;
-                d = "a non-preemptible job may not borrow: " + state.tenants().name(job.project()) + " has "
-                        + (quota.subtreeQuota(job.project(), m) - quota.own(job.project(), m)) + " " + fleet.models().get(m)
-                        + " GPUs of its own quota left, the job needs " + total + ". Maybe submit it preemptible?";
+                d = () -> "a non-preemptible job may not borrow: " + state.tenants().name(job.project()) + " has " + left
+                        + " " + fleet.models().get(model) + " GPUs of its own quota left, the job needs " + total
+                        + ". Maybe submit it preemptible?";
             } else {
-                Placement p = placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), useReserved);
+                Placement p = place(job, m, useReserved);
                 if (p != null) {
                     emit.accept(new Event.JobStarted(now, job.id(), m, p.nodes(), p.gpus(), !own));
                     return true;
                 }
                 r = placer.lastFailure();
-                if (!useReserved && !state.reservations().isEmpty()
-                        && placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), true) != null) {
+                long reservedFrom = state.earliestReservationStart(job.id());
+                if (!useReserved && reservedFrom != Long.MAX_VALUE && place(job, m, true) != null) {
                     r = PendingReason.BLOCKED_BY_RESERVATION;
-                    d = "it fits only on GPUs reserved from t=" + state.earliestReservationStart(job.id())
-                            + " and its walltime would run past that";
+                    d = () -> "it fits only on GPUs reserved from t=" + reservedFrom + " and its walltime would run past that";
                 } else if (r == PendingReason.INSUFFICIENT_CAPACITY) {
-                    d = capacity(m) + " " + fleet.models().get(m) + " GPUs free, the job needs " + total;
+                    long free = capacity(m);
+                    d = () -> free + " " + fleet.models().get(model) + " GPUs free, the job needs " + total;
                 } else {
-                    d = "no " + spec.level().label() + " has " + spec.members() + " nodes with " + spec.gpusPerMember()
-                            + " free " + fleet.models().get(m) + " GPUs each";
+                    d = () -> "no " + spec.level().label() + " has " + spec.members() + " nodes with " + spec.gpusPerMember()
+                            + " free " + fleet.models().get(model) + " GPUs each";
                 }
             }
             if (reason == null || r.ordinal() > reason.ordinal()) {
@@ -234,6 +295,28 @@ public final class Scheduler {
         }
         job.setVerdict(reason, detail, -1);
         return false;
+    }
+
+    /**
+     * Places with a per-pass memo of shapes that did not fit: capacity only shrinks during a pass (until a
+     * preemption, which clears the memo), so a gang at least as large as one that failed fails too.
+     */
+    private Placement place(Job job, int m, boolean useReserved) {
+        JobSpec spec = job.spec();
+        int key = ((m * (state.fleet().maxGpusPerNode() + 1) + spec.gpusPerMember()) * 2 + (spec.levelRequired() ? 1 : 0))
+                * Level.values().length + spec.level().ordinal();
+        key = key * 2 + (useReserved ? 1 : 0);
+        if (memoGeneration[key] == generation && spec.members() >= memoMembers[key]) {
+            placer.setLastFailure(memoReason[key]);
+            return null;
+        }
+        Placement p = placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), useReserved);
+        if (p == null && (memoGeneration[key] != generation || spec.members() < memoMembers[key])) {
+            memoGeneration[key] = generation;
+            memoMembers[key] = spec.members();
+            memoReason[key] = placer.lastFailure();
+        }
+        return p;
     }
 
     private long capacity(int m) {
@@ -259,18 +342,23 @@ public final class Scheduler {
 
     private void reserve(Job job, long now, boolean full, Set<String> confirmed, Consumer<Event> emit) {
         Reservation held = state.reservations().get(job.id());
+        if (held == null) {
+            // Only the top jobs hold reservations: take the slot of a holder this job ranks ahead of (a full
+            // pass has seen every job, so any holder it did not confirm ranks behind). Release it first, so
+            // that its nodes count for this job's plan.
+            for (String holder : List.copyOf(state.reservations().keySet())) {
+                if (state.reservations().size() < settings.reservations()) break;
+                if (!confirmed.contains(holder) && (full || ranksAhead(job, state.job(holder), now))) {
+                    emit.accept(new Event.ReservationReleased(now, holder));
+                }
+            }
+            if (state.reservations().size() >= settings.reservations()) return;
+        }
         Reservation plan = held != null && held.start() >= now && !full ? held : planner.plan(job, now);
         if (plan == null) {
             if (held != null) emit.accept(new Event.ReservationReleased(now, job.id()));
             job.setVerdict(job.reason(), job.reasonDetail() + "; no start found within the running jobs' walltimes", -1);
             return;
-        }
-        if (held == null) {
-            // Only the top jobs hold reservations: drop those of jobs this pass has not reached.
-            for (String holder : List.copyOf(state.reservations().keySet())) {
-                if (state.reservations().size() < settings.reservations()) break;
-                if (!confirmed.contains(holder)) emit.accept(new Event.ReservationReleased(now, holder));
-            }
         }
         if (held == null || held.start() != plan.start() || !Arrays.equals(held.nodes(), plan.nodes())) {
             emit.accept(new Event.ReservationMade(now, job.id(), plan.start(), plan.model(), plan.nodes()));

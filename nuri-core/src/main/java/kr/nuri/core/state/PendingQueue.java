@@ -5,42 +5,87 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.util.IntBag;
 
 /**
- * Waiting jobs, one FIFO per (priority class, project) ordered by submit sequence, so a requeued job goes
- * back to its old place. The scheduler orders classes by priority and projects by fair share, then walks
- * each FIFO with {@link #next}, which tolerates jobs leaving the queue during the walk.
+ * Waiting jobs, one FIFO per (priority class, project, GPU model, size class) ordered by submit sequence, so
+ * a requeued job goes back to its old place. The size class is ⌊log₂ GPUs⌋. A job that allows several models
+ * waits in each of their FIFOs (the pass examines it once).
+ *
+ * <p>Keeping models and sizes apart lets a pass skip, in O(1), every FIFO whose jobs cannot fit in the free
+ * GPUs of their model or in their project's remaining quota, much as Kueue keeps one queue per ClusterQueue.
+ * {@link #next} tolerates jobs leaving the queue during a walk.
  */
 public final class PendingQueue {
-    private final TreeMap<Long, Job>[][] fifo;
+    /** Size classes: ⌊log₂ GPUs⌋ for gangs of up to 2^31 GPUs. */
+    public static final int SIZE_CLASSES = 32;
+    private final int models;
+    private final TreeMap<Long, Job>[][][] fifo;
+    private final int[][][] jobsOfModel;
+    private final int[][] jobsOf;
     private final IntBag[] nonEmpty;
     private int size;
 
     @SuppressWarnings("unchecked")
-    public PendingQueue(int classes, int tenants) {
-        fifo = new TreeMap[classes][tenants];
+    public PendingQueue(int classes, int tenants, int models) {
+        this.models = models;
+        fifo = new TreeMap[classes][tenants][];
+        jobsOfModel = new int[classes][tenants][];
+        jobsOf = new int[classes][tenants];
         nonEmpty = new IntBag[classes];
         for (int c = 0; c < classes; c++) nonEmpty[c] = new IntBag(new int[tenants]);
+    }
+
+    /** The size class of a gang of {@code gpus} GPUs. */
+    public static int sizeClass(long gpus) {
+        return 63 - Long.numberOfLeadingZeros(Math.max(1, gpus));
     }
 
     public void add(Job job) {
         int c = job.priorityClass();
         int p = job.project();
-        TreeMap<Long, Job> q = fifo[c][p];
-        if (q == null) q = fifo[c][p] = new TreeMap<>();
-        if (q.isEmpty()) nonEmpty[c].add(p);
-        if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
+        if (fifo[c][p] == null) {
+            fifo[c][p] = new TreeMap[models * SIZE_CLASSES];
+            jobsOfModel[c][p] = new int[models];
+        }
+        int s = sizeClass(job.totalGpus());
+        for (int m : job.allowedModels()) {
+            TreeMap<Long, Job> q = fifo[c][p][m * SIZE_CLASSES + s];
+            if (q == null) q = fifo[c][p][m * SIZE_CLASSES + s] = new TreeMap<>();
+            if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
+            jobsOfModel[c][p][m]++;
+        }
+        if (jobsOf[c][p]++ == 0) nonEmpty[c].add(p);
         size++;
     }
 
     public void remove(Job job) {
-        TreeMap<Long, Job> q = fifo[job.priorityClass()][job.project()];
-        if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
-        if (q.isEmpty()) nonEmpty[job.priorityClass()].remove(job.project());
+        int c = job.priorityClass();
+        int p = job.project();
+        int s = sizeClass(job.totalGpus());
+        for (int m : job.allowedModels()) {
+            TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SIZE_CLASSES + s];
+            if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
+            jobsOfModel[c][p][m]--;
+        }
+        if (--jobsOf[c][p] == 0) nonEmpty[c].remove(p);
         size--;
     }
 
-    /** The first job of a (class, project) FIFO after sequence {@code afterSeq}, or null. */
-    public Job next(int priorityClass, int project, long afterSeq) {
-        TreeMap<Long, Job> q = fifo[priorityClass][project];
+    /** Whether a (class, project, model) has waiting jobs. */
+    public boolean has(int priorityClass, int project, int model) {
+        int[] counts = jobsOfModel[priorityClass][project];
+        return counts != null && counts[model] > 0;
+    }
+
+    /** Whether a (class, project, model, size class) FIFO has jobs. */
+    public boolean has(int priorityClass, int project, int model, int sizeClass) {
+        TreeMap<Long, Job>[] f = fifo[priorityClass][project];
+        TreeMap<Long, Job> q = f == null ? null : f[model * SIZE_CLASSES + sizeClass];
+        return q != null && !q.isEmpty();
+    }
+
+    /** The first job of a FIFO after sequence {@code afterSeq}, or null. */
+    public Job next(int priorityClass, int project, int model, int sizeClass, long afterSeq) {
+        TreeMap<Long, Job>[] f = fifo[priorityClass][project];
+        TreeMap<Long, Job> q = f == null ? null : f[model * SIZE_CLASSES + sizeClass];
         if (q == null) return null;
         var e = q.higherEntry(afterSeq);
         return e == null ? null : e.getValue();

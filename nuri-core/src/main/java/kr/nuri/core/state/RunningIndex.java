@@ -23,9 +23,15 @@ public final class RunningIndex {
     private final List<Job>[] byNode;
     private final TreeSet<Job>[] preemptible;
     private final TreeSet<Job>[] borrowed;
+    private final long[][] preemptibleGpusByPriority;
+    private final long[] borrowedGpus;
+    private final int[] priorities;
 
     @SuppressWarnings("unchecked")
-    public RunningIndex(int nodes, int models) {
+    public RunningIndex(int nodes, int models, int[] classPriorities) {
+        this.priorities = classPriorities.clone();
+        this.preemptibleGpusByPriority = new long[models][classPriorities.length];
+        this.borrowedGpus = new long[models];
         byNode = new List[nodes];
         preemptible = new TreeSet[models];
         borrowed = new TreeSet[models];
@@ -41,16 +47,28 @@ public final class RunningIndex {
             if (byNode[n] == null) byNode[n] = new ArrayList<>(4);
             byNode[n].add(job);
         }
-        if (job.preemptible()) preemptible[job.model()].add(job);
-        if (job.borrowed()) borrowed[job.model()].add(job);
+        if (job.preemptible()) {
+            preemptible[job.model()].add(job);
+            preemptibleGpusByPriority[job.model()][job.priorityClass()] += job.totalGpus();
+        }
+        if (job.borrowed()) {
+            borrowed[job.model()].add(job);
+            borrowedGpus[job.model()] += job.totalGpus();
+        }
     }
 
     /** Call before the job's start time or placement change. */
     public void remove(Job job) {
         byDeadline.remove(job);
         for (int n : job.nodes()) byNode[n].remove(job);
-        if (job.preemptible()) preemptible[job.model()].remove(job);
-        if (job.borrowed()) borrowed[job.model()].remove(job);
+        if (job.preemptible()) {
+            preemptible[job.model()].remove(job);
+            preemptibleGpusByPriority[job.model()][job.priorityClass()] -= job.totalGpus();
+        }
+        if (job.borrowed()) {
+            borrowed[job.model()].remove(job);
+            borrowedGpus[job.model()] -= job.totalGpus();
+        }
     }
 
     public NavigableSet<Job> byDeadline() { return byDeadline; }
@@ -64,6 +82,18 @@ public final class RunningIndex {
 
     /** Running jobs of a model that were admitted on borrowed quota, cheapest victim first. */
     public NavigableSet<Job> borrowed(int model) { return borrowed[model]; }
+
+    /** GPUs of a model held by preemptible jobs of classes with priority below {@code priority}. */
+    public long preemptibleGpusBelow(int model, int priority) {
+        long sum = 0;
+        for (int c = 0; c < priorities.length; c++) {
+            if (priorities[c] < priority) sum += preemptibleGpusByPriority[model][c];
+        }
+        return sum;
+    }
+
+    /** GPUs of a model held by jobs running on borrowed quota. */
+    public long borrowedGpus(int model) { return borrowedGpus[model]; }
 
     public int size() { return byDeadline.size(); }
 }

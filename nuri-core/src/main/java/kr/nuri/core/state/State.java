@@ -61,8 +61,9 @@ public final class State {
         }
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
-        this.queue = new PendingQueue(config.classes().size(), tenants.size());
-        this.running = new RunningIndex(fleet.nodeCount(), fleet.modelCount());
+        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount());
+        this.running = new RunningIndex(fleet.nodeCount(), fleet.modelCount(),
+                config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
         this.chargedByModel = new long[fleet.modelCount()];
         for (AwardSpec a : config.awards()) awards.add(a);
@@ -269,6 +270,7 @@ public final class State {
 
     /** The earliest start among reservations other than {@code exceptJob}'s, or Long.MAX_VALUE. */
     public long earliestReservationStart(String exceptJob) {
+        if (reservations.isEmpty()) return Long.MAX_VALUE;
         long min = Long.MAX_VALUE;
         for (Reservation r : reservations.values()) {
             if (!r.jobId().equals(exceptJob)) min = Math.min(min, r.start());

@@ -1,0 +1,161 @@
+package kr.nuri.bench;
+
+import java.io.PrintStream;
+import java.util.PriorityQueue;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.PendingReason;
+
+/**
+ * {@code nuri bench schedule}: how fast the engine schedules a full national fleet.
+ *
+ * <ol>
+ *   <li><b>Churn</b>: the fleet is filled and a backlog of {@code backlog} pending jobs built; then running
+ *       jobs complete in virtual-time order, each completion followed by the scheduling it triggers, new
+ *       arrivals keeping the backlog full, until {@code jobs} jobs have started. Reports placements per second
+ *       of engine time (commands, events and replay included).</li>
+ *   <li><b>Full pass</b>: p50/p99 of a Tick's pass that gives every pending job a decision.</li>
+ *   <li><b>Submit</b>: p50/p99 latency of one submit decision during churn; heap used after a GC.</li>
+ * </ol>
+ * Execution is virtual: a job completes after its declared runtime (never beyond its walltime).
+ */
+public final class ScheduleBenchmark {
+
+    /** Benchmark settings. */
+    public record Options(long jobs, int backlog, long seed, int passes) {}
+
+    /** The figures, also printed. */
+    public record Figures(long started, double engineSeconds, double placementsPerSecond, long passP50Nanos,
+                          long passP99Nanos, long submitP50Nanos, long submitP99Nanos, long heapBytes,
+                          long preemptions, double utilisation) {}
+
+    private record Completion(long time, String jobId, long startTime) {}
+
+    private final EngineConfig config;
+    private final Options options;
+    private final PrintStream out;
+    private final boolean progress;
+
+    public ScheduleBenchmark(EngineConfig config, Options options, PrintStream out, boolean progress) {
+        this.config = config;
+        this.options = options;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public Figures run() {
+        Engine engine = new Engine(config);
+        NationalMix mix = new NationalMix(config, options.seed());
+        PriorityQueue<Completion> completions = new PriorityQueue<>((a, b) -> a.time() != b.time()
+                ? Long.compare(a.time(), b.time()) : a.jobId().compareTo(b.jobId()));
+        long[] counters = new long[2]; // [0] started, [1] preempted
+        long now = 0;
+        long nextId = 0;
+        out.printf("fleet %s: %,d GPUs in %,d nodes; backlog %,d; target %,d starts; seed %d%n", config.fleet().name(),
+                config.fleet().totalGpus(), config.fleet().nodeCount(), options.backlog(), options.jobs(), options.seed());
+
+        // Fill the fleet and build the backlog.
+        long fillStart = System.nanoTime();
+        while (engine.state().queue().size() < options.backlog()) {
+            Result r = engine.apply(new Command.SubmitJob(now, mix.next("j" + nextId++)));
+            track(engine, r, completions, counters);
+        }
+        long fillStarted = counters[0];
+        out.printf("filled: %,d jobs started, %,d pending, %.1f%% of GPUs allocated (%.1f s)%n", fillStarted,
+                engine.state().queue().size(), 100 * utilisation(engine), (System.nanoTime() - fillStart) / 1e9);
+
+        // Churn.
+        counters[0] = 0;
+        counters[1] = 0;
+        Percentiles submits = new Percentiles();
+        long engineNanos = 0;
+        long completionPasses = 0;
+        long examinedInPasses = 0;
+        long wallStart = System.nanoTime();
+        long lastReport = wallStart;
+        while (counters[0] < options.jobs()) {
+            Completion c = completions.poll();
+            if (c == null) throw new IllegalStateException("no running job left to complete; the backlog cannot start");
+            Job job = engine.job(c.jobId());
+            if (job.state() != JobState.RUNNING || job.startTime() != c.startTime()) continue; // preempted meanwhile
+            now = Math.max(now, c.time());
+            long t0 = System.nanoTime();
+            Result r = engine.apply(new Command.JobFinished(now, c.jobId(), true));
+            engineNanos += System.nanoTime() - t0;
+            completionPasses++;
+            examinedInPasses += r.pass().examined();
+            track(engine, r, completions, counters);
+            while (engine.state().queue().size() < options.backlog()) {
+                Command submit = new Command.SubmitJob(now, mix.next("j" + nextId++));
+                long s0 = System.nanoTime();
+                Result sr = engine.apply(submit);
+                long dt = System.nanoTime() - s0;
+                engineNanos += dt;
+                submits.add(dt);
+                track(engine, sr, completions, counters);
+            }
+            if (progress && System.nanoTime() - lastReport > 2_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.err.printf("\r  churn: %,d / %,d starts, %,.0f placements/s   ", counters[0], options.jobs(),
+                        counters[0] / (engineNanos / 1e9));
+            }
+        }
+        if (progress) System.err.println();
+        double engineSeconds = engineNanos / 1e9;
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        double perSecond = counters[0] / engineSeconds;
+        out.printf("churn: %,d starts in %.2f s of engine time (%.2f s wall, incl. the workload generator); "
+                        + "%,d preemptions; virtual time %.1f days; %.1f%% of GPUs allocated%n",
+                counters[0], engineSeconds, wall, counters[1], now / 86400.0, 100 * utilisation(engine));
+        out.printf("completion passes: %,d, jobs examined per pass: %.1f%n", completionPasses,
+                examinedInPasses / (double) Math.max(1, completionPasses));
+
+        // Full passes over the whole backlog.
+        Percentiles passes = new Percentiles();
+        for (int i = 0; i < options.passes(); i++) {
+            long t0 = System.nanoTime();
+            Result r = engine.apply(new Command.Tick(now));
+            passes.add(System.nanoTime() - t0);
+            track(engine, r, completions, counters);
+        }
+        long decided = engine.state().jobs().stream()
+                .filter(j -> j.state() == JobState.PENDING && j.reason() != PendingReason.PRIORITY).count();
+        long withEta = engine.state().jobs().stream()
+                .filter(j -> j.state() == JobState.PENDING && j.estimatedStart() >= 0).count();
+        out.printf("full pass over %,d pending jobs (%,d with a reason, %,d with an estimated start): p50 %.1f ms, p99 %.1f ms%n",
+                engine.state().queue().size(), decided, withEta, passes.quantile(0.5) / 1e6, passes.quantile(0.99) / 1e6);
+        out.printf("submit decision: p50 %.1f us, p99 %.1f us over %,d submits%n", submits.quantile(0.5) / 1e3,
+                submits.quantile(0.99) / 1e3, submits.size());
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long heap = rt.totalMemory() - rt.freeMemory();
+        out.printf("heap used after GC: %,d MiB (%,d jobs held)%n", heap >> 20, engine.state().jobs().size());
+        out.printf("placements_per_s=%.0f%n", perSecond);
+        return new Figures(counters[0], engineSeconds, perSecond, passes.quantile(0.5), passes.quantile(0.99),
+                submits.quantile(0.5), submits.quantile(0.99), heap, counters[1], utilisation(engine));
+    }
+
+    private static void track(Engine engine, Result r, PriorityQueue<Completion> completions, long[] counters) {
+        if (!r.accepted()) throw new IllegalStateException("benchmark command rejected: " + r.rejection());
+        for (Event e : r.events()) {
+            if (e instanceof Event.JobStarted s) {
+                counters[0]++;
+                Job j = engine.job(s.jobId());
+                long runtime = j.spec().runtime() > 0 ? Math.min(j.spec().runtime(), j.walltime()) : j.walltime();
+                completions.add(new Completion(s.time() + runtime, s.jobId(), s.time()));
+            } else if (e instanceof Event.JobEnded x && x.outcome() == kr.nuri.core.job.Outcome.PREEMPTED) {
+                counters[1]++;
+            }
+        }
+    }
+
+    private static double utilisation(Engine engine) {
+        long total = engine.state().fleet().totalGpus();
+        return (total - engine.state().capacity().totalFree(true)) / (double) total;
+    }
+}

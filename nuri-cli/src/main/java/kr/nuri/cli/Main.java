@@ -1,0 +1,42 @@
+package kr.nuri.cli;
+
+import kr.nuri.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code nuri} command. */
+@Command(name = "nuri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Nuri: allocation, scheduling and metering for a national GPU fleet.",
+        subcommands = {FleetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+                line.getErr().println("nuri: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Prints the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"nuri " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
