@@ -23,6 +23,8 @@ public final class Placer {
     private int[] outNodes = new int[64];
     private int[] outGpus = new int[64];
     private int outSize;
+    private long bestLeftover;
+    private int bestFound;
 
     public Placer(Capacity capacity) {
         this.capacity = capacity;
@@ -95,12 +97,16 @@ public final class Placer {
             }
             return best;
         }
-        int[] domains = level == Level.RACK ? fleet.racksOfModel(model) : fleet.blocksOfModel(model);
-        for (int d : domains) {
+        bestLeftover = Long.MAX_VALUE;
+        bestFound = -1;
+        capacity.forEachDomainWithFree(level, model, (long) members * g, includeReserved, d -> {
             long left = leftover(level, d, members, g, includeReserved);
-            if (left < bestLeft) { bestLeft = left; best = d; }
-        }
-        return best;
+            if (left < bestLeftover || (left == bestLeftover && d < bestFound)) {
+                bestLeftover = left;
+                bestFound = d;
+            }
+        });
+        return bestFound;
     }
 
     private long leftover(Level level, int d, int members, int g, boolean includeReserved) {

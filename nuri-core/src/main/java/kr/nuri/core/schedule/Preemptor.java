@@ -1,6 +1,8 @@
 package kr.nuri.core.schedule;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 import kr.nuri.core.event.Event;
@@ -55,8 +57,12 @@ final class Preemptor {
             List<Job> victims = new ArrayList<>();
             int domain = -1;
             try {
-                domain = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved);
-                if (domain < 0 && reclaim) domain = collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved);
+                if (job.spec().members() == 1) {
+                    domain = collectOnOneNode(job, m, reclaim, victims, mayUseReserved);
+                } else {
+                    domain = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved);
+                    if (domain < 0 && reclaim) domain = collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved);
+                }
                 if (domain >= 0) {
                     // Spare every victim whose return still leaves the job feasible in the chosen domain.
                     for (int i = victims.size() - 2; i >= 0; i--) {
@@ -129,6 +135,46 @@ final class Preemptor {
             return c.usable(domain) >= job.totalGpus() && (mayUseReserved || !c.reserved(domain));
         }
         return c.members(level, domain, job.spec().gpusPerMember(), mayUseReserved) >= job.spec().members();
+    }
+
+    /**
+     * For a job that needs one node: tallies, per node, the usable free GPUs plus the GPUs of eligible
+     * candidates seen so far (cheapest first), and lifts only the candidates of the first node that can
+     * hold the job, instead of lifting victims scattered over the fleet. Returns the domain (of the job's
+     * level) of that node, or -1.
+     */
+    private int collectOnOneNode(Job job, int m, boolean reclaim, List<Job> victims, boolean mayUseReserved) {
+        Capacity c = state.capacity();
+        Map<Integer, List<Job>> onNode = new HashMap<>();
+        Map<Integer, long[]> reach = new HashMap<>();
+        int seen = 0;
+        for (int round = 0; round < (reclaim ? 2 : 1); round++) {
+            boolean byPriority = round == 0;
+            for (Job v : byPriority ? state.running().preemptible(m) : state.running().borrowed(m)) {
+                if (seen++ >= maxVictims) return -1;
+                if (byPriority && v.priority() >= job.priority()) break;
+                if (!byPriority && v.project() == job.project()) continue;
+                for (int i = 0; i < v.nodes().length; i++) {
+                    int n = v.nodes()[i];
+                    if (!mayUseReserved && c.reserved(n)) continue;
+                    long[] r = reach.computeIfAbsent(n, k -> new long[] {c.usable(k)});
+                    List<Job> here = onNode.computeIfAbsent(n, k -> new ArrayList<>(4));
+                    if (here.contains(v)) continue;
+                    here.add(v);
+                    r[0] += v.gpus()[i];
+                    if (r[0] < job.totalGpus()) continue;
+                    for (Job x : here) {
+                        if (!victims.contains(x)) {
+                            lift(x);
+                            victims.add(x);
+                        }
+                    }
+                    int d = state.fleet().domainOf(level(job), n);
+                    if (fitsIn(job, m, d, mayUseReserved)) return d;
+                }
+            }
+        }
+        return -1;
     }
 
     private void lift(Job v) {

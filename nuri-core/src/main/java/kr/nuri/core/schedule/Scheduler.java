@@ -33,7 +33,8 @@ import kr.nuri.core.tenancy.QuotaBook;
  *
  * <p>Waiting jobs sit in one FIFO per (class, project, GPU model, size class). An event-triggered pass skips
  * FIFOs whose jobs cannot fit in their model's free GPUs or their project's remaining quota (unless it may
- * still preempt or reclaim for them), and leaves a FIFO after {@code probeDepth} jobs in a row failed to start (Slurm's {@code default_queue_depth}); a full
+ * still preempt or reclaim for them); it leaves a FIFO after {@value #FIFO_PROBE_DEPTH} jobs in a row failed to
+ * start and stops after {@code probeDepth} (Slurm's {@code default_queue_depth}); a full
  * pass (on Tick) visits every job and gives each one a pending reason and, where computable, an estimated
  * start. At most {@value #PREEMPTION_ATTEMPTS_PER_PASS} preemption searches run per pass.
  */
@@ -47,6 +48,8 @@ public final class Scheduler {
     private final int[] classPriority;
     /** Preemption searches are the expensive part of a pass; a few per pass keep it bounded. */
     static final int PREEMPTION_ATTEMPTS_PER_PASS = 4;
+    /** An event-triggered pass leaves a FIFO after this many of its jobs in a row failed to start. */
+    static final int FIFO_PROBE_DEPTH = 8;
     private long passes;
     private long generation = 1;
     private final long[] memoGeneration;
@@ -84,35 +87,47 @@ public final class Scheduler {
         int started = 0;
         int preemptions = 0;
         int preemptionAttempts = 0;
+        int reservedProbes = 0;
+        int passMisses = 0;
         int reserved = 0;
         Set<String> confirmed = new HashSet<>();
         EtaProfile eta = full ? new EtaProfile(state) : null;
+        outer:
         for (int c : classOrder) {
             for (int p : orderedProjects(c, now)) {
                 for (int m = 0; m < models; m++) {
                     if (!state.queue().has(c, p, m)) continue;
-                    for (int size = 0; size < PendingQueue.SIZE_CLASSES; size++) {
-                        if (!state.queue().has(c, p, m, size)) continue;
+                    for (int slot = 0; slot < 2 * PendingQueue.SIZE_CLASSES; slot++) {
+                        int size = slot >> 1;
+                        boolean preemptibleJobs = (slot & 1) == 1;
+                        if (!state.queue().has(c, p, m, size, preemptibleJobs)) continue;
                         boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
-                        if (!full && !mayFit(c, p, m, 1L << size, mayPreempt)) break;
+                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs, mayPreempt, reservedProbes < settings.probeDepth())) {
+                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
+                            continue;
+                        }
                         int misses = 0;
                         long cursor = Long.MIN_VALUE;
                         Job job;
-                        while ((job = state.queue().next(c, p, m, size, cursor)) != null) {
+                        while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
                             cursor = job.seq();
                             if (job.examinedInPass() == passId) continue;
-                            if (!full && (misses >= settings.probeDepth()
-                                    || !mayFit(c, p, m, job.totalGpus(), preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS))) {
+                            if (!full && passMisses >= settings.probeDepth()) break outer;
+                            if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs,
+                                    preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS, reservedProbes < settings.probeDepth()))) {
                                 break;
                             }
+                            if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) reservedProbes++;
                             job.markExamined(passId);
                             examined++;
                             if (tryStart(job, now, emit)) {
                                 started++;
                                 misses = 0;
+                                passMisses = 0;
                                 continue;
                             }
                             misses++;
+                            passMisses++;
                             boolean forGpus = waitsForGpus(job.reason());
                             if (!forGpus && !mayReclaim(job)) continue;
                             if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS) {
@@ -157,16 +172,18 @@ public final class Scheduler {
     }
 
     /**
-     * Whether a gang of {@code gpus} GPUs of model {@code m} for a project could start now: enough free GPUs
-     * and quota, or (while this pass may still preempt) running jobs it could preempt or reclaim from.
+     * Whether a gang of {@code gpus} GPUs of model {@code m} for a project could start now: enough quota
+     * (borrowing only for preemptible jobs) and enough free GPUs (reserved ones only while this pass may still
+     * probe for short backfill jobs), or, while this pass may still preempt, jobs it could preempt or reclaim.
      */
-    private boolean mayFit(int priorityClass, int project, int m, long gpus, boolean mayPreempt) {
+    private boolean mayFit(int priorityClass, int project, int m, long gpus, boolean mayBorrow, boolean mayPreempt,
+                           boolean mayProbeReserved) {
         boolean preempt = mayPreempt && settings.preemption();
-        if (preempt && !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(project, m, gpus)) {
-            return true; // may reclaim what it lent
-        }
-        if (state.quota().available(project, m) < gpus) return false;
-        return state.capacity().freeGpus(m, true) >= gpus
+        QuotaBook quota = state.quota();
+        boolean own = quota.withinOwnQuota(project, m, gpus);
+        if (preempt && own && !state.running().borrowed(m).isEmpty()) return true; // may reclaim what it lent
+        if (quota.available(project, m) < gpus || (!mayBorrow && !own)) return false;
+        return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
                 || (preempt && state.running().preemptibleGpusBelow(m, classPriority[priorityClass]) > 0);
     }
 

@@ -4,6 +4,8 @@ import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.util.IntBag;
+import kr.nuri.core.util.IntList;
+import kr.nuri.core.util.MaxTree;
 
 /**
  * Free GPUs, kept incrementally per topology domain so that placement searches domains, not nodes.
@@ -28,6 +30,16 @@ public final class Capacity {
     private final IntBag[][] openBags;
     private final IntBag[][] reservedBags;
     private final int[] bagPos;
+    /** Per GPU model, free GPUs per rack and per block (all nodes / open nodes), over the model's domain lists. */
+    private final MaxTree[][] rackTrees;
+    private final MaxTree[][] blockTrees;
+    private final int[] rackSlot;
+    private final int[] blockSlot;
+    private final long[][] domainFree;
+    private final boolean[] rackDirty;
+    private final boolean[] blockDirty;
+    private final IntList dirtyRacks = new IntList();
+    private final IntList dirtyBlocks = new IntList();
 
     public Capacity(Fleet fleet) {
         this.fleet = fleet;
@@ -54,10 +66,32 @@ public final class Capacity {
                 reservedBags[m][k] = new IntBag(bagPos);
             }
         }
+        rackSlot = new int[fleet.rackCount()];
+        blockSlot = new int[fleet.blockCount()];
+        rackTrees = new MaxTree[2][models];
+        blockTrees = new MaxTree[2][models];
+        for (int m = 0; m < models; m++) {
+            int[] racks = fleet.racksOfModel(m);
+            for (int i = 0; i < racks.length; i++) rackSlot[racks[i]] = i;
+            int[] blocks = fleet.blocksOfModel(m);
+            for (int i = 0; i < blocks.length; i++) blockSlot[blocks[i]] = i;
+            for (int v = 0; v < 2; v++) {
+                rackTrees[v][m] = new MaxTree(racks.length);
+                blockTrees[v][m] = new MaxTree(blocks.length);
+            }
+        }
+        rackDirty = new boolean[fleet.rackCount()];
+        blockDirty = new boolean[fleet.blockCount()];
+        domainFree = new long[4][];
+        domainFree[0] = new long[fleet.rackCount()];
+        domainFree[1] = new long[fleet.rackCount()];
+        domainFree[2] = new long[fleet.blockCount()];
+        domainFree[3] = new long[fleet.blockCount()];
         for (int node = 0; node < n; node++) {
             free[node] = fleet.nodeGpus(node);
             health[node] = Health.UP;
             attach(node);
+            retree(node, 0, false);
         }
     }
 
@@ -113,32 +147,40 @@ public final class Capacity {
     }
 
     public void take(int node, int gpus) {
+        int before = usable(node);
         detach(node);
         free[node] -= gpus;
         if (free[node] < 0) throw new IllegalStateException("node " + fleet.nodeName(node) + " over-allocated by " + (-free[node]));
         attach(node);
+        retree(node, before, reserved[node]);
     }
 
     public void release(int node, int gpus) {
+        int before = usable(node);
         detach(node);
         free[node] += gpus;
         if (free[node] > fleet.nodeGpus(node)) {
             throw new IllegalStateException("node " + fleet.nodeName(node) + " released more GPUs than it has");
         }
         attach(node);
+        retree(node, before, reserved[node]);
     }
 
     public void setHealth(int node, Health state) {
+        int before = usable(node);
         detach(node);
         health[node] = state;
         attach(node);
+        retree(node, before, reserved[node]);
     }
 
     public void setReserved(int node, boolean value) {
         if (reserved[node] == value) return;
+        int before = usable(node);
         detach(node);
         reserved[node] = value;
         attach(node);
+        retree(node, before, !value);
     }
 
     private void detach(int node) {
@@ -165,6 +207,61 @@ public final class Capacity {
             bump(open, rack, block, site, m, e, sign);
             freeOpen[m] += (long) sign * e;
         }
+    }
+
+    /**
+     * Applies one node change to the per-domain free counts. The trees are refreshed lazily, when a search
+     * asks (a preemption search lifts and restores many jobs between two searches).
+     */
+    private void retree(int node, int oldUsable, boolean oldReserved) {
+        int e = usable(node);
+        int dAll = e - oldUsable;
+        int dOpen = (reserved[node] ? 0 : e) - (oldReserved ? 0 : oldUsable);
+        if (dAll == 0 && dOpen == 0) return;
+        int rack = fleet.rackOfNode(node);
+        int block = fleet.blockOfRack(rack);
+        domainFree[0][rack] += dAll;
+        domainFree[2][block] += dAll;
+        domainFree[1][rack] += dOpen;
+        domainFree[3][block] += dOpen;
+        if (!rackDirty[rack]) {
+            rackDirty[rack] = true;
+            dirtyRacks.add(rack);
+        }
+        if (!blockDirty[block]) {
+            blockDirty[block] = true;
+            dirtyBlocks.add(block);
+        }
+    }
+
+    private void flushTrees() {
+        for (int i = 0; i < dirtyRacks.size(); i++) {
+            int r = dirtyRacks.get(i);
+            int m = fleet.modelOfBlock(fleet.blockOfRack(r));
+            rackTrees[1][m].set(rackSlot[r], domainFree[0][r]);
+            rackTrees[0][m].set(rackSlot[r], domainFree[1][r]);
+            rackDirty[r] = false;
+        }
+        for (int i = 0; i < dirtyBlocks.size(); i++) {
+            int b = dirtyBlocks.get(i);
+            int m = fleet.modelOfBlock(b);
+            blockTrees[1][m].set(blockSlot[b], domainFree[2][b]);
+            blockTrees[0][m].set(blockSlot[b], domainFree[3][b]);
+            blockDirty[b] = false;
+        }
+        dirtyRacks.clear();
+        dirtyBlocks.clear();
+    }
+
+    /**
+     * Visits the racks or blocks of a model with at least {@code gpus} usable free GPUs (open ones only unless
+     * {@code includeReserved}), in the order of the fleet's per-model domain lists.
+     */
+    public void forEachDomainWithFree(Level level, int model, long gpus, boolean includeReserved, java.util.function.IntConsumer visit) {
+        int[] domains = level == Level.RACK ? fleet.racksOfModel(model) : fleet.blocksOfModel(model);
+        if (!dirtyRacks.isEmpty() || !dirtyBlocks.isEmpty()) flushTrees();
+        MaxTree t = (level == Level.RACK ? rackTrees : blockTrees)[includeReserved ? 1 : 0][model];
+        t.forEachAtLeast(gpus, i -> visit.accept(domains[i]));
     }
 
     private void bump(int[][] hist, int rack, int block, int site, int m, int e, int sign) {

@@ -5,9 +5,10 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.util.IntBag;
 
 /**
- * Waiting jobs, one FIFO per (priority class, project, GPU model, size class) ordered by submit sequence, so
- * a requeued job goes back to its old place. The size class is ⌊log₂ GPUs⌋. A job that allows several models
- * waits in each of their FIFOs (the pass examines it once).
+ * Waiting jobs, one FIFO per (priority class, project, GPU model, size class, preemptible) ordered by submit
+ * sequence, so a requeued job goes back to its old place. The size class is ⌊log₂ GPUs⌋; preemptible jobs
+ * are kept apart because only they may borrow quota. A job that allows several models waits in each of their
+ * FIFOs (the pass examines it once).
  *
  * <p>Keeping models and sizes apart lets a pass skip, in O(1), every FIFO whose jobs cannot fit in the free
  * GPUs of their model or in their project's remaining quota, much as Kueue keeps one queue per ClusterQueue.
@@ -16,6 +17,7 @@ import kr.nuri.core.util.IntBag;
 public final class PendingQueue {
     /** Size classes: ⌊log₂ GPUs⌋ for gangs of up to 2^31 GPUs. */
     public static final int SIZE_CLASSES = 32;
+    private static final int SLOTS = SIZE_CLASSES * 2;
     private final int models;
     private final TreeMap<Long, Job>[][][] fifo;
     private final int[][][] jobsOfModel;
@@ -42,13 +44,13 @@ public final class PendingQueue {
         int c = job.priorityClass();
         int p = job.project();
         if (fifo[c][p] == null) {
-            fifo[c][p] = new TreeMap[models * SIZE_CLASSES];
+            fifo[c][p] = new TreeMap[models * SLOTS];
             jobsOfModel[c][p] = new int[models];
         }
-        int s = sizeClass(job.totalGpus());
+        int s = slot(job);
         for (int m : job.allowedModels()) {
-            TreeMap<Long, Job> q = fifo[c][p][m * SIZE_CLASSES + s];
-            if (q == null) q = fifo[c][p][m * SIZE_CLASSES + s] = new TreeMap<>();
+            TreeMap<Long, Job> q = fifo[c][p][m * SLOTS + s];
+            if (q == null) q = fifo[c][p][m * SLOTS + s] = new TreeMap<>();
             if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
             jobsOfModel[c][p][m]++;
         }
@@ -59,9 +61,9 @@ public final class PendingQueue {
     public void remove(Job job) {
         int c = job.priorityClass();
         int p = job.project();
-        int s = sizeClass(job.totalGpus());
+        int s = slot(job);
         for (int m : job.allowedModels()) {
-            TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SIZE_CLASSES + s];
+            TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SLOTS + s];
             if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
             jobsOfModel[c][p][m]--;
         }
@@ -75,17 +77,21 @@ public final class PendingQueue {
         return counts != null && counts[model] > 0;
     }
 
-    /** Whether a (class, project, model, size class) FIFO has jobs. */
-    public boolean has(int priorityClass, int project, int model, int sizeClass) {
+    private static int slot(Job job) {
+        return sizeClass(job.totalGpus()) * 2 + (job.preemptible() ? 1 : 0);
+    }
+
+    /** Whether a (class, project, model, size class, preemptible) FIFO has jobs. */
+    public boolean has(int priorityClass, int project, int model, int sizeClass, boolean preemptible) {
         TreeMap<Long, Job>[] f = fifo[priorityClass][project];
-        TreeMap<Long, Job> q = f == null ? null : f[model * SIZE_CLASSES + sizeClass];
+        TreeMap<Long, Job> q = f == null ? null : f[model * SLOTS + sizeClass * 2 + (preemptible ? 1 : 0)];
         return q != null && !q.isEmpty();
     }
 
     /** The first job of a FIFO after sequence {@code afterSeq}, or null. */
-    public Job next(int priorityClass, int project, int model, int sizeClass, long afterSeq) {
+    public Job next(int priorityClass, int project, int model, int sizeClass, boolean preemptible, long afterSeq) {
         TreeMap<Long, Job>[] f = fifo[priorityClass][project];
-        TreeMap<Long, Job> q = f == null ? null : f[model * SIZE_CLASSES + sizeClass];
+        TreeMap<Long, Job> q = f == null ? null : f[model * SLOTS + sizeClass * 2 + (preemptible ? 1 : 0)];
         if (q == null) return null;
         var e = q.higherEntry(afterSeq);
         return e == null ? null : e.getValue();
