@@ -13,8 +13,8 @@ import kr.nuri.core.tenancy.TenantSpec;
 /**
  * The benchmark's job mix on any fleet: ~70% jobs of 1–8 GPUs, ~25% gangs of 16–512, ~5% gangs of
  * 1,024–8,192, each for a project and GPU model drawn in proportion to the project's quota (and never larger
- * than that quota, so every job can run eventually). Classes: 10% inference, 75% training (30% of it
- * preemptible), 15% scavenger. Runtimes are log-uniform (minutes to days by size); walltimes 1.1–2× runtime.
+ * than that quota, so every job can run eventually). Classes: 5% inference, 85% training (10% of it
+ * preemptible), 10% scavenger (preemptible): about 18.5% of jobs preemptible. Runtimes are log-uniform (minutes to days by size); walltimes 1.1–2× runtime.
  */
 public final class NationalMix {
     private record Slot(String project, String model, int quota, int nodeGpus, long siteMax) {}
@@ -91,15 +91,15 @@ public final class NationalMix {
         int g = Math.min(gpus, slot.nodeGpus());
         int members = gpus / g;
         double c = random.nextDouble();
-        String cls = c < 0.10 ? "inference" : c < 0.85 ? "training" : "scavenger";
-        int clsIndex = c < 0.10 ? 0 : c < 0.85 ? 1 : 2;
+        String cls = c < 0.05 ? "inference" : c < 0.90 ? "training" : "scavenger";
+        int clsIndex = c < 0.05 ? 0 : c < 0.90 ? 1 : 2;
         long runtime = (long) (minRuntime * Math.pow((double) maxRuntime / minRuntime, random.nextDouble()));
         long cap = clsIndex < maxWalltime.length ? maxWalltime[clsIndex] : Long.MAX_VALUE;
         long walltime = Math.min(cap, (long) (runtime * (1.1 + 0.9 * random.nextDouble())));
         runtime = Math.min(runtime, walltime);
         JobSpec.Builder b = JobSpec.builder(id, slot.project()).gang(members, g).models(slot.model())
                 .priorityClass(cls).walltime(walltime).runtime(runtime);
-        if (clsIndex == 1 && random.nextDouble() < 0.3) b.preemptible(true);
+        if (clsIndex == 1 && random.nextDouble() < 0.1) b.preemptible(true);
         if (members == 1) {
             b.within(Level.FLEET);
         } else if (gpus >= 1024) {
