@@ -129,7 +129,12 @@ public final class Scheduler {
                             misses++;
                             passMisses++;
                             boolean forGpus = waitsForGpus(job.reason());
-                            if (!forGpus && !mayReclaim(job)) continue;
+                            if (!forGpus && !mayReclaim(job)) {
+                                if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
+                                    job.setEstimatedStart(eta.estimate(job, now, true));
+                                }
+                                continue;
+                            }
                             if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS) {
                                 preemptionAttempts++;
                                 if (preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
@@ -143,7 +148,10 @@ public final class Scheduler {
                                     continue;
                                 }
                             }
-                            if (!forGpus) continue;
+                            if (!forGpus) {
+                                if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
+                                continue;
+                            }
                             if (reserved < settings.reservations()) {
                                 reserved++;
                                 reserve(job, now, full, confirmed, emit);
@@ -154,9 +162,9 @@ public final class Scheduler {
                                     misses = 0;
                                     continue;
                                 }
-                                if (eta != null) eta.estimate(job, now); // its demand comes before the jobs behind it
+                                if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
                             } else if (eta != null) {
-                                job.setEstimatedStart(eta.estimate(job, now));
+                                job.setEstimatedStart(eta.estimate(job, now, false));
                             }
                         }
                     }

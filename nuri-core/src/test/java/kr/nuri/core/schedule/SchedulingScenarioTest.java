@@ -291,4 +291,23 @@ class SchedulingScenarioTest {
         assertThat(w.journal.stream().anyMatch(e -> e instanceof Event.ReservationMade)).isTrue();
         assertThat(w.replayed().stateHash()).isEqualTo(w.engine.stateHash());
     }
+
+    @Test
+    void aQuotaBlockedJobIsEstimatedFromItsProjectsOwnReleases() {
+        World w = World.small();
+        // a2 owns 32 H100 and may not borrow for non-preemptible jobs: 4 jobs of 8 fill its quota.
+        for (int k = 0; k < 4; k++) {
+            w.submit(JobSpec.builder("own-" + k, "a2").gpus(8).models("H100").walltime(1000 + 500L * k).build());
+        }
+        w.submit(JobSpec.builder("waits", "a2").gang(2, 8).models("H100").walltime(HOUR).build());
+        w.tick();
+        Job waits = w.job("waits");
+        assertThat(waits.reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        // It needs 16 GPUs of a2's own quota back: after own-0 (t=1000) and own-1 (t=1500) end.
+        assertThat(waits.estimatedStart()).isEqualTo(1500);
+        w.at(1000).finish("own-0");
+        w.at(1500).finish("own-1");
+        assertThat(waits.state()).isEqualTo(JobState.RUNNING);
+        assertThat(waits.startTime()).isEqualTo(1500);
+    }
 }
