@@ -57,11 +57,12 @@ final class Preemptor {
             List<Job> victims = new ArrayList<>();
             int domain = -1;
             try {
-                if (job.spec().members() == 1) {
+                if (job.spec().members() == 1 || level(job) == Level.NODE) {
                     domain = collectOnOneNode(job, m, reclaim, victims, mayUseReserved);
                 } else {
-                    domain = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved);
-                    if (domain < 0 && reclaim) domain = collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved);
+                    int target = promisingDomain(job, m, mayUseReserved);
+                    if (target >= 0) domain = collect(job, m, state.running().preemptible(m), victims, true, mayUseReserved, target);
+                    if (domain < 0 && reclaim) domain = collect(job, m, state.running().borrowed(m), victims, false, mayUseReserved, -1);
                 }
                 if (domain >= 0) {
                     // Spare every victim whose return still leaves the job feasible in the chosen domain.
@@ -96,13 +97,14 @@ final class Preemptor {
      * can have become feasible: those are the only ones checked. Returns the feasible domain, or -1.
      */
     private int collect(Job job, int m, Iterable<Job> candidates, List<Job> victims, boolean byPriority,
-                        boolean mayUseReserved) {
+                        boolean mayUseReserved, int onlyDomain) {
         long freed = 0;
         long free = state.capacity().freeGpus(m, mayUseReserved); // includes victims lifted so far
         for (Job v : candidates) {
             if (victims.size() >= maxVictims) return -1;
             if (byPriority && v.priority() >= job.priority()) return -1;
             if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
+            if (onlyDomain >= 0 && !touches(v, onlyDomain, level(job))) continue;
             lift(v);
             victims.add(v);
             freed += v.totalGpus();
@@ -113,6 +115,45 @@ final class Preemptor {
             }
         }
         return -1;
+    }
+
+    private boolean touches(Job v, int domain, Level level) {
+        for (int n : v.nodes()) {
+            if (state.fleet().domainOf(level, n) == domain) return true;
+        }
+        return false;
+    }
+
+    /**
+     * An upper bound before lifting anything: among the domains of the gang's level whose free GPUs plus the
+     * GPUs of preemptible lower-class jobs cover the gang, the one with the most free GPUs (fewest victims);
+     * -1 when no domain could hold it even if every such job were preempted.
+     */
+    private int promisingDomain(Job job, int m, boolean mayUseReserved) {
+        Level level = level(job);
+        long need = job.totalGpus();
+        Capacity c = state.capacity();
+        if (level == Level.FLEET) {
+            return c.freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(m, job.priority()) >= need ? m : -1;
+        }
+        int[] domains;
+        if (level == Level.SITE) {
+            int models = state.fleet().modelCount();
+            domains = java.util.stream.IntStream.range(0, state.fleet().siteCount())
+                    .filter(s -> state.fleet().blocksOfSiteModel(s, m).length > 0).map(s -> s * models + m).toArray();
+        } else {
+            domains = level == Level.RACK ? state.fleet().racksOfModel(m) : state.fleet().blocksOfModel(m);
+        }
+        int best = -1;
+        long bestFree = -1;
+        for (int d : domains) {
+            long free = c.freeIn(level, d, mayUseReserved);
+            if (free > bestFree && free + state.running().preemptibleGpusBelow(level, d, job.priority()) >= need) {
+                best = d;
+                bestFree = free;
+            }
+        }
+        return best;
     }
 
     /** The level the gang must fit in: its own if required, else anywhere (it may widen). */

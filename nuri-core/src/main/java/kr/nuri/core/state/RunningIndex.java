@@ -26,9 +26,19 @@ public final class RunningIndex {
     private final long[][] preemptibleGpusByPriority;
     private final long[] borrowedGpus;
     private final int[] priorities;
+    private final kr.nuri.core.fleet.Fleet fleet;
+    /** [level RACK, BLOCK, SITE][domain * classes + class]: GPUs held by preemptible jobs. */
+    private final long[][] preemptibleInDomain = new long[3][];
 
     @SuppressWarnings("unchecked")
-    public RunningIndex(int nodes, int models, int[] classPriorities) {
+    public RunningIndex(kr.nuri.core.fleet.Fleet fleet, int[] classPriorities) {
+        this.fleet = fleet;
+        int nodes = fleet.nodeCount();
+        int models = fleet.modelCount();
+        int k = classPriorities.length;
+        preemptibleInDomain[0] = new long[fleet.rackCount() * k];
+        preemptibleInDomain[1] = new long[fleet.blockCount() * k];
+        preemptibleInDomain[2] = new long[fleet.siteCount() * models * k];
         this.priorities = classPriorities.clone();
         this.preemptibleGpusByPriority = new long[models][classPriorities.length];
         this.borrowedGpus = new long[models];
@@ -50,6 +60,7 @@ public final class RunningIndex {
         if (job.preemptible()) {
             preemptible[job.model()].add(job);
             preemptibleGpusByPriority[job.model()][job.priorityClass()] += job.totalGpus();
+            countInDomains(job, 1);
         }
         if (job.borrowed()) {
             borrowed[job.model()].add(job);
@@ -64,6 +75,7 @@ public final class RunningIndex {
         if (job.preemptible()) {
             preemptible[job.model()].remove(job);
             preemptibleGpusByPriority[job.model()][job.priorityClass()] -= job.totalGpus();
+            countInDomains(job, -1);
         }
         if (job.borrowed()) {
             borrowed[job.model()].remove(job);
@@ -88,6 +100,32 @@ public final class RunningIndex {
         long sum = 0;
         for (int c = 0; c < priorities.length; c++) {
             if (priorities[c] < priority) sum += preemptibleGpusByPriority[model][c];
+        }
+        return sum;
+    }
+
+    private void countInDomains(Job job, int sign) {
+        int k = priorities.length;
+        for (int i = 0; i < job.nodes().length; i++) {
+            int n = job.nodes()[i];
+            long g = (long) sign * job.gpus()[i];
+            preemptibleInDomain[0][fleet.rackOfNode(n) * k + job.priorityClass()] += g;
+            preemptibleInDomain[1][fleet.blockOfNode(n) * k + job.priorityClass()] += g;
+            preemptibleInDomain[2][fleet.domainOf(kr.nuri.core.fleet.Level.SITE, n) * k + job.priorityClass()] += g;
+        }
+    }
+
+    /**
+     * GPUs held in a rack, block or (site, model) domain by preemptible jobs of classes with priority below
+     * {@code priority}; for FLEET the domain is the model.
+     */
+    public long preemptibleGpusBelow(kr.nuri.core.fleet.Level level, int domain, int priority) {
+        if (level == kr.nuri.core.fleet.Level.FLEET) return preemptibleGpusBelow(domain, priority);
+        long[] a = preemptibleInDomain[level.ordinal() - 1];
+        int k = priorities.length;
+        long sum = 0;
+        for (int c = 0; c < k; c++) {
+            if (priorities[c] < priority) sum += a[domain * k + c];
         }
         return sum;
     }

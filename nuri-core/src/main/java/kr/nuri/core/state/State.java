@@ -62,8 +62,7 @@ public final class State {
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
         this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount());
-        this.running = new RunningIndex(fleet.nodeCount(), fleet.modelCount(),
-                config.classes().stream().mapToInt(PriorityClass::priority).toArray());
+        this.running = new RunningIndex(fleet, config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
         this.chargedByModel = new long[fleet.modelCount()];
         for (AwardSpec a : config.awards()) awards.add(a);
