@@ -92,15 +92,16 @@ public final class Scheduler {
         int reserved = 0;
         Set<String> confirmed = new HashSet<>();
         EtaProfile eta = full ? new EtaProfile(state) : null;
+        double[] keys = fairShareKeys(now);
         outer:
         for (int c : classOrder) {
-            for (int p : orderedProjects(c, now)) {
+            for (int p : orderedProjects(c, keys)) {
                 for (int m = 0; m < models; m++) {
                     if (!state.queue().has(c, p, m)) continue;
-                    for (int slot = 0; slot < 2 * PendingQueue.SIZE_CLASSES; slot++) {
+                    for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
+                        int slot = Long.numberOfTrailingZeros(slots);
                         int size = slot >> 1;
                         boolean preemptibleJobs = (slot & 1) == 1;
-                        if (!state.queue().has(c, p, m, size, preemptibleJobs)) continue;
                         boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
                         if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs, mayPreempt, reservedProbes < settings.probeDepth())) {
                             if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
@@ -243,11 +244,18 @@ public final class Scheduler {
         return a.seq() < b.seq();
     }
 
-    private int[] orderedProjects(int priorityClass, long now) {
+    /** Fair-share keys of all tenants at {@code now}, computed once per pass. */
+    private double[] fairShareKeys(long now) {
+        double[] keys = new double[state.tenants().size()];
+        for (int t = 0; t < keys.length; t++) {
+            if (state.tenants().isLeaf(t)) keys[t] = state.fairShare().key(t, now);
+        }
+        return keys;
+    }
+
+    private int[] orderedProjects(int priorityClass, double[] keys) {
         int[] projects = state.queue().projects(priorityClass);
         if (projects.length < 2) return projects;
-        double[] keys = new double[state.tenants().size()];
-        for (int p : projects) keys[p] = state.fairShare().key(p, now);
         Integer[] boxed = Arrays.stream(projects).boxed().toArray(Integer[]::new);
         Arrays.sort(boxed, (a, b) -> keys[a] != keys[b] ? Double.compare(keys[a], keys[b]) : Integer.compare(a, b));
         return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();

@@ -21,6 +21,7 @@ public final class PendingQueue {
     private final int models;
     private final TreeMap<Long, Job>[][][] fifo;
     private final int[][][] jobsOfModel;
+    private final long[][][] slotMask;
     private final int[][] jobsOf;
     private final IntBag[] nonEmpty;
     private int size;
@@ -30,6 +31,7 @@ public final class PendingQueue {
         this.models = models;
         fifo = new TreeMap[classes][tenants][];
         jobsOfModel = new int[classes][tenants][];
+        slotMask = new long[classes][tenants][];
         jobsOf = new int[classes][tenants];
         nonEmpty = new IntBag[classes];
         for (int c = 0; c < classes; c++) nonEmpty[c] = new IntBag(new int[tenants]);
@@ -46,6 +48,7 @@ public final class PendingQueue {
         if (fifo[c][p] == null) {
             fifo[c][p] = new TreeMap[models * SLOTS];
             jobsOfModel[c][p] = new int[models];
+            slotMask[c][p] = new long[models];
         }
         int s = slot(job);
         for (int m : job.allowedModels()) {
@@ -53,6 +56,7 @@ public final class PendingQueue {
             if (q == null) q = fifo[c][p][m * SLOTS + s] = new TreeMap<>();
             if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
             jobsOfModel[c][p][m]++;
+            slotMask[c][p][m] |= 1L << s;
         }
         if (jobsOf[c][p]++ == 0) nonEmpty[c].add(p);
         size++;
@@ -66,6 +70,7 @@ public final class PendingQueue {
             TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SLOTS + s];
             if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
             jobsOfModel[c][p][m]--;
+            if (q.isEmpty()) slotMask[c][p][m] &= ~(1L << s);
         }
         if (--jobsOf[c][p] == 0) nonEmpty[c].remove(p);
         size--;
@@ -75,6 +80,14 @@ public final class PendingQueue {
     public boolean has(int priorityClass, int project, int model) {
         int[] counts = jobsOfModel[priorityClass][project];
         return counts != null && counts[model] > 0;
+    }
+
+    /**
+     * Non-empty FIFOs of a (class, project, model) as a bit mask: bit {@code 2 * sizeClass + (preemptible ? 1 : 0)}.
+     */
+    public long slots(int priorityClass, int project, int model) {
+        long[] masks = slotMask[priorityClass][project];
+        return masks == null ? 0 : masks[model];
     }
 
     private static int slot(Job job) {

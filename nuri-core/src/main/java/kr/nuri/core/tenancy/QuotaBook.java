@@ -21,6 +21,10 @@ public final class QuotaBook {
     private final long[] guaranteed;
     private final long[] usage;
     private final long[] own;
+    /** Memo of {@link #available}: valid while {@code version} is unchanged (any usage or quota change bumps it). */
+    private final long[] availableAt;
+    private final long[] availableValue;
+    private long version = 1;
 
     public QuotaBook(TenantTree tree, int models) {
         this.tree = tree;
@@ -36,6 +40,8 @@ public final class QuotaBook {
         guaranteed = new long[n];
         usage = new long[n];
         own = new long[n];
+        availableAt = new long[n];
+        availableValue = new long[n];
     }
 
     private int i(int t, int m) {
@@ -43,6 +49,7 @@ public final class QuotaBook {
     }
 
     public void set(int t, int m, int nominal, int borrowingLimit, int lendingLimit) {
+        version++;
         this.nominal[i(t, m)] = nominal;
         this.borrowLimit[i(t, m)] = borrowingLimit;
         this.lendLimit[i(t, m)] = lendingLimit;
@@ -50,6 +57,7 @@ public final class QuotaBook {
 
     /** Sets the GPUs that active dedicated awards add to a tenant's nominal quota. */
     public void setExtra(int t, int m, int gpus) {
+        version++;
         extra[i(t, m)] = gpus;
     }
 
@@ -71,6 +79,7 @@ public final class QuotaBook {
 
     /** Recomputes subtree quotas, guaranteed parts and pooled usage after a quota or award change. */
     public void recompute() {
+        version++;
         for (int m = 0; m < models; m++) {
             for (int t = tree.size() - 1; t >= 0; t--) {
                 int x = i(t, m);
@@ -90,6 +99,7 @@ public final class QuotaBook {
 
     /** Adds (or with a negative delta removes) GPUs used by a project's job. */
     public void addUsage(int project, int m, long delta) {
+        version++;
         own[i(project, m)] += delta;
         long d = delta;
         for (int t = project; t >= 0 && d != 0; t = tree.parent(t)) {
@@ -103,6 +113,15 @@ public final class QuotaBook {
 
     /** GPUs of model {@code m} that tenant {@code t} may still start jobs on, borrowing included. */
     public long available(int t, int m) {
+        int x = i(t, m);
+        if (availableAt[x] == version) return availableValue[x];
+        long v = computeAvailable(t, m);
+        availableAt[x] = version;
+        availableValue[x] = v;
+        return v;
+    }
+
+    private long computeAvailable(int t, int m) {
         int x = i(t, m);
         int p = tree.parent(t);
         if (p < 0) return subtreeQuota[x] - usage[x];
