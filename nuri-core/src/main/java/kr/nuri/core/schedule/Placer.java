@@ -147,11 +147,13 @@ public final class Placer {
             fill(childLevel, children[single], model, need, g, includeReserved);
             return;
         }
-        Integer[] order = new Integer[children.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> caps[a] != caps[b] ? Long.compare(caps[b], caps[a]) : Integer.compare(a, b));
+        // Fullest children first, ties by position: sort (capacity, reversed position) as one long, descending.
+        long[] order = new long[children.length];
+        for (int i = 0; i < order.length; i++) order[i] = (caps[i] << 32) | (0xFFFFFFFFL - i);
+        Arrays.sort(order);
         int left = need;
-        for (int i : order) {
+        for (int k = order.length - 1; k >= 0; k--) {
+            int i = (int) (0xFFFFFFFFL - (order[k] & 0xFFFFFFFFL));
             if (left == 0 || caps[i] == 0) break;
             int take = (int) Math.min(caps[i], left);
             fill(childLevel, children[i], model, take, g, includeReserved);

@@ -27,12 +27,10 @@ import kr.nuri.core.tenancy.QuotaBook;
  */
 final class Preemptor {
     private final State state;
-    private final Placer placer;
     private final int maxVictims;
 
-    Preemptor(State state, Placer placer, int maxVictims) {
+    Preemptor(State state, int maxVictims) {
         this.state = state;
-        this.placer = placer;
         this.maxVictims = maxVictims;
     }
 

@@ -60,7 +60,7 @@ public final class Scheduler {
         this.state = state;
         this.settings = state.config().scheduler();
         this.placer = new Placer(state.capacity());
-        this.preemptor = new Preemptor(state, placer, settings.maxVictims());
+        this.preemptor = new Preemptor(state, settings.maxVictims());
         this.planner = new ReservationPlanner(state, placer);
         List<PriorityClass> classes = state.config().classes();
         Integer[] order = new Integer[classes.size()];
@@ -255,10 +255,17 @@ public final class Scheduler {
 
     private int[] orderedProjects(int priorityClass, double[] keys) {
         int[] projects = state.queue().projects(priorityClass);
-        if (projects.length < 2) return projects;
-        Integer[] boxed = Arrays.stream(projects).boxed().toArray(Integer[]::new);
-        Arrays.sort(boxed, (a, b) -> keys[a] != keys[b] ? Double.compare(keys[a], keys[b]) : Integer.compare(a, b));
-        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+        // Insertion sort: a few dozen projects, sorted on every pass without boxing.
+        for (int i = 1; i < projects.length; i++) {
+            int p = projects[i];
+            int j = i - 1;
+            while (j >= 0 && (keys[projects[j]] > keys[p] || (keys[projects[j]] == keys[p] && projects[j] > p))) {
+                projects[j + 1] = projects[j];
+                j--;
+            }
+            projects[j + 1] = p;
+        }
+        return projects;
     }
 
     /** Whether a job may use reserved nodes: it holds the reservation, or it ends before any starts. */
