@@ -310,4 +310,42 @@ class SchedulingScenarioTest {
         assertThat(waits.state()).isEqualTo(JobState.RUNNING);
         assertThat(waits.startTime()).isEqualTo(1500);
     }
+
+    @Test
+    void aLendingLimitKeepsTheRestForItsOwner() {
+        World w = World.small();
+        // i1 owns 128 H100 but lends at most 32 of them; the public projects own 128 between them.
+        w.apply(new Command.SetQuota(0, "i1", "H100", 128, -1, 32));
+        for (int k = 0; k < 32; k++) {
+            w.submit(JobSpec.builder("b1-" + k, "b1").gpus(8).models("H100").preemptible(true).build());
+        }
+        long running = w.engine.state().jobs().stream()
+                .filter(j -> j.spec().project().equals("b1") && j.state() == JobState.RUNNING).count();
+        // 128 public GPUs (b1's own 32 and what a1 and a2 lend) plus 32 lent by i1: 20 jobs of 8.
+        assertThat(running).isEqualTo(20);
+        w.tick();
+        assertThat(w.job("b1-31").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        assertThat(w.engine.state().capacity().freeGpus(0, true)).isEqualTo(96);
+        // The 96 GPUs i1 did not lend start for it at once, without preempting anyone.
+        w.at(10).submit(JobSpec.builder("owner", "i1").gang(12, 8).models("H100").build());
+        assertThat(w.job("owner").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.engine.state().jobs().stream().noneMatch(j -> j.lastOutcome() == Outcome.PREEMPTED)).isTrue();
+    }
+
+    @Test
+    void theProjectThatUsedLessGoesFirst() {
+        World w = World.small();
+        // a1 has used GPUs before (8 GPUs for 50 s); b1 has not.
+        w.submit(JobSpec.builder("a1-warm", "a1").gpus(8).models("H100").build());
+        w.at(50).finish("a1-warm");
+        assertThat(w.engine.state().fairShare().decayedUsage(w.engine.state().tenants().index("a1"), 50)).isEqualTo(400.0);
+        fillH100(w, "i1", false, "training");
+        w.at(60).submit(JobSpec.builder("a1-early", "a1").gpus(8).models("H100").build());
+        w.submit(JobSpec.builder("b1-late", "b1").gpus(8).models("H100").build());
+        // Only one node frees: b1 has used less, so its job goes first although a1's was submitted before it.
+        Job first = w.engine.state().running().byDeadline().first();
+        w.at(first.deadline()).finish(first.id());
+        assertThat(w.job("b1-late").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("a1-early").state()).isEqualTo(JobState.PENDING);
+    }
 }
