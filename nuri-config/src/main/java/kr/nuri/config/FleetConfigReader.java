@@ -328,7 +328,8 @@ public final class FleetConfigReader {
                 return new SchedulerSettings(s.reservations() == null ? d.reservations() : s.reservations(),
                         s.probeDepth() == null ? d.probeDepth() : s.probeDepth(),
                         s.preemption() == null ? d.preemption() : s.preemption(),
-                        s.maxVictims() == null ? d.maxVictims() : s.maxVictims());
+                        s.maxVictims() == null ? d.maxVictims() : s.maxVictims(),
+                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "scheduler", null, e.getMessage());
             }

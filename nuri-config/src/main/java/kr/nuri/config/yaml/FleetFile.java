@@ -38,5 +38,6 @@ public record FleetFile(String name, String description, List<Site> sites, List<
     public record Award(String id, String tenant, String kind, String model, Double gpuHours, Integer gpus, String from,
                         String to) {}
 
-    public record Scheduler(Integer reservations, Integer probeDepth, Boolean preemption, Integer maxVictims) {}
+    public record Scheduler(Integer reservations, Integer probeDepth, Boolean preemption, Integer maxVictims,
+                            Double preemptExemptMinutes) {}
 }

@@ -8,13 +8,20 @@ package kr.nuri.core.config;
  *                     stops (Slurm's {@code default_queue_depth}); a Tick's full pass looks at every job
  * @param preemption   whether higher classes preempt preemptible lower ones and owners reclaim lent quota
  * @param maxVictims   the most jobs one preemption may end
+ * @param preemptExemptSeconds how long a job runs before it may be preempted (Slurm's
+ *                     {@code PreemptExemptTime}): without it, jobs backfilled into holes are preempted again
+ *                     and again; 0 = at once
  */
-public record SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims) {
-    public static final SchedulerSettings DEFAULT = new SchedulerSettings(1, 64, true, 512);
+public record SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims,
+                                long preemptExemptSeconds) {
+    public static final SchedulerSettings DEFAULT = new SchedulerSettings(1, 64, true, 512, 0);
 
     public SchedulerSettings {
         if (reservations < 0) throw new IllegalArgumentException("reservations=" + reservations + ". Maybe 0 or more?");
         if (probeDepth < 1) throw new IllegalArgumentException("probeDepth=" + probeDepth + ". Maybe 1 or more?");
         if (maxVictims < 1) throw new IllegalArgumentException("maxVictims=" + maxVictims + ". Maybe 1 or more?");
+        if (preemptExemptSeconds < 0) {
+            throw new IllegalArgumentException("preemptExemptSeconds=" + preemptExemptSeconds + ". Maybe 0 or more (600 = 10 minutes)?");
+        }
     }
 }

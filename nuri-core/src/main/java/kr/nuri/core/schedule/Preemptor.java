@@ -28,8 +28,12 @@ import kr.nuri.core.tenancy.QuotaBook;
 final class Preemptor {
     private final State state;
     private final int maxVictims;
+    private final long exemptSeconds;
+    /** The time of the search under way. */
+    private long now;
 
-    Preemptor(State state, int maxVictims) {
+    Preemptor(State state, int maxVictims, long exemptSeconds) {
+        this.exemptSeconds = exemptSeconds;
         this.state = state;
         this.maxVictims = maxVictims;
     }
@@ -45,6 +49,7 @@ final class Preemptor {
 
     /** Ends victims so that {@code job} can start; returns whether it did. */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
+        this.now = now;
         QuotaBook quota = state.quota();
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
@@ -102,6 +107,7 @@ final class Preemptor {
             if (victims.size() >= maxVictims) return -1;
             if (byPriority && v.priority() >= job.priority()) return -1;
             if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
+            if (exempt(v)) continue;
             if (onlyDomain >= 0 && !touches(v, onlyDomain, level(job))) continue;
             lift(v);
             victims.add(v);
@@ -113,6 +119,11 @@ final class Preemptor {
             }
         }
         return -1;
+    }
+
+    /** Whether a job has run too briefly to be preempted yet (Slurm's PreemptExemptTime). */
+    private boolean exempt(Job v) {
+        return now - v.startTime() < exemptSeconds;
     }
 
     private boolean touches(Job v, int domain, Level level) {
@@ -190,9 +201,10 @@ final class Preemptor {
         for (int round = 0; round < (reclaim ? 2 : 1); round++) {
             boolean byPriority = round == 0;
             for (Job v : byPriority ? state.running().preemptible(m) : state.running().borrowed(m)) {
-                if (seen++ >= maxVictims) return -1;
                 if (byPriority && v.priority() >= job.priority()) break;
                 if (!byPriority && v.project() == job.project()) continue;
+                if (exempt(v)) continue;
+                if (seen++ >= maxVictims) return -1;
                 for (int i = 0; i < v.nodes().length; i++) {
                     int n = v.nodes()[i];
                     if (!mayUseReserved && c.reserved(n)) continue;

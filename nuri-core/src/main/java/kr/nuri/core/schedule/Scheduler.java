@@ -63,7 +63,7 @@ public final class Scheduler {
         this.state = state;
         this.settings = state.config().scheduler();
         this.placer = new Placer(state.capacity());
-        this.preemptor = new Preemptor(state, settings.maxVictims());
+        this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds());
         this.planner = new ReservationPlanner(state, placer);
         List<PriorityClass> classes = state.config().classes();
         Integer[] order = new Integer[classes.size()];

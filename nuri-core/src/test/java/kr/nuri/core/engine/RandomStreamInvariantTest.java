@@ -96,7 +96,8 @@ class RandomStreamInvariantTest {
     private static int runStream(long seed, int shape) {
         Random r = new Random(seed);
         Fleet fleet = fleet(shape, r);
-        SchedulerSettings settings = new SchedulerSettings(1 + r.nextInt(3), 1 + r.nextInt(64), r.nextInt(5) > 0, 64);
+        SchedulerSettings settings = new SchedulerSettings(1 + r.nextInt(3), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
+                r.nextBoolean() ? 0 : r.nextInt(1200));
         World w = new World(new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null));
         List<String> ids = new ArrayList<>();
