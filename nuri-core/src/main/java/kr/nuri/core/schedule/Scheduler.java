@@ -54,6 +54,8 @@ public final class Scheduler {
     /** An event-triggered pass leaves a FIFO after this many of its jobs in a row failed to start. */
     static final int FIFO_PROBE_DEPTH = 8;
     private long passes;
+    /** Set by tryStart when the only way to start was to borrow and borrowing was not allowed yet. */
+    private boolean deferredToBorrow;
     private long generation = 1;
     private final long[] memoGeneration;
     private final int[] memoMembers;
@@ -97,6 +99,12 @@ public final class Scheduler {
         Set<String> confirmed = new HashSet<>();
         EtaProfile eta = full ? new EtaProfile(state) : null;
         double[] keys = fairShareKeys(now);
+        // Phase 0 starts only jobs inside their own quota; phase 1 lets preemptible jobs borrow what is left.
+        // Otherwise a borrower would take GPUs freed for their owner's waiting jobs, and the owner would
+        // reclaim them by preemption right after (Kueue likewise admits non-borrowing workloads first).
+        for (int phase = 0; phase < 2; phase++) {
+        boolean borrowPhase = phase == 1;
+        passMisses = 0;
         outer:
         for (int c : classOrder) {
             for (int p : orderedProjects(c, keys)) {
@@ -106,8 +114,10 @@ public final class Scheduler {
                         int slot = Long.numberOfTrailingZeros(slots);
                         int size = slot >> 1;
                         boolean preemptibleJobs = (slot & 1) == 1;
+                        if (borrowPhase && !preemptibleJobs) continue;
                         boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
-                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs, mayPreempt, reservedProbes < settings.probeDepth())) {
+                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && borrowPhase, mayPreempt,
+                                reservedProbes < settings.probeDepth())) {
                             if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
                             continue;
                         }
@@ -118,19 +128,20 @@ public final class Scheduler {
                             cursor = job.seq();
                             if (job.examinedInPass() == passId) continue;
                             if (!full && passMisses >= settings.probeDepth()) break outer;
-                            if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs,
+                            if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && borrowPhase,
                                     preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS, reservedProbes < settings.probeDepth()))) {
                                 break;
                             }
                             if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) reservedProbes++;
-                            job.markExamined(passId);
                             examined++;
-                            if (tryStart(job, now, emit)) {
+                            if (tryStart(job, now, emit, borrowPhase)) {
                                 started++;
                                 misses = 0;
                                 passMisses = 0;
                                 continue;
                             }
+                            if (deferredToBorrow) continue; // phase 1 looks at it again
+                            job.markExamined(passId);
                             misses++;
                             passMisses++;
                             boolean forGpus = waitsForGpus(job.reason());
@@ -178,6 +189,7 @@ public final class Scheduler {
                     }
                 }
             }
+        }
         }
         if (full) {
             for (String holder : List.copyOf(state.reservations().keySet())) {
@@ -282,6 +294,15 @@ public final class Scheduler {
     }
 
     private boolean tryStart(Job job, long now, Consumer<Event> emit) {
+        return tryStart(job, now, emit, true);
+    }
+
+    /**
+     * Tries to start a job now. With {@code mayBorrow == false}, a start that would borrow is deferred:
+     * it returns false with {@link #deferredToBorrow} set and no verdict.
+     */
+    private boolean tryStart(Job job, long now, Consumer<Event> emit, boolean mayBorrow) {
+        deferredToBorrow = false;
         JobSpec spec = job.spec();
         int total = job.totalGpus();
         if (job.award() >= 0 && !awardAllows(job, now, total)) return false;
@@ -317,6 +338,10 @@ public final class Scheduler {
                         + " " + fleet.models().get(model) + " GPUs of its own quota left, the job needs " + total
                         + ". Maybe submit it preemptible?";
             } else {
+                if (!own && !mayBorrow) {
+                    deferredToBorrow = true;
+                    continue;
+                }
                 Placement p = place(job, m, useReserved);
                 if (p != null) {
                     emit.accept(new Event.JobStarted(now, job.id(), m, p.nodes(), p.gpus(), !own));
@@ -340,6 +365,7 @@ public final class Scheduler {
                 detail = d;
             }
         }
+        if (deferredToBorrow) return false; // phase 1 decides, borrowing allowed
         job.setVerdict(reason, detail, -1);
         return false;
     }
