@@ -348,4 +348,23 @@ class SchedulingScenarioTest {
         assertThat(w.job("b1-late").state()).isEqualTo(JobState.RUNNING);
         assertThat(w.job("a1-early").state()).isEqualTo(JobState.PENDING);
     }
+
+    @Test
+    void gpusFreedForAnOwnerGoToItsWaitingJobNotToABorrower() {
+        World w = World.small();
+        w.apply(new Command.SetQuota(0, "i1", "H100", 128, -1, 0)); // industry keeps its 128 to itself
+        for (int k = 0; k < 16; k++) w.submit(JobSpec.builder("i-" + k, "i1").gpus(8).models("H100").build());
+        for (int k = 0; k < 8; k++) w.submit(JobSpec.builder("a1-" + k, "a1").gpus(8).models("H100").build());
+        for (int k = 0; k < 4; k++) w.submit(JobSpec.builder("a2-" + k, "a2").gpus(8).models("H100").build());
+        for (int k = 0; k < 4; k++) w.submit(JobSpec.builder("b1-" + k, "b1").gpus(8).models("H100").build());
+        assertThat(w.engine.state().capacity().freeGpus(0, true)).isZero();
+        // a2 (less usage than a1, so first in fair-share order) waits with a job that would have to borrow;
+        // a1 waits with one that fits its own quota once one of its jobs ends.
+        w.at(50).submit(JobSpec.builder("a2-borrow", "a2").gpus(8).models("H100").preemptible(true).build());
+        w.submit(JobSpec.builder("a1-next", "a1").gpus(8).models("H100").build());
+        w.at(100).finish("a1-0");
+        assertThat(w.job("a1-next").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("a2-borrow").state()).isEqualTo(JobState.PENDING);
+        assertThat(w.engine.state().jobs().stream().noneMatch(j -> j.lastOutcome() == Outcome.PREEMPTED)).isTrue();
+    }
 }
