@@ -103,93 +103,93 @@ public final class Scheduler {
         // Otherwise a borrower would take GPUs freed for their owner's waiting jobs, and the owner would
         // reclaim them by preemption right after (Kueue likewise admits non-borrowing workloads first).
         for (int phase = 0; phase < 2; phase++) {
-        boolean borrowPhase = phase == 1;
-        passMisses = 0;
-        outer:
-        for (int c : classOrder) {
-            for (int p : orderedProjects(c, keys)) {
-                for (int m = 0; m < models; m++) {
-                    if (!state.queue().has(c, p, m)) continue;
-                    for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
-                        int slot = Long.numberOfTrailingZeros(slots);
-                        int size = slot >> 1;
-                        boolean preemptibleJobs = (slot & 1) == 1;
-                        if (borrowPhase && !preemptibleJobs) continue;
-                        boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
-                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && borrowPhase, mayPreempt,
-                                reservedProbes < settings.probeDepth())) {
-                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
-                            continue;
-                        }
-                        int misses = 0;
-                        long cursor = Long.MIN_VALUE;
-                        Job job;
-                        while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
-                            cursor = job.seq();
-                            if (job.examinedInPass() == passId) continue;
-                            if (!full && passMisses >= settings.probeDepth()) break outer;
-                            if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && borrowPhase,
-                                    preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS, reservedProbes < settings.probeDepth()))) {
-                                break;
-                            }
-                            if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) reservedProbes++;
-                            examined++;
-                            if (tryStart(job, now, emit, borrowPhase)) {
-                                started++;
-                                misses = 0;
-                                passMisses = 0;
+            boolean borrowPhase = phase == 1;
+            passMisses = 0;
+            outer:
+            for (int c : classOrder) {
+                for (int p : orderedProjects(c, keys)) {
+                    for (int m = 0; m < models; m++) {
+                        if (!state.queue().has(c, p, m)) continue;
+                        for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
+                            int slot = Long.numberOfTrailingZeros(slots);
+                            int size = slot >> 1;
+                            boolean preemptibleJobs = (slot & 1) == 1;
+                            if (borrowPhase && !preemptibleJobs) continue;
+                            boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
+                            if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && borrowPhase, mayPreempt,
+                                    reservedProbes < settings.probeDepth())) {
+                                if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
                                 continue;
                             }
-                            if (deferredToBorrow) continue; // phase 1 looks at it again
-                            job.markExamined(passId);
-                            misses++;
-                            passMisses++;
-                            boolean forGpus = waitsForGpus(job.reason());
-                            if (!forGpus && !mayReclaim(job)) {
-                                if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
-                                    job.setEstimatedStart(eta.estimate(job, now, true));
+                            int misses = 0;
+                            long cursor = Long.MIN_VALUE;
+                            Job job;
+                            while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
+                                cursor = job.seq();
+                                if (job.examinedInPass() == passId) continue;
+                                if (!full && passMisses >= settings.probeDepth()) break outer;
+                                if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && borrowPhase,
+                                        preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS, reservedProbes < settings.probeDepth()))) {
+                                    break;
                                 }
-                                continue;
-                            }
-                            boolean gang = job.spec().members() > 1;
-                            if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS
-                                    && !(gang && gangAttempted)) {
-                                preemptionAttempts++;
-                                gangAttempted |= gang;
-                                if (preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
-                                    preemptions++;
-                                    generation++;
-                                    if (!tryStart(job, now, emit)) {
-                                        throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+                                if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) reservedProbes++;
+                                examined++;
+                                if (tryStart(job, now, emit, borrowPhase)) {
+                                    started++;
+                                    misses = 0;
+                                    passMisses = 0;
+                                    continue;
+                                }
+                                if (deferredToBorrow) continue; // phase 1 looks at it again
+                                job.markExamined(passId);
+                                misses++;
+                                passMisses++;
+                                boolean forGpus = waitsForGpus(job.reason());
+                                if (!forGpus && !mayReclaim(job)) {
+                                    if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
+                                        job.setEstimatedStart(eta.estimate(job, now, true));
                                     }
-                                    started++;
-                                    misses = 0;
                                     continue;
                                 }
-                            }
-                            if (!forGpus) {
-                                if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
-                                continue;
-                            }
-                            if (reserved < settings.reservations()) {
-                                reserved++;
-                                reserve(job, now, full, confirmed, emit);
-                                Reservation mine = state.reservations().get(job.id());
-                                if (mine != null && mine.start() <= now && tryStart(job, now, emit)) {
-                                    // It took the reservation over from a job behind it and fits now.
-                                    started++;
-                                    misses = 0;
+                                boolean gang = job.spec().members() > 1;
+                                if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS
+                                        && !(gang && gangAttempted)) {
+                                    preemptionAttempts++;
+                                    gangAttempted |= gang;
+                                    if (preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
+                                        preemptions++;
+                                        generation++;
+                                        if (!tryStart(job, now, emit)) {
+                                            throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+                                        }
+                                        started++;
+                                        misses = 0;
+                                        continue;
+                                    }
+                                }
+                                if (!forGpus) {
+                                    if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
                                     continue;
                                 }
-                                if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
-                            } else if (eta != null) {
-                                job.setEstimatedStart(eta.estimate(job, now, false));
+                                if (reserved < settings.reservations()) {
+                                    reserved++;
+                                    reserve(job, now, full, confirmed, emit);
+                                    Reservation mine = state.reservations().get(job.id());
+                                    if (mine != null && mine.start() <= now && tryStart(job, now, emit)) {
+                                        // It took the reservation over from a job behind it and fits now.
+                                        started++;
+                                        misses = 0;
+                                        continue;
+                                    }
+                                    if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
+                                } else if (eta != null) {
+                                    job.setEstimatedStart(eta.estimate(job, now, false));
+                                }
                             }
                         }
                     }
                 }
             }
-        }
         }
         if (full) {
             for (String holder : List.copyOf(state.reservations().keySet())) {
