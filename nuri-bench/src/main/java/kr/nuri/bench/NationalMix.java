@@ -55,9 +55,7 @@ public final class NationalMix {
         long best = 0;
         for (int s = 0; s < fleet.siteCount(); s++) {
             long gpus = 0;
-            for (int b : fleet.blocksOfSiteModel(s, m)) {
-                for (int n = fleet.firstNodeOfBlock(b); n < fleet.endNodeOfBlock(b); n++) gpus += fleet.nodeGpus(n);
-            }
+            for (int b : fleet.blocksOfSiteModel(s, m)) gpus += fleet.gpusOfBlock(b);
             best = Math.max(best, gpus);
         }
         return best;

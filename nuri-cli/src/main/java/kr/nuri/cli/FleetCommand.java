@@ -56,8 +56,7 @@ final class FleetCommand implements Callable<Integer> {
         Map<String, long[]> rows = new LinkedHashMap<>();
         for (int b = 0; b < f.blockCount(); b++) {
             String key = bySite ? f.siteName(f.siteOfBlock(b)) : f.ownerOfBlock(b);
-            long[] row = rows.computeIfAbsent(key, k -> new long[f.modelCount()]);
-            for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) row[f.modelOfBlock(b)] += f.nodeGpus(n);
+            rows.computeIfAbsent(key, k -> new long[f.modelCount()])[f.modelOfBlock(b)] += f.gpusOfBlock(b);
         }
         return rows;
     }

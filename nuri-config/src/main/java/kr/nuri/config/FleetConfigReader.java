@@ -256,8 +256,7 @@ public final class FleetConfigReader {
             for (String owner : fleet.owners()) {
                 long[] gpus = new long[fleet.modelCount()];
                 for (int b = 0; b < fleet.blockCount(); b++) {
-                    if (!fleet.ownerOfBlock(b).equals(owner)) continue;
-                    for (int n = fleet.firstNodeOfBlock(b); n < fleet.endNodeOfBlock(b); n++) gpus[fleet.modelOfBlock(b)] += fleet.nodeGpus(n);
+                    if (fleet.ownerOfBlock(b).equals(owner)) gpus[fleet.modelOfBlock(b)] += fleet.gpusOfBlock(b);
                 }
                 List<QuotaSpec> q = new ArrayList<>();
                 for (int m = 0; m < gpus.length; m++) {

@@ -49,8 +49,7 @@ class FleetConfigReaderTest {
     private static long gpusOwnedBy(Fleet f, String owner) {
         long g = 0;
         for (int b = 0; b < f.blockCount(); b++) {
-            if (!f.ownerOfBlock(b).equals(owner)) continue;
-            for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) g += f.nodeGpus(n);
+            if (f.ownerOfBlock(b).equals(owner)) g += f.gpusOfBlock(b);
         }
         return g;
     }

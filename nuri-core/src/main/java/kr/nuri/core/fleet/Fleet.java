@@ -37,6 +37,7 @@ public final class Fleet {
     private final int[][] racksByModel;
     private final int[][] blocksBySiteModel;
     private final long[] gpusByModel;
+    private final long[] gpusByBlock;
 
     Fleet(String name, List<String> models, String[] siteNames, int[] siteFirstBlock, String[] blockNames,
           int[] blockSite, int[] blockModel, String[] blockOwner, int[] blockFirstRack, String[] rackNames,
@@ -73,8 +74,10 @@ public final class Fleet {
                 rm.get(blockModel[b]).add(r);
             }
         }
+        gpusByBlock = new long[blockNames.length];
         for (int n = 0; n < nodeGpus.length; n++) {
             gpusByModel[modelOfNode(n)] += nodeGpus[n];
+            gpusByBlock[blockOfNode(n)] += nodeGpus[n];
         }
         blocksByModel = toArrays(bm);
         racksByModel = toArrays(rm);
@@ -152,6 +155,7 @@ public final class Fleet {
     public int[] blocksOfSiteModel(int site, int model) { return blocksBySiteModel[site * models.size() + model]; }
 
     public long gpusOfModel(int model) { return gpusByModel[model]; }
+    public long gpusOfBlock(int block) { return gpusByBlock[block]; }
 
     public long totalGpus() {
         long t = 0;

@@ -11,7 +11,6 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.state.Capacity;
 import kr.nuri.core.state.State;
-import kr.nuri.core.tenancy.QuotaBook;
 
 /**
  * Frees room for a blocked job by ending preemptible running jobs, when that is allowed:
@@ -50,7 +49,6 @@ final class Preemptor {
     /** Ends victims so that {@code job} can start; returns whether it did. */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         this.now = now;
-        QuotaBook quota = state.quota();
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
@@ -171,9 +169,7 @@ final class Preemptor {
     }
 
     private boolean quotaAllows(Job job, int m) {
-        QuotaBook quota = state.quota();
-        int total = job.totalGpus();
-        return quota.available(job.project(), m) >= total && (job.preemptible() || quota.withinOwnQuota(job.project(), m, total));
+        return state.quota().admits(job.project(), m, job.totalGpus(), job.preemptible());
     }
 
     /** Whether the job fits, quota included, in one domain of its level (a node, for node-level gangs). */

@@ -208,9 +208,10 @@ public final class Scheduler {
                            boolean mayProbeReserved) {
         boolean preempt = mayPreempt && settings.preemption();
         QuotaBook quota = state.quota();
-        boolean own = quota.withinOwnQuota(project, m, gpus);
-        if (preempt && own && !state.running().borrowed(m).isEmpty()) return true; // may reclaim what it lent
-        if (quota.available(project, m) < gpus || (!mayBorrow && !own)) return false;
+        if (preempt && quota.withinOwnQuota(project, m, gpus) && !state.running().borrowed(m).isEmpty()) {
+            return true; // may reclaim what it lent
+        }
+        if (!quota.admits(project, m, gpus, mayBorrow)) return false;
         return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
                 || (preempt && state.running().preemptibleGpusBelow(m, classPriority[priorityClass]) > 0);
     }

@@ -135,6 +135,14 @@ public final class QuotaBook {
         return local + Math.max(0, fromParent);
     }
 
+    /**
+     * Whether a project may start {@code gpus} more GPUs of a model now: within what it may still use, and,
+     * unless it may borrow (only preemptible jobs may), within its own quota.
+     */
+    public boolean admits(int project, int m, long gpus, boolean mayBorrow) {
+        return available(project, m) >= gpus && (mayBorrow || withinOwnQuota(project, m, gpus));
+    }
+
     /** Whether {@code gpus} more for a project stay within its own subtree quota (no borrowing). */
     public boolean withinOwnQuota(int project, int m, long gpus) {
         return own[i(project, m)] + gpus <= subtreeQuota[i(project, m)];
