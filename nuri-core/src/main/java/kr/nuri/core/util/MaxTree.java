@@ -9,9 +9,11 @@ import java.util.function.IntConsumer;
  */
 public final class MaxTree {
     private final int leaves;
+    private final int size;
     private final long[] tree;
 
     public MaxTree(int size) {
+        this.size = size;
         int n = 1;
         while (n < Math.max(1, size)) n <<= 1;
         leaves = n;
@@ -39,7 +41,7 @@ public final class MaxTree {
 
     private void visit(int node, long threshold, IntConsumer visit) {
         if (node >= leaves) {
-            visit.accept(node - leaves);
+            if (node - leaves < size) visit.accept(node - leaves); // padding leaves are not indexes
             return;
         }
         if (tree[2 * node] >= threshold) visit(2 * node, threshold, visit);
