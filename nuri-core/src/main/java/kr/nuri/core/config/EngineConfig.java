@@ -1,6 +1,5 @@
 package kr.nuri.core.config;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +60,4 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions);
     }
 
-    public EngineConfig withAwards(List<AwardSpec> list) {
-        return new EngineConfig(fleet, tenants, classes, new ArrayList<>(list), fairShareHalfLife, scheduler, assertions);
-    }
 }

@@ -79,10 +79,6 @@ public final class Scheduler {
         memoReason = new PendingReason[keys];
     }
 
-    public Placer placer() {
-        return placer;
-    }
-
     /** Runs one pass at {@code now}; every decision goes to {@code emit}, which must replay it at once. */
     public PassStats pass(long now, boolean full, Consumer<Event> emit) {
         long passId = ++passes;

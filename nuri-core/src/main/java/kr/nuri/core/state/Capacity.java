@@ -96,7 +96,6 @@ public final class Capacity {
     }
 
     public Fleet fleet() { return fleet; }
-    public int histogramWidth() { return h; }
 
     /** Usable free GPUs on a node: 0 unless it is up. */
     public int usable(int node) {

@@ -94,13 +94,6 @@ public final class PendingQueue {
         return sizeClass(job.totalGpus()) * 2 + (job.preemptible() ? 1 : 0);
     }
 
-    /** Whether a (class, project, model, size class, preemptible) FIFO has jobs. */
-    public boolean has(int priorityClass, int project, int model, int sizeClass, boolean preemptible) {
-        TreeMap<Long, Job>[] f = fifo[priorityClass][project];
-        TreeMap<Long, Job> q = f == null ? null : f[model * SLOTS + sizeClass * 2 + (preemptible ? 1 : 0)];
-        return q != null && !q.isEmpty();
-    }
-
     /** The first job of a FIFO after sequence {@code afterSeq}, or null. */
     public Job next(int priorityClass, int project, int model, int sizeClass, boolean preemptible, long afterSeq) {
         TreeMap<Long, Job>[] f = fifo[priorityClass][project];

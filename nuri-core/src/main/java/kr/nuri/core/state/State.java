@@ -46,7 +46,6 @@ public final class State {
     private long nextSeq;
     private long now;
     private long nextAwardBoundary = Long.MIN_VALUE;
-    private long events;
 
     public State(EngineConfig config) {
         this.config = config;
@@ -74,7 +73,6 @@ public final class State {
             throw new IllegalStateException("event " + event + " is older than the engine's time " + now);
         }
         now = event.time();
-        events++;
         if (now >= nextAwardBoundary) refreshDedicatedAwards();
         switch (event) {
             case Event.JobSubmitted e -> submitted(e);
@@ -258,7 +256,6 @@ public final class State {
     public RunningIndex running() { return running; }
     public long now() { return now; }
     public long nextSeq() { return nextSeq; }
-    public long eventCount() { return events; }
     public Job job(String id) { return jobs.get(id); }
     public Collection<Job> jobs() { return jobs.values(); }
     public Map<String, Reservation> reservations() { return reservations; }
