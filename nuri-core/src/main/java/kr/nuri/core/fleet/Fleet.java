@@ -36,6 +36,7 @@ public final class Fleet {
     private final int[][] blocksByModel;
     private final int[][] racksByModel;
     private final int[][] blocksBySiteModel;
+    private final int[][] siteDomainsByModel;
     private final long[] gpusByModel;
     private final long[] gpusByBlock;
 
@@ -82,6 +83,13 @@ public final class Fleet {
         blocksByModel = toArrays(bm);
         racksByModel = toArrays(rm);
         blocksBySiteModel = toArrays(bsm);
+        List<List<Integer>> sdm = lists(m);
+        for (int s = 0; s < siteNames.length; s++) {
+            for (int k = 0; k < m; k++) {
+                if (blocksBySiteModel[s * m + k].length > 0) sdm.get(k).add(s * m + k);
+            }
+        }
+        siteDomainsByModel = toArrays(sdm);
     }
 
     private static List<List<Integer>> lists(int n) {
@@ -153,6 +161,9 @@ public final class Fleet {
     public int[] racksOfModel(int model) { return racksByModel[model]; }
     /** Blocks of a site holding GPUs of a model. */
     public int[] blocksOfSiteModel(int site, int model) { return blocksBySiteModel[site * models.size() + model]; }
+
+    /** The SITE-level domains (site × models + model, as {@link #domainOf}) that hold GPUs of a model. */
+    public int[] siteDomainsOfModel(int model) { return siteDomainsByModel[model]; }
 
     public long gpusOfModel(int model) { return gpusByModel[model]; }
     public long gpusOfBlock(int block) { return gpusByBlock[block]; }

@@ -89,9 +89,7 @@ public final class Placer {
         int best = -1;
         long bestLeft = Long.MAX_VALUE;
         if (level == Level.SITE) {
-            for (int s = 0; s < fleet.siteCount(); s++) {
-                if (fleet.blocksOfSiteModel(s, model).length == 0) continue;
-                int d = s * models + model;
+            for (int d : fleet.siteDomainsOfModel(model)) {
                 long left = leftover(level, d, members, g, includeReserved);
                 if (left < bestLeft) { bestLeft = left; best = d; }
             }

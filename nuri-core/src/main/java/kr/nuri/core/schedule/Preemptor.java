@@ -52,7 +52,7 @@ final class Preemptor {
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
-            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(m, job.priority())
+            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, job.priority())
                     + (reclaim ? state.running().borrowedGpus(m) : 0);
             if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
@@ -140,17 +140,12 @@ final class Preemptor {
         Level level = level(job);
         long need = job.totalGpus();
         Capacity c = state.capacity();
-        if (level == Level.FLEET) {
-            return c.freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(m, job.priority()) >= need ? m : -1;
-        }
-        int[] domains;
-        if (level == Level.SITE) {
-            int models = state.fleet().modelCount();
-            domains = java.util.stream.IntStream.range(0, state.fleet().siteCount())
-                    .filter(s -> state.fleet().blocksOfSiteModel(s, m).length > 0).map(s -> s * models + m).toArray();
-        } else {
-            domains = level == Level.RACK ? state.fleet().racksOfModel(m) : state.fleet().blocksOfModel(m);
-        }
+        int[] domains = switch (level) {
+            case SITE -> state.fleet().siteDomainsOfModel(m);
+            case RACK -> state.fleet().racksOfModel(m);
+            case BLOCK -> state.fleet().blocksOfModel(m);
+            default -> new int[] {m}; // FLEET: the model is the domain
+        };
         int best = -1;
         long bestFree = -1;
         for (int d : domains) {

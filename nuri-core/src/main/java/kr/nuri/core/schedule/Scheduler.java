@@ -152,12 +152,8 @@ public final class Scheduler {
                                         && !(gang && gangAttempted)) {
                                     preemptionAttempts++;
                                     gangAttempted |= gang;
-                                    if (preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
+                                    if (preemptAndStart(job, now, emit)) {
                                         preemptions++;
-                                        generation++;
-                                        if (!tryStart(job, now, emit)) {
-                                            throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
-                                        }
                                         started++;
                                         misses = 0;
                                         continue;
@@ -209,7 +205,7 @@ public final class Scheduler {
         }
         if (!quota.admits(project, m, gpus, mayBorrow)) return false;
         return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
-                || (preempt && state.running().preemptibleGpusBelow(m, classPriority[priorityClass]) > 0);
+                || (preempt && state.running().preemptibleGpusBelow(Level.FLEET, m, classPriority[priorityClass]) > 0);
     }
 
     /**
@@ -220,10 +216,7 @@ public final class Scheduler {
     public PassStats consider(Job job, long now, Consumer<Event> emit) {
         generation++;
         if (tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
-        if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job))
-                && preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) {
-            generation++;
-            if (!tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+        if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
             return new PassStats(1, 1, 1, 0, false);
         }
         if (waitsForGpus(job.reason()) && state.reservations().size() < settings.reservations()) {
@@ -232,6 +225,14 @@ public final class Scheduler {
             return new PassStats(1, 0, 0, 1, false);
         }
         return new PassStats(1, 0, 0, 0, false);
+    }
+
+    /** Ends victims to make room for a job and starts it; false when no preemption makes room. */
+    private boolean preemptAndStart(Job job, long now, Consumer<Event> emit) {
+        if (!preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) return false;
+        generation++; // capacity grew: placement failures memoised in this pass no longer hold
+        if (!tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
+        return true;
     }
 
     private static boolean waitsForGpus(PendingReason r) {

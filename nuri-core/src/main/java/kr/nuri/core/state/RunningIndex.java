@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 
 /**
@@ -13,6 +15,7 @@ import kr.nuri.core.job.Job;
  * cheapest victim first (lowest priority, then most recently started: least work lost).
  */
 public final class RunningIndex {
+    private static final Level[] DOMAIN_LEVELS = {Level.RACK, Level.BLOCK, Level.SITE, Level.FLEET};
     static final Comparator<Job> BY_DEADLINE =
             Comparator.comparingLong(Job::deadline).thenComparingLong(Job::seq);
     static final Comparator<Job> BY_VICTIM_COST = Comparator.comparingInt(Job::priority)
@@ -23,15 +26,14 @@ public final class RunningIndex {
     private final List<Job>[] byNode;
     private final TreeSet<Job>[] preemptible;
     private final TreeSet<Job>[] borrowed;
-    private final long[][] preemptibleGpusByPriority;
     private final long[] borrowedGpus;
     private final int[] priorities;
-    private final kr.nuri.core.fleet.Fleet fleet;
-    /** [level RACK, BLOCK, SITE][domain * classes + class]: GPUs held by preemptible jobs. */
-    private final long[][] preemptibleInDomain = new long[3][];
+    private final Fleet fleet;
+    /** [level RACK, BLOCK, SITE, FLEET][domain * classes + class]: GPUs held by preemptible jobs. */
+    private final long[][] preemptibleInDomain = new long[4][];
 
     @SuppressWarnings("unchecked")
-    public RunningIndex(kr.nuri.core.fleet.Fleet fleet, int[] classPriorities) {
+    public RunningIndex(Fleet fleet, int[] classPriorities) {
         this.fleet = fleet;
         int nodes = fleet.nodeCount();
         int models = fleet.modelCount();
@@ -39,8 +41,8 @@ public final class RunningIndex {
         preemptibleInDomain[0] = new long[fleet.rackCount() * k];
         preemptibleInDomain[1] = new long[fleet.blockCount() * k];
         preemptibleInDomain[2] = new long[fleet.siteCount() * models * k];
+        preemptibleInDomain[3] = new long[models * k];
         this.priorities = classPriorities.clone();
-        this.preemptibleGpusByPriority = new long[models][classPriorities.length];
         this.borrowedGpus = new long[models];
         byNode = new List[nodes];
         preemptible = new TreeSet[models];
@@ -59,7 +61,6 @@ public final class RunningIndex {
         }
         if (job.preemptible()) {
             preemptible[job.model()].add(job);
-            preemptibleGpusByPriority[job.model()][job.priorityClass()] += job.totalGpus();
             countInDomains(job, 1);
         }
         if (job.borrowed()) {
@@ -74,7 +75,6 @@ public final class RunningIndex {
         for (int n : job.nodes()) byNode[n].remove(job);
         if (job.preemptible()) {
             preemptible[job.model()].remove(job);
-            preemptibleGpusByPriority[job.model()][job.priorityClass()] -= job.totalGpus();
             countInDomains(job, -1);
         }
         if (job.borrowed()) {
@@ -95,32 +95,22 @@ public final class RunningIndex {
     /** Running jobs of a model that were admitted on borrowed quota, cheapest victim first. */
     public NavigableSet<Job> borrowed(int model) { return borrowed[model]; }
 
-    /** GPUs of a model held by preemptible jobs of classes with priority below {@code priority}. */
-    public long preemptibleGpusBelow(int model, int priority) {
-        long sum = 0;
-        for (int c = 0; c < priorities.length; c++) {
-            if (priorities[c] < priority) sum += preemptibleGpusByPriority[model][c];
-        }
-        return sum;
-    }
-
     private void countInDomains(Job job, int sign) {
         int k = priorities.length;
         for (int i = 0; i < job.nodes().length; i++) {
             int n = job.nodes()[i];
             long g = (long) sign * job.gpus()[i];
-            preemptibleInDomain[0][fleet.rackOfNode(n) * k + job.priorityClass()] += g;
-            preemptibleInDomain[1][fleet.blockOfNode(n) * k + job.priorityClass()] += g;
-            preemptibleInDomain[2][fleet.domainOf(kr.nuri.core.fleet.Level.SITE, n) * k + job.priorityClass()] += g;
+            for (Level level : DOMAIN_LEVELS) {
+                preemptibleInDomain[level.ordinal() - 1][fleet.domainOf(level, n) * k + job.priorityClass()] += g;
+            }
         }
     }
 
     /**
-     * GPUs held in a rack, block or (site, model) domain by preemptible jobs of classes with priority below
-     * {@code priority}; for FLEET the domain is the model.
+     * GPUs held in a domain by preemptible jobs of classes with priority below {@code priority}: a rack, a
+     * block, a (site, model) or, for FLEET, a GPU model (domains as {@link Fleet#domainOf}).
      */
-    public long preemptibleGpusBelow(kr.nuri.core.fleet.Level level, int domain, int priority) {
-        if (level == kr.nuri.core.fleet.Level.FLEET) return preemptibleGpusBelow(domain, priority);
+    public long preemptibleGpusBelow(Level level, int domain, int priority) {
         long[] a = preemptibleInDomain[level.ordinal() - 1];
         int k = priorities.length;
         long sum = 0;
