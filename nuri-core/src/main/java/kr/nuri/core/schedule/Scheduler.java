@@ -58,6 +58,7 @@ public final class Scheduler {
     private boolean deferredToBorrow;
     private long generation = 1;
     private final long[] memoGeneration;
+    private final long[] memoGrowth;
     private final int[] memoMembers;
     private final PendingReason[] memoReason;
 
@@ -75,6 +76,7 @@ public final class Scheduler {
         classPriority = classes.stream().mapToInt(PriorityClass::priority).toArray();
         int keys = state.fleet().modelCount() * (state.fleet().maxGpusPerNode() + 1) * 2 * Level.values().length * 2;
         memoGeneration = new long[keys];
+        memoGrowth = new long[keys];
         memoMembers = new int[keys];
         memoReason = new PendingReason[keys];
     }
@@ -230,7 +232,6 @@ public final class Scheduler {
     /** Ends victims to make room for a job and starts it; false when no preemption makes room. */
     private boolean preemptAndStart(Job job, long now, Consumer<Event> emit) {
         if (!preemptor.preemptFor(job, now, mayUseReserved(job, now), emit)) return false;
-        generation++; // capacity grew: placement failures memoised in this pass no longer hold
         if (!tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
         return true;
     }
@@ -369,21 +370,24 @@ public final class Scheduler {
     }
 
     /**
-     * Places with a per-pass memo of shapes that did not fit: capacity only shrinks during a pass (until a
-     * preemption, which clears the memo), so a gang at least as large as one that failed fails too.
+     * Places with a per-pass memo of shapes that did not fit: while free capacity has not grown (see
+     * {@link kr.nuri.core.state.Capacity#growth}), a gang at least as large as one that failed fails too.
      */
     private Placement place(Job job, int m, boolean useReserved) {
         JobSpec spec = job.spec();
         int key = ((m * (state.fleet().maxGpusPerNode() + 1) + spec.gpusPerMember()) * 2 + (spec.levelRequired() ? 1 : 0))
                 * Level.values().length + spec.level().ordinal();
         key = key * 2 + (useReserved ? 1 : 0);
-        if (memoGeneration[key] == generation && spec.members() >= memoMembers[key]) {
+        long growth = state.capacity().growth();
+        boolean valid = memoGeneration[key] == generation && memoGrowth[key] == growth;
+        if (valid && spec.members() >= memoMembers[key]) {
             placer.setLastFailure(memoReason[key]);
             return null;
         }
         Placement p = placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), useReserved);
-        if (p == null && (memoGeneration[key] != generation || spec.members() < memoMembers[key])) {
+        if (p == null && (!valid || spec.members() < memoMembers[key])) {
             memoGeneration[key] = generation;
+            memoGrowth[key] = growth;
             memoMembers[key] = spec.members();
             memoReason[key] = placer.lastFailure();
         }

@@ -40,6 +40,7 @@ public final class Capacity {
     private final boolean[] blockDirty;
     private final IntList dirtyRacks = new IntList();
     private final IntList dirtyBlocks = new IntList();
+    private long growth;
 
     public Capacity(Fleet fleet) {
         this.fleet = fleet;
@@ -96,6 +97,14 @@ public final class Capacity {
     }
 
     public Fleet fleet() { return fleet; }
+
+    /**
+     * A counter that moves whenever usable free GPUs grow anywhere (a release, a node back up, a reservation
+     * lifted): a placement that failed stays failed while it is unchanged (not part of the state).
+     */
+    public long growth() {
+        return growth;
+    }
 
     /** Usable free GPUs on a node: 0 unless it is up. */
     public int usable(int node) {
@@ -217,6 +226,7 @@ public final class Capacity {
         int dAll = e - oldUsable;
         int dOpen = (reserved[node] ? 0 : e) - (oldReserved ? 0 : oldUsable);
         if (dAll == 0 && dOpen == 0) return;
+        if (dAll > 0 || dOpen > 0) growth++;
         int rack = fleet.rackOfNode(node);
         int block = fleet.blockOfRack(rack);
         domainFree[0][rack] += dAll;
