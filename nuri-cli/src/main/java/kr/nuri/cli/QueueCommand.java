@@ -1,0 +1,66 @@
+package kr.nuri.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.SlurmTime;
+import kr.nuri.cli.client.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+
+/** {@code nuri queue}: waiting and running jobs, with the reason and estimated start (like squeue). */
+@Command(name = "queue", mixinStandardHelpOptions = true, description = "List jobs with reason and ETA (like squeue).")
+final class QueueCommand implements Callable<Integer> {
+    @Mixin Connection connection;
+
+    @Option(names = {"-t", "--state"}, defaultValue = "active", description = "active (pending and running; the default), pending, running, completed, failed, cancelled, timeout, or all.")
+    String state;
+
+    @Option(names = {"-A", "--tenant", "--account"}, description = "Only this tenant's subtree.")
+    String tenant;
+
+    @Option(names = {"-u", "--user"}, description = "Only this user's jobs.")
+    String user;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "100", description = "At most this many jobs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        StringBuilder q = new StringBuilder("/api/v1/jobs?limit=").append(limit);
+        if (!state.equals("all")) q.append("&state=").append(state);
+        if (tenant != null) q.append("&tenant=").append(tenant);
+        if (user != null) q.append("&user=").append(user);
+        JsonNode list = connection.client().get(q.toString());
+        Table t = new Table("JOBID", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "NODES(REASON)", "START");
+        Instant now = Instant.now();
+        for (JsonNode j : list.path("jobs")) {
+            String st = j.path("state").asString();
+            boolean running = st.equals("RUNNING");
+            String where = running ? j.path("placement").path("nodes").size() + " nodes" : st.equals("PENDING")
+                    ? "(" + j.path("pendingReason").asString("") + ")" : j.path("lastOutcome").asString("");
+            String model = running ? j.path("placement").path("model").asString() : String.join(",", j.path("models").valueStream().map(JsonNode::asString).toList());
+            String time = running ? SlurmTime.format(Duration.between(Instant.parse(j.path("started").asString()), now).toSeconds()) : "0:00";
+            String start = running ? j.path("started").asString() : j.path("estimatedStart").asString("N/A");
+            t.row(j.path("id").asString(), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
+                    abbreviation(st), j.path("gpus").asInt(), model, time, where, start);
+        }
+        t.print(System.out);
+        if (list.hasNonNull("next")) System.out.println("(more: raise --limit)");
+        return 0;
+    }
+
+    private static String abbreviation(String state) {
+        return switch (state) {
+            case "PENDING" -> "PD";
+            case "RUNNING" -> "R";
+            case "COMPLETED" -> "CD";
+            case "CANCELLED" -> "CA";
+            case "TIMEOUT" -> "TO";
+            default -> "F";
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package kr.nuri.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import kr.nuri.config.FleetConfigReader;
+import kr.nuri.config.NuriConfig;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.server.NuriServer;
+import kr.nuri.server.ServerOptions;
+import kr.nuri.server.journal.Lease;
+import kr.nuri.server.loop.LoopSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nuri serve}: the platform on a fleet, with a durable journal, until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run Nuri: the HTTP API on a fleet, every accepted request journaled before it is answered.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
+            description = "A fleet YAML file or a built-in fleet name (default: ${DEFAULT-VALUE}).")
+    String fleet;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--db", defaultValue = "${env:NURI_DB}", paramLabel = "JDBC_URL",
+            description = "PostgreSQL, e.g. jdbc:postgresql://127.0.0.1:5432/nuri (env NURI_DB). Default: embedded H2 in --data.")
+    String db;
+
+    @Option(names = "--db-user", defaultValue = "${env:NURI_DB_USER}", description = "Database user (env NURI_DB_USER).")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:NURI_DB_PASSWORD}", description = "Database password (env NURI_DB_PASSWORD).")
+    String dbPassword;
+
+    @Option(names = "--data", defaultValue = "nuri-data", description = "Directory of the embedded database (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--tick", defaultValue = "5", description = "Seconds between full scheduling passes (default: ${DEFAULT-VALUE}).")
+    double tickSeconds;
+
+    @Option(names = "--checkpoint-every", defaultValue = "10000", description = "Events between state-hash checkpoints (default: ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--check", defaultValue = "OFF", description = "Invariant checks: OFF, CHEAP or FULL (default: ${DEFAULT-VALUE}).")
+    AssertionLevel check;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
+        if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
+        NuriConfig config = FleetConfigReader.load(fleet);
+        Fleet f = config.engine().fleet();
+        System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
+                f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
+        ServerOptions options = new ServerOptions(config, host, port, blankToNull(db), blankToNull(dbUser), blankToNull(dbPassword),
+                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, 100_000, 5_000), check, 15_000);
+        NuriServer server;
+        try {
+            server = NuriServer.start(options);
+        } catch (Lease.LeaseHeldException e) {
+            System.err.println("nuri serve: " + e.getMessage());
+            return 3;
+        }
+        NuriServer.Recovery r = server.recovery();
+        System.out.printf("journal: %s; recovered %,d events in %.1f s, state hash %016x verified at %d checkpoints%n",
+                options.embedded() ? "embedded H2 in " + data.toAbsolutePath() : options.dbUrl(), r.events(), r.millis() / 1000.0,
+                r.stateHash(), r.checkpointsVerified());
+        System.out.println("listening on " + server.url() + "  (API /api/v1, OpenAPI /openapi.json, metrics /metrics)");
+        if (server.firstToken() != null) {
+            System.out.println("first operator token (shown once" + (options.embedded() ? "; also in " + data.resolve("operator-token") : "") + "):");
+            System.out.println("  export NURI_URL=" + server.url() + " NURI_TOKEN=" + server.firstToken());
+        }
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "nuri-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,165 @@
+package kr.nuri.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.server.api.ApiServer;
+import kr.nuri.server.api.ServerMetrics;
+import kr.nuri.server.auth.Role;
+import kr.nuri.server.auth.TokenStore;
+import kr.nuri.server.journal.Database;
+import kr.nuri.server.journal.EventCodec;
+import kr.nuri.server.journal.Journal;
+import kr.nuri.server.journal.Lease;
+import kr.nuri.server.loop.EngineLoop;
+import kr.nuri.server.loop.EventObserver;
+import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.loop.VirtualExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code nuri serve}: opens the store, takes the writer lease, recovers the engine from the journal
+ * (verifying the state hash at every checkpoint), then serves the API. Composition only; each part lives
+ * in its own package.
+ */
+public final class NuriServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NuriServer.class);
+    private final Database db;
+    private final Lease lease;
+    private final EngineLoop loop;
+    private final ApiServer api;
+    private final Recovery recovery;
+    private final String firstToken;
+    private final String url;
+
+    private NuriServer(Database db, Lease lease, EngineLoop loop, ApiServer api, Recovery recovery, String firstToken, String url) {
+        this.db = db;
+        this.lease = lease;
+        this.loop = loop;
+        this.api = api;
+        this.recovery = recovery;
+        this.firstToken = firstToken;
+        this.url = url;
+    }
+
+    /** What recovery found: events replayed, checkpoints verified, time taken, the final state hash. */
+    public record Recovery(long events, int checkpointsVerified, long millis, long stateHash) {}
+
+    public static NuriServer start(ServerOptions o) {
+        LongSupplier clock = System::currentTimeMillis;
+        String dbUrl = o.embedded() ? Database.embeddedUrl(o.dataDir()) : o.dbUrl();
+        Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword());
+        try {
+            Lease lease = new Lease(db, o.leaseTtlMillis());
+            lease.acquire(clock.getAsLong());
+            JsonMapper json = Json.mapper();
+            EventCodec codec = new EventCodec(json);
+            Journal journal = new Journal(db, codec, lease);
+            checkFingerprint(journal, o);
+            Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
+            UsageLedger ledger = new UsageLedger();
+            VirtualExecution execution = new VirtualExecution();
+            List<EventObserver> observers = List.of(ledger, execution);
+            Recovery recovery = recover(journal, engine, observers);
+            TokenStore tokens = new TokenStore(db);
+            String firstToken = null;
+            if (tokens.isEmpty()) {
+                firstToken = tokens.issue("operator", Role.OPERATOR, null, clock.getAsLong()).token();
+                if (o.embedded()) writeToken(o.dataDir().resolve("operator-token"), firstToken);
+            }
+            ServerMetrics metrics = new ServerMetrics();
+            EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics);
+            ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock, Version.get());
+            loop.start();
+            api.start(o.host(), o.port());
+            String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
+            return new NuriServer(db, lease, loop, api, recovery, firstToken, url);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static void checkFingerprint(Journal journal, ServerOptions o) {
+        Fleet f = o.config().engine().fleet();
+        String fingerprint = f.name() + "/" + f.nodeCount() + " nodes/" + f.totalGpus() + " GPUs/"
+                + o.config().engine().tenants().size() + " tenants";
+        String stored = journal.meta("fleet");
+        if (stored == null) {
+            journal.setMeta("fleet", fingerprint);
+        } else if (!stored.equals(fingerprint)) {
+            throw new IllegalStateException("this database holds the journal of fleet " + stored + ", but the server was started with "
+                    + fingerprint + " (" + o.config().source() + "). Maybe --fleet " + stored.split("/")[0] + ", or a new --db?");
+        }
+    }
+
+    private static Recovery recover(Journal journal, Engine engine, List<EventObserver> observers) {
+        long t0 = System.nanoTime();
+        Map<Long, Long> checkpoints = new HashMap<>();
+        journal.checkpoints(c -> checkpoints.put(c[0], c[1]));
+        long[] count = {0};
+        int[] verified = {0};
+        journal.readFrom(1, (seq, event) -> {
+            engine.replay(event);
+            for (EventObserver o : observers) o.observe(event, engine);
+            count[0]++;
+            Long expected = checkpoints.get(seq);
+            if (expected != null) {
+                long actual = engine.stateHash();
+                if (actual != expected) {
+                    throw new IllegalStateException("replaying the journal gave state hash " + Long.toHexString(actual) + " at event "
+                            + seq + " where the running server recorded " + Long.toHexString(expected)
+                            + ". The journal and this version of the engine disagree; refusing to serve a state that differs.");
+                }
+                verified[0]++;
+            }
+        });
+        long hash = engine.stateHash();
+        return new Recovery(count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
+    }
+
+    private static void writeToken(Path file, String token) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, token + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system; the file is as private as its directory
+            }
+        } catch (java.io.IOException e) {
+            log.warn("could not write the first operator token to {}: {}", file, e.getMessage());
+        }
+    }
+
+    public String url() { return url; }
+
+    public Recovery recovery() { return recovery; }
+
+    /** The first operator token, when this start made it (an empty token table); null otherwise. */
+    public String firstToken() { return firstToken; }
+
+    public ApiServer api() { return api; }
+
+    public boolean embeddedIsPostgres() { return db.isPostgres(); }
+
+    @Override
+    public void close() {
+        api.close();
+        loop.close();
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            log.warn("could not release the writer lease: {}", e.getMessage());
+        }
+        db.close();
+    }
+}

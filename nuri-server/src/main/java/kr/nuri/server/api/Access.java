@@ -1,0 +1,44 @@
+package kr.nuri.server.api;
+
+import kr.nuri.core.job.Job;
+import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.Role;
+
+/**
+ * Tenant isolation in one place: which tenants, jobs and awards a caller may see or act on. Operators and
+ * programme managers see everything; tenant admins their subtree; users their own jobs in their subtree.
+ * What a caller may not see answers 404, exactly as if it did not exist.
+ */
+final class Access {
+    private final TenantTree tree;
+
+    Access(TenantTree tree) {
+        this.tree = tree;
+    }
+
+    int scope(Principal p) {
+        return p.readsAll() || p.tenant() == null ? -1 : tree.index(p.tenant());
+    }
+
+    boolean seesTenant(Principal p, int t) {
+        if (p.readsAll()) return true;
+        int scope = scope(p);
+        return scope >= 0 && t >= 0 && tree.isWithin(t, scope);
+    }
+
+    boolean seesJob(Principal p, Job j) {
+        if (p.readsAll()) return true;
+        if (!seesTenant(p, j.project())) return false;
+        return p.role() == Role.TENANT_ADMIN || p.user().equals(j.spec().user());
+    }
+
+    /** Cancel or report completion: operators, the job's tenant admins, and its owner. */
+    boolean actsOnJob(Principal p, Job j) {
+        return p.isOperator() || (p.role() != Role.PROGRAMME_MANAGER && seesJob(p, j));
+    }
+
+    boolean submitsTo(Principal p, int project) {
+        return p.isOperator() || (p.role() != Role.PROGRAMME_MANAGER && seesTenant(p, project));
+    }
+}

@@ -1,0 +1,118 @@
+package kr.nuri.server.api;
+
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
+import kr.nuri.core.engine.Result;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.TokenStore;
+import kr.nuri.server.loop.EngineLoop;
+import kr.nuri.server.loop.Work;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What every handler needs: the engine loop, JSON, access rules, tokens, the clock. */
+final class ApiContext {
+    static final String PRINCIPAL = "nuri.principal";
+    final EngineLoop loop;
+    final JsonMapper json;
+    final Access access;
+    final TokenStore tokens;
+    final LongSupplier clockMillis;
+
+    ApiContext(EngineLoop loop, JsonMapper json, Access access, TokenStore tokens, LongSupplier clockMillis) {
+        this.loop = loop;
+        this.json = json;
+        this.access = access;
+        this.tokens = tokens;
+        this.clockMillis = clockMillis;
+    }
+
+    static Principal principal(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
+    /** Runs work on the engine thread and waits until its batch is durable. */
+    <T> T call(Work<T> work) {
+        try {
+            return loop.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Problem(503, "interrupted", null, null, "the request was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    static void accepted(Result r) {
+        if (!r.accepted()) throw Problem.of(r.rejection());
+    }
+
+    /** Reads a JSON body into a record; every failure names the field and the value. */
+    <T> T body(Context ctx, Class<T> type) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) throw Problem.badRequest("body", "", "the request needs a JSON body");
+        JsonNode tree;
+        try {
+            tree = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw Problem.badRequest("body", null, "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw Problem.badRequest("body", tree == null ? "" : abbreviate(tree.toString()), "the request needs a JSON object");
+        }
+        try {
+            return json.treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw Problem.badRequest(path(e), e.getPropertyName(), "unknown field '" + e.getPropertyName()
+                    + "'. Maybe one of " + e.getKnownPropertyIds() + "?");
+        } catch (JacksonException e) {
+            String field = path(e);
+            JsonNode at = tree.at("/" + field.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1"));
+            String value = at == null || at.isMissingNode() ? null : abbreviate(at.toString());
+            throw Problem.badRequest(field.isEmpty() ? "body" : field, value, "wrong type or out of range: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) sb.append(sb.isEmpty() ? "" : ".").append(r.getPropertyName());
+            else if (r.getIndex() >= 0) sb.append('[').append(r.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
+    /** An ISO instant or date (UTC) as engine seconds. */
+    static long parseTime(String field, String text) {
+        if (text == null || text.isBlank()) throw Problem.badRequest(field, text, field + " is required, e.g. 2026-01-01 or 2026-01-01T09:00:00Z");
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toEpochSecond() : Instant.parse(text).getEpochSecond();
+        } catch (DateTimeParseException e) {
+            throw Problem.badRequest(field, text, field + " is not a date or time. Maybe 2026-01-01 or 2026-01-01T09:00:00Z?");
+        }
+    }
+
+    static int queryInt(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) return dflt;
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) return i;
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw Problem.badRequest(name, v, name + " must be a whole number from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,154 @@
+package kr.nuri.server.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.Role;
+import kr.nuri.server.auth.TokenStore;
+import kr.nuri.server.journal.EventCodec;
+import kr.nuri.server.loop.EngineLoop;
+import kr.nuri.server.loop.UsageLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Where an HTTP request becomes a command: the routes of every API area, bearer-token authentication and
+ * role checks around each, problem-details errors, the SSE stream, /metrics and /openapi.json.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    public static final long MAX_BODY_BYTES = 1_000_000;
+    private final ApiContext api;
+    private final List<ApiRoute> routes = new ArrayList<>();
+    private final EventStream stream;
+    private final ServerMetrics metrics;
+    private final Map<String, Object> openApi;
+    private Javalin app;
+
+    public ApiServer(EngineLoop loop, JsonMapper json, TenantTree tree, TokenStore tokens, UsageLedger ledger,
+                     EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, String version) {
+        Access access = new Access(tree);
+        this.api = new ApiContext(loop, json, access, tokens, clockMillis);
+        this.metrics = metrics;
+        this.stream = new EventStream(access, codec);
+        routes.addAll(new JobsApi(api).routes());
+        routes.addAll(new FleetApi(api).routes());
+        routes.addAll(new TenantsApi(api).routes());
+        routes.addAll(new UsageApi(api, ledger).routes());
+        routes.addAll(new TokensApi(api).routes());
+        this.openApi = OpenApi.document(routes, Map.of(
+                "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
+                "QuotaRequest", TenantsApi.QuotaRequest.class, "AwardRequest", TenantsApi.AwardRequest.class,
+                "ReviseRequest", TenantsApi.ReviseRequest.class, "TokenRequest", TokensApi.TokenRequest.class), version);
+        loop.subscribe(stream::publish);
+        metrics.gauge("nuri.engine.queue", loop::queueDepth);
+        metrics.gauge("nuri.sse.clients", stream::clients);
+    }
+
+    /** Every authenticated route, for the OpenAPI document and the isolation tests. */
+    public List<ApiRoute> routes() {
+        return List.copyOf(routes);
+    }
+
+    public ApiServer start(String host, int port) {
+        app = Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson3(api.json, false));
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.startup.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            for (ApiRoute r : routes) config.routes.addHttpHandler(r.method(), r.path(), secured(r.roles(), r.handler()));
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", api.loop.isRunning() ? "ok" : "stopped")));
+            config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
+            config.routes.get("/metrics", secured(Set.of(Role.OPERATOR, Role.PROGRAMME_MANAGER), ctx -> {
+                api.call(s -> {
+                    metrics.refresh(s.engine().state());
+                    return null;
+                });
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+            }));
+            config.routes.sse("/api/v1/events", client -> {
+                client.keepAlive();
+                Principal p = authenticate(client.ctx());
+                if (p == null) {
+                    client.sendEvent("error", "{\"status\":401,\"detail\":\"a valid bearer token is required\"}");
+                    client.close();
+                    return;
+                }
+                Thread.ofVirtual().name("sse-" + p.user()).start(() -> stream.serve(client, p));
+            });
+            config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+            config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> {
+                ctx.header("Retry-After", "1");
+                problem(ctx, new Problem(503, "unavailable", null, null, e.getMessage()));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    problem(ctx, new Problem(e.getStatus(), "http-" + e.getStatus(), null, null, e.getMessage())));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
+                    problem(ctx, Problem.badRequest("body", null, e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                problem(ctx, new Problem(500, "internal-error", null, null, "the server failed; it is logged"));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) problem(ctx, new Problem(404, "no-route", "path", ctx.path(), "no such route. See /openapi.json"));
+            });
+            config.routes.error(405, ctx -> problem(ctx, new Problem(405, "method-not-allowed", "method", ctx.method().name(), "see /openapi.json")));
+            config.routes.error(413, ctx -> problem(ctx, new Problem(413, "body-too-large", "body", null,
+                    "the body is larger than " + MAX_BODY_BYTES + " bytes")));
+        });
+        app.start(host, port);
+        return this;
+    }
+
+    /** Publishes durable events to SSE clients; wired by the server with engine access. */
+    public EventStream stream() {
+        return stream;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private Handler secured(Set<Role> roles, Handler handler) {
+        return ctx -> {
+            Principal p = authenticate(ctx);
+            if (p == null) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"nuri\"");
+                throw new Problem(401, "unauthenticated", "Authorization", null,
+                        "a valid bearer token is required: Authorization: Bearer nuri_…");
+            }
+            if (!roles.contains(p.role())) {
+                throw Problem.forbidden("role " + p.role().wireName() + " may not " + ctx.method().name() + " " + ctx.path());
+            }
+            ctx.attribute(ApiContext.PRINCIPAL, p);
+            handler.handle(ctx);
+        };
+    }
+
+    private Principal authenticate(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        return api.tokens.authenticate(h.substring(7).trim());
+    }
+
+    private static void problem(Context ctx, Problem p) {
+        ctx.status(p.status()).contentType("application/problem+json").json(p.body(ctx.path()));
+    }
+
+
+    @Override
+    public void close() {
+        if (app != null) app.stop();
+    }
+}

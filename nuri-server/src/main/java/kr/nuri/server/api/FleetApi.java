@@ -1,0 +1,111 @@
+package kr.nuri.server.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.state.State;
+import kr.nuri.server.auth.Role;
+
+/** The fleet: nodes with health and allocation, a sinfo-like summary, and operators' node actions. */
+final class FleetApi {
+    private static final Set<Role> ALL = Set.of(Role.values());
+    private static final Set<Role> OPERATORS = Set.of(Role.OPERATOR);
+    private final ApiContext api;
+
+    FleetApi(ApiContext api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                new ApiRoute(GET, "/api/v1/nodes", ALL, "Nodes with health and free GPUs (filters: site, model, health; limit, offset)", null, this::list),
+                new ApiRoute(GET, "/api/v1/nodes/summary", ALL, "Node counts by site, model, health and allocation (like sinfo)", null, this::summary),
+                new ApiRoute(GET, "/api/v1/nodes/{name}", ALL, "One node", null, this::get),
+                new ApiRoute(POST, "/api/v1/nodes/{name}/down", OPERATORS, "Mark a node down: its jobs end (requeued if they allow)", null,
+                        ctx -> act(ctx, n -> t -> new Command.NodeDown(t, n))),
+                new ApiRoute(POST, "/api/v1/nodes/{name}/up", OPERATORS, "Mark a node healthy", null, ctx -> act(ctx, n -> t -> new Command.NodeUp(t, n))),
+                new ApiRoute(POST, "/api/v1/nodes/{name}/drain", OPERATORS, "Drain a node: running jobs go on, nothing new starts", null,
+                        ctx -> act(ctx, n -> t -> new Command.DrainNode(t, n))));
+    }
+
+    record NodeList(List<Views.NodeView> nodes, int total) {}
+
+    record SummaryRow(String site, String model, String health, String allocation, int nodes, long gpus, long freeGpus) {}
+
+    private void list(Context ctx) {
+        String site = ctx.queryParam("site");
+        String model = ctx.queryParam("model");
+        String health = ctx.queryParam("health");
+        int limit = ApiContext.queryInt(ctx, "limit", 1_000, 1, 50_000);
+        int offset = ApiContext.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            Fleet f = st.fleet();
+            if (model != null && f.modelIndex(model) < 0) throw Problem.badRequest("model", model, "no GPU model '" + model + "'. Maybe one of " + f.models() + "?");
+            List<Views.NodeView> out = new ArrayList<>();
+            int total = 0;
+            for (int n = 0; n < f.nodeCount(); n++) {
+                if (site != null && !site.equals(f.siteName(f.siteOfNode(n)))) continue;
+                if (model != null && f.modelOfNode(n) != f.modelIndex(model)) continue;
+                if (health != null && !st.capacity().health(n).name().equalsIgnoreCase(health)) continue;
+                if (total >= offset && out.size() < limit) out.add(Views.node(st, n));
+                total++;
+            }
+            return new NodeList(out, total);
+        }));
+    }
+
+    private void summary(Context ctx) {
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            Fleet f = st.fleet();
+            Map<String, long[]> rows = new TreeMap<>();
+            for (int n = 0; n < f.nodeCount(); n++) {
+                int free = st.capacity().free(n);
+                String alloc = free == f.nodeGpus(n) ? "idle" : free == 0 ? "allocated" : "mixed";
+                String key = f.siteName(f.siteOfNode(n)) + "\t" + f.models().get(f.modelOfNode(n)) + "\t"
+                        + st.capacity().health(n).name().toLowerCase(Locale.ROOT) + "\t" + alloc;
+                long[] r = rows.computeIfAbsent(key, k -> new long[3]);
+                r[0]++;
+                r[1] += f.nodeGpus(n);
+                r[2] += free;
+            }
+            List<SummaryRow> out = new ArrayList<>();
+            rows.forEach((k, v) -> {
+                String[] p = k.split("\t");
+                out.add(new SummaryRow(p[0], p[1], p[2], p[3], (int) v[0], v[1], v[2]));
+            });
+            return out;
+        }));
+    }
+
+    private void get(Context ctx) {
+        String name = ctx.pathParam("name");
+        ctx.json(api.call(s -> {
+            int n = s.engine().state().fleet().nodeIndex(name);
+            if (n < 0) throw Problem.notFound("node", name);
+            return Views.node(s.engine().state(), n);
+        }));
+    }
+
+    private void act(Context ctx, java.util.function.Function<String, LongFunction<Command>> command) {
+        String name = ctx.pathParam("name");
+        ctx.json(api.call(s -> {
+            int n = s.engine().state().fleet().nodeIndex(name);
+            if (n < 0) throw Problem.notFound("node", name);
+            ApiContext.accepted(s.apply(command.apply(name)));
+            return Views.node(s.engine().state(), n);
+        }));
+    }
+
+}

@@ -1,0 +1,194 @@
+package kr.nuri.server.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.Role;
+
+/** Jobs: submit, list, get, cancel, report completion. */
+final class JobsApi {
+    private static final Set<Role> SUBMITTERS = Set.of(Role.OPERATOR, Role.TENANT_ADMIN, Role.USER);
+    private static final Set<Role> ALL = Set.of(Role.values());
+    private final ApiContext api;
+
+    JobsApi(ApiContext api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                new ApiRoute(POST, "/api/v1/jobs", SUBMITTERS, "Submit a job (a gang of GPUs)", "SubmitRequest", this::submit),
+                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user; limit, after)", null, this::list),
+                new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
+                new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
+                new ApiRoute(POST, "/api/v1/jobs/{id}/complete", SUBMITTERS, "Report that a running job finished", "CompleteRequest", this::complete));
+    }
+
+    /** What {@code POST /api/v1/jobs} takes; {@code nuri submit} builds it from sbatch-like options. */
+    record SubmitRequest(String id, String project, String user, String award, Integer gpus, Integer nodes,
+                         Integer gpusPerNode, String gpuModel, List<String> gpuModels, String topology,
+                         Boolean topologyRequired, String priority, Long walltime, Long runtime, Boolean preemptible,
+                         Boolean requeue) {}
+
+    record CompleteRequest(Boolean success) {}
+
+    record JobList(List<Views.JobView> jobs, int count, Long next) {}
+
+    private void submit(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        SubmitRequest r = api.body(ctx, SubmitRequest.class);
+        Views.JobView view = api.call(s -> {
+            Engine e = s.engine();
+            int project = e.state().tenants().index(r.project() == null ? "" : r.project());
+            if (project < 0 || !api.access.submitsTo(p, project)) {
+                throw new Problem(project < 0 ? 400 : 403, "unknown-project", "project", r.project(), project < 0
+                        ? "no project '" + r.project() + "'. Maybe check 'nuri quota'?"
+                        : "you may not submit to project '" + r.project() + "'");
+            }
+            String id = r.id() != null ? r.id() : "job-" + e.state().nextSeq();
+            JobSpec spec = spec(r, id, p);
+            Result result = s.apply(t -> new Command.SubmitJob(t, spec));
+            ApiContext.accepted(result);
+            return Views.job(e.job(id), e);
+        });
+        ctx.status(201).header("Location", "/api/v1/jobs/" + view.id()).json(view);
+    }
+
+    private static JobSpec spec(SubmitRequest r, String id, Principal p) {
+        int members;
+        int perMember;
+        if (r.nodes() != null || r.gpusPerNode() != null) {
+            if (r.gpusPerNode() != null && r.nodes() != null) {
+                members = r.nodes();
+                perMember = r.gpusPerNode();
+                if (r.gpus() != null && (long) members * perMember != r.gpus()) {
+                    throw Problem.badRequest("gpus", r.gpus(), "gpus must equal nodes × gpusPerNode = " + (long) members * perMember
+                            + ". Maybe leave gpus out?");
+                }
+            } else if (r.gpus() == null) {
+                throw Problem.badRequest(r.nodes() == null ? "nodes" : "gpusPerNode", null,
+                        "give gpus with nodes or gpusPerNode, or both nodes and gpusPerNode");
+            } else {
+                int split = r.nodes() != null ? r.nodes() : r.gpusPerNode();
+                if (split <= 0 || r.gpus() <= 0 || r.gpus() % split != 0) {
+                    throw Problem.badRequest(r.nodes() != null ? "nodes" : "gpusPerNode", split,
+                            "gpus=" + r.gpus() + " must divide evenly by it");
+                }
+                members = r.nodes() != null ? split : r.gpus() / split;
+                perMember = r.nodes() != null ? r.gpus() / split : split;
+            }
+        } else {
+            if (r.gpus() == null) throw Problem.badRequest("gpus", null, "gpus is required (total GPUs of the gang)");
+            if (r.gpus() > 8) {
+                throw Problem.badRequest("gpusPerNode", null, "a gang of " + r.gpus() + " GPUs must say how it spreads over nodes. "
+                        + "Maybe gpusPerNode=8?");
+            }
+            members = 1;
+            perMember = r.gpus();
+        }
+        List<String> models = r.gpuModels() != null ? r.gpuModels() : r.gpuModel() != null ? List.of(r.gpuModel()) : List.of();
+        Level level = Level.FLEET;
+        if (r.topology() != null) {
+            try {
+                level = Level.valueOf(r.topology().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("topology", r.topology(), "topology must be one of node, rack, block, site, fleet");
+            }
+        }
+        String user = p.isOperator() && r.user() != null ? r.user() : p.user();
+        return new JobSpec(id, r.project(), user, r.award(), members, perMember, models, level,
+                r.topologyRequired() == null || r.topologyRequired(), r.priority() == null ? "training" : r.priority(),
+                r.walltime() == null ? 0 : r.walltime(), r.preemptible(), r.requeue() == null || r.requeue(),
+                r.runtime() == null ? 0 : r.runtime());
+    }
+
+    private void list(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String stateText = ctx.queryParam("state");
+        JobState state = null;
+        boolean activeOnly = "active".equalsIgnoreCase(stateText);
+        if (stateText != null && !activeOnly) {
+            try {
+                state = JobState.valueOf(stateText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("state", stateText, "state must be active or one of " + List.of(JobState.values()));
+            }
+        }
+        String tenant = ctx.queryParam("tenant");
+        String user = ctx.queryParam("user");
+        int limit = ApiContext.queryInt(ctx, "limit", 100, 1, 10_000);
+        long after = ApiContext.queryInt(ctx, "after", -1, -1, Integer.MAX_VALUE);
+        JobState wanted = state;
+        JobList list = api.call(s -> {
+            Engine e = s.engine();
+            int t = -1;
+            if (tenant != null) {
+                t = e.state().tenants().index(tenant);
+                if (t < 0 || !api.access.seesTenant(p, t)) throw Problem.notFound("tenant", tenant);
+            }
+            int within = t;
+            List<Job> hits = new ArrayList<>();
+            for (Job j : e.state().jobs()) {
+                if (j.seq() <= after || (wanted != null && j.state() != wanted) || (activeOnly && j.state().isFinal())) continue;
+                if (within >= 0 && !e.state().tenants().isWithin(j.project(), within)) continue;
+                if (user != null && !user.equals(j.spec().user())) continue;
+                if (!api.access.seesJob(p, j)) continue;
+                hits.add(j);
+            }
+            hits.sort(Comparator.comparingLong(Job::seq));
+            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e)).toList();
+            Long next = hits.size() > limit ? hits.get(limit - 1).seq() : null;
+            return new JobList(views, views.size(), next);
+        });
+        ctx.json(list);
+    }
+
+    private Job visibleJob(Engine e, Principal p, String id) {
+        Job j = e.job(id);
+        if (j == null || !api.access.seesJob(p, j)) throw Problem.notFound("job", id);
+        return j;
+    }
+
+    private void get(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        ctx.json(api.call(s -> Views.job(visibleJob(s.engine(), p, id), s.engine())));
+    }
+
+    private void cancel(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        ctx.json(api.call(s -> {
+            Job j = visibleJob(s.engine(), p, id);
+            if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not cancel job '" + id + "'");
+            ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
+            return Views.job(j, s.engine());
+        }));
+    }
+
+    private void complete(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        CompleteRequest r = ctx.bodyAsBytes().length == 0 ? new CompleteRequest(true) : api.body(ctx, CompleteRequest.class);
+        ctx.json(api.call(s -> {
+            Job j = visibleJob(s.engine(), p, id);
+            if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not report on job '" + id + "'");
+            ApiContext.accepted(s.apply(t -> new Command.JobFinished(t, id, r.success() == null || r.success())));
+            return Views.job(j, s.engine());
+        }));
+    }
+}

@@ -1,0 +1,168 @@
+package kr.nuri.server.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.state.State;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.Role;
+
+/** The quota tree (tenants, quotas per GPU model, usage) and awards (create, revise, budget left). */
+final class TenantsApi {
+    private static final Set<Role> ALL = Set.of(Role.values());
+    private static final Set<Role> PROGRAMMES = Set.of(Role.OPERATOR, Role.PROGRAMME_MANAGER);
+    private static final double MAX_GPU_HOURS = 1e10;
+    private final ApiContext api;
+
+    TenantsApi(ApiContext api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                new ApiRoute(GET, "/api/v1/tenants", ALL, "The quota tree you may see, with quotas and usage per GPU model", null, this::list),
+                new ApiRoute(GET, "/api/v1/tenants/{name}", ALL, "One tenant", null, this::get),
+                new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota for one GPU model", "QuotaRequest", this::setQuota),
+                new ApiRoute(GET, "/api/v1/awards", ALL, "Awards you may see, with budget used and left", null, this::awards),
+                new ApiRoute(GET, "/api/v1/awards/{id}", ALL, "One award", null, this::award),
+                new ApiRoute(POST, "/api/v1/awards", PROGRAMMES, "Grant an award (GPU-hour budget or dedicated GPUs)", "AwardRequest", this::grant),
+                new ApiRoute(PATCH, "/api/v1/awards/{id}", PROGRAMMES, "Top up or claw back an award (budget, end)", "ReviseRequest", this::revise));
+    }
+
+    record QuotaRequest(Integer nominal, Integer borrowingLimit, Integer lendingLimit) {}
+
+    record AwardRequest(String id, String tenant, String kind, String model, Double gpuHours, Integer gpus, String from, String to) {}
+
+    record ReviseRequest(Double gpuHours, String to) {}
+
+    private void list(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            List<Views.TenantView> out = new ArrayList<>();
+            for (int t = 0; t < st.tenants().size(); t++) {
+                if (api.access.seesTenant(p, t)) out.add(Views.tenant(st, t));
+            }
+            return out;
+        }));
+    }
+
+    private int visibleTenant(State st, Principal p, String name) {
+        int t = st.tenants().index(name);
+        if (t < 0 || !api.access.seesTenant(p, t)) throw Problem.notFound("tenant", name);
+        return t;
+    }
+
+    private void get(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String name = ctx.pathParam("name");
+        ctx.json(api.call(s -> Views.tenant(s.engine().state(), visibleTenant(s.engine().state(), p, name))));
+    }
+
+    private void setQuota(Context ctx) {
+        String name = ctx.pathParam("name");
+        String model = ctx.pathParam("model");
+        QuotaRequest r = api.body(ctx, QuotaRequest.class);
+        if (r.nominal() == null || r.nominal() < 0) throw Problem.badRequest("nominal", r.nominal(), "nominal must be 0 or more GPUs");
+        int borrow = limit("borrowingLimit", r.borrowingLimit());
+        int lend = limit("lendingLimit", r.lendingLimit());
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int t = st.tenants().index(name);
+            if (t < 0) throw Problem.notFound("tenant", name);
+            ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
+            return Views.tenant(st, t);
+        }));
+    }
+
+    /** A limit: absent or -1 means none. */
+    private static int limit(String field, Integer v) {
+        if (v == null) return -1;
+        if (v < -1) throw Problem.badRequest(field, v, field + " must be -1 (no limit) or 0 or more GPUs");
+        return v;
+    }
+
+    private boolean seesAward(State st, Principal p, AwardSpec a) {
+        return p.readsAll() || api.access.seesTenant(p, st.tenants().index(a.tenant()));
+    }
+
+    private void awards(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            List<Views.AwardView> out = new ArrayList<>();
+            for (int a = 0; a < st.awards().size(); a++) {
+                if (seesAward(st, p, st.awards().get(a))) out.add(Views.award(st, a));
+            }
+            return out;
+        }));
+    }
+
+    private void award(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int a = st.awards().index(id);
+            if (a < 0 || !seesAward(st, p, st.awards().get(a))) throw Problem.notFound("award", id);
+            return Views.award(st, a);
+        }));
+    }
+
+    private void grant(Context ctx) {
+        AwardRequest r = api.body(ctx, AwardRequest.class);
+        if (r.id() == null || r.id().isBlank() || r.id().length() > 128) throw Problem.badRequest("id", r.id(), "id must have 1 to 128 characters");
+        if (r.kind() == null) throw Problem.badRequest("kind", null, "kind is required: budget or dedicated");
+        AwardSpec.Kind kind;
+        try {
+            kind = AwardSpec.Kind.valueOf(r.kind().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("kind", r.kind(), "kind must be budget or dedicated");
+        }
+        long budget = kind == AwardSpec.Kind.BUDGET ? gpuSeconds("gpuHours", r.gpuHours()) : 0;
+        int gpus = kind == AwardSpec.Kind.DEDICATED ? (r.gpus() == null ? -1 : r.gpus()) : 0;
+        if (kind == AwardSpec.Kind.DEDICATED && gpus <= 0) throw Problem.badRequest("gpus", r.gpus(), "a dedicated award needs gpus > 0");
+        long from = ApiContext.parseTime("from", r.from());
+        long to = ApiContext.parseTime("to", r.to());
+        if (to <= from) throw Problem.badRequest("to", r.to(), "to must be after from (" + r.from() + ")");
+        AwardSpec spec = new AwardSpec(r.id(), r.tenant(), kind, r.model(), budget, gpus, from, to);
+        ctx.status(201).json(api.call(s -> {
+            ApiContext.accepted(s.apply(t -> new Command.GrantAward(t, spec)));
+            State st = s.engine().state();
+            return Views.award(st, st.awards().index(spec.id()));
+        }));
+    }
+
+    private void revise(Context ctx) {
+        String id = ctx.pathParam("id");
+        ReviseRequest r = api.body(ctx, ReviseRequest.class);
+        Long to = r.to() == null ? null : ApiContext.parseTime("to", r.to());
+        Long budget = r.gpuHours() == null ? null : gpuSeconds("gpuHours", r.gpuHours());
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int a = st.awards().index(id);
+            if (a < 0) throw Problem.notFound("award", id);
+            AwardSpec cur = st.awards().get(a);
+            long b = budget != null ? budget : cur.budgetGpuSeconds();
+            long end = to != null ? to : cur.to();
+            ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, b, end)));
+            return Views.award(st, a);
+        }));
+    }
+
+    private static long gpuSeconds(String field, Double hours) {
+        if (hours == null || !Double.isFinite(hours) || hours <= 0 || hours > MAX_GPU_HOURS) {
+            throw Problem.badRequest(field, hours, field + " must be more than 0 and at most " + (long) MAX_GPU_HOURS);
+        }
+        return Math.round(hours * 3600);
+    }
+}

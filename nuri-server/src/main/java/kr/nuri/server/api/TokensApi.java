@@ -1,0 +1,88 @@
+package kr.nuri.server.api;
+
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Set;
+import kr.nuri.server.auth.Principal;
+import kr.nuri.server.auth.Role;
+import kr.nuri.server.auth.TokenStore;
+
+/**
+ * Who am I, and tokens: operators make any; tenant admins make tokens for members of their subtree
+ * (users and other tenant admins there). The secret is in the answer to the creation only.
+ */
+final class TokensApi {
+    private static final Set<Role> ALL = Set.of(Role.values());
+    private static final Set<Role> ADMINS = Set.of(Role.OPERATOR, Role.TENANT_ADMIN);
+    private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private final ApiContext api;
+
+    TokensApi(ApiContext api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                new ApiRoute(GET, "/api/v1/whoami", ALL, "The caller's user, role and tenant", null, this::whoami),
+                new ApiRoute(GET, "/api/v1/tokens", ADMINS, "Tokens of members you administer (never secrets)", null, this::list),
+                new ApiRoute(POST, "/api/v1/tokens", ADMINS, "Make a token for a member (the secret is shown once)", "TokenRequest", this::create),
+                new ApiRoute(DELETE, "/api/v1/tokens/{id}", ADMINS, "Revoke a token", null, this::revoke));
+    }
+
+    record TokenRequest(String user, String role, String tenant) {}
+
+    record Created(TokenStore.TokenInfo token, String secret) {}
+
+    private void whoami(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        ctx.json(new TokenStore.TokenInfo(p.tokenId(), p.user(), p.role(), p.tenant(), 0));
+    }
+
+    /** Whether p administers a token bound to {@code tenant}: operators all; tenant admins their subtree. */
+    private boolean administers(Principal p, String tenant) {
+        if (p.isOperator()) return true;
+        if (tenant == null) return false;
+        Integer t = api.call(s -> s.engine().state().tenants().index(tenant));
+        return api.access.seesTenant(p, t);
+    }
+
+    private void list(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        ctx.json(api.tokens.all().stream().filter(t -> administers(p, t.tenant())).toList());
+    }
+
+    private void create(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        TokenRequest r = api.body(ctx, TokenRequest.class);
+        if (r.user() == null || !USER.matcher(r.user()).matches()) {
+            throw Problem.badRequest("user", r.user(), "user must be 1 to 64 letters, digits or . _ @ -");
+        }
+        Role role = r.role() == null ? Role.USER : Role.parse(r.role());
+        if (role == null) throw Problem.badRequest("role", r.role(), "role must be operator, programme-manager, tenant-admin or user");
+        if ((role == Role.USER || role == Role.TENANT_ADMIN) && r.tenant() == null) {
+            throw Problem.badRequest("tenant", null, "a " + role.wireName() + " token needs the tenant it acts in");
+        }
+        if (r.tenant() != null && api.call(s -> s.engine().state().tenants().index(r.tenant())) < 0) {
+            throw Problem.badRequest("tenant", r.tenant(), "no tenant '" + r.tenant() + "'");
+        }
+        if (!p.isOperator() && (role == Role.OPERATOR || role == Role.PROGRAMME_MANAGER || !administers(p, r.tenant()))) {
+            throw Problem.forbidden("a tenant admin makes user or tenant-admin tokens inside " + p.tenant() + " only");
+        }
+        String tenant = role == Role.OPERATOR || role == Role.PROGRAMME_MANAGER ? null : r.tenant();
+        TokenStore.Issued issued = api.tokens.issue(r.user(), role, tenant, api.clockMillis.getAsLong());
+        ctx.status(201).json(new Created(issued.info(), issued.token()));
+    }
+
+    private void revoke(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        TokenStore.TokenInfo t = api.tokens.get(id);
+        if (t == null || !administers(p, t.tenant())) throw Problem.notFound("token", id);
+        api.tokens.revoke(id, api.clockMillis.getAsLong());
+        ctx.status(204);
+    }
+}

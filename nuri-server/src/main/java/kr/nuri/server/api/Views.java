@@ -1,0 +1,91 @@
+package kr.nuri.server.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.state.State;
+
+/** What the API returns: plain records, times as ISO-8601 UTC, GPU time in GPU-hours. */
+final class Views {
+    private Views() {}
+
+    static String time(long seconds) {
+        return seconds < 0 ? null : Instant.ofEpochSecond(seconds).toString();
+    }
+
+    record NodeShare(String node, int gpus) {}
+
+    record Placement(String model, boolean borrowed, List<NodeShare> nodes) {}
+
+    record JobView(String id, String project, String user, String award, String state, String priorityClass, int gpus,
+                   int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
+                   long walltime, long runtime, boolean preemptible, boolean requeue, String submitted, String started,
+                   String ended, String pendingReason, String reasonDetail, String estimatedStart, Placement placement,
+                   int runs, double gpuHours, String lastOutcome) {}
+
+    static JobView job(Job j, Engine engine) {
+        State s = engine.state();
+        Fleet fleet = s.fleet();
+        JobSpec spec = j.spec();
+        Placement placement = null;
+        if (j.state() == JobState.RUNNING) {
+            List<NodeShare> shares = new ArrayList<>(j.nodes().length);
+            for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i]));
+            placement = new Placement(fleet.models().get(j.model()), j.borrowed(), shares);
+        }
+        boolean pending = j.state() == JobState.PENDING;
+        List<String> models = Arrays.stream(j.allowedModels()).mapToObj(fleet.models()::get).toList();
+        return new JobView(j.id(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
+                j.totalGpus(), spec.members(), spec.gpusPerMember(), models, spec.level().name().toLowerCase(java.util.Locale.ROOT),
+                spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
+                time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
+                pending && j.reason() != null ? j.reason().name() : null, pending ? j.reasonDetail() : null,
+                pending ? time(j.estimatedStart()) : null, placement, j.runs(), j.gpuSeconds() / 3600.0,
+                j.lastOutcome() == null ? null : j.lastOutcome().name());
+    }
+
+    record NodeView(String name, String site, String model, int gpus, int free, String health, boolean reserved) {}
+
+    static NodeView node(State s, int n) {
+        Fleet f = s.fleet();
+        return new NodeView(f.nodeName(n), f.siteName(f.siteOfNode(n)), f.models().get(f.modelOfNode(n)), f.nodeGpus(n),
+                s.capacity().free(n), s.capacity().health(n).name(), s.capacity().reserved(n));
+    }
+
+    record QuotaView(String model, int nominal, int borrowingLimit, int lendingLimit, int awarded, long guaranteed,
+                     long used, long borrowed) {}
+
+    record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
+                      double decayedGpuHours, double chargedGpuHours) {}
+
+    static TenantView tenant(State s, int t) {
+        var tree = s.tenants();
+        var q = s.quota();
+        List<QuotaView> quotas = new ArrayList<>();
+        for (int m = 0; m < s.fleet().modelCount(); m++) {
+            if (q.subtreeQuota(t, m) == 0 && q.used(t, m) == 0 && q.nominal(t, m) == 0) continue;
+            quotas.add(new QuotaView(s.fleet().models().get(m), q.nominal(t, m), q.borrowingLimit(t, m), q.lendingLimit(t, m),
+                    q.extra(t, m), q.guaranteed(t, m), q.used(t, m), q.borrowed(t, m)));
+        }
+        double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;
+        return new TenantView(tree.name(t), tree.parent(t) < 0 ? null : tree.name(tree.parent(t)), tree.isLeaf(t),
+                tree.share(t), quotas, decayed, s.chargedGpuSeconds(t) / 3600.0);
+    }
+
+    record AwardView(String id, String tenant, String kind, String model, double budgetGpuHours, int gpus, String from,
+                     String to, boolean active, double usedGpuHours, double leftGpuHours) {}
+
+    static AwardView award(State s, int a) {
+        var spec = s.awards().get(a);
+        double limit = spec.limitGpuSeconds() / 3600.0;
+        double used = s.awards().used(a) / 3600.0;
+        return new AwardView(spec.id(), spec.tenant(), spec.kind().name(), spec.model(), spec.budgetGpuSeconds() / 3600.0,
+                spec.gpus(), time(spec.from()), time(spec.to()), spec.activeAt(s.now()), used, Math.max(0, limit - used));
+    }
+}

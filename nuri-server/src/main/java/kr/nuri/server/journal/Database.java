@@ -1,0 +1,79 @@
+package kr.nuri.server.journal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The store behind the journal: an embedded H2 file database by default, PostgreSQL in production. Opens a
+ * small connection pool and brings the schema up to date with Flyway before anything reads it.
+ */
+public final class Database implements AutoCloseable {
+    private final String url;
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+
+    private Database(String url, HikariDataSource pool) {
+        this.url = url;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    /** The embedded default: an H2 file database in {@code dir} (created if missing). */
+    public static String embeddedUrl(Path dir) {
+        // WRITE_DELAY=0: a committed transaction reaches the file before commit returns, so an acknowledged
+        // request survives the process being killed.
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("nuri") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
+    }
+
+    public static Database open(String url, String user, String password) {
+        if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
+            throw new IllegalArgumentException("--db '" + url + "' is not a database Nuri supports. "
+                    + "Maybe jdbc:postgresql://host:5432/nuri, or leave it out for the embedded H2 database?");
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            try {
+                String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+                Path parent = Path.of(path).toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot create the data directory for " + url + ": " + e.getMessage(), e);
+            }
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(4);
+        hc.setPoolName("nuri");
+        hc.setInitializationFailTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e)
+                    + ". Maybe the server is not running, or the user/password (--db-user, NURI_DB_USER) is wrong?", e);
+        }
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        return new Database(url, pool);
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getMessage();
+    }
+
+    public String url() { return url; }
+
+    public Jdbi jdbi() { return jdbi; }
+
+    public boolean isPostgres() { return url.startsWith("jdbc:postgresql:"); }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

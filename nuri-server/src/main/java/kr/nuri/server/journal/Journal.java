@@ -1,0 +1,106 @@
+package kr.nuri.server.journal;
+
+import java.util.List;
+import java.util.function.Consumer;
+import kr.nuri.core.event.Event;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The append-only event journal. {@link #append} writes one group of events (a whole batch of requests)
+ * in one transaction, renewing the writer lease in it; callers acknowledge requests only after it returns.
+ */
+public final class Journal {
+    private final Database db;
+    private final EventCodec codec;
+    private final Lease lease;
+    private long nextSeq;
+
+    public Journal(Database db, EventCodec codec, Lease lease) {
+        this.db = db;
+        this.codec = codec;
+        this.lease = lease;
+        this.nextSeq = db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one()) + 1;
+    }
+
+    /** The sequence number the next appended event gets. */
+    public long nextSeq() { return nextSeq; }
+
+    /**
+     * Appends events (and, if given, a state-hash checkpoint at the last of them) durably.
+     *
+     * @throws LeaseLostException if another process took the writer lease; nothing was written
+     */
+    public void append(List<Event> events, Long checkpointHash, long nowMillis) {
+        if (events.isEmpty() && checkpointHash == null) return;
+        long first = nextSeq;
+        db.jdbi().useTransaction(h -> {
+            if (!lease.renew(h, nowMillis)) {
+                throw new LeaseLostException("this process lost the writer lease of " + db.url()
+                        + "; another nuri serve took over. Stopping without writing.");
+            }
+            PreparedBatch batch = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
+            long seq = first;
+            for (Event e : events) {
+                batch.bind("seq", seq++).bind("at", e.time()).bind("kind", EventCodec.kind(e)).bind("body", codec.encode(e)).add();
+            }
+            if (!events.isEmpty()) batch.execute();
+            if (checkpointHash != null) {
+                h.createUpdate("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)")
+                        .bind("seq", seq - 1).bind("hash", checkpointHash).bind("at", nowMillis).execute();
+            }
+        });
+        nextSeq = first + events.size();
+    }
+
+    /** Renews the writer lease when there is nothing to append. */
+    public void renewLease(long nowMillis) {
+        if (!lease.renew(nowMillis)) {
+            throw new LeaseLostException("this process lost the writer lease of " + db.url() + "; another nuri serve took over.");
+        }
+    }
+
+    /** Streams every event from {@code fromSeq} on, in order, with its sequence number. */
+    public void readFrom(long fromSeq, SeqConsumer consumer) {
+        // PostgreSQL streams with a fetch size only inside a transaction.
+        db.jdbi().useTransaction(h -> {
+            try (var rows = h.createQuery("SELECT seq, kind, body FROM journal WHERE seq >= :from ORDER BY seq")
+                    .bind("from", fromSeq).setFetchSize(5_000)
+                    .map((rs, ctx) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3))).stream()) {
+                rows.forEach(r -> consumer.accept(r.seq(), codec.decode(r.seq(), r.kind(), r.body())));
+            }
+        });
+    }
+
+    /** Checkpoints (seq → state hash) in order, for verifying a replay. */
+    public void checkpoints(Consumer<long[]> consumer) {
+        db.jdbi().useHandle(h -> h.createQuery("SELECT seq, state_hash FROM checkpoint ORDER BY seq")
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).forEach(consumer));
+    }
+
+    public String meta(String name) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT val FROM nuri_meta WHERE name = :n").bind("n", name)
+                .mapTo(String.class).findOne().orElse(null));
+    }
+
+    public void setMeta(String name, String value) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM nuri_meta WHERE name = :n").bind("n", name).execute();
+            h.createUpdate("INSERT INTO nuri_meta (name, val) VALUES (:n, :v)").bind("n", name).bind("v", value).execute();
+        });
+    }
+
+    /** Receives journal rows. */
+    @FunctionalInterface
+    public interface SeqConsumer {
+        void accept(long seq, Event event);
+    }
+
+    private record Row(long seq, String kind, String body) {}
+
+    /** The writer lease was taken by another process: this one must stop deciding. */
+    public static final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package kr.nuri.server.loop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.event.Event;
+import kr.nuri.server.journal.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the engine. Requests queue up; the loop takes all that are waiting (a batch),
+ * runs them on the engine, appends the batch's events to the journal in one transaction (group commit),
+ * and only then answers them. Reads go through the same queue, so they never see a half-applied state and
+ * never reveal what is not yet durable. If the journal fails the loop stops: memory would be ahead of
+ * the truth, and a restart recovers from the journal.
+ */
+public final class EngineLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EngineLoop.class);
+    private static final int MAX_BATCH = 2_048;
+
+    private final Engine engine;
+    private final Journal journal;
+    private final LongSupplier clockMillis;
+    private final List<EventObserver> observers;
+    private final VirtualExecution execution;
+    private final LoopSettings settings;
+    private final LoopMetrics metrics;
+    private final BlockingQueue<Task<?>> queue;
+    private final List<BiConsumer<List<Event>, Engine>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long eventsSinceCheckpoint;
+    private long nextTickMillis;
+    private long nextSecondMillis;
+    private long lastRenewMillis;
+
+    public EngineLoop(Engine engine, Journal journal, LongSupplier clockMillis, List<EventObserver> observers,
+                      VirtualExecution execution, LoopSettings settings, LoopMetrics metrics) {
+        this.engine = engine;
+        this.journal = journal;
+        this.clockMillis = clockMillis;
+        this.observers = List.copyOf(observers);
+        this.execution = execution;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread = Thread.ofPlatform().name("nuri-engine").unstarted(this::run);
+    }
+
+    public void start() {
+        long now = clockMillis.getAsLong();
+        nextTickMillis = now;
+        nextSecondMillis = now;
+        lastRenewMillis = now;
+        thread.start();
+    }
+
+    /** Queues work; the future completes after the batch it ran in is durable. */
+    public <T> CompletableFuture<T> submit(Work<T> work) {
+        Task<T> task = new Task<>(work, new CompletableFuture<>(), System.nanoTime());
+        if (!running) {
+            task.future().completeExceptionally(new Unavailable("the engine has stopped: " + failureMessage()));
+        } else if (!queue.offer(task)) {
+            task.future().completeExceptionally(new Unavailable("the engine queue is full (" + settings.queueCapacity()
+                    + " requests waiting); retry shortly"));
+        }
+        return task.future();
+    }
+
+    /** Receives each durable batch of events, after commit, off the engine's critical path as far as possible. */
+    public void subscribe(BiConsumer<List<Event>, Engine> subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    public int queueDepth() { return queue.size(); }
+
+    public boolean isRunning() { return running; }
+
+    private String failureMessage() {
+        return failure == null ? "shut down" : failure.getMessage();
+    }
+
+    private void run() {
+        List<Task<?>> batch = new ArrayList<>();
+        while (running) {
+            try {
+                long now = clockMillis.getAsLong();
+                long wait = Math.max(0, Math.min(nextSecondMillis, nextTickMillis) - now);
+                Task<?> first = queue.poll(wait, TimeUnit.MILLISECONDS);
+                batch.clear();
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                failure = t;
+                running = false;
+                log.error("engine loop stopped: {}", t.getMessage(), t);
+                for (Task<?> task : batch) task.future().completeExceptionally(new Unavailable("not stored: " + t.getMessage()));
+            }
+        }
+        Unavailable gone = new Unavailable("the engine has stopped: " + failureMessage());
+        for (Task<?> t; (t = queue.poll()) != null; ) t.future().completeExceptionally(gone);
+    }
+
+    private void runBatch(List<Task<?>> batch) {
+        long wallMillis = clockMillis.getAsLong();
+        long now = Math.max(engine.state().now(), wallMillis / 1000);
+        List<Event> events = new ArrayList<>();
+        BatchSession session = new BatchSession(now, events);
+        Object[] answers = new Object[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                answers[i] = batch.get(i).work().run(session);
+            } catch (RuntimeException e) {
+                answers[i] = e; // a bug in one request's handler must not take the batch down
+            }
+        }
+        if (wallMillis >= nextSecondMillis) {
+            for (String id : execution.dueBy(now, engine)) session.apply(t -> new Command.JobFinished(t, id, true));
+            nextSecondMillis = wallMillis + 1_000;
+        }
+        if (wallMillis >= nextTickMillis) {
+            session.apply(Command.Tick::new);
+            nextTickMillis = wallMillis + settings.tickMillis();
+        }
+        eventsSinceCheckpoint += events.size();
+        Long checkpoint = null;
+        if (eventsSinceCheckpoint >= settings.checkpointEvery()) {
+            checkpoint = engine.stateHash();
+            eventsSinceCheckpoint = 0;
+        }
+        if (!events.isEmpty() || checkpoint != null) {
+            long t0 = System.nanoTime();
+            journal.append(events, checkpoint, wallMillis);
+            metrics.journalAppend(System.nanoTime() - t0, events.size());
+            lastRenewMillis = wallMillis;
+        } else if (wallMillis - lastRenewMillis >= settings.leaseRenewMillis()) {
+            journal.renewLease(wallMillis);
+            lastRenewMillis = wallMillis;
+        }
+        long done = System.nanoTime();
+        for (int i = 0; i < batch.size(); i++) {
+            Task<?> task = batch.get(i);
+            metrics.request(done - task.queuedNanos());
+            task.complete(answers[i]);
+        }
+        if (!events.isEmpty()) {
+            List<Event> published = List.copyOf(events);
+            for (BiConsumer<List<Event>, Engine> s : subscribers) {
+                try {
+                    s.accept(published, engine);
+                } catch (RuntimeException e) {
+                    log.warn("event subscriber failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class BatchSession implements Session {
+        private final long now;
+        private final List<Event> events;
+
+        BatchSession(long now, List<Event> events) {
+            this.now = now;
+            this.events = events;
+        }
+
+        @Override
+        public long now() { return now; }
+
+        @Override
+        public Engine engine() { return engine; }
+
+        @Override
+        public Result apply(LongFunction<Command> command) {
+            long t0 = System.nanoTime();
+            Result r = engine.apply(command.apply(now));
+            if (r.pass() != null) metrics.pass(System.nanoTime() - t0, r.pass());
+            for (Event e : r.events()) {
+                for (EventObserver o : observers) o.observe(e, engine);
+            }
+            events.addAll(r.events());
+            return r;
+        }
+    }
+
+    private record Task<T>(Work<T> work, CompletableFuture<T> future, long queuedNanos) {
+        @SuppressWarnings("unchecked")
+        void complete(Object answer) {
+            if (answer instanceof RuntimeException e) future.completeExceptionally(e);
+            else future.complete((T) answer);
+        }
+    }
+
+    /** The engine cannot take requests now (stopped, or its queue is full). */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+}

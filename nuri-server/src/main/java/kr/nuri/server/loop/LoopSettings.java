@@ -1,0 +1,14 @@
+package kr.nuri.server.loop;
+
+/**
+ * Timing of the engine loop.
+ *
+ * @param tickMillis        how often the clock is advanced with a full scheduling pass (walltime ends,
+ *                          award windows, every waiting job's reason and estimated start)
+ * @param checkpointEvery   events between state-hash checkpoints in the journal
+ * @param queueCapacity     requests that may wait for the engine before new ones get 503
+ * @param leaseRenewMillis  how often an idle server renews its writer lease
+ */
+public record LoopSettings(long tickMillis, long checkpointEvery, int queueCapacity, long leaseRenewMillis) {
+    public static final LoopSettings DEFAULT = new LoopSettings(5_000, 10_000, 100_000, 5_000);
+}

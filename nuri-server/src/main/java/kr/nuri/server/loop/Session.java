@@ -1,0 +1,18 @@
+package kr.nuri.server.loop;
+
+import java.util.function.LongFunction;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+
+/** What a {@link Work} sees on the engine thread: the engine (read it freely), the time, and apply. */
+public interface Session {
+    /** Engine time for commands of this batch (seconds); never goes backwards. */
+    long now();
+
+    /** The engine, for queries. Only change it through {@link #apply}. */
+    Engine engine();
+
+    /** Applies a command made for the current time; its events are journaled before anyone is answered. */
+    Result apply(LongFunction<Command> command);
+}

@@ -1,0 +1,76 @@
+package kr.nuri.server.loop;
+
+import java.util.HashMap;
+import java.util.Map;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.job.Job;
+
+/**
+ * Every run of every job as (project, award, model, GPUs, start, end): the projection that answers
+ * "GPU-hours by tenant / project / award / model over a time range". Built from events, so it is the same
+ * after a restart; runs still going count up to now.
+ */
+public final class UsageLedger implements EventObserver {
+    private int size;
+    private int[] project = new int[1024];
+    private int[] award = new int[1024];
+    private int[] model = new int[1024];
+    private int[] gpus = new int[1024];
+    private long[] start = new long[1024];
+    private long[] end = new long[1024];
+    private final Map<String, Integer> open = new HashMap<>();
+
+    @Override
+    public void observe(Event event, Engine engine) {
+        switch (event) {
+            case Event.JobStarted s -> {
+                Job j = engine.job(s.jobId());
+                grow();
+                int total = 0;
+                for (int g : s.gpus()) total += g;
+                project[size] = j.project();
+                award[size] = j.award();
+                model[size] = s.model();
+                gpus[size] = total;
+                start[size] = s.time();
+                end[size] = Long.MAX_VALUE;
+                open.put(s.jobId(), size++);
+            }
+            case Event.JobEnded e -> {
+                Integer r = open.remove(e.jobId());
+                if (r != null) {
+                    Job j = engine.job(e.jobId());
+                    end[r] = Math.max(start[r], Math.min(e.heldUntil(), start[r] + j.walltime()));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void grow() {
+        if (size < project.length) return;
+        int n = project.length * 2;
+        project = java.util.Arrays.copyOf(project, n);
+        award = java.util.Arrays.copyOf(award, n);
+        model = java.util.Arrays.copyOf(model, n);
+        gpus = java.util.Arrays.copyOf(gpus, n);
+        start = java.util.Arrays.copyOf(start, n);
+        end = java.util.Arrays.copyOf(end, n);
+    }
+
+    /** Visits each run's GPU-seconds inside [from, to), with runs still going counted up to {@code now}. */
+    public void forEach(long from, long to, long now, RunVisitor visitor) {
+        for (int i = 0; i < size; i++) {
+            long e = Math.min(end[i] == Long.MAX_VALUE ? now : end[i], to);
+            long s = Math.max(start[i], from);
+            if (e > s) visitor.visit(project[i], award[i], model[i], (long) gpus[i] * (e - s));
+        }
+    }
+
+    /** Receives one run's share of the range. */
+    @FunctionalInterface
+    public interface RunVisitor {
+        void visit(int project, int award, int model, long gpuSeconds);
+    }
+}
