@@ -77,7 +77,8 @@ public final class NuriServer implements AutoCloseable {
             }
             ServerMetrics metrics = new ServerMetrics();
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics);
-            ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock, Version.get());
+            ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
+                    () -> journal.nextSeq() - 1, Version.get());
             loop.start();
             api.start(o.host(), o.port());
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();

@@ -37,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
     private Javalin app;
 
     public ApiServer(EngineLoop loop, JsonMapper json, TenantTree tree, TokenStore tokens, UsageLedger ledger,
-                     EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, String version) {
+                     EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version) {
         Access access = new Access(tree);
         this.api = new ApiContext(loop, json, access, tokens, clockMillis);
         this.metrics = metrics;
@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
         routes.addAll(new TenantsApi(api).routes());
         routes.addAll(new UsageApi(api, ledger).routes());
         routes.addAll(new TokensApi(api).routes());
+        routes.addAll(new StatusApi(api, journalEvents, version).routes());
         this.openApi = OpenApi.document(routes, Map.of(
                 "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
                 "QuotaRequest", TenantsApi.QuotaRequest.class, "AwardRequest", TenantsApi.AwardRequest.class,
@@ -85,7 +86,7 @@ public final class ApiServer implements AutoCloseable {
                     client.close();
                     return;
                 }
-                Thread.ofVirtual().name("sse-" + p.user()).start(() -> stream.serve(client, p));
+                stream.serve(client, p); // blocks this (virtual) request thread until the client goes
             });
             config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
             config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> {

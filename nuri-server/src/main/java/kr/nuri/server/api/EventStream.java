@@ -38,7 +38,7 @@ final class EventStream {
         for (Event e : events) {
             Message m = switch (e) {
                 case Event.JobSubmitted s -> new Message("job", codec.encode(e), engine.job(s.spec().id()), false);
-                case Event.JobStarted s -> new Message("job", codec.encode(e), engine.job(s.jobId()), false);
+                case Event.JobStarted s -> new Message("job", started(s, engine), engine.job(s.jobId()), false);
                 case Event.JobEnded s -> new Message("job", codec.encode(e), engine.job(s.jobId()), false);
                 case Event.NodeHealthChanged n -> new Message("node", "{\"time\":" + n.time() + ",\"node\":\""
                         + engine.state().fleet().nodeName(n.node()) + "\",\"health\":\"" + n.health() + "\"}", null, false);
@@ -54,6 +54,15 @@ final class EventStream {
                 }
             }
         }
+    }
+
+    /** Node and model names rather than the engine's indexes. */
+    record Started(long time, String jobId, String model, List<String> nodes, int[] gpus, boolean borrowed) {}
+
+    private String started(Event.JobStarted s, Engine engine) {
+        var fleet = engine.state().fleet();
+        List<String> nodes = java.util.Arrays.stream(s.nodes()).mapToObj(fleet::nodeName).toList();
+        return codec.json().writeValueAsString(new Started(s.time(), s.jobId(), fleet.models().get(s.model()), nodes, s.gpus(), s.borrowed()));
     }
 
     void serve(SseClient sse, Principal principal) {

@@ -21,6 +21,10 @@ public final class EventCodec {
         this.json = json;
     }
 
+    public JsonMapper json() {
+        return json;
+    }
+
     public static String kind(Event e) {
         return e.getClass().getSimpleName();
     }

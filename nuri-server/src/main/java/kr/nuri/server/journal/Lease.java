@@ -19,7 +19,8 @@ public final class Lease {
 
     public Lease(Database db, long ttlMillis) {
         this.db = db;
-        this.holder = host() + ":" + ProcessHandle.current().pid() + ":" + ManagementFactory.getRuntimeMXBean().getStartTime();
+        this.holder = host() + ":" + ProcessHandle.current().pid() + ":" + ManagementFactory.getRuntimeMXBean().getStartTime()
+                + ":" + java.util.UUID.randomUUID().toString().substring(0, 8);
         this.ttlMillis = ttlMillis;
     }
 

@@ -1,0 +1,165 @@
+package kr.nuri.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import kr.nuri.server.journal.Lease;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+
+/** The API end to end on a real server, against the embedded H2 database and a real PostgreSQL. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
+class ServerIT {
+    @Parameter
+    TestStore store;
+
+    @TempDir
+    Path dir;
+
+    TestServer s;
+
+    @BeforeEach
+    void start() {
+        s = new TestServer(store, dir).start();
+    }
+
+    @AfterEach
+    void stop() {
+        s.close();
+    }
+
+    @Test
+    void aSubmittedJobStartsWithAPlacementAndAWaitingOneHasAReasonAndAnEstimatedStart() {
+        TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
+                + "\"gpuModel\":\"H100\",\"walltime\":3600}");
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        JsonNode big = r.json();
+        assertThat(big.get("state").asString()).as(r.text()).isEqualTo("RUNNING");
+        assertThat(big.get("placement").get("nodes")).hasSize(8);
+        assertThat(big.get("placement").get("model").asString()).isEqualTo("H100");
+
+        JsonNode waiting = s.call("POST", "/api/v1/jobs", "{\"id\":\"next\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
+                + "\"gpuModel\":\"H100\",\"walltime\":600}").json();
+        assertThat(waiting.get("state").asString()).isEqualTo("PENDING");
+        JsonNode again = s.call("GET", "/api/v1/jobs/next", null).json();
+        assertThat(again.get("pendingReason").asString()).isNotEmpty();
+        assertThat(again.get("reasonDetail").asString()).isNotEmpty();
+
+        JsonNode cancelled = s.call("POST", "/api/v1/jobs/big/cancel", null).json();
+        assertThat(cancelled.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(s.call("GET", "/api/v1/jobs/next", null).json().get("state").asString()).isEqualTo("RUNNING");
+        assertThat(s.call("POST", "/api/v1/jobs/next/complete", "{\"success\":true}").json().get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(s.call("POST", "/api/v1/jobs/next/complete", null).status()).isEqualTo(409);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"next\",\"project\":\"a2\",\"gpus\":1}").status()).isEqualTo(409);
+    }
+
+    @Test
+    void badInputNamesTheFieldAndTheValue() {
+        JsonNode p = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":\"eight\"}").json();
+        assertThat(p.get("status").asInt()).isEqualTo(400);
+        assertThat(p.get("field").asString()).isEqualTo("gpus");
+        assertThat(p.get("value").asString()).isEqualTo("\"eight\"");
+        JsonNode model = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":1,\"gpuModel\":\"A100\"}").json();
+        assertThat(model.get("field").asString()).isEqualTo("models");
+        assertThat(model.get("detail").asString()).contains("A100").contains("H100");
+        JsonNode huge = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":4096,\"gpusPerNode\":8}").json();
+        assertThat(huge.get("status").asInt()).isEqualTo(400);
+        assertThat(huge.get("value").asString()).isEqualTo("4096");
+        TestServer.Response big = s.call("POST", "/api/v1/jobs", "{\"project\":\"" + "x".repeat(2_000_000) + "\"}");
+        assertThat(big.status()).isEqualTo(413);
+    }
+
+    @Test
+    void everyAcknowledgedRequestSurvivesARestartWithTheSameStateHash() {
+        for (int i = 0; i < 40; i++) {
+            int status = s.call("POST", "/api/v1/jobs", "{\"id\":\"j" + i + "\",\"project\":\"" + (i % 2 == 0 ? "a1" : "b1")
+                    + "\",\"gpus\":8,\"walltime\":3600}").status();
+            assertThat(status).isEqualTo(201);
+        }
+        s.call("POST", "/api/v1/jobs/j3/cancel", null);
+        s.call("POST", "/api/v1/nodes/h-1-r1-n1/down", null);
+        JsonNode before = s.call("GET", "/api/v1/status", null).json();
+        s.stop();
+        s.start();
+        JsonNode after = s.call("GET", "/api/v1/status", null).json();
+        assertThat(String.format("%016x", s.server.recovery().stateHash())).isEqualTo(before.get("stateHash").asString());
+        assertThat(after.get("journalEvents").asLong()).isGreaterThanOrEqualTo(before.get("journalEvents").asLong());
+        assertThat(s.server.recovery().checkpointsVerified()).isPositive();
+        assertThat(s.call("GET", "/api/v1/jobs/j39", null).status()).isEqualTo(200);
+        assertThat(s.call("GET", "/api/v1/jobs/j3", null).json().get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(s.call("GET", "/api/v1/nodes/h-1-r1-n1", null).json().get("health").asString()).isEqualTo("DOWN");
+        assertThat(s.call("GET", "/api/v1/whoami", null).status()).as("tokens survive too").isEqualTo(200);
+    }
+
+    @Test
+    void aSecondServerOnTheSameDatabaseRefusesToStart() {
+        assertThatThrownBy(() -> NuriServer.start(s.options()).close())
+                .isInstanceOf(Lease.LeaseHeldException.class).hasMessageContaining("another nuri serve");
+    }
+
+    @Test
+    void usageIsChargedByProjectTenantAndModelAsJsonAndCsv() throws Exception {
+        s.call("POST", "/api/v1/jobs", "{\"id\":\"u\",\"project\":\"b1\",\"gpus\":8,\"award\":\"award-b\",\"walltime\":3600}");
+        Thread.sleep(2_100);
+        s.call("POST", "/api/v1/jobs/u/complete", null);
+        JsonNode byTenant = s.call("GET", "/api/v1/usage?by=tenant", null).json();
+        double org = 0;
+        double project = 0;
+        for (JsonNode row : byTenant.get("rows")) {
+            if (row.get("key").asString().equals("org-b")) org = row.get("gpuHours").asDouble();
+            if (row.get("key").asString().equals("b1")) project = row.get("gpuHours").asDouble();
+        }
+        assertThat(project).isGreaterThanOrEqualTo(8 * 2 / 3600.0).isEqualTo(org);
+        JsonNode byAward = s.call("GET", "/api/v1/usage?by=award", null).json();
+        assertThat(byAward.get("rows").get(0).get("key").asString()).isEqualTo("award-b");
+        assertThat(s.call("GET", "/api/v1/awards/award-b", null).json().get("usedGpuHours").asDouble()).isEqualTo(project);
+        String csv = s.call("GET", "/api/v1/usage?by=model&format=csv", null).text();
+        assertThat(csv).startsWith("model,model,gpu_hours\n").contains("B200,B200,");
+        assertThat(s.call("GET", "/api/v1/usage?by=colour", null).json().get("field").asString()).isEqualTo("by");
+    }
+
+    @Test
+    void eventsStreamAndMetricsAndOpenApi() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest sse = HttpRequest.newBuilder(URI.create(s.server.url() + "/api/v1/events"))
+                .header("Authorization", "Bearer " + s.operatorToken).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<java.io.InputStream> stream = http.send(sse, HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<String> firstJobEvent = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith("event: JobSubmitted")) return line;
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        Thread.sleep(300);
+        s.call("POST", "/api/v1/jobs", "{\"id\":\"e\",\"project\":\"a1\",\"gpus\":1}");
+        assertThat(firstJobEvent.get(10, TimeUnit.SECONDS)).isEqualTo("event: JobSubmitted");
+
+        String metrics = s.call("GET", "/metrics", null).text();
+        assertThat(metrics).contains("nuri_gpus_allocated{model=\"H100\",tenant=\"a1\"} 1.0")
+                .contains("nuri_scheduling_pass_seconds").contains("nuri_journal_append_seconds");
+        JsonNode api = s.call("GET", "/openapi.json", null, null).json();
+        assertThat(api.get("openapi").asString()).startsWith("3.1");
+        assertThat(api.get("paths").has("/api/v1/jobs/{id}/cancel")).isTrue();
+    }
+}

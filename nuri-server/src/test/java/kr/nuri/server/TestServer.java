@@ -1,0 +1,100 @@
+package kr.nuri.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import kr.nuri.config.FleetConfigReader;
+import kr.nuri.config.NuriConfig;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.server.loop.LoopSettings;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real server on the small test fleet, on a free port, with an HTTP client for the tests. */
+public final class TestServer implements AutoCloseable {
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final TestStore store;
+    public final Path dir;
+    public final String dbUrl;
+    public NuriServer server;
+    public String operatorToken;
+
+    public TestServer(TestStore store, Path dir) {
+        this.store = store;
+        this.dir = dir;
+        this.dbUrl = store.newDatabase(dir);
+    }
+
+    public static NuriConfig smallFleet() {
+        try (InputStream in = TestServer.class.getResourceAsStream("/fleets/small.yaml")) {
+            return FleetConfigReader.parse("small.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public ServerOptions options() {
+        return new ServerOptions(smallFleet(), "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
+                dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, 20, 100_000, 5_000),
+                AssertionLevel.FULL, 15_000);
+    }
+
+    public TestServer start() {
+        server = NuriServer.start(options());
+        if (server.firstToken() != null) operatorToken = server.firstToken();
+        return this;
+    }
+
+    public void stop() {
+        if (server != null) server.close();
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        TestStore.drop(dbUrl);
+    }
+
+    /** An HTTP answer: status and body (JSON when it parses). */
+    public record Response(int status, String text) {
+        public JsonNode json() {
+            return JSON.readTree(text);
+        }
+    }
+
+    public Response call(String method, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        b.header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response call(String method, String path, String body) {
+        return call(method, path, operatorToken, body);
+    }
+
+    /** Makes a token as the operator and returns its secret. */
+    public String token(String user, String role, String tenant) {
+        String body = "{\"user\":\"" + user + "\",\"role\":\"" + role + "\"" + (tenant == null ? "" : ",\"tenant\":\"" + tenant + "\"") + "}";
+        Response r = call("POST", "/api/v1/tokens", body);
+        if (r.status() != 201) throw new IllegalStateException("token: " + r);
+        return r.json().get("secret").asString();
+    }
+}
