@@ -68,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
             for (ApiRoute r : routes) config.routes.addHttpHandler(r.method(), r.path(), secured(r.roles(), r.handler()));
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", api.loop.isRunning() ? "ok" : "stopped")));
             config.routes.get("/openapi.json", ctx -> ctx.json(openApi));

@@ -25,7 +25,7 @@ public final class Problem extends RuntimeException {
     }
 
     public static Problem notFound(String what, String id) {
-        return new Problem(404, "no such " + what, what, id, "no " + what + " '" + id + "' that you may see");
+        return new Problem(404, "not-found", what, id, "no " + what + " '" + id + "' that you may see");
     }
 
     public static Problem forbidden(String detail) {
