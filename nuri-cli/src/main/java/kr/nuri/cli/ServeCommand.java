@@ -71,11 +71,11 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf("journal: %s; recovered %,d events in %.1f s, state hash %016x verified at %d checkpoints%n",
                 options.embedded() ? "embedded H2 in " + data.toAbsolutePath() : options.dbUrl(), r.events(), r.millis() / 1000.0,
                 r.stateHash(), r.checkpointsVerified());
-        System.out.println("listening on " + server.url() + "  (API /api/v1, OpenAPI /openapi.json, metrics /metrics)");
         if (server.firstToken() != null) {
             System.out.println("first operator token (shown once" + (options.embedded() ? "; also in " + data.resolve("operator-token") : "") + "):");
             System.out.println("  export NURI_URL=" + server.url() + " NURI_TOKEN=" + server.firstToken());
         }
+        System.out.println("listening on " + server.url() + "  (API /api/v1, OpenAPI /openapi.json, metrics /metrics)");
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
