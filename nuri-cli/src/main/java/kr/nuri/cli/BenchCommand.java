@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nuri bench ...}: benchmarks that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Schedule.class})
+        subcommands = {BenchCommand.Schedule.class, BenchCommand.Serve.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -47,6 +47,47 @@ final class BenchCommand implements Runnable {
                     Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
             new ScheduleBenchmark(config.engine(), new ScheduleBenchmark.Options(jobs, backlog, seed, passes), System.out,
                     System.console() != null).run();
+            return 0;
+        }
+    }
+
+    /** {@code nuri bench serve}. */
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Submissions per second and p50/p99 latency over HTTP on loopback with the durable journal, "
+                    + "on embedded H2 (default) or PostgreSQL (--db). Last line: submissions_per_s=<number>."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
+                description = "Fleet YAML file or built-in name (default: ${DEFAULT-VALUE}).")
+        String fleet;
+
+        @Option(names = "--db", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test (a schema is made and dropped). Default: embedded H2.")
+        String db;
+
+        @Option(names = "--db-user", defaultValue = "${env:NURI_DB_USER:-postgres}", description = "Database user (default: ${DEFAULT-VALUE}).")
+        String dbUser;
+
+        @Option(names = "--db-password", defaultValue = "${env:NURI_DB_PASSWORD:-postgres}", description = "Database password.")
+        String dbPassword;
+
+        @Option(names = "--clients", defaultValue = "64", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || clients > 10_000) throw new IllegalArgumentException("--clients " + clients + ": must be 1 to 10000");
+            if (seconds < 1 || warmup < 0) throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
+            NuriConfig config = FleetConfigReader.load(fleet);
+            new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db, dbUser, dbPassword,
+                    clients, warmup, seconds, seed), System.out).run();
             return 0;
         }
     }

@@ -77,7 +77,7 @@ final class SubmitCommand implements Callable<Integer> {
         JsonNode job = connection.client().post("/api/v1/jobs", body);
         String state = job.path("state").asString();
         System.out.printf("Submitted job %s (%s%s)%n", job.path("id").asString(), state,
-                state.equals("PENDING") ? ": " + job.path("pendingReason").asString() : " on " + job.path("placement").path("nodes").size() + " nodes");
+                state.equals("PENDING") ? ": " + job.path("pendingReason").asString() : " on " + job.path("nodes").asInt() + " " + job.path("model").asString() + " nodes");
         return 0;
     }
 }

@@ -50,8 +50,9 @@ class ServerIT {
         TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
                 + "\"gpuModel\":\"H100\",\"walltime\":3600}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        JsonNode big = r.json();
-        assertThat(big.get("state").asString()).as(r.text()).isEqualTo("RUNNING");
+        assertThat(r.json().get("state").asString()).as(r.text()).isEqualTo("RUNNING");
+        assertThat(r.json().get("nodes").asInt()).isEqualTo(8);
+        JsonNode big = s.call("GET", "/api/v1/jobs/big", null).json();
         assertThat(big.get("placement").get("nodes")).hasSize(8);
         assertThat(big.get("placement").get("model").asString()).isEqualTo("H100");
 

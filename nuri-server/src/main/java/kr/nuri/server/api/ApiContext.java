@@ -51,6 +51,45 @@ final class ApiContext {
         }
     }
 
+    /**
+     * Runs work on the engine thread and answers when its batch is durable, without holding a thread while
+     * it waits: the request is suspended on the future (many requests then share one group commit).
+     */
+    <T> void respond(Context ctx, int status, Work<T> work) {
+        respond(ctx, status, work, value -> { });
+    }
+
+    /** As {@link #respond(Context, int, Work)}, letting {@code decorate} add headers from the value first. */
+    <T> void respond(Context ctx, int status, Work<T> work, java.util.function.Consumer<T> decorate) {
+        ctx.future(() -> loop.submit(work).handle((value, error) -> {
+            if (error == null) {
+                decorate.accept(value);
+                ctx.status(status).json(value);
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                problem(ctx, cause);
+            }
+            return null;
+        }));
+    }
+
+    /** Renders any failure as problem+json: a Problem as it is, an unavailable engine as 503, the rest as 500. */
+    static void problem(Context ctx, Throwable t) {
+        Problem p = switch (t) {
+            case Problem x -> x;
+            case EngineLoop.Unavailable u -> {
+                ctx.header("Retry-After", "1");
+                yield new Problem(503, "unavailable", null, null, u.getMessage());
+            }
+            case IllegalArgumentException e -> Problem.badRequest("body", null, e.getMessage());
+            default -> {
+                org.slf4j.LoggerFactory.getLogger(ApiContext.class).error("{} {} failed", ctx.method(), ctx.path(), t);
+                yield new Problem(500, "internal-error", null, null, "the server failed; it is logged");
+            }
+        };
+        ctx.status(p.status()).contentType("application/problem+json").json(p.body(ctx.path()));
+    }
+
     static void accepted(Result r) {
         if (!r.accepted()) throw Problem.of(r.rejection());
     }
@@ -59,26 +98,35 @@ final class ApiContext {
     <T> T body(Context ctx, Class<T> type) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) throw Problem.badRequest("body", "", "the request needs a JSON body");
+        try {
+            T value = json.readValue(bytes, type);
+            if (value == null) throw Problem.badRequest("body", "null", "the request needs a JSON object");
+            return value;
+        } catch (JacksonException first) {
+            throw explain(bytes, type, first);
+        }
+    }
+
+    /** Re-reads a refused body as a tree to name the field and the value at fault (only on the error path). */
+    private Problem explain(byte[] bytes, Class<?> type, JacksonException first) {
         JsonNode tree;
         try {
             tree = json.readTree(bytes);
         } catch (JacksonException e) {
-            throw Problem.badRequest("body", null, "malformed JSON: " + e.getOriginalMessage());
+            return Problem.badRequest("body", null, "malformed JSON: " + e.getOriginalMessage());
         }
         if (tree == null || !tree.isObject()) {
-            throw Problem.badRequest("body", tree == null ? "" : abbreviate(tree.toString()), "the request needs a JSON object");
+            return Problem.badRequest("body", tree == null ? "" : abbreviate(tree.toString()), "the request needs a JSON object");
         }
-        try {
-            return json.treeToValue(tree, type);
-        } catch (UnrecognizedPropertyException e) {
-            throw Problem.badRequest(path(e), e.getPropertyName(), "unknown field '" + e.getPropertyName()
-                    + "'. Maybe one of " + e.getKnownPropertyIds() + "?");
-        } catch (JacksonException e) {
-            String field = path(e);
-            JsonNode at = tree.at("/" + field.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1"));
-            String value = at == null || at.isMissingNode() ? null : abbreviate(at.toString());
-            throw Problem.badRequest(field.isEmpty() ? "body" : field, value, "wrong type or out of range: " + e.getOriginalMessage());
+        JacksonException e = first;
+        if (e instanceof UnrecognizedPropertyException u) {
+            return Problem.badRequest(path(u), u.getPropertyName(), "unknown field '" + u.getPropertyName()
+                    + "'. Maybe one of " + u.getKnownPropertyIds() + "?");
         }
+        String field = path(e);
+        JsonNode at = tree.at("/" + field.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1"));
+        String value = at == null || at.isMissingNode() ? null : abbreviate(at.toString());
+        return Problem.badRequest(field.isEmpty() ? "body" : field, value, "wrong type or out of range: " + e.getOriginalMessage());
     }
 
     private static String abbreviate(String s) {

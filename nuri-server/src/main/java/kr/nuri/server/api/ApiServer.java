@@ -90,18 +90,10 @@ public final class ApiServer implements AutoCloseable {
                 stream.serve(client, p); // blocks this (virtual) request thread until the client goes
             });
             config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
-            config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> {
-                ctx.header("Retry-After", "1");
-                problem(ctx, new Problem(503, "unavailable", null, null, e.getMessage()));
-            });
+            config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     problem(ctx, new Problem(e.getStatus(), "http-" + e.getStatus(), null, null, e.getMessage())));
-            config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
-                    problem(ctx, Problem.badRequest("body", null, e.getMessage())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                problem(ctx, new Problem(500, "internal-error", null, null, "the server failed; it is logged"));
-            });
+            config.routes.exception(Exception.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null) problem(ctx, new Problem(404, "no-route", "path", ctx.path(), "no such route. See /openapi.json"));
             });
@@ -145,7 +137,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void problem(Context ctx, Problem p) {
-        ctx.status(p.status()).contentType("application/problem+json").json(p.body(ctx.path()));
+        ApiContext.problem(ctx, p);
     }
 
 

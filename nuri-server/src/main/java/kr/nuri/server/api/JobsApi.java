@@ -51,7 +51,7 @@ final class JobsApi {
     private void submit(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         SubmitRequest r = api.body(ctx, SubmitRequest.class);
-        Views.JobView view = api.call(s -> {
+        api.respond(ctx, 201, s -> {
             Engine e = s.engine();
             int project = e.state().tenants().index(r.project() == null ? "" : r.project());
             if (project < 0 || !api.access.submitsTo(p, project)) {
@@ -63,9 +63,8 @@ final class JobsApi {
             JobSpec spec = spec(r, id, p);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
             ApiContext.accepted(result);
-            return Views.job(e.job(id), e);
-        });
-        ctx.status(201).header("Location", "/api/v1/jobs/" + view.id()).json(view);
+            return Views.ack(e.job(id), e);
+        }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
     }
 
     private static JobSpec spec(SubmitRequest r, String id, Principal p) {
@@ -133,7 +132,7 @@ final class JobsApi {
         int limit = ApiContext.queryInt(ctx, "limit", 100, 1, 10_000);
         long after = ApiContext.queryInt(ctx, "after", -1, -1, Integer.MAX_VALUE);
         JobState wanted = state;
-        JobList list = api.call(s -> {
+        api.respond(ctx, 200, s -> {
             Engine e = s.engine();
             int t = -1;
             if (tenant != null) {
@@ -154,7 +153,6 @@ final class JobsApi {
             Long next = hits.size() > limit ? hits.get(limit - 1).seq() : null;
             return new JobList(views, views.size(), next);
         });
-        ctx.json(list);
     }
 
     private Job visibleJob(Engine e, Principal p, String id) {
@@ -166,29 +164,29 @@ final class JobsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
-        ctx.json(api.call(s -> Views.job(visibleJob(s.engine(), p, id), s.engine())));
+        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine()));
     }
 
     private void cancel(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
-        ctx.json(api.call(s -> {
+        api.respond(ctx, 200, s -> {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not cancel job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
             return Views.job(j, s.engine());
-        }));
+        });
     }
 
     private void complete(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
         CompleteRequest r = ctx.bodyAsBytes().length == 0 ? new CompleteRequest(true) : api.body(ctx, CompleteRequest.class);
-        ctx.json(api.call(s -> {
+        api.respond(ctx, 200, s -> {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not report on job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.JobFinished(t, id, r.success() == null || r.success())));
             return Views.job(j, s.engine());
-        }));
+        });
     }
 }

@@ -50,6 +50,16 @@ final class Views {
                 j.lastOutcome() == null ? null : j.lastOutcome().name());
     }
 
+    /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */
+    record JobAck(String id, String state, String pendingReason, String estimatedStart, String model, int nodes) {}
+
+    static JobAck ack(Job j, Engine engine) {
+        boolean running = j.state() == JobState.RUNNING;
+        return new JobAck(j.id(), j.state().name(), j.state() == JobState.PENDING && j.reason() != null ? j.reason().name() : null,
+                j.state() == JobState.PENDING ? time(j.estimatedStart()) : null,
+                running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
+    }
+
     record NodeView(String name, String site, String model, int gpus, int free, String health, boolean reserved) {}
 
     static NodeView node(State s, int n) {

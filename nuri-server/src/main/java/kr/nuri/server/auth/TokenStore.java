@@ -20,6 +20,9 @@ public final class TokenStore {
     private final Database db;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+    /** Bearer strings already proven, so a busy client is not hashed on every request; cleared on revoke. */
+    private final Map<String, Principal> proven = new ConcurrentHashMap<>();
+    private static final int MAX_PROVEN = 100_000;
 
     public TokenStore(Database db) {
         this.db = db;
@@ -53,6 +56,8 @@ public final class TokenStore {
     /** The principal a bearer token stands for, or null if it is unknown, revoked or malformed. */
     public Principal authenticate(String bearer) {
         if (bearer == null || !bearer.startsWith(PREFIX)) return null;
+        Principal known = proven.get(bearer);
+        if (known != null) return known;
         int sep = bearer.indexOf('_', PREFIX.length());
         if (sep < 0) return null;
         Stored s = byId.get(bearer.substring(PREFIX.length(), sep));
@@ -60,11 +65,16 @@ public final class TokenStore {
         byte[] given = sha256(bearer.substring(sep + 1)).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(given, s.hash().getBytes(StandardCharsets.US_ASCII))) return null;
         TokenInfo i = s.info();
-        return new Principal(i.id(), i.user(), i.role(), i.tenant());
+        Principal p = new Principal(i.id(), i.user(), i.role(), i.tenant());
+        if (proven.size() >= MAX_PROVEN) proven.clear();
+        proven.put(bearer, p);
+        if (!byId.containsKey(i.id())) proven.remove(bearer); // revoked meanwhile
+        return p;
     }
 
     public boolean revoke(String id, long nowMillis) {
         if (byId.remove(id) == null) return false;
+        proven.values().removeIf(p -> p.tokenId().equals(id));
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE api_token SET revoked_at = :at WHERE id = :id")
                 .bind("at", nowMillis).bind("id", id).execute());
         return true;

@@ -38,6 +38,7 @@ public final class EngineLoop implements AutoCloseable {
     private final BlockingQueue<Task<?>> queue;
     private final List<BiConsumer<List<Event>, Engine>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final java.util.concurrent.Executor answering = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long eventsSinceCheckpoint;
@@ -158,7 +159,10 @@ public final class EngineLoop implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Task<?> task = batch.get(i);
             metrics.request(done - task.queuedNanos());
-            task.complete(answers[i]);
+            Object answer = answers[i];
+            // Answer off the engine thread: whatever the caller chains (rendering JSON, writing the socket) must
+            // not hold up the next batch.
+            answering.execute(() -> task.complete(answer));
         }
         if (!events.isEmpty()) {
             List<Event> published = List.copyOf(events);

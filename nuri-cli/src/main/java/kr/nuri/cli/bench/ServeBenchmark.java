@@ -1,0 +1,151 @@
+package kr.nuri.cli.bench;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import kr.nuri.config.NuriConfig;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.server.NuriServer;
+import kr.nuri.server.ServerOptions;
+import kr.nuri.server.loop.LoopSettings;
+
+/**
+ * {@code nuri bench serve}: submissions per second and their latency over HTTP on loopback, with the
+ * durable journal (group commit), on the embedded H2 database or on PostgreSQL. Closed loop: each of
+ * {@code clients} virtual threads submits, waits for the acknowledgement, submits again. Client and
+ * server share the machine, so the figures are a floor.
+ */
+public final class ServeBenchmark {
+    /** Benchmark settings. {@code dbUrl} null = embedded H2 in a temporary directory. */
+    public record Options(String dbUrl, String dbUser, String dbPassword, int clients, int warmupSeconds, int seconds, long seed) {}
+
+    private final NuriConfig config;
+    private final Options o;
+    private final PrintStream out;
+
+    public ServeBenchmark(NuriConfig config, Options o, PrintStream out) {
+        this.config = config;
+        this.o = o;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Path dir = Files.createTempDirectory("nuri-bench-serve");
+        String schema = null;
+        String url = o.dbUrl();
+        if (url != null) {
+            schema = "nuri_bench_" + ProcessHandle.current().pid();
+            try (Connection c = DriverManager.getConnection(url, o.dbUser(), o.dbPassword())) {
+                c.createStatement().execute("CREATE SCHEMA " + schema);
+            }
+            url = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        }
+        ServerOptions options = new ServerOptions(config, "127.0.0.1", 0, url, o.dbUser(), o.dbPassword(), dir,
+                LoopSettings.DEFAULT, AssertionLevel.OFF, 15_000);
+        try (NuriServer server = NuriServer.start(options)) {
+            out.printf("server: %s on %s, fleet %s%n", server.url(), url == null ? "embedded H2 (" + dir + ")" : url,
+                    config.engine().fleet().name());
+            measure(server.url(), server.firstToken());
+        } finally {
+            if (schema != null) {
+                try (Connection c = DriverManager.getConnection(o.dbUrl(), o.dbUser(), o.dbPassword())) {
+                    c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    private void measure(String base, String token) throws InterruptedException {
+        java.util.Set<String> parents = new java.util.HashSet<>();
+        config.engine().tenants().forEach(t -> parents.add(t.parent()));
+        List<String> projects = config.engine().tenants().stream().map(TenantSpec::name).filter(n -> !parents.contains(n)).toList();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        AtomicBoolean recording = new AtomicBoolean(false);
+        AtomicBoolean stop = new AtomicBoolean(false);
+        AtomicLong errors = new AtomicLong();
+        long[][] latencies = new long[o.clients()][];
+        int[] counts = new int[o.clients()];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < o.clients(); c++) {
+            int client = c;
+            latencies[c] = new long[1 << 16];
+            threads.add(Thread.ofVirtual().start(() -> {
+                SplittableRandom rnd = new SplittableRandom(o.seed() * 1_000 + client);
+                for (int n = 0; !stop.get(); n++) {
+                    int gpus = List.of(1, 2, 4, 8).get(rnd.nextInt(4));
+                    String body = "{\"id\":\"b" + client + "-" + n + "\",\"project\":\"" + projects.get(rnd.nextInt(projects.size()))
+                            + "\",\"gpus\":" + gpus + ",\"walltime\":7200,\"runtime\":" + (60 + rnd.nextInt(3_600)) + "}";
+                    HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs")).timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        if (res.statusCode() != 201 && errors.incrementAndGet() == 1) out.println("first error: " + res.statusCode() + " " + res.body());
+                    } catch (Exception e) {
+                        if (errors.incrementAndGet() == 1) out.println("first error: " + e);
+                        continue;
+                    }
+                    long dt = System.nanoTime() - t0;
+                    if (recording.get()) {
+                        if (counts[client] == latencies[client].length) latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
+                        latencies[client][counts[client]++] = dt;
+                    }
+                }
+            }));
+        }
+        out.printf("warming up %d s with %d clients%n", o.warmupSeconds(), o.clients());
+        Thread.sleep(o.warmupSeconds() * 1_000L);
+        recording.set(true);
+        long t0 = System.nanoTime();
+        Thread.sleep(o.seconds() * 1_000L);
+        recording.set(false);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        for (Thread t : threads) t.join(30_000);
+        int total = Arrays.stream(counts).sum();
+        long[] all = new long[total];
+        int k = 0;
+        for (int c = 0; c < o.clients(); c++) {
+            System.arraycopy(latencies[c], 0, all, k, counts[c]);
+            k += counts[c];
+        }
+        Arrays.sort(all);
+        out.printf("machine: %d cores, Java %s (client and server share it)%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+        out.printf("submissions: %,d in %.1f s, errors %d%n", total, elapsed, errors.get());
+        out.printf("latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", pct(all, 0.50), pct(all, 0.99), pct(all, 0.999),
+                all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+        try {
+            HttpRequest m = HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", "Bearer " + token).build();
+            for (String line : http.send(m, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                if (line.startsWith("nuri_journal_append_seconds{") || line.startsWith("nuri_engine_request_seconds{")
+                        || line.startsWith("nuri_journal_append_seconds_count") || line.startsWith("nuri_journal_events_total")
+                        || line.startsWith("nuri_scheduling_pass_seconds_max") || line.startsWith("nuri_scheduling_pass_seconds_count")) {
+                    out.println("server " + line);
+                }
+            }
+        } catch (Exception e) {
+            out.println("server metrics unavailable: " + e);
+        }
+        out.printf("submissions_per_s=%.0f%n", total / elapsed);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        if (sorted.length == 0) return 0;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+}
