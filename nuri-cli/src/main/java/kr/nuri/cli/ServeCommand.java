@@ -41,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "nuri-data", description = "Directory of the embedded database (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--tick", defaultValue = "5", description = "Seconds between full scheduling passes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tick", defaultValue = "30", description = "Seconds between full scheduling passes, which refresh every waiting job's reason and estimated start and end expired walltimes (default: ${DEFAULT-VALUE}, like Slurm's bf_interval).")
     double tickSeconds;
 
     @Option(names = "--checkpoint-every", defaultValue = "10000", description = "Events between state-hash checkpoints (default: ${DEFAULT-VALUE}).")
