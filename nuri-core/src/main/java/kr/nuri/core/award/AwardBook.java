@@ -51,6 +51,9 @@ public final class AwardBook {
 
     public void commit(int a, long gpuSeconds) { spend.get(a)[1] += gpuSeconds; }
 
+    /** Sets what an award has been charged (restore only). */
+    public void restoreUsed(int a, long gpuSeconds) { spend.get(a)[0] = gpuSeconds; }
+
     public void settle(int a, long committedGpuSeconds, long chargedGpuSeconds) {
         long[] s = spend.get(a);
         s[1] -= committedGpuSeconds;

@@ -13,6 +13,7 @@ import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.schedule.PassStats;
 import kr.nuri.core.schedule.Scheduler;
+import kr.nuri.core.state.Snapshot;
 import kr.nuri.core.state.State;
 
 /**
@@ -113,6 +114,17 @@ public final class Engine {
         state.replay(event);
         if (assertions == AssertionLevel.FULL) checker.checkAll();
         else if (assertions == AssertionLevel.CHEAP) checker.after(event);
+    }
+
+    /** The state as plain data, to store and {@link #restore} later instead of replaying all events. */
+    public Snapshot snapshot() {
+        return state.snapshot();
+    }
+
+    /** Rebuilds a new engine's state from a snapshot taken with the same config. */
+    public void restore(Snapshot snapshot) {
+        state.restore(snapshot);
+        if (assertions != AssertionLevel.OFF) checker.checkAll();
     }
 
     public long stateHash() {

@@ -120,6 +120,25 @@ public final class Job {
         }
     }
 
+    /** Sets what a snapshot recorded of this job's runs (restore only; a fresh job is PENDING). */
+    public void restoreRuns(JobState state, long startTime, long endTime, int model, int[] nodes, int[] gpus, boolean borrowed,
+                            long gpuSeconds, int runs, Outcome lastOutcome) {
+        this.state = state;
+        this.startTime = startTime;
+        this.endTime = endTime;
+        this.model = model;
+        this.nodes = nodes;
+        this.gpus = gpus;
+        this.borrowed = borrowed;
+        this.gpuSeconds = gpuSeconds;
+        this.runs = runs;
+        this.lastOutcome = lastOutcome;
+        if (state != JobState.PENDING) {
+            this.reason = null;
+            this.reasonDetail = null;
+        }
+    }
+
     public void setVerdict(PendingReason reason, String detail, long estimatedStart) {
         setVerdict(reason, () -> detail, estimatedStart);
     }

@@ -1,9 +1,9 @@
 package kr.nuri.core.state;
 
+import java.util.BitSet;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
-import kr.nuri.core.util.IntBag;
 import kr.nuri.core.util.IntList;
 import kr.nuri.core.util.MaxTree;
 
@@ -27,9 +27,13 @@ public final class Capacity {
     private final int[][] open = new int[Level.values().length][];
     private final long[] freeAll;
     private final long[] freeOpen;
-    private final IntBag[][] openBags;
-    private final IntBag[][] reservedBags;
-    private final int[] bagPos;
+    /**
+     * Per (model, usable free GPUs): the nodes in that state. Best fit takes the lowest node index, a choice
+     * that depends only on the current state, never on the order of past events, so an engine restored from
+     * a snapshot places exactly as the one that took it.
+     */
+    private final BitSet[][] openBags;
+    private final BitSet[][] reservedBags;
     /** Per GPU model, free GPUs per rack and per block (all nodes / open nodes), over the model's domain lists. */
     private final MaxTree[][] rackTrees;
     private final MaxTree[][] blockTrees;
@@ -58,13 +62,12 @@ public final class Capacity {
         }
         freeAll = new long[models];
         freeOpen = new long[models];
-        bagPos = new int[n];
-        openBags = new IntBag[models][h];
-        reservedBags = new IntBag[models][h];
+        openBags = new BitSet[models][h];
+        reservedBags = new BitSet[models][h];
         for (int m = 0; m < models; m++) {
             for (int k = 1; k < h; k++) {
-                openBags[m][k] = new IntBag(bagPos);
-                reservedBags[m][k] = new IntBag(bagPos);
+                openBags[m][k] = new BitSet(n);
+                reservedBags[m][k] = new BitSet(n);
             }
         }
         rackSlot = new int[fleet.rackCount()];
@@ -148,8 +151,8 @@ public final class Capacity {
     /** Best-fit node for one member: the node of the model with the fewest usable free GPUs ≥ g, or -1. */
     public int bestFitNode(int model, int g, boolean includeReserved) {
         for (int k = g; k < h; k++) {
-            if (!openBags[model][k].isEmpty()) return openBags[model][k].peek();
-            if (includeReserved && !reservedBags[model][k].isEmpty()) return reservedBags[model][k].peek();
+            if (!openBags[model][k].isEmpty()) return openBags[model][k].nextSetBit(0);
+            if (includeReserved && !reservedBags[model][k].isEmpty()) return reservedBags[model][k].nextSetBit(0);
         }
         return -1;
     }
@@ -194,13 +197,13 @@ public final class Capacity {
     private void detach(int node) {
         update(node, -1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].remove(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].clear(node);
     }
 
     private void attach(int node) {
         update(node, 1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].add(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].set(node);
     }
 
     private void update(int node, int sign) {

@@ -57,7 +57,12 @@ public final class RunningIndex {
         byDeadline.add(job);
         for (int n : job.nodes()) {
             if (byNode[n] == null) byNode[n] = new ArrayList<>(4);
-            byNode[n].add(job);
+            // Kept in submission order, not start order, so an engine restored from a snapshot walks a node's
+            // jobs exactly as the engine that took it.
+            List<Job> on = byNode[n];
+            int at = on.size();
+            while (at > 0 && on.get(at - 1).seq() > job.seq()) at--;
+            on.add(at, job);
         }
         if (job.preemptible()) {
             preemptible[job.model()].add(job);

@@ -196,6 +196,104 @@ public final class State {
         nextAwardBoundary = awards.nextBoundaryAfter(now);
     }
 
+    /** The state as plain data (O(jobs + nodes)); see {@link Snapshot}. */
+    public Snapshot snapshot() {
+        int models = fleet.modelCount();
+        int cells = tenants.size() * models;
+        int[] nominal = new int[cells];
+        int[] borrow = new int[cells];
+        int[] lend = new int[cells];
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < models; m++) {
+                nominal[t * models + m] = quota.nominal(t, m);
+                borrow[t * models + m] = quota.borrowingLimit(t, m);
+                lend[t * models + m] = quota.lendingLimit(t, m);
+            }
+        }
+        List<AwardSpec> awardSpecs = new ArrayList<>();
+        long[] used = new long[awards.size()];
+        for (int a = 0; a < awards.size(); a++) {
+            awardSpecs.add(awards.get(a));
+            used[a] = awards.used(a);
+        }
+        byte[] health = new byte[fleet.nodeCount()];
+        for (int n = 0; n < health.length; n++) health[n] = (byte) capacity.health(n).ordinal();
+        Job[] all = jobs.values().toArray(Job[]::new);
+        Arrays.sort(all, (a, b) -> Long.compare(a.seq(), b.seq()));
+        List<Snapshot.JobRecord> records = new ArrayList<>(all.length);
+        for (Job j : all) {
+            records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.model(),
+                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome()));
+        }
+        return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
+                awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
+                List.copyOf(reservations.values()));
+    }
+
+    /**
+     * Rebuilds this (new, empty) state from a snapshot: every index is built the way replay builds it, so the
+     * hash and all later decisions are those of the engine that took the snapshot.
+     */
+    public void restore(Snapshot s) {
+        if (now != 0 || !jobs.isEmpty()) throw new IllegalStateException("restore needs a new engine; this one has state already");
+        int models = fleet.modelCount();
+        if (s.health().length != fleet.nodeCount() || s.quotaNominal().length != tenants.size() * models) {
+            throw new IllegalArgumentException("the snapshot is of another fleet or quota tree (" + s.health().length + " nodes, "
+                    + s.quotaNominal().length / Math.max(1, models) + " tenants); this engine has " + fleet.nodeCount() + " nodes and "
+                    + tenants.size() + " tenants");
+        }
+        now = s.now();
+        nextSeq = s.nextSeq();
+        charged = s.charged();
+        System.arraycopy(s.chargedByTenant(), 0, chargedByTenant, 0, chargedByTenant.length);
+        System.arraycopy(s.chargedByModel(), 0, chargedByModel, 0, chargedByModel.length);
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < models; m++) {
+                int i = t * models + m;
+                quota.set(t, m, s.quotaNominal()[i], s.quotaBorrowingLimit()[i], s.quotaLendingLimit()[i]);
+            }
+        }
+        for (int a = 0; a < s.awards().size(); a++) {
+            int index = awards.add(s.awards().get(a));
+            awards.restoreUsed(index, s.awardUsed()[a]);
+        }
+        refreshDedicatedAwards();
+        fairShare.restoreDecayed(s.fairDecayed(), s.fairDecayedAt());
+        for (int n = 0; n < s.health().length; n++) {
+            Health h = Health.values()[s.health()[n]];
+            if (h != Health.UP) capacity.setHealth(n, h);
+        }
+        for (Snapshot.JobRecord r : s.jobs()) {
+            submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));
+            Job job = jobs.get(r.spec().id());
+            if (r.state() == JobState.PENDING) {
+                job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());
+                continue;
+            }
+            queue.remove(job);
+            job.restoreRuns(r.state(), r.startTime(), r.endTime(), r.model(), r.nodes(), r.gpus(), r.borrowed(), r.gpuSeconds(),
+                    r.runs(), r.lastOutcome());
+            if (r.state() == JobState.RUNNING) {
+                int total = 0;
+                for (int i = 0; i < r.nodes().length; i++) {
+                    capacity.take(r.nodes()[i], r.gpus()[i]);
+                    total += r.gpus()[i];
+                }
+                quota.addUsage(job.project(), r.model(), total);
+                fairShare.started(job.project(), r.startTime(), total);
+                if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
+                running.add(job);
+            }
+        }
+        nextSeq = s.nextSeq();
+        for (Reservation r : s.reservations()) {
+            reservations.put(r.jobId(), r);
+            for (int n : r.nodes()) capacity.setReserved(n, true);
+        }
+        quota.recompute();
+        now = s.now();
+    }
+
     public int classIndex(String name) {
         List<PriorityClass> classes = config.classes();
         for (int i = 0; i < classes.size(); i++) {

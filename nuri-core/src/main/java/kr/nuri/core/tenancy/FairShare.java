@@ -69,4 +69,15 @@ public final class FairShare {
     }
 
     public long halfLife() { return halfLife; }
+
+    /** Decayed usage per project as last charged, and when: for snapshots. */
+    public double[] decayedSnapshot() { return decayed.clone(); }
+
+    public long[] decayedAtSnapshot() { return decayedAt.clone(); }
+
+    /** Restores what {@link #decayedSnapshot()} and {@link #decayedAtSnapshot()} took (running GPUs come from started jobs). */
+    public void restoreDecayed(double[] values, long[] at) {
+        System.arraycopy(values, 0, decayed, 0, decayed.length);
+        System.arraycopy(at, 0, decayedAt, 0, decayedAt.length);
+    }
 }

@@ -100,6 +100,7 @@ class RandomStreamInvariantTest {
                 r.nextBoolean() ? 0 : r.nextInt(1200));
         World w = new World(new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null));
+        Engine twin = null; // restored from a snapshot halfway; must decide exactly as the original from then on
         List<String> ids = new ArrayList<>();
         List<String> awards = new ArrayList<>();
         String[] projects = {"p1", "p2", "p3", "i1", "i2"};
@@ -132,13 +133,39 @@ class RandomStreamInvariantTest {
             } else {
                 c = new Command.Tick(w.now);
             }
-            w.apply(c);
+            Result original = w.apply(c);
+            if (twin != null) {
+                Result copy = twin.apply(c);
+                assertThat(describe(copy)).as("restored engine's events for command " + n).isEqualTo(describe(original));
+            }
+            if (n == STREAM_LENGTH / 2) {
+                twin = new Engine(w.config);
+                twin.restore(w.engine.snapshot());
+                assertThat(twin.stateHash()).as("hash of the engine restored from a snapshot").isEqualTo(w.engine.stateHash());
+            }
             if (n % 1000 == 999) {
                 assertThat(w.replayed().stateHash()).as("replay hash after " + (n + 1) + " commands").isEqualTo(w.engine.stateHash());
             }
         }
         assertThat(w.replayed().stateHash()).as("replay hash at the end").isEqualTo(w.engine.stateHash());
+        assertThat(twin.stateHash()).as("restored engine's hash at the end").isEqualTo(w.engine.stateHash());
         return n;
+    }
+
+    /** Events as comparable text (records print int[] by identity). */
+    private static String describe(Result r) {
+        StringBuilder sb = new StringBuilder(String.valueOf(r.rejection()));
+        for (var e : r.events()) {
+            sb.append('\n').append(e.getClass().getSimpleName()).append(' ').append(e.time());
+            switch (e) {
+                case kr.nuri.core.event.Event.JobStarted s -> sb.append(' ').append(s.jobId()).append(java.util.Arrays.toString(s.nodes()))
+                        .append(java.util.Arrays.toString(s.gpus())).append(s.borrowed());
+                case kr.nuri.core.event.Event.ReservationMade m -> sb.append(' ').append(m.jobId()).append(m.start())
+                        .append(java.util.Arrays.toString(m.nodes()));
+                default -> sb.append(' ').append(e);
+            }
+        }
+        return sb.toString();
     }
 
     private static JobSpec randomJob(Random r, Fleet fleet, String id, String project, List<String> awards) {

@@ -57,7 +57,9 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e)
                     + ". Maybe the server is not running, or the user/password (--db-user, NURI_DB_USER) is wrong?", e);
         }
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        // Shared SQL in common/; what the two databases spell differently (binary columns) in one folder each.
+        String vendor = url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration/common", "classpath:db/migration/" + vendor).load().migrate();
         return new Database(url, pool);
     }
 

@@ -1,0 +1,23 @@
+package kr.nuri.core.state;
+
+import java.util.List;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
+
+/**
+ * Everything an engine's state is built from, as plain data: what {@link State#snapshot()} takes and
+ * {@link State#restore(Snapshot)} rebuilds every index from. Restoring gives the same {@link State#hash()}
+ * and the same decisions afterwards as replaying the whole journal, in time proportional to the state
+ * rather than to its history. Arrays indexed by tenant × model are row-major ({@code t * models + m}).
+ */
+public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTenant, long[] chargedByModel,
+                       int[] quotaNominal, int[] quotaBorrowingLimit, int[] quotaLendingLimit,
+                       List<AwardSpec> awards, long[] awardUsed, double[] fairDecayed, long[] fairDecayedAt,
+                       byte[] health, List<JobRecord> jobs, List<Reservation> reservations) {
+
+    /** One job as its events left it. */
+    public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,
+                            int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome) {}
+}
