@@ -47,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "10000", description = "Events between state-hash checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
+    @Option(names = "--snapshot-every", defaultValue = "200000", description = "Events between snapshots; a restart replays at most this many (default: ${DEFAULT-VALUE}).")
+    long snapshotEvery;
+
     @Option(names = "--check", defaultValue = "OFF", description = "Invariant checks: OFF, CHEAP or FULL (default: ${DEFAULT-VALUE}).")
     AssertionLevel check;
 
@@ -59,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
         ServerOptions options = new ServerOptions(config, host, port, blankToNull(db), blankToNull(dbUser), blankToNull(dbPassword),
-                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, 100_000, 5_000), check, 15_000);
+                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000);
         NuriServer server;
         try {
             server = NuriServer.start(options);
@@ -68,8 +71,9 @@ final class ServeCommand implements Callable<Integer> {
             return 3;
         }
         NuriServer.Recovery r = server.recovery();
-        System.out.printf("journal: %s; recovered %,d events in %.1f s, state hash %016x verified at %d checkpoints%n",
-                options.embedded() ? "embedded H2 in " + data.toAbsolutePath() : options.dbUrl(), r.events(), r.millis() / 1000.0,
+        System.out.printf("journal: %s; recovered %s%,d events in %.1f s, state hash %016x verified at %d checkpoints%n",
+                options.embedded() ? "embedded H2 in " + data.toAbsolutePath() : options.dbUrl(),
+                r.snapshotSeq() > 0 ? "the snapshot at event " + r.snapshotSeq() + " and " : "", r.events(), r.millis() / 1000.0,
                 r.stateHash(), r.checkpointsVerified());
         if (server.firstToken() != null) {
             System.out.println("first operator token (shown once" + (options.embedded() ? "; also in " + data.resolve("operator-token") : "") + "):");

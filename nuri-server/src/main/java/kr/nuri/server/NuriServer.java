@@ -6,6 +6,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.fleet.Fleet;
@@ -17,6 +18,7 @@ import kr.nuri.server.journal.Database;
 import kr.nuri.server.journal.EventCodec;
 import kr.nuri.server.journal.Journal;
 import kr.nuri.server.journal.Lease;
+import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
 import kr.nuri.server.loop.EventObserver;
 import kr.nuri.server.loop.UsageLedger;
@@ -35,12 +37,15 @@ public final class NuriServer implements AutoCloseable {
     private final Database db;
     private final Lease lease;
     private final EngineLoop loop;
+    private final ServerSnapshots snapshots;
     private final ApiServer api;
     private final Recovery recovery;
     private final String firstToken;
     private final String url;
 
-    private NuriServer(Database db, Lease lease, EngineLoop loop, ApiServer api, Recovery recovery, String firstToken, String url) {
+    private NuriServer(Database db, Lease lease, EngineLoop loop, ApiServer api, ServerSnapshots snapshots, Recovery recovery,
+                       String firstToken, String url) {
+        this.snapshots = snapshots;
         this.db = db;
         this.lease = lease;
         this.loop = loop;
@@ -50,8 +55,11 @@ public final class NuriServer implements AutoCloseable {
         this.url = url;
     }
 
-    /** What recovery found: events replayed, checkpoints verified, time taken, the final state hash. */
-    public record Recovery(long events, int checkpointsVerified, long millis, long stateHash) {}
+    /**
+     * What recovery found: the snapshot it started from (0 = none), events replayed after it, checkpoints
+     * verified, time taken, the final state hash.
+     */
+    public record Recovery(long snapshotSeq, long events, int checkpointsVerified, long millis, long stateHash) {}
 
     public static NuriServer start(ServerOptions o) {
         LongSupplier clock = System::currentTimeMillis;
@@ -68,7 +76,8 @@ public final class NuriServer implements AutoCloseable {
             UsageLedger ledger = new UsageLedger();
             VirtualExecution execution = new VirtualExecution();
             List<EventObserver> observers = List.of(ledger, execution);
-            Recovery recovery = recover(journal, engine, observers);
+            SnapshotStore snapshots = new SnapshotStore(db, json);
+            Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers);
             TokenStore tokens = new TokenStore(db);
             String firstToken = null;
             if (tokens.isEmpty()) {
@@ -76,13 +85,14 @@ public final class NuriServer implements AutoCloseable {
                 if (o.embedded()) writeToken(o.dataDir().resolve("operator-token"), firstToken);
             }
             ServerMetrics metrics = new ServerMetrics();
-            EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics);
+            ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots);
+            EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
                     () -> journal.nextSeq() - 1, Version.get());
-            loop.start();
+            loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             api.start(o.host(), o.port());
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
-            return new NuriServer(db, lease, loop, api, recovery, firstToken, url);
+            return new NuriServer(db, lease, loop, api, snapshotter, recovery, firstToken, url);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -102,13 +112,35 @@ public final class NuriServer implements AutoCloseable {
         }
     }
 
-    private static Recovery recover(Journal journal, Engine engine, List<EventObserver> observers) {
+    private static Recovery recover(Journal journal, SnapshotStore snapshots, Engine engine, UsageLedger ledger,
+                                    VirtualExecution execution, List<EventObserver> observers) {
         long t0 = System.nanoTime();
+        long from = 1;
+        long snapshotSeq = 0;
+        Optional<SnapshotStore.Stored<ServerSnapshots.Body>> latest = Optional.empty();
+        try {
+            latest = snapshots.latest(ServerSnapshots.Body.class);
+        } catch (RuntimeException e) {
+            log.warn("the latest snapshot cannot be read ({}); replaying the whole journal", e.toString());
+        }
+        if (latest.isPresent()) {
+            SnapshotStore.Stored<ServerSnapshots.Body> s = latest.get();
+            engine.restore(s.body().engine());
+            if (engine.stateHash() != s.stateHash()) {
+                throw new IllegalStateException("the snapshot at event " + s.seq() + " restores to state hash "
+                        + Long.toHexString(engine.stateHash()) + ", but " + Long.toHexString(s.stateHash()) + " was recorded with it. "
+                        + "Maybe it was written by another version of Nuri? Delete it (DELETE FROM snapshot) to replay the journal instead.");
+            }
+            ledger.restore(s.body().ledger());
+            execution.rebuild(engine);
+            from = s.seq() + 1;
+            snapshotSeq = s.seq();
+        }
         Map<Long, Long> checkpoints = new HashMap<>();
         journal.checkpoints(c -> checkpoints.put(c[0], c[1]));
         long[] count = {0};
         int[] verified = {0};
-        journal.readFrom(1, (seq, event) -> {
+        journal.readFrom(from, (seq, event) -> {
             engine.replay(event);
             for (EventObserver o : observers) o.observe(event, engine);
             count[0]++;
@@ -124,7 +156,7 @@ public final class NuriServer implements AutoCloseable {
             }
         });
         long hash = engine.stateHash();
-        return new Recovery(count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
+        return new Recovery(snapshotSeq, count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
     }
 
     private static void writeToken(Path file, String token) {
@@ -156,6 +188,7 @@ public final class NuriServer implements AutoCloseable {
     public void close() {
         api.close();
         loop.close();
+        snapshots.close();
         try {
             lease.release();
         } catch (RuntimeException e) {

@@ -110,6 +110,28 @@ class ServerIT {
     }
 
     @Test
+    void aRestartLoadsTheLatestSnapshotAndReplaysOnlyTheTail() {
+        s.stop();
+        s.snapshotEvery = 25;
+        s.start();
+        for (int i = 0; i < 60; i++) {
+            s.call("POST", "/api/v1/jobs", "{\"id\":\"s" + i + "\",\"project\":\"" + (i % 3 == 0 ? "b1" : "a2")
+                    + "\",\"gpus\":" + (1 + i % 8) + ",\"walltime\":3600}");
+            if (i % 7 == 6) s.call("POST", "/api/v1/jobs/s" + (i - 3) + "/complete", null);
+        }
+        JsonNode before = s.call("GET", "/api/v1/status", null).json();
+        String usage = s.call("GET", "/api/v1/usage?by=project&to=2100-01-01", null).text();
+        s.stop();
+        s.start();
+        NuriServer.Recovery r = s.server.recovery();
+        assertThat(r.snapshotSeq()).as("recovery started from a snapshot").isPositive();
+        assertThat(r.events()).as("and replayed only the tail").isLessThan(before.get("journalEvents").asLong());
+        assertThat(String.format("%016x", r.stateHash())).isEqualTo(before.get("stateHash").asString());
+        assertThat(s.call("GET", "/api/v1/usage?by=project&to=2100-01-01", null).text()).isEqualTo(usage);
+        assertThat(s.call("GET", "/api/v1/jobs/s59", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void aSecondServerOnTheSameDatabaseRefusesToStart() {
         assertThatThrownBy(() -> NuriServer.start(s.options()).close())
                 .isInstanceOf(Lease.LeaseHeldException.class).hasMessageContaining("another nuri serve");

@@ -25,6 +25,8 @@ public final class TestServer implements AutoCloseable {
     public final String dbUrl;
     public NuriServer server;
     public String operatorToken;
+    /** Events between snapshots; tests that exercise snapshots lower it. */
+    public long snapshotEvery = 1_000_000;
 
     public TestServer(TestStore store, Path dir) {
         this.store = store;
@@ -42,7 +44,7 @@ public final class TestServer implements AutoCloseable {
 
     public ServerOptions options() {
         return new ServerOptions(smallFleet(), "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
-                dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, 20, 100_000, 5_000),
+                dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, 20, snapshotEvery, 100_000, 5_000),
                 AssertionLevel.FULL, 15_000);
     }
 

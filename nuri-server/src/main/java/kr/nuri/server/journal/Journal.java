@@ -49,6 +49,7 @@ public final class Journal {
                         .bind("seq", seq - 1).bind("hash", checkpointHash).bind("at", nowMillis).execute();
             }
         });
+        db.jdbi().useHandle(db::sync);
         nextSeq = first + events.size();
     }
 

@@ -42,12 +42,15 @@ public final class EngineLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long eventsSinceCheckpoint;
+    private long eventsSinceSnapshot;
+    private final Snapshotter snapshotter;
     private long nextTickMillis;
     private long nextSecondMillis;
     private long lastRenewMillis;
 
     public EngineLoop(Engine engine, Journal journal, LongSupplier clockMillis, List<EventObserver> observers,
-                      VirtualExecution execution, LoopSettings settings, LoopMetrics metrics) {
+                      VirtualExecution execution, LoopSettings settings, LoopMetrics metrics, Snapshotter snapshotter) {
+        this.snapshotter = snapshotter;
         this.engine = engine;
         this.journal = journal;
         this.clockMillis = clockMillis;
@@ -57,6 +60,12 @@ public final class EngineLoop implements AutoCloseable {
         this.metrics = metrics;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("nuri-engine").unstarted(this::run);
+    }
+
+    /** Starts the loop; {@code eventsSinceSnapshot}: journal events after the newest snapshot (counts toward the next). */
+    public void start(long eventsSinceSnapshot) {
+        this.eventsSinceSnapshot = eventsSinceSnapshot;
+        start();
     }
 
     public void start() {
@@ -155,6 +164,11 @@ public final class EngineLoop implements AutoCloseable {
             journal.renewLease(wallMillis);
             lastRenewMillis = wallMillis;
         }
+        eventsSinceSnapshot += events.size();
+        if (eventsSinceSnapshot >= settings.snapshotEvery()) {
+            eventsSinceSnapshot = 0;
+            snapshotter.take(journal.nextSeq() - 1, checkpoint != null ? checkpoint : engine.stateHash(), wallMillis);
+        }
         long done = System.nanoTime();
         for (int i = 0; i < batch.size(); i++) {
             Task<?> task = batch.get(i);
@@ -221,6 +235,16 @@ public final class EngineLoop implements AutoCloseable {
             if (answer instanceof RuntimeException e) future.completeExceptionally(e);
             else future.complete((T) answer);
         }
+    }
+
+    /**
+     * Takes a snapshot on the engine thread (copying what it needs) and stores it elsewhere, so the engine
+     * goes on while it is compressed and written.
+     */
+    public interface Snapshotter {
+        void take(long seq, long stateHash, long atMillis);
+
+        Snapshotter NONE = (seq, hash, at) -> { };
     }
 
     /** The engine cannot take requests now (stopped, or its queue is full). */

@@ -59,6 +59,28 @@ public final class UsageLedger implements EventObserver {
         end = java.util.Arrays.copyOf(end, n);
     }
 
+    /** The ledger as plain data, for snapshots. */
+    public record Data(int[] project, int[] award, int[] model, int[] gpus, long[] start, long[] end, Map<String, Integer> open) {}
+
+    public Data snapshot() {
+        return new Data(java.util.Arrays.copyOf(project, size), java.util.Arrays.copyOf(award, size), java.util.Arrays.copyOf(model, size),
+                java.util.Arrays.copyOf(gpus, size), java.util.Arrays.copyOf(start, size), java.util.Arrays.copyOf(end, size),
+                new HashMap<>(open));
+    }
+
+    public void restore(Data d) {
+        size = d.project().length;
+        int cap = Math.max(1024, Integer.highestOneBit(Math.max(1, size)) * 2);
+        project = java.util.Arrays.copyOf(d.project(), cap);
+        award = java.util.Arrays.copyOf(d.award(), cap);
+        model = java.util.Arrays.copyOf(d.model(), cap);
+        gpus = java.util.Arrays.copyOf(d.gpus(), cap);
+        start = java.util.Arrays.copyOf(d.start(), cap);
+        end = java.util.Arrays.copyOf(d.end(), cap);
+        open.clear();
+        open.putAll(d.open());
+    }
+
     /** Visits each run's GPU-seconds inside [from, to), with runs still going counted up to {@code now}. */
     public void forEach(long from, long to, long now, RunVisitor visitor) {
         for (int i = 0; i < size; i++) {

@@ -24,6 +24,14 @@ public final class VirtualExecution implements EventObserver {
         }
     }
 
+    /** After a restore from a snapshot: every running job with a declared runtime is due at start + runtime. */
+    public void rebuild(Engine engine) {
+        due.clear();
+        for (Job job : engine.state().running().byDeadline()) {
+            if (job.spec().runtime() > 0) due.add(new Due(job.startTime() + job.spec().runtime(), job.id(), job.runs()));
+        }
+    }
+
     /** Jobs whose runtime has elapsed by {@code now} and that are still in the run that started them. */
     public List<String> dueBy(long now, Engine engine) {
         List<String> out = new ArrayList<>();
