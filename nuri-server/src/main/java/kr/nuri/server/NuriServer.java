@@ -88,7 +88,7 @@ public final class NuriServer implements AutoCloseable {
             ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots);
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
-                    () -> journal.nextSeq() - 1, Version.get());
+                    loop::eventsAssigned, Version.get());
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             api.start(o.host(), o.port());
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();

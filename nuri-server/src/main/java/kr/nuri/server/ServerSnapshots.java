@@ -32,9 +32,9 @@ final class ServerSnapshots implements EngineLoop.Snapshotter, AutoCloseable {
     }
 
     @Override
-    public void take(long seq, long stateHash, long atMillis) {
+    public Runnable capture(long seq, long stateHash, long atMillis) {
         Body body = new Body(engine.snapshot(), ledger.snapshot());
-        writer.execute(() -> {
+        return () -> writer.execute(() -> {
             long t0 = System.nanoTime();
             try {
                 store.save(seq, stateHash, atMillis, body);

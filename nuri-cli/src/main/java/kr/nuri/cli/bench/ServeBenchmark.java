@@ -1,22 +1,20 @@
 package kr.nuri.cli.bench;
 
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import kr.nuri.config.NuriConfig;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.server.NuriServer;
@@ -69,79 +67,120 @@ public final class ServeBenchmark {
         }
     }
 
-    private void measure(String base, String token) throws InterruptedException {
+    /**
+     * Drives the server with Jetty's asynchronous client: each of {@code clients} closed loops keeps one
+     * submission in flight, and sends the next when the answer arrives. (A thread per client costs the
+     * shared cores more than the server spends on the request.)
+     */
+    private void measure(String base, String token) throws Exception {
         java.util.Set<String> parents = new java.util.HashSet<>();
         config.engine().tenants().forEach(t -> parents.add(t.parent()));
         List<String> projects = config.engine().tenants().stream().map(TenantSpec::name).filter(n -> !parents.contains(n)).toList();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        AtomicBoolean recording = new AtomicBoolean(false);
-        AtomicBoolean stop = new AtomicBoolean(false);
-        AtomicLong errors = new AtomicLong();
-        long[][] latencies = new long[o.clients()][];
-        int[] counts = new int[o.clients()];
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < o.clients(); c++) {
-            int client = c;
-            latencies[c] = new long[1 << 16];
-            threads.add(Thread.ofVirtual().start(() -> {
-                SplittableRandom rnd = new SplittableRandom(o.seed() * 1_000 + client);
-                for (int n = 0; !stop.get(); n++) {
-                    int gpus = List.of(1, 2, 4, 8).get(rnd.nextInt(4));
-                    String body = "{\"id\":\"b" + client + "-" + n + "\",\"project\":\"" + projects.get(rnd.nextInt(projects.size()))
-                            + "\",\"gpus\":" + gpus + ",\"walltime\":7200,\"runtime\":" + (60 + rnd.nextInt(3_600)) + "}";
-                    HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs")).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
-                        if (res.statusCode() != 201 && errors.incrementAndGet() == 1) out.println("first error: " + res.statusCode() + " " + res.body());
-                    } catch (Exception e) {
-                        if (errors.incrementAndGet() == 1) out.println("first error: " + e);
-                        continue;
-                    }
-                    long dt = System.nanoTime() - t0;
-                    if (recording.get()) {
-                        if (counts[client] == latencies[client].length) latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
-                        latencies[client][counts[client]++] = dt;
-                    }
-                }
-            }));
-        }
-        out.printf("warming up %d s with %d clients%n", o.warmupSeconds(), o.clients());
-        Thread.sleep(o.warmupSeconds() * 1_000L);
-        recording.set(true);
-        long t0 = System.nanoTime();
-        Thread.sleep(o.seconds() * 1_000L);
-        recording.set(false);
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        stop.set(true);
-        for (Thread t : threads) t.join(30_000);
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int k = 0;
-        for (int c = 0; c < o.clients(); c++) {
-            System.arraycopy(latencies[c], 0, all, k, counts[c]);
-            k += counts[c];
-        }
-        Arrays.sort(all);
-        out.printf("machine: %d cores, Java %s (client and server share it)%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
-        out.printf("submissions: %,d in %.1f s, errors %d%n", total, elapsed, errors.get());
-        out.printf("latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", pct(all, 0.50), pct(all, 0.99), pct(all, 0.999),
-                all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+        HttpClient http = new HttpClient();
+        http.setMaxConnectionsPerDestination(o.clients());
+        http.start();
         try {
-            HttpRequest m = HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Authorization", "Bearer " + token).build();
-            for (String line : http.send(m, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
-                if (line.startsWith("nuri_journal_append_seconds{") || line.startsWith("nuri_engine_request_seconds{")
-                        || line.startsWith("nuri_journal_append_seconds_count") || line.startsWith("nuri_journal_events_total")
-                        || line.startsWith("nuri_scheduling_pass_seconds_max") || line.startsWith("nuri_scheduling_pass_seconds_count")) {
+            AtomicBoolean recording = new AtomicBoolean(false);
+            AtomicBoolean stop = new AtomicBoolean(false);
+            AtomicLong errors = new AtomicLong();
+            long[][] latencies = new long[o.clients()][];
+            int[] counts = new int[o.clients()];
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(o.clients());
+            for (int c = 0; c < o.clients(); c++) {
+                latencies[c] = new long[1 << 16];
+                new ClientLoop(c, http, base, token, projects, recording, stop, errors, latencies, counts, done).next();
+            }
+            out.printf("warming up %d s with %d clients%n", o.warmupSeconds(), o.clients());
+            Thread.sleep(o.warmupSeconds() * 1_000L);
+            recording.set(true);
+            long t0 = System.nanoTime();
+            Thread.sleep(o.seconds() * 1_000L);
+            recording.set(false);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            stop.set(true);
+            done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            int total = Arrays.stream(counts).sum();
+            long[] all = new long[total];
+            int k = 0;
+            for (int c = 0; c < o.clients(); c++) {
+                System.arraycopy(latencies[c], 0, all, k, counts[c]);
+                k += counts[c];
+            }
+            Arrays.sort(all);
+            out.printf("machine: %d cores, Java %s (client and server share it)%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+            out.printf("submissions: %,d in %.1f s, errors %d%n", total, elapsed, errors.get());
+            out.printf("latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", pct(all, 0.50), pct(all, 0.99), pct(all, 0.999),
+                    all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+            ContentResponse metrics = http.newRequest(base + "/metrics").headers(h -> h.put("Authorization", "Bearer " + token)).send();
+            for (String line : metrics.getContentAsString().split("\n")) {
+                if (line.startsWith("nuri_journal_append_seconds{") || line.startsWith("nuri_journal_sync_seconds{")
+                        || line.startsWith("nuri_engine_request_seconds{") || line.startsWith("nuri_journal_append_seconds_count")
+                        || line.startsWith("nuri_journal_events_total")) {
                     out.println("server " + line);
                 }
             }
-        } catch (Exception e) {
-            out.println("server metrics unavailable: " + e);
+            out.printf("submissions_per_s=%.0f%n", total / elapsed);
+        } finally {
+            http.stop();
         }
-        out.printf("submissions_per_s=%.0f%n", total / elapsed);
+    }
+
+    /** One closed-loop client: submit, wait for the answer, record its latency, submit again. */
+    private final class ClientLoop {
+        private final int client;
+        private final HttpClient http;
+        private final String url;
+        private final String auth;
+        private final List<String> projects;
+        private final AtomicBoolean recording;
+        private final AtomicBoolean stop;
+        private final AtomicLong errors;
+        private final long[][] latencies;
+        private final int[] counts;
+        private final java.util.concurrent.CountDownLatch done;
+        private final SplittableRandom rnd;
+        private int n;
+
+        ClientLoop(int client, HttpClient http, String base, String token, List<String> projects, AtomicBoolean recording,
+                   AtomicBoolean stop, AtomicLong errors, long[][] latencies, int[] counts, java.util.concurrent.CountDownLatch done) {
+            this.client = client;
+            this.http = http;
+            this.url = base + "/api/v1/jobs";
+            this.auth = "Bearer " + token;
+            this.projects = projects;
+            this.recording = recording;
+            this.stop = stop;
+            this.errors = errors;
+            this.latencies = latencies;
+            this.counts = counts;
+            this.done = done;
+            this.rnd = new SplittableRandom(o.seed() * 1_000 + client);
+        }
+
+        void next() {
+            if (stop.get()) {
+                done.countDown();
+                return;
+            }
+            int gpus = List.of(1, 2, 4, 8).get(rnd.nextInt(4));
+            String body = "{\"id\":\"b" + client + "-" + n++ + "\",\"project\":\"" + projects.get(rnd.nextInt(projects.size()))
+                    + "\",\"gpus\":" + gpus + ",\"walltime\":7200,\"runtime\":" + (60 + rnd.nextInt(3_600)) + "}";
+            long t0 = System.nanoTime();
+            http.newRequest(url).method(HttpMethod.POST).headers(h -> h.put("Authorization", auth))
+                    .body(new StringRequestContent("application/json", body)).timeout(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .send(result -> {
+                        long dt = System.nanoTime() - t0;
+                        if (result.isFailed() || result.getResponse().getStatus() != 201) {
+                            if (errors.incrementAndGet() == 1) {
+                                out.println("first error: " + (result.isFailed() ? result.getFailure() : result.getResponse().getStatus()));
+                            }
+                        } else if (recording.get()) {
+                            if (counts[client] == latencies[client].length) latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
+                            latencies[client][counts[client]++] = dt;
+                        }
+                        next();
+                    });
+        }
     }
 
     private static double pct(long[] sorted, double q) {

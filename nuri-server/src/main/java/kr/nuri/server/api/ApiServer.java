@@ -52,7 +52,7 @@ public final class ApiServer implements AutoCloseable {
                 "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
                 "QuotaRequest", TenantsApi.QuotaRequest.class, "AwardRequest", TenantsApi.AwardRequest.class,
                 "ReviseRequest", TenantsApi.ReviseRequest.class, "TokenRequest", TokensApi.TokenRequest.class), version);
-        loop.subscribe(stream::publish);
+        loop.subscribe(stream::prepare);
         metrics.gauge("nuri.engine.queue", loop::queueDepth);
         metrics.gauge("nuri.sse.clients", stream::clients);
     }

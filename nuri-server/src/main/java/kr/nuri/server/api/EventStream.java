@@ -32,9 +32,10 @@ final class EventStream {
     /** A message and what decides who may see it: the job (for job events) or nothing (node events). */
     record Message(String kind, String data, Job job, boolean operatorsOnly) {}
 
-    /** Called on the engine thread after each durable batch. */
-    void publish(List<Event> events, Engine engine) {
-        if (clients.isEmpty()) return;
+    /** Called on the engine thread for each batch; the returned delivery runs once the batch is durable. */
+    Runnable prepare(List<Event> events, Engine engine) {
+        if (clients.isEmpty()) return () -> { };
+        List<Message> messages = new java.util.ArrayList<>();
         for (Event e : events) {
             Message m = switch (e) {
                 case Event.JobSubmitted s -> new Message("job", codec.encode(e), engine.job(s.spec().id()), false);
@@ -47,10 +48,16 @@ final class EventStream {
                 case Event.AwardRevised a -> new Message("award", codec.encode(e), null, true);
                 default -> null;
             };
-            if (m == null) continue;
+            if (m != null) messages.add(new Message(EventCodec.kind(e), m.data(), m.job(), m.operatorsOnly()));
+        }
+        return () -> deliver(messages);
+    }
+
+    private void deliver(List<Message> messages) {
+        for (Message m : messages) {
             for (Client c : clients) {
                 if (m.job() != null ? access.seesJob(c.principal, m.job()) : !m.operatorsOnly() || c.principal.readsAll()) {
-                    if (!c.queue.offer(new Message(EventCodec.kind(e), m.data(), null, false))) c.overflowed = true;
+                    if (!c.queue.offer(m)) c.overflowed = true;
                 }
             }
         }

@@ -24,6 +24,8 @@ public final class ServerMetrics implements LoopMetrics {
     private final Timer journal = Timer.builder("nuri.journal.append").description("Durable append of one group of events")
             .publishPercentiles(0.5, 0.99).serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20))
             .register(registry);
+    private final Timer sync = Timer.builder("nuri.journal.sync").description("Sync to disk within an append (embedded H2)")
+            .publishPercentiles(0.5, 0.99).register(registry);
     private final Counter events = Counter.builder("nuri.journal.events").description("Events appended").register(registry);
     private final Timer passFull = passTimer("full");
     private final Timer passIncremental = passTimer("incremental");
@@ -48,6 +50,11 @@ public final class ServerMetrics implements LoopMetrics {
     public void journalAppend(long nanos, int n) {
         journal.record(Duration.ofNanos(nanos));
         events.increment(n);
+    }
+
+    @Override
+    public void journalSync(long nanos) {
+        sync.record(Duration.ofNanos(nanos));
     }
 
     @Override

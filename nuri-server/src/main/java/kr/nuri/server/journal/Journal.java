@@ -14,6 +14,7 @@ public final class Journal {
     private final EventCodec codec;
     private final Lease lease;
     private long nextSeq;
+    private long lastSyncNanos;
 
     public Journal(Database db, EventCodec codec, Lease lease) {
         this.db = db;
@@ -22,35 +23,57 @@ public final class Journal {
         this.nextSeq = db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one()) + 1;
     }
 
+    /** How long the last append's sync to disk took (0 where commit already syncs). */
+    public long lastSyncNanos() { return lastSyncNanos; }
+
     /** The sequence number the next appended event gets. */
     public long nextSeq() { return nextSeq; }
 
+    /** Events of one engine batch, and the state hash after them when a checkpoint is due. */
+    public record Group(List<Event> events, Long checkpointHash) {}
+
     /**
-     * Appends events (and, if given, a state-hash checkpoint at the last of them) durably.
+     * Appends groups of events (with their checkpoints) durably, in one transaction that also renews the
+     * writer lease.
      *
      * @throws LeaseLostException if another process took the writer lease; nothing was written
      */
-    public void append(List<Event> events, Long checkpointHash, long nowMillis) {
-        if (events.isEmpty() && checkpointHash == null) return;
+    public void append(List<Group> groups, long nowMillis) {
         long first = nextSeq;
+        long[] end = {first};
         db.jdbi().useTransaction(h -> {
             if (!lease.renew(h, nowMillis)) {
                 throw new LeaseLostException("this process lost the writer lease of " + db.url()
                         + "; another nuri serve took over. Stopping without writing.");
             }
             PreparedBatch batch = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
+            PreparedBatch checkpoints = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
             long seq = first;
-            for (Event e : events) {
-                batch.bind("seq", seq++).bind("at", e.time()).bind("kind", EventCodec.kind(e)).bind("body", codec.encode(e)).add();
+            boolean anyEvent = false;
+            boolean anyCheckpoint = false;
+            for (Group g : groups) {
+                for (Event e : g.events()) {
+                    batch.bind("seq", seq++).bind("at", e.time()).bind("kind", EventCodec.kind(e)).bind("body", codec.encode(e)).add();
+                    anyEvent = true;
+                }
+                if (g.checkpointHash() != null) {
+                    checkpoints.bind("seq", seq - 1).bind("hash", g.checkpointHash()).bind("at", nowMillis).add();
+                    anyCheckpoint = true;
+                }
             }
-            if (!events.isEmpty()) batch.execute();
-            if (checkpointHash != null) {
-                h.createUpdate("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)")
-                        .bind("seq", seq - 1).bind("hash", checkpointHash).bind("at", nowMillis).execute();
-            }
+            if (anyEvent) batch.execute();
+            if (anyCheckpoint) checkpoints.execute();
+            end[0] = seq;
         });
+        long t0 = System.nanoTime();
         db.jdbi().useHandle(db::sync);
-        nextSeq = first + events.size();
+        lastSyncNanos = System.nanoTime() - t0;
+        nextSeq = end[0];
+    }
+
+    /** As {@link #append(List, long)} for one group. */
+    public void append(List<Event> events, Long checkpointHash, long nowMillis) {
+        append(List.of(new Group(events, checkpointHash)), nowMillis);
     }
 
     /** Renews the writer lease when there is nothing to append. */

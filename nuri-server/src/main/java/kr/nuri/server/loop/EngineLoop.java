@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import kr.nuri.core.command.Command;
@@ -19,45 +19,46 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns the engine. Requests queue up; the loop takes all that are waiting (a batch),
- * runs them on the engine, appends the batch's events to the journal in one transaction (group commit),
- * and only then answers them. Reads go through the same queue, so they never see a half-applied state and
- * never reveal what is not yet durable. If the journal fails the loop stops: memory would be ahead of
- * the truth, and a restart recovers from the journal.
+ * runs them on the engine, and hands the batch's events to the {@link JournalWriter}, which makes them
+ * durable (group commit) and only then answers. The engine decides the next batch meanwhile. Reads go
+ * through the same queue, so they never see a half-applied state and are answered only once everything
+ * before them is durable. If the journal fails, everything stops: memory would be ahead of the truth, and
+ * a restart recovers from the journal.
  */
 public final class EngineLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineLoop.class);
     private static final int MAX_BATCH = 2_048;
 
     private final Engine engine;
-    private final Journal journal;
     private final LongSupplier clockMillis;
     private final List<EventObserver> observers;
     private final VirtualExecution execution;
     private final LoopSettings settings;
     private final LoopMetrics metrics;
+    private final Snapshotter snapshotter;
+    private final JournalWriter writer;
     private final BlockingQueue<Task<?>> queue;
-    private final List<BiConsumer<List<Event>, Engine>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Thread thread;
-    private final java.util.concurrent.Executor answering = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private volatile long eventsAssigned;
     private long eventsSinceCheckpoint;
     private long eventsSinceSnapshot;
-    private final Snapshotter snapshotter;
     private long nextTickMillis;
     private long nextSecondMillis;
-    private long lastRenewMillis;
 
     public EngineLoop(Engine engine, Journal journal, LongSupplier clockMillis, List<EventObserver> observers,
                       VirtualExecution execution, LoopSettings settings, LoopMetrics metrics, Snapshotter snapshotter) {
-        this.snapshotter = snapshotter;
         this.engine = engine;
-        this.journal = journal;
         this.clockMillis = clockMillis;
         this.observers = List.copyOf(observers);
         this.execution = execution;
         this.settings = settings;
         this.metrics = metrics;
+        this.snapshotter = snapshotter;
+        this.eventsAssigned = journal.nextSeq() - 1;
+        this.writer = new JournalWriter(journal, clockMillis, metrics, settings.leaseRenewMillis(), this::stopFor);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("nuri-engine").unstarted(this::run);
     }
@@ -65,18 +66,14 @@ public final class EngineLoop implements AutoCloseable {
     /** Starts the loop; {@code eventsSinceSnapshot}: journal events after the newest snapshot (counts toward the next). */
     public void start(long eventsSinceSnapshot) {
         this.eventsSinceSnapshot = eventsSinceSnapshot;
-        start();
-    }
-
-    public void start() {
         long now = clockMillis.getAsLong();
         nextTickMillis = now;
         nextSecondMillis = now;
-        lastRenewMillis = now;
+        writer.start();
         thread.start();
     }
 
-    /** Queues work; the future completes after the batch it ran in is durable. */
+    /** Queues work; the future completes after the batch it ran in (and every batch before) is durable. */
     public <T> CompletableFuture<T> submit(Work<T> work) {
         Task<T> task = new Task<>(work, new CompletableFuture<>(), System.nanoTime());
         if (!running) {
@@ -88,8 +85,8 @@ public final class EngineLoop implements AutoCloseable {
         return task.future();
     }
 
-    /** Receives each durable batch of events, after commit, off the engine's critical path as far as possible. */
-    public void subscribe(BiConsumer<List<Event>, Engine> subscriber) {
+    /** Receives each batch of events: prepared on the engine thread, delivered once the batch is durable. */
+    public void subscribe(Subscriber subscriber) {
         subscribers.add(subscriber);
     }
 
@@ -97,8 +94,17 @@ public final class EngineLoop implements AutoCloseable {
 
     public boolean isRunning() { return running; }
 
+    /** Events given journal positions so far (on the engine thread: those of every batch run). */
+    public long eventsAssigned() { return eventsAssigned; }
+
     private String failureMessage() {
         return failure == null ? "shut down" : failure.getMessage();
+    }
+
+    private void stopFor(Throwable t) {
+        failure = t;
+        running = false;
+        thread.interrupt();
     }
 
     private void run() {
@@ -118,17 +124,19 @@ public final class EngineLoop implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Throwable t) {
-                failure = t;
-                running = false;
+                stopFor(t);
                 log.error("engine loop stopped: {}", t.getMessage(), t);
                 for (Task<?> task : batch) task.future().completeExceptionally(new Unavailable("not stored: " + t.getMessage()));
             }
         }
         Unavailable gone = new Unavailable("the engine has stopped: " + failureMessage());
         for (Task<?> t; (t = queue.poll()) != null; ) t.future().completeExceptionally(gone);
+        for (JournalWriter.Batch b : writer.drainUnwritten()) {
+            b.answers().forEach(Runnable::run); // each answer sees the stop and reports it
+        }
     }
 
-    private void runBatch(List<Task<?>> batch) {
+    private void runBatch(List<Task<?>> batch) throws InterruptedException {
         long wallMillis = clockMillis.getAsLong();
         long now = Math.max(engine.state().now(), wallMillis / 1000);
         List<Event> events = new ArrayList<>();
@@ -149,45 +157,35 @@ public final class EngineLoop implements AutoCloseable {
             session.apply(Command.Tick::new);
             nextTickMillis = wallMillis + settings.tickMillis();
         }
+        if (batch.isEmpty() && events.isEmpty()) return;
+        eventsAssigned += events.size();
         eventsSinceCheckpoint += events.size();
+        eventsSinceSnapshot += events.size();
         Long checkpoint = null;
         if (eventsSinceCheckpoint >= settings.checkpointEvery()) {
             checkpoint = engine.stateHash();
             eventsSinceCheckpoint = 0;
         }
-        if (!events.isEmpty() || checkpoint != null) {
-            long t0 = System.nanoTime();
-            journal.append(events, checkpoint, wallMillis);
-            metrics.journalAppend(System.nanoTime() - t0, events.size());
-            lastRenewMillis = wallMillis;
-        } else if (wallMillis - lastRenewMillis >= settings.leaseRenewMillis()) {
-            journal.renewLease(wallMillis);
-            lastRenewMillis = wallMillis;
-        }
-        eventsSinceSnapshot += events.size();
+        List<Runnable> after = new ArrayList<>();
         if (eventsSinceSnapshot >= settings.snapshotEvery()) {
             eventsSinceSnapshot = 0;
-            snapshotter.take(journal.nextSeq() - 1, checkpoint != null ? checkpoint : engine.stateHash(), wallMillis);
-        }
-        long done = System.nanoTime();
-        for (int i = 0; i < batch.size(); i++) {
-            Task<?> task = batch.get(i);
-            metrics.request(done - task.queuedNanos());
-            Object answer = answers[i];
-            // Answer off the engine thread: whatever the caller chains (rendering JSON, writing the socket) must
-            // not hold up the next batch.
-            answering.execute(() -> task.complete(answer));
+            after.add(snapshotter.capture(eventsAssigned, checkpoint != null ? checkpoint : engine.stateHash(), wallMillis));
         }
         if (!events.isEmpty()) {
             List<Event> published = List.copyOf(events);
-            for (BiConsumer<List<Event>, Engine> s : subscribers) {
-                try {
-                    s.accept(published, engine);
-                } catch (RuntimeException e) {
-                    log.warn("event subscriber failed: {}", e.toString());
-                }
-            }
+            for (Subscriber s : subscribers) after.add(s.prepare(published, engine));
         }
+        List<Runnable> replies = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Task<?> task = batch.get(i);
+            Object answer = answers[i];
+            replies.add(() -> {
+                metrics.request(System.nanoTime() - task.queuedNanos());
+                task.complete(running || answer instanceof RuntimeException ? answer
+                        : new Unavailable("not stored: " + failureMessage()));
+            });
+        }
+        writer.enqueue(new JournalWriter.Batch(events, checkpoint, wallMillis, replies, after));
     }
 
     @Override
@@ -199,6 +197,7 @@ public final class EngineLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writer.close();
     }
 
     private final class BatchSession implements Session {
@@ -238,13 +237,19 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     /**
-     * Takes a snapshot on the engine thread (copying what it needs) and stores it elsewhere, so the engine
-     * goes on while it is compressed and written.
+     * Takes a snapshot on the engine thread (copying what it needs) and returns the write, which runs once
+     * the events before it are durable, off the engine thread.
      */
     public interface Snapshotter {
-        void take(long seq, long stateHash, long atMillis);
+        Runnable capture(long seq, long stateHash, long atMillis);
 
-        Snapshotter NONE = (seq, hash, at) -> { };
+        Snapshotter NONE = (seq, hash, at) -> () -> { };
+    }
+
+    /** Turns a batch of events into a delivery: prepared on the engine thread, run once they are durable. */
+    @FunctionalInterface
+    public interface Subscriber {
+        Runnable prepare(List<Event> events, Engine engine);
     }
 
     /** The engine cannot take requests now (stopped, or its queue is full). */
