@@ -2,9 +2,9 @@ package kr.nuri.cli;
 
 import java.util.concurrent.Callable;
 import kr.nuri.bench.ScheduleBenchmark;
-import kr.nuri.config.FleetConfigReader;
 import kr.nuri.config.NuriConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nuri bench ...}: benchmarks that print their figures. */
@@ -21,9 +21,8 @@ final class BenchCommand implements Runnable {
             description = {"Scheduling throughput on a full fleet with a pending backlog (churn), the p50/p99 of a full "
                     + "pass over the backlog, submit latency and heap. Last line: placements_per_s=<number>."})
     static final class Schedule implements Callable<Integer> {
-        @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
-                description = "Fleet YAML file or built-in name (default: ${DEFAULT-VALUE}).")
-        String fleet;
+        @Mixin
+        FleetOption fleet;
 
         @Option(names = "--jobs", defaultValue = "1000000", description = "Jobs to start during churn (default: ${DEFAULT-VALUE}).")
         long jobs;
@@ -42,7 +41,7 @@ final class BenchCommand implements Runnable {
             if (jobs < 1) throw new IllegalArgumentException("--jobs " + jobs + ": must be at least 1");
             if (backlog < 1) throw new IllegalArgumentException("--backlog " + backlog + ": must be at least 1");
             if (passes < 1) throw new IllegalArgumentException("--passes " + passes + ": must be at least 1");
-            NuriConfig config = FleetConfigReader.load(fleet);
+            NuriConfig config = fleet.load();
             System.out.printf("machine: %d cores, max heap %,d MiB, Java %s%n", Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() >> 20, Runtime.version());
             new ScheduleBenchmark(config.engine(), new ScheduleBenchmark.Options(jobs, backlog, seed, passes), System.out,
@@ -56,18 +55,12 @@ final class BenchCommand implements Runnable {
             description = {"Submissions per second and p50/p99 latency over HTTP on loopback with the durable journal, "
                     + "on embedded H2 (default) or PostgreSQL (--db). Last line: submissions_per_s=<number>."})
     static final class Serve implements Callable<Integer> {
-        @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
-                description = "Fleet YAML file or built-in name (default: ${DEFAULT-VALUE}).")
-        String fleet;
+        @Mixin
+        FleetOption fleet;
 
-        @Option(names = "--db", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test (a schema is made and dropped). Default: embedded H2.")
-        String db;
-
-        @Option(names = "--db-user", defaultValue = "${env:NURI_DB_USER:-postgres}", description = "Database user (default: ${DEFAULT-VALUE}).")
-        String dbUser;
-
-        @Option(names = "--db-password", defaultValue = "${env:NURI_DB_PASSWORD:-postgres}", description = "Database password.")
-        String dbPassword;
+        /** PostgreSQL (a schema is made and dropped) or, by default, embedded H2 in a temporary directory. */
+        @Mixin
+        DatabaseOptions db;
 
         @Option(names = "--clients", defaultValue = "64", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
         int clients;
@@ -85,8 +78,8 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (clients < 1 || clients > 10_000) throw new IllegalArgumentException("--clients " + clients + ": must be 1 to 10000");
             if (seconds < 1 || warmup < 0) throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
-            NuriConfig config = FleetConfigReader.load(fleet);
-            new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db, dbUser, dbPassword,
+            NuriConfig config = fleet.load();
+            new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db.url(), db.user(), db.password(),
                     clients, warmup, seconds, seed), System.out).run();
             return 0;
         }

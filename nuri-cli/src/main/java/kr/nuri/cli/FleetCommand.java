@@ -4,27 +4,24 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import kr.nuri.config.FleetConfigReader;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.core.fleet.Fleet;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nuri fleet}: GPUs per site, model and tenant, and the topology shape. */
 @Command(name = "fleet", mixinStandardHelpOptions = true, description = "Show a fleet: GPUs per site, model and tenant, and its topology.")
 final class FleetCommand implements Callable<Integer> {
-    @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
-            description = "A fleet YAML file or a built-in fleet name (default: ${DEFAULT-VALUE}).")
-    String fleet;
+    @picocli.CommandLine.Mixin
+    FleetOption fleet;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        NuriConfig config = FleetConfigReader.load(fleet);
+        NuriConfig config = fleet.load();
         Fleet f = config.engine().fleet();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: %,d GPUs, %,d nodes, %,d racks, %,d InfiniBand blocks, %d sites (%s)%n", f.name(), f.totalGpus(),

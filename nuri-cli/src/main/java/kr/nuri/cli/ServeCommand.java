@@ -3,7 +3,6 @@ package kr.nuri.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import kr.nuri.config.FleetConfigReader;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.fleet.Fleet;
@@ -12,31 +11,24 @@ import kr.nuri.server.ServerOptions;
 import kr.nuri.server.journal.Lease;
 import kr.nuri.server.loop.LoopSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nuri serve}: the platform on a fleet, with a durable journal, until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run Nuri: the HTTP API on a fleet, every accepted request journaled before it is answered.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--fleet", defaultValue = FleetConfigReader.DEFAULT_FLEET, paramLabel = "FILE|NAME",
-            description = "A fleet YAML file or a built-in fleet name (default: ${DEFAULT-VALUE}).")
-    String fleet;
+    @Mixin
+    FleetOption fleet;
+
+    @Mixin
+    DatabaseOptions db;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
-
-    @Option(names = "--db", defaultValue = "${env:NURI_DB}", paramLabel = "JDBC_URL",
-            description = "PostgreSQL, e.g. jdbc:postgresql://127.0.0.1:5432/nuri (env NURI_DB). Default: embedded H2 in --data.")
-    String db;
-
-    @Option(names = "--db-user", defaultValue = "${env:NURI_DB_USER}", description = "Database user (env NURI_DB_USER).")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "${env:NURI_DB_PASSWORD}", description = "Database password (env NURI_DB_PASSWORD).")
-    String dbPassword;
 
     @Option(names = "--data", defaultValue = "nuri-data", description = "Directory of the embedded database (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -57,11 +49,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
         if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
-        NuriConfig config = FleetConfigReader.load(fleet);
+        NuriConfig config = fleet.load();
         Fleet f = config.engine().fleet();
         System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
-        ServerOptions options = new ServerOptions(config, host, port, blankToNull(db), blankToNull(dbUser), blankToNull(dbPassword),
+        ServerOptions options = new ServerOptions(config, host, port, db.url(), db.user(), db.password(),
                 data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000);
         NuriServer server;
         try {
@@ -88,9 +80,5 @@ final class ServeCommand implements Callable<Integer> {
         }, "nuri-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

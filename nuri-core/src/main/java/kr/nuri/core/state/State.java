@@ -126,16 +126,21 @@ public final class State {
         Job job = jobs.get(e.jobId());
         queue.remove(job);
         releaseReservation(job.id());
-        int total = 0;
-        for (int i = 0; i < e.nodes().length; i++) {
-            capacity.take(e.nodes()[i], e.gpus()[i]);
-            total += e.gpus()[i];
-        }
-        quota.addUsage(job.project(), e.model(), total);
-        fairShare.started(job.project(), e.time(), total);
-        if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
+        hold(job, e.model(), e.nodes(), e.gpus(), e.time());
         job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.borrowed());
         running.add(job);
+    }
+
+    /** A run takes its GPUs: capacity, quota usage, fair-share running time, the award's commitment. */
+    private void hold(Job job, int model, int[] nodes, int[] gpus, long startTime) {
+        int total = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            capacity.take(nodes[i], gpus[i]);
+            total += gpus[i];
+        }
+        quota.addUsage(job.project(), model, total);
+        fairShare.started(job.project(), startTime, total);
+        if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
     }
 
     private void ended(Event.JobEnded e) {
@@ -274,14 +279,7 @@ public final class State {
             job.restoreRuns(r.state(), r.startTime(), r.endTime(), r.model(), r.nodes(), r.gpus(), r.borrowed(), r.gpuSeconds(),
                     r.runs(), r.lastOutcome());
             if (r.state() == JobState.RUNNING) {
-                int total = 0;
-                for (int i = 0; i < r.nodes().length; i++) {
-                    capacity.take(r.nodes()[i], r.gpus()[i]);
-                    total += r.gpus()[i];
-                }
-                quota.addUsage(job.project(), r.model(), total);
-                fairShare.started(job.project(), r.startTime(), total);
-                if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
+                hold(job, r.model(), r.nodes(), r.gpus(), r.startTime());
                 running.add(job);
             }
         }
