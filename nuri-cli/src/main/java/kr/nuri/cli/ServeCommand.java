@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tick", defaultValue = "30", description = "Seconds between full scheduling passes, which refresh every waiting job's reason and estimated start and end expired walltimes (default: ${DEFAULT-VALUE}, like Slurm's bf_interval).")
     double tickSeconds;
 
-    @Option(names = "--checkpoint-every", defaultValue = "10000", description = "Events between state-hash checkpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-every", defaultValue = "50000", description = "Events between state-hash checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
     @Option(names = "--snapshot-every", defaultValue = "200000", description = "Events between snapshots; a restart replays at most this many (default: ${DEFAULT-VALUE}).")

@@ -36,7 +36,8 @@ public final class State {
     private final QuotaBook quota;
     private final FairShare fairShare;
     private final AwardBook awards = new AwardBook();
-    private final Map<String, Job> jobs = new HashMap<>();
+    /** In submission (seq) order: JobSubmitted events come in seq order, so hashing and snapshots need no sort. */
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final PendingQueue queue;
     private final RunningIndex running;
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
@@ -223,10 +224,8 @@ public final class State {
         }
         byte[] health = new byte[fleet.nodeCount()];
         for (int n = 0; n < health.length; n++) health[n] = (byte) capacity.health(n).ordinal();
-        Job[] all = jobs.values().toArray(Job[]::new);
-        Arrays.sort(all, (a, b) -> Long.compare(a.seq(), b.seq()));
-        List<Snapshot.JobRecord> records = new ArrayList<>(all.length);
-        for (Job j : all) {
+        List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
+        for (Job j : jobs.values()) {
             records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.model(),
                     j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome()));
         }
@@ -305,9 +304,7 @@ public final class State {
         long h = Hashing.mix(0, now);
         h = Hashing.mix(h, nextSeq);
         h = Hashing.mix(h, charged);
-        Job[] all = jobs.values().toArray(Job[]::new);
-        Arrays.sort(all, (a, b) -> Long.compare(a.seq(), b.seq()));
-        for (Job j : all) {
+        for (Job j : jobs.values()) {
             h = Hashing.mix(h, j.id());
             h = Hashing.mix(h, j.state().ordinal());
             h = Hashing.mix(h, j.startTime());

@@ -11,5 +11,5 @@ package kr.nuri.server.loop;
  * @param leaseRenewMillis  how often an idle server renews its writer lease
  */
 public record LoopSettings(long tickMillis, long checkpointEvery, long snapshotEvery, int queueCapacity, long leaseRenewMillis) {
-    public static final LoopSettings DEFAULT = new LoopSettings(30_000, 10_000, 200_000, 100_000, 5_000);
+    public static final LoopSettings DEFAULT = new LoopSettings(30_000, 50_000, 200_000, 100_000, 5_000);
 }
