@@ -1,10 +1,10 @@
 package kr.nuri.core.state;
 
-import java.util.BitSet;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.util.IntList;
+import kr.nuri.core.util.LowestBitSet;
 import kr.nuri.core.util.MaxTree;
 
 /**
@@ -32,8 +32,8 @@ public final class Capacity {
      * that depends only on the current state, never on the order of past events, so an engine restored from
      * a snapshot places exactly as the one that took it.
      */
-    private final BitSet[][] openBags;
-    private final BitSet[][] reservedBags;
+    private final LowestBitSet[][] openBags;
+    private final LowestBitSet[][] reservedBags;
     /** Per GPU model, free GPUs per rack and per block (all nodes / open nodes), over the model's domain lists. */
     private final MaxTree[][] rackTrees;
     private final MaxTree[][] blockTrees;
@@ -62,12 +62,12 @@ public final class Capacity {
         }
         freeAll = new long[models];
         freeOpen = new long[models];
-        openBags = new BitSet[models][h];
-        reservedBags = new BitSet[models][h];
+        openBags = new LowestBitSet[models][h];
+        reservedBags = new LowestBitSet[models][h];
         for (int m = 0; m < models; m++) {
             for (int k = 1; k < h; k++) {
-                openBags[m][k] = new BitSet(n);
-                reservedBags[m][k] = new BitSet(n);
+                openBags[m][k] = new LowestBitSet(n);
+                reservedBags[m][k] = new LowestBitSet(n);
             }
         }
         rackSlot = new int[fleet.rackCount()];
@@ -151,8 +151,8 @@ public final class Capacity {
     /** Best-fit node for one member: the node of the model with the fewest usable free GPUs ≥ g, or -1. */
     public int bestFitNode(int model, int g, boolean includeReserved) {
         for (int k = g; k < h; k++) {
-            if (!openBags[model][k].isEmpty()) return openBags[model][k].nextSetBit(0);
-            if (includeReserved && !reservedBags[model][k].isEmpty()) return reservedBags[model][k].nextSetBit(0);
+            if (!openBags[model][k].isEmpty()) return openBags[model][k].lowest();
+            if (includeReserved && !reservedBags[model][k].isEmpty()) return reservedBags[model][k].lowest();
         }
         return -1;
     }
@@ -197,13 +197,13 @@ public final class Capacity {
     private void detach(int node) {
         update(node, -1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].clear(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].remove(node);
     }
 
     private void attach(int node) {
         update(node, 1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].set(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].add(node);
     }
 
     private void update(int node, int sign) {
