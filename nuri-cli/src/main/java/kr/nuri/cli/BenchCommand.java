@@ -74,13 +74,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--tick", defaultValue = "30", description = "Seconds between full scheduling passes, as nuri serve (default: ${DEFAULT-VALUE}).")
+        double tick;
+
         @Override
         public Integer call() throws Exception {
             if (clients < 1 || clients > 10_000) throw new IllegalArgumentException("--clients " + clients + ": must be 1 to 10000");
             if (seconds < 1 || warmup < 0) throw new IllegalArgumentException("--seconds must be at least 1 and --warmup at least 0");
+            if (tick < 0.1) throw new IllegalArgumentException("--tick " + tick + " is too short. Maybe 30?");
             NuriConfig config = fleet.load();
             new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db.url(), db.user(), db.password(),
-                    clients, warmup, seconds, seed), System.out).run();
+                    clients, warmup, seconds, seed, Math.round(tick * 1000)), System.out).run();
             return 0;
         }
     }

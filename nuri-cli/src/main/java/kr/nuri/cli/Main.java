@@ -21,6 +21,10 @@ public final class Main implements Runnable {
                 line.getErr().println("nuri: " + ex.getMessage());
                 return 2;
             }
+            if (ex instanceof IllegalStateException) { // the environment, not the input: a database, a lock, a port
+                line.getErr().println("nuri: " + ex.getMessage());
+                return 1;
+            }
             throw ex;
         });
         return cli;

@@ -90,7 +90,15 @@ public final class NuriServer implements AutoCloseable {
             ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
                     loop::eventsAssigned, Version.get());
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
-            api.start(o.host(), o.port());
+            try {
+                api.start(o.host(), o.port());
+            } catch (RuntimeException e) {
+                loop.close();
+                snapshotter.close();
+                lease.release();
+                throw new IllegalStateException("cannot listen on " + o.host() + ":" + o.port() + " (" + e.getMessage()
+                        + "). Maybe another program uses that port: try --port 0 for a free one.", e);
+            }
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
             return new NuriServer(db, lease, loop, api, snapshotter, recovery, firstToken, url);
         } catch (RuntimeException e) {

@@ -29,7 +29,8 @@ import kr.nuri.server.loop.LoopSettings;
  */
 public final class ServeBenchmark {
     /** Benchmark settings. {@code dbUrl} null = embedded H2 in a temporary directory. */
-    public record Options(String dbUrl, String dbUser, String dbPassword, int clients, int warmupSeconds, int seconds, long seed) {}
+    public record Options(String dbUrl, String dbUser, String dbPassword, int clients, int warmupSeconds, int seconds, long seed,
+                          long tickMillis) {}
 
     private final NuriConfig config;
     private final Options o;
@@ -53,7 +54,8 @@ public final class ServeBenchmark {
             url = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         }
         ServerOptions options = new ServerOptions(config, "127.0.0.1", 0, url, o.dbUser(), o.dbPassword(), dir,
-                LoopSettings.DEFAULT, AssertionLevel.OFF, 15_000);
+                new LoopSettings(o.tickMillis(), LoopSettings.DEFAULT.checkpointEvery(), LoopSettings.DEFAULT.snapshotEvery(),
+                        LoopSettings.DEFAULT.queueCapacity(), LoopSettings.DEFAULT.leaseRenewMillis()), AssertionLevel.OFF, 15_000);
         try (NuriServer server = NuriServer.start(options)) {
             out.printf("server: %s on %s, fleet %s%n", server.url(), url == null ? "embedded H2 (" + dir + ")" : url,
                     config.engine().fleet().name());

@@ -24,7 +24,8 @@ public final class Database implements AutoCloseable {
 
     /** The embedded default: an H2 file database in {@code dir} (created if missing). */
     public static String embeddedUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("nuri") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        // DB_CLOSE_ON_EXIT=FALSE: Nuri's own shutdown hook writes what is waiting and releases the lease first.
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("nuri") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static Database open(String url, String user, String password) {
@@ -52,7 +53,12 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to " + url + ": " + rootMessage(e)
+            String cause = rootMessage(e);
+            if (url.startsWith("jdbc:h2:") && cause != null && cause.contains("locked")) {
+                throw new IllegalStateException("the embedded database " + url.split(";", 2)[0].substring("jdbc:h2:file:".length())
+                        + " is open in another process (another nuri serve?). Stop that one, or give this one its own --data DIR.", e);
+            }
+            throw new IllegalStateException("cannot connect to " + url + ": " + cause
                     + ". Maybe the server is not running, or the user/password (--db-user, NURI_DB_USER) is wrong?", e);
         }
         // Shared SQL in common/; what the two databases spell differently (binary columns) in one folder each.

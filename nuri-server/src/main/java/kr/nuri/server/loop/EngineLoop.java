@@ -131,9 +131,7 @@ public final class EngineLoop implements AutoCloseable {
         }
         Unavailable gone = new Unavailable("the engine has stopped: " + failureMessage());
         for (Task<?> t; (t = queue.poll()) != null; ) t.future().completeExceptionally(gone);
-        for (JournalWriter.Batch b : writer.drainUnwritten()) {
-            b.answers().forEach(Runnable::run); // each answer sees the stop and reports it
-        }
+        // Batches already handed to the writer are written (close) or answered as failed (writer failure) there.
     }
 
     private void runBatch(List<Task<?>> batch) throws InterruptedException {

@@ -60,7 +60,7 @@ final class JournalWriter {
         List<Batch> group = new ArrayList<>();
         while (running) {
             try {
-                Batch first = pending.poll(renewMillis, TimeUnit.MILLISECONDS);
+                Batch first = pending.poll(Math.min(renewMillis, 200), TimeUnit.MILLISECONDS);
                 long now = clockMillis.getAsLong();
                 if (first == null) {
                     if (now - lastWriteMillis >= renewMillis) {
@@ -119,11 +119,27 @@ final class JournalWriter {
         return rest;
     }
 
+    /**
+     * Writes what is still waiting, then stops. The thread is interrupted only if that takes over 10 s: an
+     * interrupt in the middle of file I/O would close H2's file channel under it.
+     */
     void close() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!pending.isEmpty() && thread.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         running = false;
-        thread.interrupt();
         try {
-            thread.join(10_000);
+            thread.join(2_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
