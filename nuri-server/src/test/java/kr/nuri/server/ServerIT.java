@@ -46,7 +46,7 @@ class ServerIT {
     }
 
     @Test
-    void aSubmittedJobStartsWithAPlacementAndAWaitingOneHasAReasonAndAnEstimatedStart() {
+    void aSubmittedJobStartsWithAPlacementAndAWaitingOneHasAReasonAndAnEstimatedStart() throws InterruptedException {
         TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
                 + "\"gpuModel\":\"H100\",\"walltime\":3600}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
@@ -62,6 +62,12 @@ class ServerIT {
         JsonNode again = s.call("GET", "/api/v1/jobs/next", null).json();
         assertThat(again.get("pendingReason").asString()).isNotEmpty();
         assertThat(again.get("reasonDetail").asString()).isNotEmpty();
+        // The periodic full pass is an hour away in these tests; a job left waiting asks for one within seconds.
+        long deadline = System.nanoTime() + 6_000_000_000L;
+        while (s.call("GET", "/api/v1/jobs/next", null).json().get("estimatedStart").isNull() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(s.call("GET", "/api/v1/jobs/next", null).json().get("estimatedStart").asString()).startsWith("20");
 
         JsonNode cancelled = s.call("POST", "/api/v1/jobs/big/cancel", null).json();
         assertThat(cancelled.get("state").asString()).isEqualTo("CANCELLED");

@@ -103,12 +103,12 @@ final class ApiContext {
             if (value == null) throw Problem.badRequest("body", "null", "the request needs a JSON object");
             return value;
         } catch (JacksonException first) {
-            throw explain(bytes, type, first);
+            throw explain(bytes, first);
         }
     }
 
     /** Re-reads a refused body as a tree to name the field and the value at fault (only on the error path). */
-    private Problem explain(byte[] bytes, Class<?> type, JacksonException first) {
+    private Problem explain(byte[] bytes, JacksonException first) {
         JsonNode tree;
         try {
             tree = json.readTree(bytes);

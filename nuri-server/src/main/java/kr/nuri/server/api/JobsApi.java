@@ -63,7 +63,9 @@ final class JobsApi {
             JobSpec spec = spec(r, id, p);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
             ApiContext.accepted(result);
-            return Views.ack(e.job(id), e);
+            Job job = e.job(id);
+            if (job.state() == JobState.PENDING && job.estimatedStart() < 0) s.wantEstimatesSoon();
+            return Views.ack(job, e);
         }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
     }
 

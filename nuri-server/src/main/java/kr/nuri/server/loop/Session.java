@@ -13,6 +13,12 @@ public interface Session {
     /** The engine, for queries. Only change it through {@link #apply}. */
     Engine engine();
 
+    /**
+     * Asks for the next full pass soon (a job was left waiting without an estimated start): within seconds,
+     * but never more than ~1% of the engine's time.
+     */
+    void wantEstimatesSoon();
+
     /** Applies a command made for the current time; its events are journaled before anyone is answered. */
     Result apply(LongFunction<Command> command);
 }
