@@ -76,6 +76,8 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            System.out.printf("stopped; journal written, state hash %016x%n", server.stateHash());
+            System.out.flush();
             stopped.countDown();
         }, "nuri-shutdown"));
         stopped.await();

@@ -38,13 +38,15 @@ public final class NuriServer implements AutoCloseable {
     private final Lease lease;
     private final EngineLoop loop;
     private final ServerSnapshots snapshots;
+    private final Engine engine;
     private final ApiServer api;
     private final Recovery recovery;
     private final String firstToken;
     private final String url;
 
-    private NuriServer(Database db, Lease lease, EngineLoop loop, ApiServer api, ServerSnapshots snapshots, Recovery recovery,
-                       String firstToken, String url) {
+    private NuriServer(Database db, Lease lease, Engine engine, EngineLoop loop, ApiServer api, ServerSnapshots snapshots,
+                       Recovery recovery, String firstToken, String url) {
+        this.engine = engine;
         this.snapshots = snapshots;
         this.db = db;
         this.lease = lease;
@@ -100,7 +102,7 @@ public final class NuriServer implements AutoCloseable {
                         + "). Maybe another program uses that port: try --port 0 for a free one.", e);
             }
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
-            return new NuriServer(db, lease, loop, api, snapshotter, recovery, firstToken, url);
+            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -189,6 +191,11 @@ public final class NuriServer implements AutoCloseable {
     public String firstToken() { return firstToken; }
 
     public ApiServer api() { return api; }
+
+    /** The engine's state hash; after {@link #close()}, that of the state the journal holds. */
+    public long stateHash() {
+        return engine.stateHash();
+    }
 
     public boolean embeddedIsPostgres() { return db.isPostgres(); }
 

@@ -1,0 +1,161 @@
+package kr.nuri.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
+import kr.nuri.sim.metrics.JobOutcome;
+import kr.nuri.sim.metrics.Summary;
+
+/**
+ * The discrete-event simulator: the very engine the server runs, driven by a virtual clock. Arrivals become
+ * SubmitJob commands; a started job completes {@code runtime} seconds later (JobFinished), or is ended by
+ * its walltime at the Tick that follows its deadline; a periodic Tick gives the full pass (reasons,
+ * estimates) its place. Scheduling itself is never reimplemented here: every decision is the engine's.
+ */
+public final class Simulation {
+    private final EngineConfig config;
+    private final long tickSeconds;
+    private final Engine engine;
+    private final PriorityQueue<Pending> agenda = new PriorityQueue<>();
+    private final Map<String, Life> lives = new HashMap<>();
+    private final List<Life> order = new ArrayList<>();
+    private final Map<String, Integer> running = new HashMap<>();
+    private long sequence;
+    private long allocated;
+    private long lastChange;
+    private double allocatedGpuSeconds;
+    private long preemptions;
+
+    public Simulation(EngineConfig config, long tickSeconds) {
+        if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
+        this.config = config;
+        this.tickSeconds = tickSeconds;
+        this.engine = new Engine(config);
+    }
+
+    /** Something due at a virtual time; completions before arrivals before ticks at the same second. */
+    private record Pending(long time, int kind, long seq, Arrival arrival, String jobId, int run) implements Comparable<Pending> {
+        static final int COMPLETION = 0;
+        static final int ARRIVAL = 1;
+        static final int TICK = 2;
+
+        @Override
+        public int compareTo(Pending o) {
+            int c = Long.compare(time, o.time);
+            if (c != 0) return c;
+            c = Integer.compare(kind, o.kind);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** What is known of one job's life. */
+    private static final class Life {
+        final String id;
+        final String project;
+        final int gpus;
+        final long submit;
+        long firstStart = -1;
+        long end = -1;
+        boolean completed;
+
+        Life(String id, String project, int gpus, long submit) {
+            this.id = id;
+            this.project = project;
+            this.gpus = gpus;
+            this.submit = submit;
+        }
+    }
+
+    /** Runs the arrivals (in any order) until every job has ended or can never start; returns what it measured. */
+    public Summary run(List<Arrival> arrivals) {
+        for (Arrival a : arrivals) agenda.add(new Pending(a.time(), Pending.ARRIVAL, sequence++, a, null, 0));
+        if (!arrivals.isEmpty()) {
+            long first = arrivals.stream().mapToLong(Arrival::time).min().orElseThrow();
+            agenda.add(new Pending(first + tickSeconds, Pending.TICK, sequence++, null, null, 0));
+        }
+        int arrivalsLeft = arrivals.size();
+        while (!agenda.isEmpty()) {
+            Pending p = agenda.poll();
+            switch (p.kind()) {
+                case Pending.ARRIVAL -> {
+                    arrivalsLeft--;
+                    var spec = p.arrival().spec();
+                    Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
+                    if (r.accepted()) {
+                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time());
+                        lives.put(spec.id(), life);
+                        order.add(life);
+                    }
+                    observe(r);
+                }
+                case Pending.COMPLETION -> {
+                    Job j = engine.job(p.jobId());
+                    if (j.state() == JobState.RUNNING && j.runs() == p.run()) {
+                        observe(engine.apply(new Command.JobFinished(p.time(), p.jobId(), true)));
+                    }
+                }
+                default -> {
+                    observe(engine.apply(new Command.Tick(p.time())));
+                    boolean busy = arrivalsLeft > 0 || engine.state().running().size() > 0;
+                    if (busy) agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0));
+                }
+            }
+        }
+        List<JobOutcome> outcomes = new ArrayList<>(order.size());
+        for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed));
+        return Summary.of(outcomes, allocatedGpuSeconds, engine.state().fleet().totalGpus(), preemptions);
+    }
+
+    private void observe(Result r) {
+        for (Event e : r.events()) {
+            switch (e) {
+                case Event.JobStarted s -> {
+                    int gpus = 0;
+                    for (int g : s.gpus()) gpus += g;
+                    account(s.time(), gpus);
+                    running.put(s.jobId(), gpus);
+                    Job j = engine.job(s.jobId());
+                    Life life = lives.get(s.jobId());
+                    if (life.firstStart < 0) life.firstStart = s.time();
+                    long runtime = j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime();
+                    if (runtime <= j.walltime()) {
+                        agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs()));
+                    } else {
+                        // It will hit its walltime: the Tick at its deadline ends it.
+                        agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0));
+                    }
+                }
+                case Event.JobEnded x -> {
+                    Life life = lives.get(x.jobId());
+                    Integer held = running.remove(x.jobId());
+                    if (held != null) account(x.time(), -held); // a run ended, not a waiting job cancelled
+                    if (x.outcome() == Outcome.PREEMPTED) preemptions++;
+                    if (!x.requeued() && life != null) {
+                        life.end = x.time();
+                        life.completed = x.outcome() == Outcome.COMPLETED;
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Integrates allocated GPUs over time. */
+    private void account(long time, int delta) {
+        allocatedGpuSeconds += (double) allocated * (time - lastChange);
+        lastChange = time;
+        allocated += delta;
+    }
+
+    public Engine engine() { return engine; }
+}

@@ -1,0 +1,25 @@
+package kr.nuri.sim.metrics;
+
+import java.util.Arrays;
+
+/** Summary statistics over a sample: mean and nearest-rank percentiles. */
+public final class Stats {
+    private Stats() {}
+
+    public static double mean(long[] values) {
+        if (values.length == 0) return Double.NaN;
+        double sum = 0;
+        for (long v : values) sum += v;
+        return sum / values.length;
+    }
+
+    /** The nearest-rank q-quantile (0 < q ≤ 1): the smallest value with at least q of the sample at or below it. */
+    public static long percentile(long[] values, double q) {
+        if (values.length == 0) return -1;
+        if (q <= 0 || q > 1) throw new IllegalArgumentException("q=" + q + " must be in (0, 1]");
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(1, rank) - 1];
+    }
+}

@@ -1,0 +1,75 @@
+package kr.nuri.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.fleet.FleetBuilder;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.sim.metrics.Stats;
+import kr.nuri.sim.metrics.Summary;
+import kr.nuri.sim.workload.GavelWorkload;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+    /** One 8-GPU node, one project with all of it. */
+    private static EngineConfig oneNode() {
+        var fleet = new FleetBuilder("one").site("s").block("b", "H100", "o").racks(1, 1, 8).build();
+        return EngineConfig.of(fleet, List.of(new TenantSpec("root", null, 1, List.of()),
+                new TenantSpec("p", "root", 1, List.of(new QuotaSpec("H100", 8, -1, -1)))));
+    }
+
+    @Test
+    void aJobThatWaitsForAnotherHasTheFormulaeOfTheBook() {
+        Summary s = new Simulation(oneNode(), 60).run(List.of(
+                new Arrival(0, JobSpec.builder("a", "p").gpus(8).walltime(1000).runtime(100).build()),
+                new Arrival(10, JobSpec.builder("b", "p").gpus(8).walltime(1000).runtime(50).build())));
+        // a: 0 → 100 (JCT 100, delay 0); b waits for a: 100 → 150 (JCT 140, delay 90).
+        assertThat(s.completed()).isEqualTo(2);
+        assertThat(s.meanJct()).isEqualTo(120.0);
+        assertThat(s.meanQueueingDelay()).isEqualTo(45.0);
+        assertThat(s.p99QueueingDelay()).isEqualTo(90);
+        assertThat(s.makespan()).isEqualTo(150);
+        // 8 GPUs × (100 + 50) s over 8 GPUs × 150 s.
+        assertThat(s.utilisation()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void aJobRunningPastItsWalltimeIsEndedThereAndDoesNotCountAsCompleted() {
+        Summary s = new Simulation(oneNode(), 60).run(List.of(
+                new Arrival(0, JobSpec.builder("long", "p").gpus(4).walltime(100).runtime(500).build())));
+        assertThat(s.completed()).isZero();
+        assertThat(s.makespan()).isEqualTo(100);
+        assertThat(s.utilisation()).isCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] v = {5, 1, 4, 2, 3};
+        assertThat(Stats.percentile(v, 0.5)).isEqualTo(3);
+        assertThat(Stats.percentile(v, 0.2)).isEqualTo(1);
+        assertThat(Stats.percentile(v, 0.21)).isEqualTo(2);
+        assertThat(Stats.percentile(v, 1.0)).isEqualTo(5);
+        assertThat(Stats.mean(v)).isEqualTo(3.0);
+    }
+
+    @Test
+    void gavelMixHasItsPublishedMeansAndTheSameSeedGivesTheSameRun() {
+        assertThat(GavelWorkload.meanGpus()).isCloseTo(1.9, within(1e-12));
+        // 0.8 · 60(10^3 − 10^1.5)/(1.5 ln 10) + 0.2 · 60(10^4 − 10^3)/ln 10
+        assertThat(GavelWorkload.meanDuration()).isCloseTo(60_364, within(5.0));
+        var config = oneNode();
+        var arrivals = GavelWorkload.generate(300, 0.8, 8, List.of("p"), 7);
+        Summary first = new Simulation(config, 300).run(arrivals);
+        Summary again = new Simulation(config, 300).run(GavelWorkload.generate(300, 0.8, 8, List.of("p"), 7));
+        assertThat(again).isEqualTo(first);
+        assertThat(first.completed()).isEqualTo(300);
+        assertThat(first.utilisation()).isBetween(0.0, 1.0);
+        // Offered load 0.8 of the node: the measured GPU-time equals the work offered.
+        double work = arrivals.stream().mapToDouble(a -> a.spec().totalGpus() * (double) a.spec().runtime()).sum();
+        assertThat(first.utilisation() * 8 * first.makespan()).isCloseTo(work, within(1e-6 * work));
+    }
+}
