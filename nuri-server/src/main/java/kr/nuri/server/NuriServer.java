@@ -133,6 +133,16 @@ public final class NuriServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("the latest snapshot cannot be read ({}); replaying the whole journal", e.toString());
         }
+        long journalEnd = journal.nextSeq() - 1;
+        if (latest.isPresent() && latest.get().seq() > journalEnd) {
+            // A snapshot is written only after the events before it are durable, so this means the database lost
+            // journal rows it had acknowledged. Starting from the snapshot would give new events positions the
+            // snapshot already covers, and a later restart would skip them: use the journal, which is the truth.
+            log.error("the snapshot at event {} is ahead of the journal, which ends at event {}: the database lost "
+                    + "acknowledged events. Replaying the journal instead and dropping the snapshots beyond it.", latest.get().seq(), journalEnd);
+            snapshots.dropAfter(journalEnd);
+            latest = Optional.empty();
+        }
         if (latest.isPresent()) {
             SnapshotStore.Stored<ServerSnapshots.Body> s = latest.get();
             engine.restore(s.body().engine());

@@ -139,6 +139,33 @@ class ServerIT {
     }
 
     @Test
+    void aSnapshotAheadOfTheJournalIsNotTrusted() throws Exception {
+        s.stop();
+        s.snapshotEvery = 10;
+        s.start();
+        for (int i = 0; i < 30; i++) s.call("POST", "/api/v1/jobs", "{\"id\":\"x" + i + "\",\"project\":\"a1\",\"gpus\":1}");
+        s.stop();
+        // Simulate a store that lost acknowledged journal rows but kept a later snapshot.
+        String url = s.dbUrl != null ? s.dbUrl : kr.nuri.server.journal.Database.embeddedUrl(s.dir);
+        try (var c = java.sql.DriverManager.getConnection(url, s.dbUrl != null ? TestStore.PG_USER : "",
+                s.dbUrl != null ? TestStore.PG_PASSWORD : "");
+             var st = c.createStatement()) {
+            long newest;
+            try (var rs = st.executeQuery("SELECT MAX(seq) FROM snapshot")) {
+                rs.next();
+                newest = rs.getLong(1);
+            }
+            assertThat(newest).as("a snapshot was written").isPositive();
+            st.execute("DELETE FROM journal WHERE seq > " + (newest - 5));
+            st.execute("DELETE FROM checkpoint WHERE seq > " + (newest - 5));
+        }
+        s.start();
+        assertThat(s.server.recovery().snapshotSeq()).as("the snapshot ahead of the journal was not used").isZero();
+        JsonNode status = s.call("GET", "/api/v1/status", null).json();
+        assertThat(status.get("journalEvents").asLong()).isPositive();
+    }
+
+    @Test
     void aSecondServerOnTheSameDatabaseRefusesToStart() {
         assertThatThrownBy(() -> NuriServer.start(s.options()).close())
                 .isInstanceOf(Lease.LeaseHeldException.class).hasMessageContaining("another nuri serve");

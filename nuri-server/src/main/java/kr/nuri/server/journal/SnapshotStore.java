@@ -36,6 +36,11 @@ public final class SnapshotStore {
         });
     }
 
+    /** Removes snapshots taken after journal position {@code seq}. */
+    public void dropAfter(long seq) {
+        db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM snapshot WHERE seq > :seq").bind("seq", seq).execute());
+    }
+
     /** The newest snapshot, if there is one. */
     public <T> Optional<Stored<T>> latest(Class<T> type) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT seq, state_hash, body FROM snapshot ORDER BY seq DESC LIMIT 1")
