@@ -2,12 +2,9 @@ package kr.nuri.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
-import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.metrics.Summary;
@@ -49,9 +46,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!(load > 0) || load > 10) throw new IllegalArgumentException("--load " + load + ": must be more than 0 and at most 10. Maybe 0.8?");
         if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
         NuriConfig config = fleet.load();
-        Set<String> parents = new HashSet<>();
-        config.engine().tenants().forEach(t -> parents.add(t.parent()));
-        List<String> projects = config.engine().tenants().stream().map(TenantSpec::name).filter(n -> !parents.contains(n)).toList();
+        List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
         long t0 = System.nanoTime();

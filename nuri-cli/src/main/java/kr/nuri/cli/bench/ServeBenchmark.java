@@ -16,7 +16,6 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import kr.nuri.core.config.AssertionLevel;
-import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.server.NuriServer;
 import kr.nuri.server.ServerOptions;
 import kr.nuri.server.loop.LoopSettings;
@@ -75,9 +74,7 @@ public final class ServeBenchmark {
      * shared cores more than the server spends on the request.)
      */
     private void measure(String base, String token) throws Exception {
-        java.util.Set<String> parents = new java.util.HashSet<>();
-        config.engine().tenants().forEach(t -> parents.add(t.parent()));
-        List<String> projects = config.engine().tenants().stream().map(TenantSpec::name).filter(n -> !parents.contains(n)).toList();
+        List<String> projects = config.engine().projects();
         HttpClient http = new HttpClient();
         http.setMaxConnectionsPerDestination(o.clients());
         http.start();

@@ -52,6 +52,15 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         return new EngineConfig(fleet, tenants, DEFAULT_CLASSES, List.of(), 7 * DAY, SchedulerSettings.DEFAULT, AssertionLevel.OFF);
     }
 
+    /** The projects: tenants that are no tenant's parent (the leaves of the quota tree, where jobs run). */
+    public List<String> projects() {
+        Set<String> parents = new HashSet<>();
+        for (TenantSpec t : tenants) {
+            if (t.parent() != null) parents.add(t.parent());
+        }
+        return tenants.stream().map(TenantSpec::name).filter(n -> !parents.contains(n)).toList();
+    }
+
     public EngineConfig withAssertions(AssertionLevel level) {
         return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level);
     }
