@@ -207,7 +207,6 @@ public final class NuriServer implements AutoCloseable {
         return engine.stateHash();
     }
 
-    public boolean embeddedIsPostgres() { return db.isPostgres(); }
 
     @Override
     public void close() {

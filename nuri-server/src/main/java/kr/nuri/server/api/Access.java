@@ -17,6 +17,11 @@ final class Access {
         this.tree = tree;
     }
 
+    /** A tenant's index, or -1. The tree never changes, so any thread may ask. */
+    int tenant(String name) {
+        return tree.index(name);
+    }
+
     int scope(Principal p) {
         return p.readsAll() || p.tenant() == null ? -1 : tree.index(p.tenant());
     }

@@ -89,25 +89,20 @@ public final class ApiServer implements AutoCloseable {
                 }
                 stream.serve(client, p); // blocks this (virtual) request thread until the client goes
             });
-            config.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+            config.routes.exception(Problem.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    problem(ctx, new Problem(e.getStatus(), "http-" + e.getStatus(), null, null, e.getMessage())));
+                    ApiContext.problem(ctx, new Problem(e.getStatus(), "http-" + e.getStatus(), null, null, e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) problem(ctx, new Problem(404, "no-route", "path", ctx.path(), "no such route. See /openapi.json"));
+                if (ctx.result() == null) ApiContext.problem(ctx, new Problem(404, "no-route", "path", ctx.path(), "no such route. See /openapi.json"));
             });
-            config.routes.error(405, ctx -> problem(ctx, new Problem(405, "method-not-allowed", "method", ctx.method().name(), "see /openapi.json")));
-            config.routes.error(413, ctx -> problem(ctx, new Problem(413, "body-too-large", "body", null,
+            config.routes.error(405, ctx -> ApiContext.problem(ctx, new Problem(405, "method-not-allowed", "method", ctx.method().name(), "see /openapi.json")));
+            config.routes.error(413, ctx -> ApiContext.problem(ctx, new Problem(413, "body-too-large", "body", null,
                     "the body is larger than " + MAX_BODY_BYTES + " bytes")));
         });
         app.start(host, port);
         return this;
-    }
-
-    /** Publishes durable events to SSE clients; wired by the server with engine access. */
-    public EventStream stream() {
-        return stream;
     }
 
     public int port() {
@@ -136,9 +131,6 @@ public final class ApiServer implements AutoCloseable {
         return api.tokens.authenticate(h.substring(7).trim());
     }
 
-    private static void problem(Context ctx, Problem p) {
-        ApiContext.problem(ctx, p);
-    }
 
 
     @Override

@@ -37,18 +37,19 @@ final class EventStream {
         if (clients.isEmpty()) return () -> { };
         List<Message> messages = new java.util.ArrayList<>();
         for (Event e : events) {
+            String kind = EventCodec.kind(e);
             Message m = switch (e) {
-                case Event.JobSubmitted s -> new Message("job", codec.encode(e), engine.job(s.spec().id()), false);
-                case Event.JobStarted s -> new Message("job", started(s, engine), engine.job(s.jobId()), false);
-                case Event.JobEnded s -> new Message("job", codec.encode(e), engine.job(s.jobId()), false);
-                case Event.NodeHealthChanged n -> new Message("node", "{\"time\":" + n.time() + ",\"node\":\""
+                case Event.JobSubmitted s -> new Message(kind, codec.encode(e), engine.job(s.spec().id()), false);
+                case Event.JobStarted s -> new Message(kind, started(s, engine), engine.job(s.jobId()), false);
+                case Event.JobEnded s -> new Message(kind, codec.encode(e), engine.job(s.jobId()), false);
+                case Event.NodeHealthChanged n -> new Message(kind, "{\"time\":" + n.time() + ",\"node\":\""
                         + engine.state().fleet().nodeName(n.node()) + "\",\"health\":\"" + n.health() + "\"}", null, false);
-                case Event.QuotaSet q -> new Message("quota", codec.encode(e), null, true);
-                case Event.AwardGranted a -> new Message("award", codec.encode(e), null, true);
-                case Event.AwardRevised a -> new Message("award", codec.encode(e), null, true);
+                case Event.QuotaSet q -> new Message(kind, codec.encode(e), null, true);
+                case Event.AwardGranted a -> new Message(kind, codec.encode(e), null, true);
+                case Event.AwardRevised a -> new Message(kind, codec.encode(e), null, true);
                 default -> null;
             };
-            if (m != null) messages.add(new Message(EventCodec.kind(e), m.data(), m.job(), m.operatorsOnly()));
+            if (m != null) messages.add(m);
         }
         return () -> deliver(messages);
     }

@@ -46,8 +46,7 @@ final class TokensApi {
     private boolean administers(Principal p, String tenant) {
         if (p.isOperator()) return true;
         if (tenant == null) return false;
-        Integer t = api.call(s -> s.engine().state().tenants().index(tenant));
-        return api.access.seesTenant(p, t);
+        return api.access.seesTenant(p, api.access.tenant(tenant));
     }
 
     private void list(Context ctx) {
@@ -66,7 +65,7 @@ final class TokensApi {
         if ((role == Role.USER || role == Role.TENANT_ADMIN) && r.tenant() == null) {
             throw Problem.badRequest("tenant", null, "a " + role.wireName() + " token needs the tenant it acts in");
         }
-        if (r.tenant() != null && api.call(s -> s.engine().state().tenants().index(r.tenant())) < 0) {
+        if (r.tenant() != null && api.access.tenant(r.tenant()) < 0) {
             throw Problem.badRequest("tenant", r.tenant(), "no tenant '" + r.tenant() + "'");
         }
         if (!p.isOperator() && (role == Role.OPERATOR || role == Role.PROGRAMME_MANAGER || !administers(p, r.tenant()))) {

@@ -75,11 +75,6 @@ public final class Journal {
         nextSeq = end[0];
     }
 
-    /** As {@link #append(List, long)} for one group. */
-    public void append(List<Event> events, Long checkpointHash, long nowMillis) {
-        append(List.of(new Group(events, checkpointHash)), nowMillis);
-    }
-
     /** Renews the writer lease when there is nothing to append. */
     public void renewLease(long nowMillis) {
         if (!lease.renew(nowMillis)) {

@@ -258,8 +258,6 @@ public final class EngineLoop implements AutoCloseable {
      */
     public interface Snapshotter {
         Runnable capture(long seq, long stateHash, long atMillis);
-
-        Snapshotter NONE = (seq, hash, at) -> () -> { };
     }
 
     /** Turns a batch of events into a delivery: prepared on the engine thread, run once they are durable. */

@@ -12,11 +12,4 @@ public interface LoopMetrics {
     void pass(long nanos, PassStats stats);
 
     void request(long nanos);
-
-    LoopMetrics NONE = new LoopMetrics() {
-        @Override public void journalAppend(long nanos, int events) {}
-        @Override public void journalSync(long nanos) {}
-        @Override public void pass(long nanos, PassStats stats) {}
-        @Override public void request(long nanos) {}
-    };
 }
