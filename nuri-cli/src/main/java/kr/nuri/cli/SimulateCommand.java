@@ -2,26 +2,48 @@ package kr.nuri.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.sim.Arrival;
+import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
+import kr.nuri.sim.experiment.FgdOpenb;
 import kr.nuri.sim.metrics.Summary;
+import kr.nuri.sim.packing.PackingPolicy;
+import kr.nuri.sim.report.Report;
+import kr.nuri.sim.report.ReportWriter;
 import kr.nuri.sim.workload.GavelWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code nuri simulate}: the engine on a virtual clock with a synthetic workload; prints what it measured. */
+/** {@code nuri simulate}: the engine on a virtual clock, with a workload, a trace or a named experiment. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Run the scheduler on a virtual clock with a synthetic workload and print JCT, queueing delay, makespan, utilisation.")
+        description = {"Run the scheduler on a virtual clock and report JCT, queueing delay, utilisation, fragmentation, fairness.",
+                "Experiments: fgd-openb (FGD paper's packing of Alibaba openb pods), philly-vc, philly-quota, national."})
 final class SimulateCommand implements Callable<Integer> {
     @Mixin
     FleetOption fleet;
 
-    @Option(names = "--workload", defaultValue = "gavel", description = "Workload generator: gavel (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--experiment", paramLabel = "NAME", description = "A named experiment: fgd-openb, philly-vc, philly-quota, national.")
+    String experiment;
+
+    @Option(names = "--traces", paramLabel = "DIR", description = "Folder of the shared traces (default: $NURI_TRACES, else ../shared/traces).")
+    Path traces;
+
+    @Option(names = "--pods", defaultValue = "default", description = "fgd-openb: the openb pod list (default, multigpu50, gpuspec33, gpushare100, …; default: ${DEFAULT-VALUE}).")
+    String pods;
+
+    @Option(names = "--policies", split = ",", paramLabel = "NAME", description = "Policies to compare (default: all the experiment knows).")
+    List<String> policies;
+
+    @Option(names = "--seeds", paramLabel = "FROM..TO|LIST", description = "fgd-openb: shuffle seeds (default: 42..51).")
+    String seeds;
+
+    @Option(names = "--workload", defaultValue = "gavel", description = "Workload generator without --experiment: gavel (default: ${DEFAULT-VALUE}).")
     String workload;
 
     @Option(names = "--jobs", defaultValue = "10000", description = "Jobs to generate (default: ${DEFAULT-VALUE}).")
@@ -36,11 +58,32 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--tick", defaultValue = "600", description = "Virtual seconds between full scheduling passes (default: ${DEFAULT-VALUE}).")
     long tick;
 
-    @Option(names = "--out", description = "Directory for summary.json.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        Progress progress = TerminalProgress.create();
+        long t0 = System.nanoTime();
+        Report report;
+        try {
+            report = experiment == null ? workload(progress) : switch (experiment) {
+                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
+                default -> throw new IllegalArgumentException("--experiment " + experiment
+                        + " is not known. Maybe fgd-openb, philly-vc, philly-quota or national?");
+            };
+        } finally {
+            TerminalProgress.close(progress);
+        }
+        ReportWriter.print(report, System.out);
+        System.out.printf("%nsimulated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        if (out != null) {
+            for (Path p : ReportWriter.write(report, out)) System.out.println("wrote " + p);
+        }
+        return 0;
+    }
+
+    private Report workload(Progress progress) {
         if (!workload.equals("gavel")) throw new IllegalArgumentException("--workload " + workload + " is not known. Maybe gavel?");
         if (jobs < 1) throw new IllegalArgumentException("--jobs " + jobs + ": must be at least 1");
         if (!(load > 0) || load > 10) throw new IllegalArgumentException("--load " + load + ": must be more than 0 and at most 10. Maybe 0.8?");
@@ -49,24 +92,58 @@ final class SimulateCommand implements Callable<Integer> {
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
-        long t0 = System.nanoTime();
         Summary s = new Simulation(config.engine(), tick).run(arrivals);
-        double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; simulated in %.1f s%n",
-                config.engine().fleet().name(), gpus, jobs, load, seed, wall);
-        System.out.printf("completed %,d of %,d jobs (%,d never started: no quota or node of their shape); makespan %s; "
-                + "GPU utilisation %.1f%% over the makespan; preemptions %,d%n", s.completed(), s.jobs(), s.neverStarted(),
-                hours(s.makespan()), 100 * s.utilisation(), s.preemptions());
-        System.out.printf("JCT             mean %s  p50 %s  p95 %s  p99 %s%n", hours(Math.round(s.meanJct())), hours(s.p50Jct()),
-                hours(s.p95Jct()), hours(s.p99Jct()));
-        System.out.printf("queueing delay  mean %s  p50 %s  p95 %s  p99 %s%n", hours(Math.round(s.meanQueueingDelay())),
-                hours(s.p50QueueingDelay()), hours(s.p95QueueingDelay()), hours(s.p99QueueingDelay()));
-        if (out != null) {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("summary.json"), JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(s));
-            System.out.println("wrote " + out.resolve("summary.json"));
+        Report r = new Report("Gavel mix on " + config.engine().fleet().name());
+        r.note(String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d", config.engine().fleet().name(), gpus, jobs, load, seed));
+        r.note(String.format("completed %,d of %,d jobs (%,d never started: no quota or node of their shape); makespan %s; "
+                + "GPU utilisation %.1f%% over the makespan; preemptions %,d", s.completed(), s.jobs(), s.neverStarted(),
+                hours(s.makespan()), 100 * s.utilisation(), s.preemptions()));
+        r.note(String.format("JCT             mean %s  p50 %s  p95 %s  p99 %s", hours(Math.round(s.meanJct())), hours(s.p50Jct()),
+                hours(s.p95Jct()), hours(s.p99Jct())));
+        r.note(String.format("queueing delay  mean %s  p50 %s  p95 %s  p99 %s", hours(Math.round(s.meanQueueingDelay())),
+                hours(s.p50QueueingDelay()), hours(s.p95QueueingDelay()), hours(s.p99QueueingDelay())));
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> tree = JsonMapper.builder().build().convertValue(s, java.util.LinkedHashMap.class);
+        r.summary().putAll(tree);
+        return r;
+    }
+
+    /** --traces, else $NURI_TRACES, else ../shared/traces; it must exist. */
+    private Path traces() {
+        Path p = traces;
+        String source = "--traces";
+        if (p == null && System.getenv("NURI_TRACES") != null) {
+            p = Path.of(System.getenv("NURI_TRACES"));
+            source = "NURI_TRACES";
         }
-        return 0;
+        if (p == null) {
+            p = Path.of("..", "shared", "traces");
+            source = "the default ../shared/traces";
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException(source + " (" + p.toAbsolutePath().normalize() + ") is not a folder. "
+                    + "Point --traces or NURI_TRACES at the folder holding alibaba-openb-2023/ and philly-derived/.");
+        }
+        return p;
+    }
+
+    private List<Long> seedList() {
+        if (seeds == null) return FgdOpenb.SEEDS;
+        List<Long> out = new ArrayList<>();
+        try {
+            if (seeds.contains("..")) {
+                String[] ends = seeds.split("\\.\\.", 2);
+                long from = Long.parseLong(ends[0].strip());
+                long to = Long.parseLong(ends[1].strip());
+                if (to < from || to - from > 10_000) throw new NumberFormatException();
+                for (long s = from; s <= to; s++) out.add(s);
+            } else {
+                for (String s : seeds.split(",")) out.add(Long.parseLong(s.strip()));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seeds " + seeds + ": expected FROM..TO (e.g. 42..51, at most 10,001 seeds) or a list (42,43)");
+        }
+        return out;
     }
 
     private static String hours(long seconds) {
