@@ -1,0 +1,87 @@
+package kr.nuri.sim.packing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import kr.nuri.sim.trace.OpenbTrace;
+import org.junit.jupiter.api.Test;
+
+class PackingTest {
+    private static final Task SHARE_HALF = new Task(1000, 0, 1, 500, 0);
+    private static final Task TWO_WHOLE = new Task(0, 0, 2, 1000, 0);
+    private static final Task CPU_ONLY = new Task(1000, 0, 0, 0, 0);
+
+    @Test
+    void fragmentationFollowsThePaperCaseByCase() {
+        TaskMix mix = TaskMix.of(List.of(SHARE_HALF, TWO_WHOLE));
+        int[] gpus = {1000, 1000, 300, 0};
+        // Both fit: the half-GPU task cannot use the 300 left on GPU 2; the 2-GPU task cannot use any partial GPU.
+        assertThat(mix.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 300, within(1e-9));
+        // Too little CPU for the half-GPU task: every free thousandth is a fragment for it.
+        assertThat(mix.fragmentation(500, gpus, 4, 0)).isCloseTo(0.5 * 2300 + 0.5 * 300, within(1e-9));
+        // Only one whole GPU free: the 2-GPU task fits nowhere on this node.
+        assertThat(mix.fragmentation(2000, new int[] {1000, 300, 0, 0}, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 1300, within(1e-9));
+        // A CPU-only task sees all free GPU as fragments; shares are by task count.
+        TaskMix withCpu = TaskMix.of(List.of(SHARE_HALF, CPU_ONLY, CPU_ONLY, CPU_ONLY));
+        assertThat(withCpu.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.25 * 300 + 0.75 * 2300, within(1e-9));
+        // A task bound to another GPU model cannot run here at all.
+        TaskMix otherModel = TaskMix.of(List.of(new Task(0, 0, 1, 1000, 1L << 1)));
+        assertThat(otherModel.fragmentation(2000, gpus, 4, 0)).isCloseTo(2300, within(1e-9));
+        assertThat(mix.fragmentation(2000, new int[] {0, 0}, 2, 0)).isZero();
+    }
+
+    @Test
+    void fgdAvoidsStrandingWhatBestFitStrands() {
+        TaskMix mix = TaskMix.of(List.of(SHARE_HALF));
+        // Node 0 has one GPU with 600 left, node 1 a free GPU. A 500 share on node 0 strands 100 thousandths
+        // (F grows by 100); on node 1 it leaves 500, still useful (F unchanged). Best fit takes the fuller node 0.
+        for (String name : List.of("fgd", "bestfit", "nuri", "packing")) {
+            PackingCluster c = new PackingCluster(List.of(new PackingCluster.NodeSpec(8000, 1000, 1, 0),
+                    new PackingCluster.NodeSpec(8000, 1000, 1, 0)), mix, 1);
+            c.place(0, new Task(0, 0, 1, 400, 0), 0, 0);
+            PackingPolicy p = PackingPolicy.named(name, 1, 1);
+            int node = p.node(c, SHARE_HALF, 0, 0);
+            assertThat(node).as(name).isEqualTo(name.equals("fgd") ? 1 : 0);
+            c.place(node, SHARE_HALF, 0, p.gpu(c, SHARE_HALF, node));
+            assertThat(c.fragmentation()).as(name).isEqualTo(name.equals("fgd") ? 0.0 : 100.0);
+        }
+    }
+
+    @Test
+    void aRunIsDeterministicAndNeverOvercommits() {
+        SplittableRandom r = new SplittableRandom(7);
+        List<OpenbTrace.Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) nodes.add(new OpenbTrace.Node("n" + i, 32_000 + 32_000 * (i % 2), 131_072, 1 << (i % 4), i % 3 == 0 ? "T4" : "V100"));
+        List<OpenbTrace.Pod> pods = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int kind = r.nextInt(10);
+            int gpus = kind < 2 ? 0 : kind < 6 ? 1 : kind < 9 ? 1 << r.nextInt(1, 3) : 8;
+            int milli = gpus == 0 ? 0 : kind < 6 ? 100 * r.nextInt(1, 10) : 1000;
+            pods.add(new OpenbTrace.Pod("p" + i, 1000 * r.nextInt(1, 12), 1024L * r.nextInt(1, 32), gpus, milli,
+                    kind == 5 ? Set.of("T4") : Set.of()));
+        }
+        PackingExperiment exp = new PackingExperiment(nodes, pods, 1.3);
+        long capacity = exp.gpus() * 1000;
+        int[] order = exp.arrivals(capacity, new SplittableRandom(42));
+        long demand = 0;
+        for (int i : order) demand += pods.get(i).totalGpuMilli();
+        assertThat(demand).as("within one task of 130%").isBetween(Math.round(1.3 * capacity) - 8000, Math.round(1.3 * capacity) + 8000);
+        for (String policy : PackingPolicy.NAMES) {
+            PackingExperiment.Run a = exp.run(policy, 42);
+            PackingExperiment.Run b = exp.run(policy, 42);
+            assertThat(a.unallocatedPct()).as(policy).containsExactly(b.unallocatedPct());
+            assertThat(a.fragmentationPct()).as(policy).containsExactly(b.fragmentationPct());
+            assertThat(a.unallocatedPct()[0]).isEqualTo(100.0);
+            for (int k = 1; k < a.unallocatedPct().length; k++) {
+                assertThat(a.unallocatedPct()[k]).as(policy + " step " + k).isLessThanOrEqualTo(a.unallocatedPct()[k - 1]).isGreaterThanOrEqualTo(0);
+                // Fragments are unallocated GPU: never more than what is left.
+                assertThat(a.fragmentationPct()[k]).isLessThanOrEqualTo(a.unallocatedPct()[k] + 1e-9);
+            }
+            assertThat(a.failed()).as(policy + ": 130% of capacity cannot all fit").isPositive();
+        }
+    }
+}
