@@ -10,6 +10,7 @@ import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.experiment.FgdOpenb;
+import kr.nuri.sim.experiment.PhillyExperiments;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.packing.PackingPolicy;
 import kr.nuri.sim.report.Report;
@@ -69,6 +70,8 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             report = experiment == null ? workload(progress) : switch (experiment) {
                 case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
+                case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
+                case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
                 default -> throw new IllegalArgumentException("--experiment " + experiment
                         + " is not known. Maybe fgd-openb, philly-vc, philly-quota or national?");
             };

@@ -111,10 +111,20 @@ public final class Simulation {
                 }
             }
         }
+        return Summary.of(outcomes(), allocatedGpuSeconds, engine.state().fleet().totalGpus(), preemptions);
+    }
+
+    /** Every accepted job's life so far, in submission order. */
+    public List<JobOutcome> outcomes() {
         List<JobOutcome> outcomes = new ArrayList<>(order.size());
         for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed));
-        return Summary.of(outcomes, allocatedGpuSeconds, engine.state().fleet().totalGpus(), preemptions);
+        return outcomes;
     }
+
+    /** GPU-seconds held by jobs so far. */
+    public double allocatedGpuSeconds() { return allocatedGpuSeconds; }
+
+    public long preemptions() { return preemptions; }
 
     private void observe(Result r) {
         for (Event e : r.events()) {

@@ -1,0 +1,57 @@
+package kr.nuri.sim.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.SchedulerSettings;
+import kr.nuri.core.fleet.FleetBuilder;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.sim.Arrival;
+import kr.nuri.sim.trace.PhillyTrace;
+
+/** How Philly jobs and clusters become engine input. */
+final class Philly {
+    static final String MODEL = "P100";
+    static final int GPUS_PER_NODE = 8;
+    /** One class: Philly jobs ran for up to weeks; walltime = the job's true duration (an oracle, see the note). */
+    static final PriorityClass CLASS = new PriorityClass("philly", 100, EngineConfig.DAY, 400 * EngineConfig.DAY, false);
+    static final PriorityClass BORROWING = new PriorityClass("philly", 100, EngineConfig.DAY, 400 * EngineConfig.DAY, true);
+
+    private Philly() { }
+
+    /**
+     * A cluster of 8-GPU nodes in one InfiniBand block, one project per VC with the given nominal quota; each
+     * VC may borrow idle GPUs when {@code borrowing} (its jobs are then preemptible, which is what lets Nuri
+     * reclaim them for the lender).
+     */
+    static EngineConfig cluster(String name, int nodes, Map<String, Integer> quotaGpus, boolean borrowing) {
+        var fleet = new FleetBuilder(name).site("philly").block("b0", MODEL, "philly").racks(nodes, 1, GPUS_PER_NODE).build();
+        List<TenantSpec> tenants = new ArrayList<>();
+        tenants.add(new TenantSpec("philly", null, 1, List.of()));
+        for (var e : quotaGpus.entrySet()) {
+            tenants.add(new TenantSpec(e.getKey(), "philly", 1, List.of(new QuotaSpec(MODEL, e.getValue(),
+                    borrowing ? QuotaSpec.UNLIMITED : 0, QuotaSpec.UNLIMITED))));
+        }
+        return new EngineConfig(fleet, tenants, List.of(borrowing ? BORROWING : CLASS), List.of(), 7 * EngineConfig.DAY,
+                SchedulerSettings.DEFAULT, AssertionLevel.OFF);
+    }
+
+    /** A job as a submission: gangs over 8 GPUs split into members of the largest divisor ≤ 8. */
+    static Arrival arrival(PhillyTrace.Job j, long epoch) {
+        int per = 1;
+        for (int d = Math.min(GPUS_PER_NODE, j.gpus()); d >= 1; d--) {
+            if (j.gpus() % d == 0) {
+                per = d;
+                break;
+            }
+        }
+        JobSpec spec = JobSpec.builder("j" + j.row(), j.vc()).gang(j.gpus() / per, per).priorityClass(CLASS.name())
+                .walltime(j.duration()).runtime(j.duration()).build();
+        return new Arrival(j.submit() - epoch, spec);
+    }
+}

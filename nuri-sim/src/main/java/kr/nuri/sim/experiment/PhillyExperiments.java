@@ -1,0 +1,256 @@
+package kr.nuri.sim.experiment;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.sim.Arrival;
+import kr.nuri.sim.Progress;
+import kr.nuri.sim.Simulation;
+import kr.nuri.sim.baseline.ListScheduler;
+import kr.nuri.sim.metrics.JobOutcome;
+import kr.nuri.sim.metrics.Summary;
+import kr.nuri.sim.report.Report;
+import kr.nuri.sim.trace.PhillyTrace;
+
+/**
+ * Presets on the Philly trace.
+ * <ul>
+ * <li>{@code philly-vc}: as in the Helios study, each VC of {@code philly_vc_nodes.csv} is its own cluster of
+ *     8-GPU nodes replaying its jobs submitted from 2017-10-01 to 2017-11-30, under fifo, sjf, srtf (yardsticks,
+ *     {@link ListScheduler}) and Nuri's engine ({@code nuri}: backfill with a reservation, fair share).
+ * <li>{@code philly-quota}: the whole table on one cluster (the 11 VCs' 352 nodes) with one quota per VC (its
+ *     node count; VCs without one share what is left), on Nuri's engine with borrowing off and on.
+ * </ul>
+ * Jobs larger than their cluster are left out and counted. Every job's walltime is its true duration.
+ */
+public final class PhillyExperiments {
+    public static final String JOBS = "philly-derived/philly_jobs_sia.csv";
+    public static final String VCS = "philly-derived/philly_vc_nodes.csv";
+    public static final List<String> VC_POLICIES = List.of("fifo", "sjf", "srtf", "nuri");
+    static final String FROM = "2017-10-01";
+    static final String TO = "2017-12-01";
+
+    private PhillyExperiments() { }
+
+    /** One (cluster, policy) run's outcome. */
+    record RunResult(String policy, String cluster, int gpus, List<JobOutcome> outcomes, Summary summary) { }
+
+    static RunResult simulate(String policy, String cluster, EngineConfig config, List<Arrival> arrivals, long tick) {
+        int gpus = (int) config.fleet().totalGpus();
+        if (policy.equals("nuri")) {
+            Simulation sim = new Simulation(config, tick);
+            sim.run(arrivals);
+            List<JobOutcome> out = sim.outcomes();
+            return new RunResult(policy, cluster, gpus, out, Summary.of(out, sim.allocatedGpuSeconds(), gpus, sim.preemptions()));
+        }
+        ListScheduler.Result r = new ListScheduler(policy, gpus / Philly.GPUS_PER_NODE, Philly.GPUS_PER_NODE).run(arrivals);
+        return new RunResult(policy, cluster, gpus, r.outcomes(), Summary.of(r.outcomes(), r.allocatedGpuSeconds(), gpus, r.preemptions()));
+    }
+
+    public static Report vc(Path traces, List<String> policies, long tick, Progress progress) {
+        for (String p : policies) {
+            if (!VC_POLICIES.contains(p)) throw new IllegalArgumentException("--policies " + p + " is not known to philly-vc. Maybe one of " + VC_POLICIES + "?");
+        }
+        List<PhillyTrace.Job> all = PhillyTrace.jobs(traces.resolve(JOBS));
+        Map<String, Integer> vcs = PhillyTrace.vcNodes(traces.resolve(VCS));
+        long from = PhillyTrace.day(FROM);
+        long to = PhillyTrace.day(TO);
+        Map<String, List<Arrival>> byVc = new LinkedHashMap<>();
+        vcs.keySet().forEach(v -> byVc.put(v, new ArrayList<>()));
+        int inWindow = 0;
+        int tooLarge = 0;
+        for (PhillyTrace.Job j : all) {
+            if (j.submit() < from || j.submit() >= to || !vcs.containsKey(j.vc())) continue;
+            inWindow++;
+            if (j.gpus() > vcs.get(j.vc()) * Philly.GPUS_PER_NODE) {
+                tooLarge++;
+                continue;
+            }
+            byVc.get(j.vc()).add(Philly.arrival(j, from));
+        }
+        List<String> names = new ArrayList<>(vcs.keySet());
+        int runs = names.size() * policies.size();
+        progress.start("philly-vc " + runs + " runs", runs);
+        List<RunResult> results = IntStream.range(0, runs).parallel().mapToObj(i -> {
+            String vc = names.get(i / policies.size());
+            String policy = policies.get(i % policies.size());
+            EngineConfig config = Philly.cluster("philly-" + vc, vcs.get(vc), Map.of(vc, vcs.get(vc) * Philly.GPUS_PER_NODE), false);
+            RunResult r = simulate(policy, vc, config, byVc.get(vc), tick);
+            progress.advance(1);
+            return r;
+        }).toList();
+
+        Report report = new Report("philly-vc: Philly VCs as separate clusters, " + FROM + " to 2017-11-30");
+        report.note(String.format("philly-vc: %,d jobs of %d VCs submitted %s to 2017-11-30 (%,d larger than their VC left out); "
+                + "%,d nodes × 8 GPUs in all; walltime = true duration; Nuri full pass every %d s", inWindow, vcs.size(), FROM, tooLarge,
+                vcs.values().stream().mapToInt(Integer::intValue).sum(), tick));
+        report.note("fifo/sjf/srtf are yardsticks (list scheduling without reservations; srtf preempts and migrates for free); "
+                + "nuri is Nuri's engine (priority, fair share, backfill behind a reservation).");
+        Map<String, Object> s = report.summary();
+        s.put("experiment", "philly-vc");
+        s.put("jobs_file", traces.resolve(JOBS).getFileName().toString());
+        s.put("window", List.of(FROM, "2017-11-30"));
+        s.put("jobs", inWindow - tooLarge);
+        s.put("jobs_larger_than_their_vc", tooLarge);
+        s.put("tick_seconds", tick);
+        Map<String, Object> byPolicy = new LinkedHashMap<>();
+        s.put("by_policy", byPolicy);
+        List<List<Object>> overallRows = new ArrayList<>();
+        List<List<Object>> vcRows = new ArrayList<>();
+        List<List<Object>> jobRows = new ArrayList<>();
+        List<Report.Series> cdf = new ArrayList<>();
+        int totalGpus = vcs.values().stream().mapToInt(Integer::intValue).sum() * Philly.GPUS_PER_NODE;
+        for (String policy : policies) {
+            Map<String, Object> perVc = new LinkedHashMap<>();
+            List<JobOutcome> everyone = new ArrayList<>();
+            double gpuSeconds = 0;
+            long preemptions = 0;
+            for (RunResult r : results) {
+                if (!r.policy().equals(policy)) continue;
+                perVc.put(r.cluster(), metrics(r.summary()));
+                vcRows.add(row(policy, r.cluster(), r.gpus(), r.summary()));
+                everyone.addAll(r.outcomes());
+                gpuSeconds += r.summary().utilisation() * r.gpus() * r.summary().makespan();
+                preemptions += r.summary().preemptions();
+                for (JobOutcome o : r.outcomes()) {
+                    jobRows.add(List.of(policy, r.cluster(), o.id(), o.gpus(), o.submit(), o.firstStart(), o.end()));
+                }
+            }
+            Summary overall = Summary.of(everyone, gpuSeconds, totalGpus, preemptions);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("overall", metrics(overall));
+            entry.put("by_vc", perVc);
+            byPolicy.put(policy, entry);
+            overallRows.add(row(policy, "all", totalGpus, overall));
+            cdf.add(waitCdf(policy, everyone));
+        }
+        List<String> header = List.of("policy", "vc", "gpus", "jobs", "avg_jct_h", "avg_queueing_h", "p99_jct_h", "makespan_h",
+                "utilisation_pct", "preemptions");
+        report.table(new Report.Table(null, "Overall (all VCs)", header, overallRows, true));
+        report.table(new Report.Table("philly_vc.csv", "Per VC", header, vcRows, false));
+        report.table(new Report.Table("jobs.csv", "Per job (seconds from 2017-10-01 00:00; -1 = never)",
+                List.of("policy", "vc", "job", "gpus", "submit", "first_start", "end"), jobRows, false));
+        report.chart(new Report.Chart("Queueing delay CDF, all VCs", "queueing delay (hours, log scale)", "share of jobs",
+                cdf, true, true));
+        return report;
+    }
+
+    /**
+     * philly-quota: every job of the table on one cluster; each VC's nominal quota is its node count × 8 GPUs
+     * (a VC the node file does not list gets one node), borrowing off and on.
+     */
+    public static Report quota(Path traces, long tick, Progress progress) {
+        List<PhillyTrace.Job> all = PhillyTrace.jobs(traces.resolve(JOBS));
+        Map<String, Integer> vcs = new LinkedHashMap<>(PhillyTrace.vcNodes(traces.resolve(VCS)));
+        List<String> unlisted = new ArrayList<>();
+        for (PhillyTrace.Job j : all) {
+            if (!vcs.containsKey(j.vc())) {
+                vcs.put(j.vc(), 1);
+                unlisted.add(j.vc());
+            }
+        }
+        int nodes = vcs.values().stream().mapToInt(Integer::intValue).sum();
+        Map<String, Integer> quotas = new LinkedHashMap<>();
+        vcs.forEach((vc, n) -> quotas.put(vc, n * Philly.GPUS_PER_NODE));
+        long epoch = all.stream().mapToLong(PhillyTrace.Job::submit).min().orElse(0);
+        List<Arrival> arrivals = new ArrayList<>(all.size());
+        int tooLarge = 0;
+        for (PhillyTrace.Job j : all) {
+            if (j.gpus() > nodes * Philly.GPUS_PER_NODE) {
+                tooLarge++;
+                continue;
+            }
+            arrivals.add(Philly.arrival(j, epoch));
+        }
+        List<Boolean> modes = List.of(false, true);
+        progress.start("philly-quota 2 runs", 2);
+        List<RunResult> results = modes.parallelStream().map(borrowing -> {
+            EngineConfig config = Philly.cluster("philly", nodes, quotas, borrowing);
+            RunResult r = simulate("nuri", borrowing ? "borrowing on" : "borrowing off", config, arrivals, tick);
+            progress.advance(1);
+            return r;
+        }).toList();
+
+        Report report = new Report("philly-quota: one Philly cluster, one quota per VC, borrowing off vs on");
+        report.note(String.format("philly-quota: %,d jobs of %d VCs (%,d larger than the cluster left out) on %,d nodes × 8 GPUs; "
+                + "quota per VC = its nodes × 8 GPUs (%s: not in the node file, 1 node each); Nuri's engine, full pass every %d s",
+                arrivals.size(), vcs.size(), tooLarge, nodes, unlisted.stream().distinct().toList(), tick));
+        report.note("Borrowing on: a VC may run on GPUs other VCs leave idle; its jobs are then preemptible and are preempted"
+                + " (restarting from scratch) when the lender needs its GPUs back.");
+        Map<String, Object> s = report.summary();
+        s.put("experiment", "philly-quota");
+        s.put("jobs_file", traces.resolve(JOBS).getFileName().toString());
+        s.put("jobs", arrivals.size());
+        s.put("nodes", nodes);
+        s.put("quota_gpus_by_vc", quotas);
+        s.put("tick_seconds", tick);
+        Map<String, Object> byMode = new LinkedHashMap<>();
+        s.put("by_mode", byMode);
+        List<List<Object>> overall = new ArrayList<>();
+        List<List<Object>> perVc = new ArrayList<>();
+        List<Report.Series> cdf = new ArrayList<>();
+        for (RunResult r : results) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("overall", metrics(r.summary()));
+            entry.put("never_started", r.summary().neverStarted());
+            Map<String, Object> vcMetrics = new LinkedHashMap<>();
+            for (String vc : vcs.keySet()) {
+                List<JobOutcome> mine = r.outcomes().stream().filter(o -> o.project().equals(vc)).toList();
+                double gpuSeconds = 0;
+                for (JobOutcome o : mine) if (o.completed()) gpuSeconds += (double) o.gpus() * (o.end() - o.firstStart());
+                Summary vs = Summary.of(mine, gpuSeconds, quotas.get(vc), 0);
+                vcMetrics.put(vc, metrics(vs));
+                perVc.add(row(r.policy().equals("nuri") ? r.cluster() : r.policy(), vc, quotas.get(vc), vs));
+            }
+            entry.put("by_vc", vcMetrics);
+            byMode.put(r.cluster().replace(' ', '_'), entry);
+            overall.add(row(r.cluster(), "all", r.gpus(), r.summary()));
+            cdf.add(waitCdf(r.cluster(), r.outcomes()));
+        }
+        List<String> header = List.of("mode", "vc", "gpus", "jobs", "avg_jct_h", "avg_queueing_h", "p99_jct_h", "makespan_h",
+                "utilisation_pct", "preemptions");
+        report.table(new Report.Table(null, "Overall", header, overall, true));
+        report.table(new Report.Table("philly_quota_vc.csv", "Per VC (utilisation of its own quota; completed jobs' GPU time)", header, perVc, true));
+        report.chart(new Report.Chart("Queueing delay CDF", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
+        return report;
+    }
+
+    static Map<String, Object> metrics(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobs", s.jobs());
+        m.put("completed", s.completed());
+        m.put("avg_jct_s", s.meanJct());
+        m.put("avg_queueing_delay_s", s.meanQueueingDelay());
+        m.put("p50_jct_s", s.p50Jct());
+        m.put("p99_jct_s", s.p99Jct());
+        m.put("p99_queueing_delay_s", s.p99QueueingDelay());
+        m.put("makespan_s", s.makespan());
+        m.put("utilisation", s.utilisation());
+        m.put("preemptions", s.preemptions());
+        return m;
+    }
+
+    static List<Object> row(String policy, String cluster, int gpus, Summary s) {
+        return List.of(policy, cluster, gpus, s.jobs(), s.meanJct() / 3600, s.meanQueueingDelay() / 3600, s.p99Jct() / 3600.0,
+                s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions());
+    }
+
+    /** The empirical CDF of queueing delay in hours (zero delays drawn at the axis' left end). */
+    static Report.Series waitCdf(String name, List<JobOutcome> outcomes) {
+        long[] d = outcomes.stream().filter(o -> o.firstStart() >= 0).mapToLong(JobOutcome::queueingDelay).sorted().toArray();
+        int points = Math.min(d.length, 400);
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) {
+            int k = (int) Math.min(d.length - 1, Math.round((i + 1.0) * d.length / points) - 1);
+            x[i] = Math.max(d[k], 36) / 3600.0; // 36 s = 0.01 h: the log axis' floor
+            y[i] = (k + 1.0) / d.length;
+        }
+        return new Report.Series(name, x, y);
+    }
+
+}
