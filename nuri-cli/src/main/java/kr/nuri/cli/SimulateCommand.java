@@ -9,6 +9,7 @@ import kr.nuri.config.NuriConfig;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
+import kr.nuri.sim.experiment.EngineReport;
 import kr.nuri.sim.experiment.FgdOpenb;
 import kr.nuri.sim.experiment.PhillyExperiments;
 import kr.nuri.sim.metrics.Summary;
@@ -16,10 +17,10 @@ import kr.nuri.sim.packing.PackingPolicy;
 import kr.nuri.sim.report.Report;
 import kr.nuri.sim.report.ReportWriter;
 import kr.nuri.sim.workload.GavelWorkload;
+import kr.nuri.sim.workload.NationalWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code nuri simulate}: the engine on a virtual clock, with a workload, a trace or a named experiment. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -47,8 +48,14 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "gavel", description = "Workload generator without --experiment: gavel (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--jobs", defaultValue = "10000", description = "Jobs to generate (default: ${DEFAULT-VALUE}).")
-    int jobs;
+    int jobs = 10_000;
+    boolean jobsGiven;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Jobs to generate (default: 10000; national: 1000000).")
+    void jobs(int n) {
+        jobs = n;
+        jobsGiven = true;
+    }
 
     @Option(names = "--load", defaultValue = "0.8", description = "Offered load as a share of the fleet's GPUs (default: ${DEFAULT-VALUE}).")
     double load;
@@ -72,6 +79,7 @@ final class SimulateCommand implements Callable<Integer> {
                 case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
                 case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
                 case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
+                case "national" -> national(progress);
                 default -> throw new IllegalArgumentException("--experiment " + experiment
                         + " is not known. Maybe fgd-openb, philly-vc, philly-quota or national?");
             };
@@ -86,29 +94,39 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Report workload(Progress progress) {
-        if (!workload.equals("gavel")) throw new IllegalArgumentException("--workload " + workload + " is not known. Maybe gavel?");
-        if (jobs < 1) throw new IllegalArgumentException("--jobs " + jobs + ": must be at least 1");
+    /** The national mix on the fleet (korea-2025 by default): --jobs (default 1,000,000 here), --load, --seed. */
+    private Report national(Progress progress) {
+        int n = jobsGiven ? jobs : 1_000_000;
+        check(n);
+        NuriConfig config = fleet.load();
+        List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed);
+        Simulation sim = new Simulation(config.engine(), tick);
+        sim.progress(progress);
+        Summary s = sim.run(arrivals);
+        return EngineReport.of("national: " + config.engine().fleet().name() + " with the national mix", config.engine(), sim, s,
+                List.of(String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick)));
+    }
+
+    private void check(int n) {
+        if (n < 1) throw new IllegalArgumentException("--jobs " + n + ": must be at least 1");
         if (!(load > 0) || load > 10) throw new IllegalArgumentException("--load " + load + ": must be more than 0 and at most 10. Maybe 0.8?");
         if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
+    }
+
+    private Report workload(Progress progress) {
+        if (!workload.equals("gavel")) throw new IllegalArgumentException("--workload " + workload + " is not known. Maybe gavel?");
+        check(jobs);
         NuriConfig config = fleet.load();
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
-        Summary s = new Simulation(config.engine(), tick).run(arrivals);
-        Report r = new Report("Gavel mix on " + config.engine().fleet().name());
-        r.note(String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d", config.engine().fleet().name(), gpus, jobs, load, seed));
-        r.note(String.format("completed %,d of %,d jobs (%,d never started: no quota or node of their shape); makespan %s; "
-                + "GPU utilisation %.1f%% over the makespan; preemptions %,d", s.completed(), s.jobs(), s.neverStarted(),
-                hours(s.makespan()), 100 * s.utilisation(), s.preemptions()));
-        r.note(String.format("JCT             mean %s  p50 %s  p95 %s  p99 %s", hours(Math.round(s.meanJct())), hours(s.p50Jct()),
-                hours(s.p95Jct()), hours(s.p99Jct())));
-        r.note(String.format("queueing delay  mean %s  p50 %s  p95 %s  p99 %s", hours(Math.round(s.meanQueueingDelay())),
-                hours(s.p50QueueingDelay()), hours(s.p95QueueingDelay()), hours(s.p99QueueingDelay())));
-        @SuppressWarnings("unchecked")
-        java.util.Map<String, Object> tree = JsonMapper.builder().build().convertValue(s, java.util.LinkedHashMap.class);
-        r.summary().putAll(tree);
-        return r;
+        Simulation sim = new Simulation(config.engine(), tick);
+        sim.progress(progress);
+        Summary s = sim.run(arrivals);
+        return EngineReport.of("Gavel mix on " + config.engine().fleet().name(), config.engine(), sim, s,
+                List.of(String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
+                        config.engine().fleet().name(), gpus, jobs, load, seed, tick)));
     }
 
     /** --traces, else $NURI_TRACES, else ../shared/traces; it must exist. */
@@ -149,7 +167,4 @@ final class SimulateCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String hours(long seconds) {
-        return String.format("%.2f h", seconds / 3600.0);
-    }
 }

@@ -35,6 +35,10 @@ public final class Simulation {
     private long lastChange;
     private double allocatedGpuSeconds;
     private long preemptions;
+    private static final long BUCKET = 3600;
+    private double[] buckets = new double[64];
+    private int lastBucket = -1;
+    private Progress progress = Progress.NONE;
 
     public Simulation(EngineConfig config, long tickSeconds) {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
@@ -76,6 +80,9 @@ public final class Simulation {
         }
     }
 
+    /** Where {@link #run} reports arrivals processed. */
+    public void progress(Progress p) { progress = p; }
+
     /** Runs the arrivals (in any order) until every job has ended or can never start; returns what it measured. */
     public Summary run(List<Arrival> arrivals) {
         for (Arrival a : arrivals) agenda.add(new Pending(a.time(), Pending.ARRIVAL, sequence++, a, null, 0));
@@ -84,11 +91,12 @@ public final class Simulation {
             agenda.add(new Pending(first + tickSeconds, Pending.TICK, sequence++, null, null, 0));
         }
         int arrivalsLeft = arrivals.size();
+        progress.start("simulating " + arrivals.size() + " jobs", arrivals.size());
         while (!agenda.isEmpty()) {
             Pending p = agenda.poll();
             switch (p.kind()) {
                 case Pending.ARRIVAL -> {
-                    arrivalsLeft--;
+                    if (--arrivalsLeft % 1000 == 0) progress.advance(Math.min(1000, arrivals.size()));
                     var spec = p.arrival().spec();
                     Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
                     if (r.accepted()) {
@@ -125,6 +133,13 @@ public final class Simulation {
     public double allocatedGpuSeconds() { return allocatedGpuSeconds; }
 
     public long preemptions() { return preemptions; }
+
+    /** GPUs allocated on average in each hour of virtual time since 0, up to the last hour with any. */
+    public double[] allocatedByHour() {
+        double[] out = new double[lastBucket + 1];
+        for (int b = 0; b <= lastBucket; b++) out[b] = buckets[b] / BUCKET;
+        return out;
+    }
 
     private void observe(Result r) {
         for (Event e : r.events()) {
@@ -163,6 +178,14 @@ public final class Simulation {
     /** Integrates allocated GPUs over time. */
     private void account(long time, int delta) {
         allocatedGpuSeconds += (double) allocated * (time - lastChange);
+        for (long t = lastChange; t < time && allocated > 0; ) {
+            int b = (int) (t / BUCKET);
+            long end = Math.min(time, (b + 1L) * BUCKET);
+            if (b >= buckets.length) buckets = java.util.Arrays.copyOf(buckets, Math.max(b + 1, buckets.length * 2));
+            buckets[b] += (double) allocated * (end - t);
+            lastBucket = Math.max(lastBucket, b);
+            t = end;
+        }
         lastChange = time;
         allocated += delta;
     }

@@ -1,0 +1,102 @@
+package kr.nuri.sim.experiment;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.sim.Simulation;
+import kr.nuri.sim.metrics.Fairness;
+import kr.nuri.sim.metrics.JobOutcome;
+import kr.nuri.sim.metrics.Summary;
+import kr.nuri.sim.report.Report;
+
+/**
+ * The report of one engine run on a fleet with a quota tree: the summary, per tenant class (the organisation
+ * a project belongs to: its parent in the quota tree), Jain's index over the classes' use of their
+ * entitlement, utilisation over time, queueing-delay CDF per class, every job.
+ */
+public final class EngineReport {
+    private EngineReport() { }
+
+    public static Report of(String title, EngineConfig config, Simulation sim, Summary s, List<String> notes) {
+        Report r = new Report(title);
+        notes.forEach(r::note);
+        long gpus = config.fleet().totalGpus();
+        r.note(String.format("completed %,d of %,d jobs (%,d never started); makespan %.1f h; GPU utilisation %.1f%%; preemptions %,d",
+                s.completed(), s.jobs(), s.neverStarted(), s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions()));
+        r.note(String.format("JCT             mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanJct() / 3600, s.p50Jct() / 3600.0,
+                s.p95Jct() / 3600.0, s.p99Jct() / 3600.0));
+        r.note(String.format("queueing delay  mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanQueueingDelay() / 3600,
+                s.p50QueueingDelay() / 3600.0, s.p95QueueingDelay() / 3600.0, s.p99QueueingDelay() / 3600.0));
+        Map<String, String> parent = new HashMap<>();
+        Map<String, Long> nominal = new LinkedHashMap<>();
+        for (TenantSpec t : config.tenants()) if (t.parent() != null) parent.put(t.name(), t.parent());
+        for (TenantSpec t : config.tenants()) {
+            long q = 0;
+            for (QuotaSpec x : t.quotas()) q += Math.max(0, x.nominal());
+            if (q > 0) nominal.merge(parent.getOrDefault(t.name(), t.name()), q, Long::sum);
+        }
+        Map<String, List<JobOutcome>> byClass = new LinkedHashMap<>();
+        nominal.keySet().forEach(c -> byClass.put(c, new ArrayList<>()));
+        for (JobOutcome o : sim.outcomes()) byClass.computeIfAbsent(parent.getOrDefault(o.project(), o.project()), k -> new ArrayList<>()).add(o);
+
+        Map<String, Object> summary = r.summary();
+        summary.put("fleet", config.fleet().name());
+        summary.put("gpus", gpus);
+        Map<String, Object> overall = PhillyExperiments.metrics(s);
+        overall.put("never_started", s.neverStarted());
+        summary.put("overall", overall);
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        List<List<Object>> rows = new ArrayList<>();
+        List<Report.Series> cdf = new ArrayList<>();
+        List<Double> shares = new ArrayList<>();
+        for (var e : byClass.entrySet()) {
+            List<JobOutcome> mine = e.getValue();
+            double gpuSeconds = 0;
+            for (JobOutcome o : mine) {
+                if (o.firstStart() >= 0 && o.end() >= 0) gpuSeconds += (double) o.gpus() * (o.end() - o.firstStart());
+            }
+            long entitled = nominal.getOrDefault(e.getKey(), 0L);
+            double share = entitled == 0 || s.makespan() == 0 ? Double.NaN : gpuSeconds / ((double) entitled * s.makespan());
+            if (!Double.isNaN(share)) shares.add(share);
+            Summary cs = Summary.of(mine, gpuSeconds, Math.max(1, entitled), 0);
+            Map<String, Object> m = PhillyExperiments.metrics(cs);
+            m.put("nominal_gpus", entitled);
+            m.put("gpu_hours", gpuSeconds / 3600);
+            m.put("use_of_entitlement", share);
+            m.put("never_started", cs.neverStarted());
+            perClass.put(e.getKey(), m);
+            rows.add(List.of(e.getKey(), entitled, cs.jobs(), cs.neverStarted(), gpuSeconds / 3600, 100 * share, cs.meanQueueingDelay() / 3600,
+                    cs.p95QueueingDelay() / 3600.0, cs.meanJct() / 3600));
+            if (!mine.isEmpty()) cdf.add(PhillyExperiments.waitCdf(e.getKey(), mine));
+        }
+        double jain = Fairness.jain(shares.stream().mapToDouble(Double::doubleValue).toArray());
+        summary.put("jain_index_use_of_entitlement", jain);
+        summary.put("by_tenant_class", perClass);
+        r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
+        r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
+                "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h"), rows, true));
+        double[] byHour = sim.allocatedByHour();
+        List<List<Object>> over = new ArrayList<>(byHour.length);
+        double[] hours = new double[byHour.length];
+        double[] pct = new double[byHour.length];
+        for (int h = 0; h < byHour.length; h++) {
+            hours[h] = h;
+            pct[h] = 100 * byHour[h] / gpus;
+            over.add(List.of(h, byHour[h], pct[h]));
+        }
+        r.table(new Report.Table("over_time.csv", "GPUs allocated per hour", List.of("hour", "gpus_allocated", "utilisation_pct"), over, false));
+        List<List<Object>> jobs = new ArrayList<>();
+        for (JobOutcome o : sim.outcomes()) jobs.add(List.of(o.id(), o.project(), o.gpus(), o.submit(), o.firstStart(), o.end(), o.completed()));
+        r.table(new Report.Table("jobs.csv", "Per job (seconds; -1 = never)", List.of("job", "project", "gpus", "submit", "first_start", "end",
+                "completed"), jobs, false));
+        r.chart(new Report.Chart("GPU utilisation over time", "hour", "GPUs allocated (% of fleet)", List.of(new Report.Series("utilisation", hours, pct)),
+                true, false));
+        r.chart(new Report.Chart("Queueing delay CDF per tenant class", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
+        return r;
+    }
+}
