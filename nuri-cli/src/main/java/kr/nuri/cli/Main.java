@@ -17,8 +17,13 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException || ex instanceof kr.nuri.sim.trace.TraceException) {
                 line.getErr().println("nuri: " + ex.getMessage());
+                return 2;
+            }
+            if (ex instanceof java.io.UncheckedIOException io) { // a file that is not there or cannot be read
+                String cause = io.getCause().getMessage();
+                line.getErr().println("nuri: " + (io.getMessage().equals(io.getCause().toString()) ? cause : io.getMessage() + ": " + cause));
                 return 2;
             }
             if (ex instanceof IllegalStateException) { // the environment, not the input: a database, a lock, a port

@@ -16,6 +16,7 @@ import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.packing.PackingPolicy;
 import kr.nuri.sim.report.Report;
 import kr.nuri.sim.report.ReportWriter;
+import kr.nuri.sim.trace.NuriTrace;
 import kr.nuri.sim.workload.GavelWorkload;
 import kr.nuri.sim.workload.NationalWorkload;
 import picocli.CommandLine.Command;
@@ -44,6 +45,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "FROM..TO|LIST", description = "fgd-openb: shuffle seeds (default: 42..51).")
     String seeds;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Replay a trace in Nuri's format (CSV, or JSON lines as .jsonl; docs/traces.md) on the fleet.")
+    Path trace;
 
     @Option(names = "--workload", defaultValue = "gavel", description = "Workload generator without --experiment: gavel (default: ${DEFAULT-VALUE}).")
     String workload;
@@ -75,7 +79,7 @@ final class SimulateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Report report;
         try {
-            report = experiment == null ? workload(progress) : switch (experiment) {
+            report = experiment == null ? (trace != null ? trace(progress) : workload(progress)) : switch (experiment) {
                 case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
                 case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
                 case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
@@ -106,6 +110,25 @@ final class SimulateCommand implements Callable<Integer> {
         return EngineReport.of("national: " + config.engine().fleet().name() + " with the national mix", config.engine(), sim, s,
                 List.of(String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
                         config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick)));
+    }
+
+    private Report trace(Progress progress) {
+        if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
+        NuriConfig config = fleet.load();
+        List<Arrival> arrivals = NuriTrace.read(trace);
+        List<String> projects = config.engine().projects();
+        for (Arrival a : arrivals) {
+            if (!projects.contains(a.spec().project())) {
+                throw new IllegalArgumentException(trace + ": job " + a.spec().id() + " names project '" + a.spec().project()
+                        + "', which fleet " + config.engine().fleet().name() + " does not have. Maybe one of " + projects + "?");
+            }
+        }
+        Simulation sim = new Simulation(config.engine(), tick);
+        sim.progress(progress);
+        Summary s = sim.run(arrivals);
+        return EngineReport.of("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config.engine(), sim, s,
+                List.of(String.format("trace %s: %,d jobs on %s (%,d GPUs); full pass every %d s", trace, arrivals.size(),
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), tick)));
     }
 
     private void check(int n) {

@@ -39,6 +39,7 @@ public final class Simulation {
     private double[] buckets = new double[64];
     private int lastBucket = -1;
     private Progress progress = Progress.NONE;
+    private final List<String> rejected = new ArrayList<>();
 
     public Simulation(EngineConfig config, long tickSeconds) {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
@@ -103,6 +104,8 @@ public final class Simulation {
                         Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time());
                         lives.put(spec.id(), life);
                         order.add(life);
+                    } else {
+                        rejected.add("job " + spec.id() + ": " + r.rejection().message());
                     }
                     observe(r);
                 }
@@ -128,6 +131,9 @@ public final class Simulation {
         for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed));
         return outcomes;
     }
+
+    /** Submissions the engine refused, each with its reason (they are in no outcome). */
+    public List<String> rejected() { return List.copyOf(rejected); }
 
     /** GPU-seconds held by jobs so far. */
     public double allocatedGpuSeconds() { return allocatedGpuSeconds; }

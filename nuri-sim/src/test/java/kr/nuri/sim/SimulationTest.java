@@ -38,6 +38,18 @@ class SimulationTest {
     }
 
     @Test
+    void allocationPerHourIntegratesWhatRan() {
+        Simulation sim = new Simulation(oneNode(), 60);
+        sim.run(List.of(new Arrival(1800, JobSpec.builder("a", "p").gpus(4).walltime(10_000).runtime(3600).build())));
+        // 4 GPUs from 0:30 to 1:30: half of each of the first two hours.
+        assertThat(sim.allocatedByHour()).containsExactly(2.0, 2.0);
+        assertThat(sim.rejected()).isEmpty();
+        sim = new Simulation(oneNode(), 60);
+        sim.run(List.of(new Arrival(0, JobSpec.builder("b", "nope").gpus(1).walltime(60).runtime(60).build())));
+        assertThat(sim.rejected()).singleElement().asString().contains("job b");
+    }
+
+    @Test
     void aJobRunningPastItsWalltimeIsEndedThereAndDoesNotCountAsCompleted() {
         Summary s = new Simulation(oneNode(), 60).run(List.of(
                 new Arrival(0, JobSpec.builder("long", "p").gpus(4).walltime(100).runtime(500).build())));

@@ -32,6 +32,10 @@ public final class EngineReport {
                 s.p95Jct() / 3600.0, s.p99Jct() / 3600.0));
         r.note(String.format("queueing delay  mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanQueueingDelay() / 3600,
                 s.p50QueueingDelay() / 3600.0, s.p95QueueingDelay() / 3600.0, s.p99QueueingDelay() / 3600.0));
+        List<String> rejected = sim.rejected();
+        if (!rejected.isEmpty()) {
+            r.note(String.format("%,d submissions refused by the engine, e.g. %s", rejected.size(), rejected.get(0)));
+        }
         Map<String, String> parent = new HashMap<>();
         Map<String, Long> nominal = new LinkedHashMap<>();
         for (TenantSpec t : config.tenants()) if (t.parent() != null) parent.put(t.name(), t.parent());
@@ -50,6 +54,7 @@ public final class EngineReport {
         Map<String, Object> overall = PhillyExperiments.metrics(s);
         overall.put("never_started", s.neverStarted());
         summary.put("overall", overall);
+        summary.put("refused_submissions", rejected.size());
         Map<String, Object> perClass = new LinkedHashMap<>();
         List<List<Object>> rows = new ArrayList<>();
         List<Report.Series> cdf = new ArrayList<>();
