@@ -93,11 +93,16 @@ public final class Simulation {
         }
         int arrivalsLeft = arrivals.size();
         progress.start("simulating " + arrivals.size() + " jobs", arrivals.size());
+        long reported = 0;
         while (!agenda.isEmpty()) {
             Pending p = agenda.poll();
             switch (p.kind()) {
                 case Pending.ARRIVAL -> {
-                    if (--arrivalsLeft % 1000 == 0) progress.advance(Math.min(1000, arrivals.size()));
+                    if (--arrivalsLeft % 1000 == 0) {
+                        long done = arrivals.size() - arrivalsLeft;
+                        progress.advance(done - reported);
+                        reported = done;
+                    }
                     var spec = p.arrival().spec();
                     Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
                     if (r.accepted()) {
