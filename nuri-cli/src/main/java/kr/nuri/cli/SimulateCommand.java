@@ -17,6 +17,7 @@ import kr.nuri.sim.packing.PackingPolicy;
 import kr.nuri.sim.report.Report;
 import kr.nuri.sim.report.ReportWriter;
 import kr.nuri.sim.trace.NuriTrace;
+import kr.nuri.sim.trace.WhatIf;
 import kr.nuri.sim.workload.GavelWorkload;
 import kr.nuri.sim.workload.NationalWorkload;
 import picocli.CommandLine.Command;
@@ -49,6 +50,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", description = "Replay a trace in Nuri's format (CSV, or JSON lines as .jsonl; docs/traces.md) on the fleet.")
     Path trace;
 
+    @Option(names = "--what-if", paramLabel = "FILE", description = "Changes (quota, dedicated capacity, budget) applied at a time: "
+            + "runs with and without them and compares (docs/traces.md). With national, --trace or the gavel workload.")
+    Path whatIf;
+
     @Option(names = "--workload", defaultValue = "gavel", description = "Workload generator without --experiment: gavel (default: ${DEFAULT-VALUE}).")
     String workload;
 
@@ -78,6 +83,9 @@ final class SimulateCommand implements Callable<Integer> {
         Progress progress = TerminalProgress.create();
         long t0 = System.nanoTime();
         Report report;
+        if (whatIf != null && experiment != null && !experiment.equals("national")) {
+            throw new IllegalArgumentException("--what-if applies to national, --trace and the gavel workload, not to --experiment " + experiment);
+        }
         try {
             report = experiment == null ? (trace != null ? trace(progress) : workload(progress)) : switch (experiment) {
                 case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
@@ -104,12 +112,33 @@ final class SimulateCommand implements Callable<Integer> {
         check(n);
         NuriConfig config = fleet.load();
         List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed);
-        Simulation sim = new Simulation(config.engine(), tick);
-        sim.progress(progress);
-        Summary s = sim.run(arrivals);
-        return EngineReport.of("national: " + config.engine().fleet().name() + " with the national mix", config.engine(), sim, s,
-                List.of(String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
-                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick)));
+        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, progress,
+                String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick));
+    }
+
+    /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
+    private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, Progress progress, String note) {
+        List<kr.nuri.core.command.Command> changes = whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
+        if (changes.isEmpty()) {
+            Simulation sim = new Simulation(config.engine(), tick);
+            sim.progress(progress);
+            Summary s = sim.run(arrivals);
+            return EngineReport.of(title, config.engine(), sim, s, List.of(note));
+        }
+        Simulation base = new Simulation(config.engine(), tick);
+        Simulation changed = new Simulation(config.engine(), tick);
+        changes.forEach(changed::change);
+        changed.progress(progress);
+        var baseRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> base.run(arrivals));
+        Summary after = changed.run(arrivals);
+        Summary before = baseRun.join();
+        Report without = EngineReport.of(title, config.engine(), base, before, List.of(note));
+        Report with = EngineReport.of(title + ", what-if " + whatIf.getFileName(), config.engine(), changed, after,
+                List.of(note, String.format("what-if %s: %d change(s) applied at their time; the tables below are with them", whatIf, changes.size())));
+        for (String refused : changed.refusedChanges()) with.note("what-if change refused by the engine: " + refused);
+        EngineReport.compare(with, without);
+        return with;
     }
 
     private Report trace(Progress progress) {
@@ -123,12 +152,9 @@ final class SimulateCommand implements Callable<Integer> {
                         + "', which fleet " + config.engine().fleet().name() + " does not have. Maybe one of " + projects + "?");
             }
         }
-        Simulation sim = new Simulation(config.engine(), tick);
-        sim.progress(progress);
-        Summary s = sim.run(arrivals);
-        return EngineReport.of("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config.engine(), sim, s,
-                List.of(String.format("trace %s: %,d jobs on %s (%,d GPUs); full pass every %d s", trace, arrivals.size(),
-                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), tick)));
+        return engineRun("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config, arrivals, progress,
+                String.format("trace %s: %,d jobs on %s (%,d GPUs); full pass every %d s", trace, arrivals.size(),
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), tick));
     }
 
     private void check(int n) {
@@ -144,12 +170,9 @@ final class SimulateCommand implements Callable<Integer> {
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
-        Simulation sim = new Simulation(config.engine(), tick);
-        sim.progress(progress);
-        Summary s = sim.run(arrivals);
-        return EngineReport.of("Gavel mix on " + config.engine().fleet().name(), config.engine(), sim, s,
-                List.of(String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
-                        config.engine().fleet().name(), gpus, jobs, load, seed, tick)));
+        return engineRun("Gavel mix on " + config.engine().fleet().name(), config, arrivals, progress,
+                String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
+                        config.engine().fleet().name(), gpus, jobs, load, seed, tick));
     }
 
     /** --traces, else $NURI_TRACES, else ../shared/traces; it must exist. */

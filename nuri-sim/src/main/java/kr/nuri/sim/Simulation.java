@@ -40,6 +40,7 @@ public final class Simulation {
     private int lastBucket = -1;
     private Progress progress = Progress.NONE;
     private final List<String> rejected = new ArrayList<>();
+    private final List<String> refusedChanges = new ArrayList<>();
 
     public Simulation(EngineConfig config, long tickSeconds) {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
@@ -48,11 +49,12 @@ public final class Simulation {
         this.engine = new Engine(config);
     }
 
-    /** Something due at a virtual time; completions before arrivals before ticks at the same second. */
-    private record Pending(long time, int kind, long seq, Arrival arrival, String jobId, int run) implements Comparable<Pending> {
+    /** Something due at a virtual time; completions before changes before arrivals before ticks at the same second. */
+    private record Pending(long time, int kind, long seq, Arrival arrival, String jobId, int run, Command change) implements Comparable<Pending> {
         static final int COMPLETION = 0;
-        static final int ARRIVAL = 1;
-        static final int TICK = 2;
+        static final int CHANGE = 1;
+        static final int ARRIVAL = 2;
+        static final int TICK = 3;
 
         @Override
         public int compareTo(Pending o) {
@@ -81,15 +83,29 @@ public final class Simulation {
         }
     }
 
+    /**
+     * A command applied at its own time during {@link #run} (a what-if: a quota change, an award), before the
+     * arrivals of that second. Call before {@link #run}.
+     */
+    public void change(Command c) {
+        if (c instanceof Command.SubmitJob || c instanceof Command.Tick) {
+            throw new IllegalArgumentException("a change is a quota or award command, not " + c.getClass().getSimpleName());
+        }
+        agenda.add(new Pending(c.time(), Pending.CHANGE, sequence++, null, null, 0, c));
+    }
+
+    /** Changes the engine refused, each with its reason. */
+    public List<String> refusedChanges() { return List.copyOf(refusedChanges); }
+
     /** Where {@link #run} reports arrivals processed. */
     public void progress(Progress p) { progress = p; }
 
     /** Runs the arrivals (in any order) until every job has ended or can never start; returns what it measured. */
     public Summary run(List<Arrival> arrivals) {
-        for (Arrival a : arrivals) agenda.add(new Pending(a.time(), Pending.ARRIVAL, sequence++, a, null, 0));
+        for (Arrival a : arrivals) agenda.add(new Pending(a.time(), Pending.ARRIVAL, sequence++, a, null, 0, null));
         if (!arrivals.isEmpty()) {
             long first = arrivals.stream().mapToLong(Arrival::time).min().orElseThrow();
-            agenda.add(new Pending(first + tickSeconds, Pending.TICK, sequence++, null, null, 0));
+            agenda.add(new Pending(first + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
         }
         int arrivalsLeft = arrivals.size();
         progress.start("simulating " + arrivals.size() + " jobs", arrivals.size());
@@ -114,6 +130,11 @@ public final class Simulation {
                     }
                     observe(r);
                 }
+                case Pending.CHANGE -> {
+                    Result r = engine.apply(p.change());
+                    if (!r.accepted()) refusedChanges.add(p.change() + ": " + r.rejection().message());
+                    observe(r);
+                }
                 case Pending.COMPLETION -> {
                     Job j = engine.job(p.jobId());
                     if (j.state() == JobState.RUNNING && j.runs() == p.run()) {
@@ -123,7 +144,7 @@ public final class Simulation {
                 default -> {
                     observe(engine.apply(new Command.Tick(p.time())));
                     boolean busy = arrivalsLeft > 0 || engine.state().running().size() > 0;
-                    if (busy) agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0));
+                    if (busy) agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
                 }
             }
         }
@@ -165,10 +186,10 @@ public final class Simulation {
                     if (life.firstStart < 0) life.firstStart = s.time();
                     long runtime = j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime();
                     if (runtime <= j.walltime()) {
-                        agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs()));
+                        agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
                     } else {
                         // It will hit its walltime: the Tick at its deadline ends it.
-                        agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0));
+                        agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0, null));
                     }
                 }
                 case Event.JobEnded x -> {

@@ -38,6 +38,24 @@ class SimulationTest {
     }
 
     @Test
+    void aWhatIfChangeTakesEffectAtItsTime() {
+        var fleet = new FleetBuilder("one").site("s").block("b", "H100", "o").racks(1, 1, 8).build();
+        EngineConfig half = EngineConfig.of(fleet, List.of(new TenantSpec("root", null, 1, List.of()),
+                new TenantSpec("p", "root", 1, List.of(new QuotaSpec("H100", 4, 0, -1)))));
+        List<Arrival> job = List.of(new Arrival(0, JobSpec.builder("a", "p").gpus(8).walltime(1000).runtime(100).build()));
+        Simulation without = new Simulation(half, 60);
+        without.run(job);
+        assertThat(without.outcomes().get(0).firstStart()).as("8 GPUs on a quota of 4: never").isEqualTo(-1);
+        Simulation with = new Simulation(half, 60);
+        with.change(new kr.nuri.core.command.Command.SetQuota(300, "p", "H100", 8, 0, -1));
+        with.change(new kr.nuri.core.command.Command.SetQuota(300, "nobody", "H100", 8, 0, -1));
+        with.run(job);
+        // The quota grows at 300; the next full pass (every 60 s) starts the job.
+        assertThat(with.outcomes().get(0).firstStart()).isBetween(300L, 360L);
+        assertThat(with.refusedChanges()).singleElement().asString().contains("nobody");
+    }
+
+    @Test
     void allocationPerHourIntegratesWhatRan() {
         Simulation sim = new Simulation(oneNode(), 60);
         sim.run(List.of(new Arrival(1800, JobSpec.builder("a", "p").gpus(4).walltime(10_000).runtime(3600).build())));

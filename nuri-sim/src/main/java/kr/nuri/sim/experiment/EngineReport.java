@@ -104,4 +104,35 @@ public final class EngineReport {
         r.chart(new Report.Chart("Queueing delay CDF per tenant class", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
         return r;
     }
+
+    /**
+     * Adds to {@code with} (a what-if run's report) a table and summary entry comparing it per tenant class with
+     * {@code without} (the same arrivals without the changes).
+     */
+    @SuppressWarnings("unchecked")
+    public static void compare(Report with, Report without) {
+        Map<String, Object> after = (Map<String, Object>) with.summary().get("by_tenant_class");
+        Map<String, Object> before = (Map<String, Object>) without.summary().get("by_tenant_class");
+        List<List<Object>> rows = new ArrayList<>();
+        Map<String, Object> delta = new LinkedHashMap<>();
+        for (String c : after.keySet()) {
+            Map<String, Object> a = (Map<String, Object>) after.get(c);
+            Map<String, Object> b = (Map<String, Object>) before.getOrDefault(c, Map.of());
+            double waitA = ((Number) a.get("avg_queueing_delay_s")).doubleValue() / 3600;
+            double waitB = b.isEmpty() ? Double.NaN : ((Number) b.get("avg_queueing_delay_s")).doubleValue() / 3600;
+            double gpuA = ((Number) a.get("gpu_hours")).doubleValue();
+            double gpuB = b.isEmpty() ? Double.NaN : ((Number) b.get("gpu_hours")).doubleValue();
+            rows.add(List.of(c, waitB, waitA, waitA - waitB, gpuB, gpuA, gpuA - gpuB));
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("avg_queueing_delay_h_without", waitB);
+            d.put("avg_queueing_delay_h_with", waitA);
+            d.put("gpu_hours_without", gpuB);
+            d.put("gpu_hours_with", gpuA);
+            delta.put(c, d);
+        }
+        with.summary().put("without_what_if", without.summary().get("overall"));
+        with.summary().put("what_if_by_tenant_class", delta);
+        with.tables().add(0, new Report.Table("what_if.csv", "What-if: per tenant class, without → with the changes", List.of("class",
+                "avg_wait_h_without", "avg_wait_h_with", "wait_change_h", "gpu_hours_without", "gpu_hours_with", "gpu_hours_change"), rows, true));
+    }
 }
