@@ -51,7 +51,7 @@ public final class EngineReport {
         Map<String, Object> summary = r.summary();
         summary.put("fleet", config.fleet().name());
         summary.put("gpus", gpus);
-        Map<String, Object> overall = PhillyExperiments.metrics(s);
+        Map<String, Object> overall = Measures.metrics(s);
         overall.put("never_started", s.neverStarted());
         summary.put("overall", overall);
         summary.put("refused_submissions", rejected.size());
@@ -69,7 +69,7 @@ public final class EngineReport {
             double share = entitled == 0 || s.makespan() == 0 ? Double.NaN : gpuSeconds / ((double) entitled * s.makespan());
             if (!Double.isNaN(share)) shares.add(share);
             Summary cs = Summary.of(mine, gpuSeconds, Math.max(1, entitled), 0);
-            Map<String, Object> m = PhillyExperiments.metrics(cs);
+            Map<String, Object> m = Measures.metrics(cs);
             m.put("nominal_gpus", entitled);
             m.put("gpu_hours", gpuSeconds / 3600);
             m.put("use_of_entitlement", share);
@@ -77,7 +77,7 @@ public final class EngineReport {
             perClass.put(e.getKey(), m);
             rows.add(List.of(e.getKey(), entitled, cs.jobs(), cs.neverStarted(), gpuSeconds / 3600, 100 * share, cs.meanQueueingDelay() / 3600,
                     cs.p95QueueingDelay() / 3600.0, cs.meanJct() / 3600));
-            if (!mine.isEmpty()) cdf.add(PhillyExperiments.waitCdf(e.getKey(), mine));
+            if (!mine.isEmpty()) cdf.add(Measures.waitCdf(e.getKey(), mine));
         }
         double jain = Fairness.jain(shares.stream().mapToDouble(Double::doubleValue).toArray());
         summary.put("jain_index_use_of_entitlement", jain);

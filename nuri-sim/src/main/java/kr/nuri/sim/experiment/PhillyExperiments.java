@@ -111,8 +111,8 @@ public final class PhillyExperiments {
             long preemptions = 0;
             for (RunResult r : results) {
                 if (!r.policy().equals(policy)) continue;
-                perVc.put(r.cluster(), metrics(r.summary()));
-                vcRows.add(row(policy, r.cluster(), r.gpus(), r.summary()));
+                perVc.put(r.cluster(), Measures.metrics(r.summary()));
+                vcRows.add(Measures.row(policy, r.cluster(), r.gpus(), r.summary()));
                 everyone.addAll(r.outcomes());
                 gpuSeconds += r.summary().utilisation() * r.gpus() * r.summary().makespan();
                 preemptions += r.summary().preemptions();
@@ -122,11 +122,11 @@ public final class PhillyExperiments {
             }
             Summary overall = Summary.of(everyone, gpuSeconds, totalGpus, preemptions);
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("overall", metrics(overall));
+            entry.put("overall", Measures.metrics(overall));
             entry.put("by_vc", perVc);
             byPolicy.put(policy, entry);
-            overallRows.add(row(policy, "all", totalGpus, overall));
-            cdf.add(waitCdf(policy, everyone));
+            overallRows.add(Measures.row(policy, "all", totalGpus, overall));
+            cdf.add(Measures.waitCdf(policy, everyone));
         }
         List<String> header = List.of("policy", "vc", "gpus", "jobs", "avg_jct_h", "avg_queueing_h", "p99_jct_h", "makespan_h",
                 "utilisation_pct", "preemptions");
@@ -195,7 +195,7 @@ public final class PhillyExperiments {
         List<Report.Series> cdf = new ArrayList<>();
         for (RunResult r : results) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("overall", metrics(r.summary()));
+            entry.put("overall", Measures.metrics(r.summary()));
             entry.put("never_started", r.summary().neverStarted());
             Map<String, Object> vcMetrics = new LinkedHashMap<>();
             for (String vc : vcs.keySet()) {
@@ -203,13 +203,13 @@ public final class PhillyExperiments {
                 double gpuSeconds = 0;
                 for (JobOutcome o : mine) if (o.completed()) gpuSeconds += (double) o.gpus() * (o.end() - o.firstStart());
                 Summary vs = Summary.of(mine, gpuSeconds, quotas.get(vc), 0);
-                vcMetrics.put(vc, metrics(vs));
-                perVc.add(row(r.policy().equals("nuri") ? r.cluster() : r.policy(), vc, quotas.get(vc), vs));
+                vcMetrics.put(vc, Measures.metrics(vs));
+                perVc.add(Measures.row(r.policy().equals("nuri") ? r.cluster() : r.policy(), vc, quotas.get(vc), vs));
             }
             entry.put("by_vc", vcMetrics);
             byMode.put(r.cluster().replace(' ', '_'), entry);
-            overall.add(row(r.cluster(), "all", r.gpus(), r.summary()));
-            cdf.add(waitCdf(r.cluster(), r.outcomes()));
+            overall.add(Measures.row(r.cluster(), "all", r.gpus(), r.summary()));
+            cdf.add(Measures.waitCdf(r.cluster(), r.outcomes()));
         }
         List<String> header = List.of("mode", "vc", "gpus", "jobs", "avg_jct_h", "avg_queueing_h", "p99_jct_h", "makespan_h",
                 "utilisation_pct", "preemptions");
@@ -218,39 +218,4 @@ public final class PhillyExperiments {
         report.chart(new Report.Chart("Queueing delay CDF", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
         return report;
     }
-
-    static Map<String, Object> metrics(Summary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jobs", s.jobs());
-        m.put("completed", s.completed());
-        m.put("avg_jct_s", s.meanJct());
-        m.put("avg_queueing_delay_s", s.meanQueueingDelay());
-        m.put("p50_jct_s", s.p50Jct());
-        m.put("p99_jct_s", s.p99Jct());
-        m.put("p99_queueing_delay_s", s.p99QueueingDelay());
-        m.put("makespan_s", s.makespan());
-        m.put("utilisation", s.utilisation());
-        m.put("preemptions", s.preemptions());
-        return m;
-    }
-
-    static List<Object> row(String policy, String cluster, int gpus, Summary s) {
-        return List.of(policy, cluster, gpus, s.jobs(), s.meanJct() / 3600, s.meanQueueingDelay() / 3600, s.p99Jct() / 3600.0,
-                s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions());
-    }
-
-    /** The empirical CDF of queueing delay in hours (zero delays drawn at the axis' left end). */
-    static Report.Series waitCdf(String name, List<JobOutcome> outcomes) {
-        long[] d = outcomes.stream().filter(o -> o.firstStart() >= 0).mapToLong(JobOutcome::queueingDelay).sorted().toArray();
-        int points = Math.min(d.length, 400);
-        double[] x = new double[points];
-        double[] y = new double[points];
-        for (int i = 0; i < points; i++) {
-            int k = (int) Math.min(d.length - 1, Math.round((i + 1.0) * d.length / points) - 1);
-            x[i] = Math.max(d[k], 36) / 3600.0; // 36 s = 0.01 h: the log axis' floor
-            y[i] = (k + 1.0) / d.length;
-        }
-        return new Report.Series(name, x, y);
-    }
-
 }

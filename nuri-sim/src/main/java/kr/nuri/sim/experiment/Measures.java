@@ -1,0 +1,47 @@
+package kr.nuri.sim.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.sim.metrics.JobOutcome;
+import kr.nuri.sim.metrics.Summary;
+import kr.nuri.sim.report.Report;
+
+/** The measures every engine-run report shares: a summary's metrics as a map, as a table row, and the wait CDF. */
+final class Measures {
+    private Measures() { }
+
+    static Map<String, Object> metrics(Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobs", s.jobs());
+        m.put("completed", s.completed());
+        m.put("avg_jct_s", s.meanJct());
+        m.put("avg_queueing_delay_s", s.meanQueueingDelay());
+        m.put("p50_jct_s", s.p50Jct());
+        m.put("p99_jct_s", s.p99Jct());
+        m.put("p99_queueing_delay_s", s.p99QueueingDelay());
+        m.put("makespan_s", s.makespan());
+        m.put("utilisation", s.utilisation());
+        m.put("preemptions", s.preemptions());
+        return m;
+    }
+
+    static List<Object> row(String policy, String cluster, int gpus, Summary s) {
+        return List.of(policy, cluster, gpus, s.jobs(), s.meanJct() / 3600, s.meanQueueingDelay() / 3600, s.p99Jct() / 3600.0,
+                s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions());
+    }
+
+    /** The empirical CDF of queueing delay in hours (zero delays drawn at the axis' left end). */
+    static Report.Series waitCdf(String name, List<JobOutcome> outcomes) {
+        long[] d = outcomes.stream().filter(o -> o.firstStart() >= 0).mapToLong(JobOutcome::queueingDelay).sorted().toArray();
+        int points = Math.min(d.length, 400);
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) {
+            int k = (int) Math.min(d.length - 1, Math.round((i + 1.0) * d.length / points) - 1);
+            x[i] = Math.max(d[k], 36) / 3600.0; // 36 s = 0.01 h: the log axis' floor
+            y[i] = (k + 1.0) / d.length;
+        }
+        return new Report.Series(name, x, y);
+    }
+}
