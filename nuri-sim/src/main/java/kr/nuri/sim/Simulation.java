@@ -23,7 +23,6 @@ import kr.nuri.sim.metrics.Summary;
  * estimates) its place. Scheduling itself is never reimplemented here: every decision is the engine's.
  */
 public final class Simulation {
-    private final EngineConfig config;
     private final long tickSeconds;
     private final Engine engine;
     private final PriorityQueue<Pending> agenda = new PriorityQueue<>();
@@ -44,7 +43,6 @@ public final class Simulation {
 
     public Simulation(EngineConfig config, long tickSeconds) {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
-        this.config = config;
         this.tickSeconds = tickSeconds;
         this.engine = new Engine(config);
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kr.nuri.sim.Progress;
+import kr.nuri.sim.metrics.Stats;
 import kr.nuri.sim.packing.PackingExperiment;
 import kr.nuri.sim.report.Report;
 import kr.nuri.sim.trace.OpenbTrace;

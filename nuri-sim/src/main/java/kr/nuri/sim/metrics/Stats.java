@@ -2,7 +2,7 @@ package kr.nuri.sim.metrics;
 
 import java.util.Arrays;
 
-/** Summary statistics over a sample: mean and nearest-rank percentiles. */
+/** Summary statistics over a sample: mean, sample standard deviation and nearest-rank percentiles. */
 public final class Stats {
     private Stats() {}
 
@@ -21,5 +21,21 @@ public final class Stats {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(q * sorted.length);
         return sorted[Math.max(1, rank) - 1];
+    }
+
+    public static double mean(double[] values) {
+        if (values.length == 0) return Double.NaN;
+        double sum = 0;
+        for (double v : values) sum += v;
+        return sum / values.length;
+    }
+
+    /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
+    public static double sampleSd(double[] values) {
+        if (values.length < 2) return 0;
+        double m = mean(values);
+        double s = 0;
+        for (double x : values) s += (x - m) * (x - m);
+        return Math.sqrt(s / (values.length - 1));
     }
 }
