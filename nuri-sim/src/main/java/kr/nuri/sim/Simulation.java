@@ -70,6 +70,8 @@ public final class Simulation {
         final int gpus;
         final long submit;
         long firstStart = -1;
+        long runStart = -1;
+        double gpuSeconds;
         long end = -1;
         boolean completed;
 
@@ -152,7 +154,7 @@ public final class Simulation {
     /** Every accepted job's life so far, in submission order. */
     public List<JobOutcome> outcomes() {
         List<JobOutcome> outcomes = new ArrayList<>(order.size());
-        for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed));
+        for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed, l.gpuSeconds));
         return outcomes;
     }
 
@@ -182,6 +184,7 @@ public final class Simulation {
                     Job j = engine.job(s.jobId());
                     Life life = lives.get(s.jobId());
                     if (life.firstStart < 0) life.firstStart = s.time();
+                    life.runStart = s.time();
                     long runtime = j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime();
                     if (runtime <= j.walltime()) {
                         agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
@@ -193,7 +196,10 @@ public final class Simulation {
                 case Event.JobEnded x -> {
                     Life life = lives.get(x.jobId());
                     Integer held = running.remove(x.jobId());
-                    if (held != null) account(x.time(), -held); // a run ended, not a waiting job cancelled
+                    if (held != null) { // a run ended, not a waiting job cancelled
+                        account(x.time(), -held);
+                        if (life != null) life.gpuSeconds += (double) held * (x.time() - life.runStart);
+                    }
                     if (x.outcome() == Outcome.PREEMPTED) preemptions++;
                     if (!x.requeued() && life != null) {
                         life.end = x.time();

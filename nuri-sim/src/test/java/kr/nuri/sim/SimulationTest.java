@@ -61,6 +61,7 @@ class SimulationTest {
         sim.run(List.of(new Arrival(1800, JobSpec.builder("a", "p").gpus(4).walltime(10_000).runtime(3600).build())));
         // 4 GPUs from 0:30 to 1:30: half of each of the first two hours.
         assertThat(sim.allocatedByHour()).containsExactly(2.0, 2.0);
+        assertThat(sim.outcomes().get(0).gpuSeconds()).isEqualTo(4.0 * 3600);
         assertThat(sim.rejected()).isEmpty();
         sim = new Simulation(oneNode(), 60);
         sim.run(List.of(new Arrival(0, JobSpec.builder("b", "nope").gpus(1).walltime(60).runtime(60).build())));

@@ -52,6 +52,7 @@ public final class ListScheduler {
         long firstStart = -1;
         long end = -1;
         long startedAt = -1; // of the current run, -1 when not running
+        double gpuSeconds; // held over all runs
         int[] alloc; // (node, GPUs) pairs while running
 
         J(int index, Arrival a) {
@@ -79,7 +80,6 @@ public final class ListScheduler {
         int[] free = new int[nodes];
         Arrays.fill(free, perNode);
         int freeTotal = nodes * perNode;
-        double gpuSeconds = 0;
         long preemptions = 0;
         int next = 0;
         while (next < bySubmit.size() || !running.isEmpty()) {
@@ -91,7 +91,7 @@ public final class ListScheduler {
             for (int i = running.size() - 1; i >= 0; i--) {
                 J j = running.get(i);
                 if (j.startedAt + j.remaining > now) continue;
-                gpuSeconds += (double) j.gpus * (now - j.startedAt);
+                j.gpuSeconds += (double) j.gpus * (now - j.startedAt);
                 j.remaining = 0;
                 j.end = now;
                 j.startedAt = -1;
@@ -105,7 +105,7 @@ public final class ListScheduler {
                 // Everyone in the system by remaining time; the first that fit hold the GPUs.
                 List<J> holders = new ArrayList<>(running.size());
                 for (J j : running) {
-                    gpuSeconds += (double) j.gpus * (now - j.startedAt);
+                    j.gpuSeconds += (double) j.gpus * (now - j.startedAt);
                     j.remaining -= now - j.startedAt;
                     j.startedAt = now;
                     holders.add(j);
@@ -160,7 +160,11 @@ public final class ListScheduler {
             if (running.isEmpty() && next >= bySubmit.size()) break; // what still waits is larger than the cluster
         }
         List<JobOutcome> outcomes = new ArrayList<>(jobs.size());
-        for (J j : jobs) outcomes.add(new JobOutcome(j.id, j.project, j.gpus, j.submit, j.firstStart, j.end, j.end >= 0));
+        double gpuSeconds = 0;
+        for (J j : jobs) {
+            outcomes.add(new JobOutcome(j.id, j.project, j.gpus, j.submit, j.firstStart, j.end, j.end >= 0, j.gpuSeconds));
+            gpuSeconds += j.gpuSeconds;
+        }
         return new Result(outcomes, gpuSeconds, preemptions);
     }
 

@@ -61,10 +61,7 @@ public final class EngineReport {
         List<Double> shares = new ArrayList<>();
         for (var e : byClass.entrySet()) {
             List<JobOutcome> mine = e.getValue();
-            double gpuSeconds = 0;
-            for (JobOutcome o : mine) {
-                if (o.firstStart() >= 0 && o.end() >= 0) gpuSeconds += (double) o.gpus() * (o.end() - o.firstStart());
-            }
+            double gpuSeconds = Measures.gpuSeconds(mine);
             long entitled = nominal.getOrDefault(e.getKey(), 0L);
             double share = entitled == 0 || s.makespan() == 0 ? Double.NaN : gpuSeconds / ((double) entitled * s.makespan());
             if (!Double.isNaN(share)) shares.add(share);

@@ -44,4 +44,11 @@ final class Measures {
         }
         return new Report.Series(name, x, y);
     }
+
+    /** GPU-seconds the jobs held, every run counted (a preempted run too). */
+    static double gpuSeconds(List<JobOutcome> outcomes) {
+        double s = 0;
+        for (JobOutcome o : outcomes) s += o.gpuSeconds();
+        return s;
+    }
 }

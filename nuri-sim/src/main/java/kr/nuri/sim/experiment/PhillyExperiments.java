@@ -107,20 +107,18 @@ public final class PhillyExperiments {
         for (String policy : policies) {
             Map<String, Object> perVc = new LinkedHashMap<>();
             List<JobOutcome> everyone = new ArrayList<>();
-            double gpuSeconds = 0;
             long preemptions = 0;
             for (RunResult r : results) {
                 if (!r.policy().equals(policy)) continue;
                 perVc.put(r.cluster(), Measures.metrics(r.summary()));
                 vcRows.add(Measures.row(policy, r.cluster(), r.gpus(), r.summary()));
                 everyone.addAll(r.outcomes());
-                gpuSeconds += r.summary().utilisation() * r.gpus() * r.summary().makespan();
                 preemptions += r.summary().preemptions();
                 for (JobOutcome o : r.outcomes()) {
                     jobRows.add(List.of(policy, r.cluster(), o.id(), o.gpus(), o.submit(), o.firstStart(), o.end()));
                 }
             }
-            Summary overall = Summary.of(everyone, gpuSeconds, totalGpus, preemptions);
+            Summary overall = Summary.of(everyone, Measures.gpuSeconds(everyone), totalGpus, preemptions);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("overall", Measures.metrics(overall));
             entry.put("by_vc", perVc);
@@ -200,9 +198,7 @@ public final class PhillyExperiments {
             Map<String, Object> vcMetrics = new LinkedHashMap<>();
             for (String vc : vcs.keySet()) {
                 List<JobOutcome> mine = r.outcomes().stream().filter(o -> o.project().equals(vc)).toList();
-                double gpuSeconds = 0;
-                for (JobOutcome o : mine) if (o.completed()) gpuSeconds += (double) o.gpus() * (o.end() - o.firstStart());
-                Summary vs = Summary.of(mine, gpuSeconds, quotas.get(vc), 0);
+                Summary vs = Summary.of(mine, Measures.gpuSeconds(mine), quotas.get(vc), 0);
                 vcMetrics.put(vc, Measures.metrics(vs));
                 perVc.add(Measures.row(r.policy().equals("nuri") ? r.cluster() : r.policy(), vc, quotas.get(vc), vs));
             }

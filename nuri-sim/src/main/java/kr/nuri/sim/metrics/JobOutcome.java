@@ -2,9 +2,10 @@ package kr.nuri.sim.metrics;
 
 /**
  * One job's life in a simulation (seconds of virtual time); {@code firstStart} and {@code end} are -1 when
- * the job never started or never ended.
+ * the job never started or never ended. {@code gpuSeconds} is what all its runs held (a preempted run too).
  */
-public record JobOutcome(String id, String project, int gpus, long submit, long firstStart, long end, boolean completed) {
+public record JobOutcome(String id, String project, int gpus, long submit, long firstStart, long end, boolean completed,
+                         double gpuSeconds) {
     /** Job completion time: end − submit. */
     public long jct() { return end - submit; }
 

@@ -41,6 +41,9 @@ class ListSchedulerTest {
         assertThat(end(r, "a")).isEqualTo(110);
         assertThat(r.preemptions()).isEqualTo(1);
         assertThat(r.allocatedGpuSeconds()).isEqualTo(8.0 * 110);
+        // Both of a's runs count: 8 GPUs × (50 + 50) s.
+        assertThat(r.outcomes().get(0).gpuSeconds()).isEqualTo(8.0 * 100);
+        assertThat(r.outcomes().get(1).gpuSeconds()).isEqualTo(8.0 * 10);
     }
 
     @Test
