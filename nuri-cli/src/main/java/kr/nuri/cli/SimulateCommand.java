@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.sim.Arrival;
+import kr.nuri.sim.FailureModel;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.experiment.EngineReport;
 import kr.nuri.sim.experiment.FgdOpenb;
 import kr.nuri.sim.experiment.PhillyExperiments;
+import kr.nuri.sim.metrics.FleetFragmentation;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.packing.PackingPolicy;
 import kr.nuri.sim.report.Report;
@@ -75,6 +77,20 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--tick", defaultValue = "600", description = "Virtual seconds between full scheduling passes (default: ${DEFAULT-VALUE}).")
     long tick;
 
+    @Option(names = "--mtbf-hours", paramLabel = "H", description = "Node failures: mean time between failures per node, in hours "
+            + "(e.g. 6300, about what Llama 3's training saw on H100 nodes); off when not given. With national, --trace or gavel.")
+    Double mtbfHours;
+
+    @Option(names = "--repair-hours", paramLabel = "H", defaultValue = "4", description = "Node failures: mean repair time in hours (default: ${DEFAULT-VALUE}).")
+    double repairHours;
+
+    @Option(names = "--failure-seed", paramLabel = "N", defaultValue = "1", description = "Node failures: seed of the failure draws (default: ${DEFAULT-VALUE}).")
+    long failureSeed;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", defaultValue = "60", description = "Jobs checkpoint every M minutes: a run ended "
+            + "by a failure or preemption resumes from its last checkpoint; 0 = starts over (default: ${DEFAULT-VALUE}). With national, --trace or gavel.")
+    long checkpointMinutes;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
@@ -86,12 +102,16 @@ final class SimulateCommand implements Callable<Integer> {
         if (whatIf != null && experiment != null && !experiment.equals("national")) {
             throw new IllegalArgumentException("--what-if applies to national, --trace and the gavel workload, not to --experiment " + experiment);
         }
+        if (mtbfHours != null && experiment != null && !experiment.equals("national")) {
+            throw new IllegalArgumentException("--mtbf-hours applies to national, --trace and the gavel workload, not to --experiment " + experiment);
+        }
+        FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
-            report = experiment == null ? (trace != null ? trace(progress) : workload(progress)) : switch (experiment) {
+            report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
                 case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
                 case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
                 case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
-                case "national" -> national(progress);
+                case "national" -> national(progress, failures);
                 default -> throw new IllegalArgumentException("--experiment " + experiment
                         + " is not known. Maybe fgd-openb, philly-vc, philly-quota or national?");
             };
@@ -107,41 +127,59 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** The national mix on the fleet (korea-2025 by default): --jobs (default 1,000,000 here), --load, --seed. */
-    private Report national(Progress progress) {
+    private Report national(Progress progress, FailureModel failures) {
         int n = jobsGiven ? jobs : 1_000_000;
         check(n);
         NuriConfig config = fleet.load();
         List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed);
-        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, progress,
+        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, progress, failures,
                 String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
                         config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick));
     }
 
-    /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
-    private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, Progress progress, String note) {
-        List<kr.nuri.core.command.Command> changes = whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
-        if (changes.isEmpty()) {
+    /** One engine run (failures: null = none). */
+    private record EngineRun(Simulation sim, FleetFragmentation fragmentation) {
+        static EngineRun of(NuriConfig config, long tick, long checkpointSeconds, List<Arrival> arrivals, FailureModel failures) {
             Simulation sim = new Simulation(config.engine(), tick);
-            sim.progress(progress);
-            Summary s = sim.run(arrivals);
-            return EngineReport.of(title, config.engine(), sim, s, List.of(note));
+            sim.checkpointEvery(checkpointSeconds);
+            FleetFragmentation fragmentation = new FleetFragmentation(config.engine().fleet(), arrivals);
+            sim.sampleEvery(3600, fragmentation);
+            if (failures != null) sim.failures(failures);
+            return new EngineRun(sim, fragmentation);
         }
-        Simulation base = new Simulation(config.engine(), tick);
-        Simulation changed = new Simulation(config.engine(), tick);
-        changes.forEach(changed::change);
-        changed.progress(progress);
-        var baseRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> base.run(arrivals));
-        Summary after = changed.run(arrivals);
+    }
+
+    /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
+    private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, Progress progress, FailureModel failures, String note) {
+        List<kr.nuri.core.command.Command> changes = whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
+        if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
+            throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
+        }
+        long checkpoint = checkpointMinutes * 60;
+        note += checkpoint == 0 ? "; a run ended early starts over" : "; jobs checkpoint every " + checkpointMinutes + " min";
+        if (changes.isEmpty()) {
+            EngineRun run = EngineRun.of(config, tick, checkpoint, arrivals, failures);
+            run.sim().progress(progress);
+            Summary s = run.sim().run(arrivals);
+            return EngineReport.of(title, config.engine(), run.sim(), s, List.of(note), run.fragmentation(), failures);
+        }
+        EngineRun base = EngineRun.of(config, tick, checkpoint, arrivals, failures);
+        EngineRun changed = EngineRun.of(config, tick, checkpoint, arrivals, failures);
+        changes.forEach(changed.sim()::change);
+        changed.sim().progress(progress);
+        var baseRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> base.sim().run(arrivals));
+        Summary after = changed.sim().run(arrivals);
         Summary before = baseRun.join();
-        Report without = EngineReport.of(title, config.engine(), base, before, List.of(note));
-        Report with = EngineReport.of(title + ", what-if " + whatIf.getFileName(), config.engine(), changed, after,
-                List.of(note, String.format("what-if %s: %d change(s) applied at their time; the tables below are with them", whatIf, changes.size())));
-        for (String refused : changed.refusedChanges()) with.note("what-if change refused by the engine: " + refused);
+        Report without = EngineReport.of(title, config.engine(), base.sim(), before, List.of(note), base.fragmentation(), failures);
+        Report with = EngineReport.of(title + ", what-if " + whatIf.getFileName(), config.engine(), changed.sim(), after,
+                List.of(note, String.format("what-if %s: %d change(s) applied at their time; the tables below are with them", whatIf, changes.size())),
+                changed.fragmentation(), failures);
+        for (String refused : changed.sim().refusedChanges()) with.note("what-if change refused by the engine: " + refused);
         EngineReport.compare(with, without);
         return with;
     }
 
-    private Report trace(Progress progress) {
+    private Report trace(Progress progress, FailureModel failures) {
         if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
         NuriConfig config = fleet.load();
         List<Arrival> arrivals = NuriTrace.read(trace);
@@ -152,7 +190,7 @@ final class SimulateCommand implements Callable<Integer> {
                         + "', which fleet " + config.engine().fleet().name() + " does not have. Maybe one of " + projects + "?");
             }
         }
-        return engineRun("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config, arrivals, progress,
+        return engineRun("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config, arrivals, progress, failures,
                 String.format("trace %s: %,d jobs on %s (%,d GPUs); full pass every %d s", trace, arrivals.size(),
                         config.engine().fleet().name(), config.engine().fleet().totalGpus(), tick));
     }
@@ -163,14 +201,14 @@ final class SimulateCommand implements Callable<Integer> {
         if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
     }
 
-    private Report workload(Progress progress) {
+    private Report workload(Progress progress, FailureModel failures) {
         if (!workload.equals("gavel")) throw new IllegalArgumentException("--workload " + workload + " is not known. Maybe gavel?");
         check(jobs);
         NuriConfig config = fleet.load();
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
-        return engineRun("Gavel mix on " + config.engine().fleet().name(), config, arrivals, progress,
+        return engineRun("Gavel mix on " + config.engine().fleet().name(), config, arrivals, progress, failures,
                 String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
                         config.engine().fleet().name(), gpus, jobs, load, seed, tick));
     }

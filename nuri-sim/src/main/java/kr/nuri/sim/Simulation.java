@@ -5,14 +5,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.Outcome;
+import kr.nuri.core.state.State;
 import kr.nuri.sim.metrics.JobOutcome;
 import kr.nuri.sim.metrics.Summary;
 
@@ -20,7 +23,11 @@ import kr.nuri.sim.metrics.Summary;
  * The discrete-event simulator: the very engine the server runs, driven by a virtual clock. Arrivals become
  * SubmitJob commands; a started job completes {@code runtime} seconds later (JobFinished), or is ended by
  * its walltime at the Tick that follows its deadline; a periodic Tick gives the full pass (reasons,
- * estimates) its place. Scheduling itself is never reimplemented here: every decision is the engine's.
+ * estimates) its place. With a {@link FailureModel}, nodes fail (NodeDown: the engine ends their jobs, which
+ * requeue unless they said otherwise) and come back after a repair (NodeUp). A run ended early (node failure,
+ * preemption) restarts from scratch, or, with {@link #checkpointEvery}, from its last checkpoint. Scheduling
+ * itself is never reimplemented here: every decision is the engine's; the simulator only knows how long
+ * work takes.
  */
 public final class Simulation {
     private final long tickSeconds;
@@ -40,6 +47,25 @@ public final class Simulation {
     private Progress progress = Progress.NONE;
     private final List<String> rejected = new ArrayList<>();
     private final List<String> refusedChanges = new ArrayList<>();
+    private int arrivalsLeft;
+    private boolean tickPending;
+    private FailureModel failureModel;
+    private SplittableRandom failureRandom;
+    private boolean failurePending;
+    private long failures;
+    private long nodeDownSeconds;
+    private long interruptedRuns;
+    private double lostGpuSeconds;
+    private long checkpointSeconds;
+    private long sampleEvery;
+    private Sampler sampler;
+    private boolean samplePending;
+
+    /** Looks at the engine's state at regular virtual times (e.g. to measure fragmentation); it must not change it. */
+    @FunctionalInterface
+    public interface Sampler {
+        void sample(long time, State state);
+    }
 
     public Simulation(EngineConfig config, long tickSeconds) {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
@@ -47,12 +73,17 @@ public final class Simulation {
         this.engine = new Engine(config);
     }
 
-    /** Something due at a virtual time; completions before changes before arrivals before ticks at the same second. */
+    /**
+     * Something due at a virtual time; at the same second: completions, changes, node failures and repairs,
+     * arrivals, samples, ticks. A FAILURE without a command is the failure model's next draw.
+     */
     private record Pending(long time, int kind, long seq, Arrival arrival, String jobId, int run, Command change) implements Comparable<Pending> {
         static final int COMPLETION = 0;
         static final int CHANGE = 1;
-        static final int ARRIVAL = 2;
-        static final int TICK = 3;
+        static final int FAILURE = 2;
+        static final int ARRIVAL = 3;
+        static final int SAMPLE = 4;
+        static final int TICK = 5;
 
         @Override
         public int compareTo(Pending o) {
@@ -69,17 +100,20 @@ public final class Simulation {
         final String project;
         final int gpus;
         final long submit;
+        final long runtime;
         long firstStart = -1;
         long runStart = -1;
+        long saved; // seconds of work kept by checkpoints
         double gpuSeconds;
         long end = -1;
         boolean completed;
 
-        Life(String id, String project, int gpus, long submit) {
+        Life(String id, String project, int gpus, long submit, long runtime) {
             this.id = id;
             this.project = project;
             this.gpus = gpus;
             this.submit = submit;
+            this.runtime = runtime;
         }
     }
 
@@ -94,6 +128,29 @@ public final class Simulation {
         agenda.add(new Pending(c.time(), Pending.CHANGE, sequence++, null, null, 0, c));
     }
 
+    /** Nodes fail and are repaired as the model says, while there is work. Call before {@link #run}. */
+    public void failures(FailureModel model) {
+        failureModel = model;
+        failureRandom = new SplittableRandom(model.seed());
+    }
+
+    /**
+     * Jobs checkpoint every {@code seconds} of a run: a run ended early keeps its work up to its last checkpoint,
+     * and the next run does only what is left. 0 (the default) = a job ended early starts over. Call before
+     * {@link #run}.
+     */
+    public void checkpointEvery(long seconds) {
+        if (seconds < 0) throw new IllegalArgumentException("checkpoint interval " + seconds + " s must be 0 (none) or positive");
+        checkpointSeconds = seconds;
+    }
+
+    /** Calls the sampler every {@code seconds} of virtual time while there is work. Call before {@link #run}. */
+    public void sampleEvery(long seconds, Sampler s) {
+        if (seconds <= 0) throw new IllegalArgumentException("sample interval " + seconds + " s must be positive");
+        sampleEvery = seconds;
+        sampler = s;
+    }
+
     /** Changes the engine refused, each with its reason. */
     public List<String> refusedChanges() { return List.copyOf(refusedChanges); }
 
@@ -103,11 +160,17 @@ public final class Simulation {
     /** Runs the arrivals (in any order) until every job has ended or can never start; returns what it measured. */
     public Summary run(List<Arrival> arrivals) {
         for (Arrival a : arrivals) agenda.add(new Pending(a.time(), Pending.ARRIVAL, sequence++, a, null, 0, null));
+        arrivalsLeft = arrivals.size();
         if (!arrivals.isEmpty()) {
             long first = arrivals.stream().mapToLong(Arrival::time).min().orElseThrow();
             agenda.add(new Pending(first + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
+            tickPending = true;
+            if (sampler != null) {
+                agenda.add(new Pending(Math.floorDiv(first, sampleEvery) * sampleEvery, Pending.SAMPLE, sequence++, null, null, 0, null));
+                samplePending = true;
+            }
+            if (failureModel != null) nextFailure(first);
         }
-        int arrivalsLeft = arrivals.size();
         progress.start("simulating " + arrivals.size() + " jobs", arrivals.size());
         long reported = 0;
         while (!agenda.isEmpty()) {
@@ -122,7 +185,9 @@ public final class Simulation {
                     var spec = p.arrival().spec();
                     Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
                     if (r.accepted()) {
-                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time());
+                        Job j = engine.job(spec.id());
+                        long runtime = spec.runtime() > 0 ? Math.min(spec.runtime(), j.walltime()) : j.walltime();
+                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), runtime);
                         lives.put(spec.id(), life);
                         order.add(life);
                     } else {
@@ -141,20 +206,93 @@ public final class Simulation {
                         observe(engine.apply(new Command.JobFinished(p.time(), p.jobId(), true)));
                     }
                 }
+                case Pending.FAILURE -> {
+                    if (p.change() != null) {
+                        observe(engine.apply(p.change())); // a repaired node comes back
+                    } else if (busy()) { // the next draw: still pending while this one is handled, so wake() adds none
+                        fail(p.time());
+                        nextFailure(p.time());
+                    } else {
+                        failurePending = false;
+                    }
+                }
+                case Pending.SAMPLE -> {
+                    sampler.sample(p.time(), engine.state());
+                    if (busy()) {
+                        agenda.add(new Pending(p.time() + sampleEvery, Pending.SAMPLE, sequence++, null, null, 0, null));
+                    } else {
+                        samplePending = false;
+                    }
+                }
                 default -> {
                     observe(engine.apply(new Command.Tick(p.time())));
-                    boolean busy = arrivalsLeft > 0 || engine.state().running().size() > 0;
-                    if (busy) agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
+                    if (p.change() == null) { // the periodic tick, not a deadline's: it stays pending while applied
+                        if (busy()) {
+                            agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
+                        } else {
+                            tickPending = false;
+                        }
+                    }
                 }
             }
         }
         return Summary.of(outcomes(), allocatedGpuSeconds, engine.state().fleet().totalGpus(), preemptions);
     }
 
+    /** Work is left: arrivals to come or jobs running. */
+    private boolean busy() {
+        return arrivalsLeft > 0 || engine.state().running().size() > 0;
+    }
+
+    /** Work started again after everything had stopped (e.g. a repaired node let a job start): the periodic chains resume. */
+    private void wake(long time) {
+        if (!tickPending) {
+            agenda.add(new Pending(time + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
+            tickPending = true;
+        }
+        if (sampler != null && !samplePending) {
+            agenda.add(new Pending(Math.floorDiv(time, sampleEvery) * sampleEvery + sampleEvery, Pending.SAMPLE, sequence++, null, null, 0, null));
+            samplePending = true;
+        }
+        if (failureModel != null && !failurePending) nextFailure(time);
+    }
+
+    private void nextFailure(long after) {
+        int nodes = engine.state().fleet().nodeCount();
+        agenda.add(new Pending(after + failureModel.nextGap(failureRandom, nodes), Pending.FAILURE, sequence++, null, null, 0, null));
+        failurePending = true;
+    }
+
+    /** One failure: a node drawn at random fails if it is up (a node already down or drained is left alone). */
+    private void fail(long time) {
+        var fleet = engine.state().fleet();
+        int node = failureRandom.nextInt(fleet.nodeCount());
+        long repair = failureModel.repairTime(failureRandom);
+        if (engine.state().capacity().health(node) != Health.UP) return;
+        failures++;
+        nodeDownSeconds += repair;
+        String name = fleet.nodeName(node);
+        observe(engine.apply(new Command.NodeDown(time, name)));
+        agenda.add(new Pending(time + repair, Pending.FAILURE, sequence++, null, null, 0, new Command.NodeUp(time + repair, name)));
+    }
+
+    /** Nodes that failed. */
+    public long failures() { return failures; }
+
+    /** Node-seconds spent down after failures (repairs that outlast the run counted in full). */
+    public long nodeDownSeconds() { return nodeDownSeconds; }
+
+    /** Runs ended by a node failure. */
+    public long interruptedRuns() { return interruptedRuns; }
+
+    /** GPU-seconds of work node failures threw away: what the ended runs did since their last checkpoint. */
+    public double lostGpuSeconds() { return lostGpuSeconds; }
+
     /** Every accepted job's life so far, in submission order. */
     public List<JobOutcome> outcomes() {
         List<JobOutcome> outcomes = new ArrayList<>(order.size());
-        for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed, l.gpuSeconds));
+        for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed, l.gpuSeconds,
+                l.runtime));
         return outcomes;
     }
 
@@ -185,20 +323,30 @@ public final class Simulation {
                     Life life = lives.get(s.jobId());
                     if (life.firstStart < 0) life.firstStart = s.time();
                     life.runStart = s.time();
-                    long runtime = j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime();
+                    long runtime = (j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime()) - life.saved;
                     if (runtime <= j.walltime()) {
                         agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
                     } else {
-                        // It will hit its walltime: the Tick at its deadline ends it.
-                        agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0, null));
+                        // It will hit its walltime: the Tick at its deadline ends it (a deadline tick, marked by a command).
+                        agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0, new Command.Tick(j.deadline())));
                     }
+                    wake(s.time());
                 }
                 case Event.JobEnded x -> {
                     Life life = lives.get(x.jobId());
                     Integer held = running.remove(x.jobId());
                     if (held != null) { // a run ended, not a waiting job cancelled
                         account(x.time(), -held);
-                        if (life != null) life.gpuSeconds += (double) held * (x.time() - life.runStart);
+                        if (life != null) {
+                            long ran = x.time() - life.runStart;
+                            life.gpuSeconds += (double) held * ran;
+                            long kept = x.outcome() == Outcome.COMPLETED || checkpointSeconds == 0 ? 0 : ran / checkpointSeconds * checkpointSeconds;
+                            life.saved += kept;
+                            if (x.outcome() == Outcome.NODE_FAILURE) {
+                                interruptedRuns++;
+                                lostGpuSeconds += (double) held * (ran - kept);
+                            }
+                        }
                     }
                     if (x.outcome() == Outcome.PREEMPTED) preemptions++;
                     if (!x.requeued() && life != null) {

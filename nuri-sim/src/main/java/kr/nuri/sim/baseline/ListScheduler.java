@@ -162,7 +162,7 @@ public final class ListScheduler {
         List<JobOutcome> outcomes = new ArrayList<>(jobs.size());
         double gpuSeconds = 0;
         for (J j : jobs) {
-            outcomes.add(new JobOutcome(j.id, j.project, j.gpus, j.submit, j.firstStart, j.end, j.end >= 0, j.gpuSeconds));
+            outcomes.add(new JobOutcome(j.id, j.project, j.gpus, j.submit, j.firstStart, j.end, j.end >= 0, j.gpuSeconds, j.duration));
             gpuSeconds += j.gpuSeconds;
         }
         return new Result(outcomes, gpuSeconds, preemptions);

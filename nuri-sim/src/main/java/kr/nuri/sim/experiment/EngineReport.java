@@ -9,7 +9,10 @@ import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.sim.Simulation;
+import kr.nuri.sim.FailureModel;
 import kr.nuri.sim.metrics.Fairness;
+import kr.nuri.sim.metrics.FinishTimeFairness;
+import kr.nuri.sim.metrics.FleetFragmentation;
 import kr.nuri.sim.metrics.JobOutcome;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.report.Report;
@@ -17,12 +20,18 @@ import kr.nuri.sim.report.Report;
 /**
  * The report of one engine run on a fleet with a quota tree: the summary, per tenant class (the organisation
  * a project belongs to: its parent in the quota tree), Jain's index over the classes' use of their
- * entitlement, utilisation over time, queueing-delay CDF per class, every job.
+ * entitlement, finish-time fairness per class, utilisation and fragmentation over time, node failures,
+ * queueing-delay CDF per class, every job.
  */
 public final class EngineReport {
     private EngineReport() { }
 
-    public static Report of(String title, EngineConfig config, Simulation sim, Summary s, List<String> notes) {
+    /**
+     * @param fragmentation the run's fragmentation samples (hourly), or null
+     * @param failures      the failure model the run had, or null
+     */
+    public static Report of(String title, EngineConfig config, Simulation sim, Summary s, List<String> notes,
+                            FleetFragmentation fragmentation, FailureModel failures) {
         Report r = new Report(title);
         notes.forEach(r::note);
         long gpus = config.fleet().totalGpus();
@@ -32,6 +41,11 @@ public final class EngineReport {
                 s.p95Jct() / 3600.0, s.p99Jct() / 3600.0));
         r.note(String.format("queueing delay  mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanQueueingDelay() / 3600,
                 s.p50QueueingDelay() / 3600.0, s.p95QueueingDelay() / 3600.0, s.p99QueueingDelay() / 3600.0));
+        if (failures != null) {
+            r.note(String.format("node failures: %,d (MTBF %.0f h per node, mean repair %.1f h, seed %d); %,d runs interrupted, "
+                    + "%,.0f GPU-hours of work lost, %,.0f node-hours down", sim.failures(), failures.mtbfHours(), failures.repairHours(),
+                    failures.seed(), sim.interruptedRuns(), sim.lostGpuSeconds() / 3600, sim.nodeDownSeconds() / 3600.0));
+        }
         List<String> rejected = sim.rejected();
         if (!rejected.isEmpty()) {
             r.note(String.format("%,d submissions refused by the engine, e.g. %s", rejected.size(), rejected.get(0)));
@@ -55,10 +69,22 @@ public final class EngineReport {
         overall.put("never_started", s.neverStarted());
         summary.put("overall", overall);
         summary.put("refused_submissions", rejected.size());
+        if (failures != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("mtbf_hours_per_node", failures.mtbfHours());
+            f.put("mean_repair_hours", failures.repairHours());
+            f.put("seed", failures.seed());
+            f.put("node_failures", sim.failures());
+            f.put("runs_interrupted", sim.interruptedRuns());
+            f.put("gpu_hours_lost", sim.lostGpuSeconds() / 3600);
+            f.put("node_hours_down", sim.nodeDownSeconds() / 3600.0);
+            summary.put("failures", f);
+        }
         Map<String, Object> perClass = new LinkedHashMap<>();
         List<List<Object>> rows = new ArrayList<>();
         List<Report.Series> cdf = new ArrayList<>();
         List<Double> shares = new ArrayList<>();
+        List<double[]> ratios = new ArrayList<>();
         for (var e : byClass.entrySet()) {
             List<JobOutcome> mine = e.getValue();
             double gpuSeconds = Measures.gpuSeconds(mine);
@@ -71,27 +97,44 @@ public final class EngineReport {
             m.put("gpu_hours", gpuSeconds / 3600);
             m.put("use_of_entitlement", share);
             m.put("never_started", cs.neverStarted());
+            FinishTimeFairness ftf = FinishTimeFairness.of(new double[0]);
+            if (entitled > 0) {
+                double[] mineRatios = FinishTimeFairness.ratios(mine, entitled);
+                ratios.add(mineRatios);
+                ftf = FinishTimeFairness.of(mineRatios);
+            }
+            m.put("finish_time_fairness", Measures.ftf(ftf));
             perClass.put(e.getKey(), m);
             rows.add(List.of(e.getKey(), entitled, cs.jobs(), cs.neverStarted(), gpuSeconds / 3600, 100 * share, cs.meanQueueingDelay() / 3600,
-                    cs.p95QueueingDelay() / 3600.0, cs.meanJct() / 3600));
+                    cs.p95QueueingDelay() / 3600.0, cs.meanJct() / 3600, ftf.worst(), 100 * ftf.shareAbove1()));
             if (!mine.isEmpty()) cdf.add(Measures.waitCdf(e.getKey(), mine));
         }
         double jain = Fairness.jain(shares.stream().mapToDouble(Double::doubleValue).toArray());
         summary.put("jain_index_use_of_entitlement", jain);
+        FinishTimeFairness ftf = FinishTimeFairness.of(FinishTimeFairness.concat(ratios));
+        overall.put("finish_time_fairness", Measures.ftf(ftf));
+        r.note(String.format("finish-time fairness ρ (JCT ÷ time on the class's own entitlement): worst %.2f, p99 %.2f, %.1f%% of jobs above 1",
+                ftf.worst(), ftf.p99(), 100 * ftf.shareAbove1()));
         summary.put("by_tenant_class", perClass);
         r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
-                "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h"), rows, true));
+                "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
         double[] byHour = sim.allocatedByHour();
         List<List<Object>> over = new ArrayList<>(byHour.length);
         double[] hours = new double[byHour.length];
         double[] pct = new double[byHour.length];
+        Map<Long, FleetFragmentation.Sample> atHour = new HashMap<>();
+        if (fragmentation != null) for (FleetFragmentation.Sample x : fragmentation.samples()) atHour.put(Math.floorDiv(x.time(), 3600), x);
         for (int h = 0; h < byHour.length; h++) {
             hours[h] = h;
             pct[h] = 100 * byHour[h] / gpus;
-            over.add(List.of(h, byHour[h], pct[h]));
+            FleetFragmentation.Sample x = atHour.get((long) h);
+            over.add(List.of(h, byHour[h], pct[h], x == null ? "" : x.idleGpus(), x == null ? "" : x.fragmentedGpus(),
+                    x == null ? "" : 100 * x.fragmentedGpus() / gpus));
         }
-        r.table(new Report.Table("over_time.csv", "GPUs allocated per hour", List.of("hour", "gpus_allocated", "utilisation_pct"), over, false));
+        r.table(new Report.Table("over_time.csv", "GPUs allocated per hour (mean over the hour); idle and fragmented GPUs at the hour's start",
+                List.of("hour", "gpus_allocated", "utilisation_pct", "idle_gpus", "fragmented_gpus", "fragmentation_pct"), over, false));
+        if (fragmentation != null && !fragmentation.samples().isEmpty()) fragmentation(r, fragmentation, gpus);
         List<List<Object>> jobs = new ArrayList<>();
         for (JobOutcome o : sim.outcomes()) jobs.add(List.of(o.id(), o.project(), o.gpus(), o.submit(), o.firstStart(), o.end(), o.completed()));
         r.table(new Report.Table("jobs.csv", "Per job (seconds; -1 = never)", List.of("job", "project", "gpus", "submit", "first_start", "end",
@@ -100,6 +143,35 @@ public final class EngineReport {
                 true, false));
         r.chart(new Report.Chart("Queueing delay CDF per tenant class", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
         return r;
+    }
+
+    /** Fragmentation over the run: its mean in the summary, a chart of idle and fragmented GPUs. */
+    private static void fragmentation(Report r, FleetFragmentation fragmentation, long gpus) {
+        List<FleetFragmentation.Sample> samples = fragmentation.samples();
+        int n = samples.size();
+        double[] hours = new double[n];
+        double[] idle = new double[n];
+        double[] frag = new double[n];
+        double fragSum = 0;
+        double idleSum = 0;
+        for (int i = 0; i < n; i++) {
+            FleetFragmentation.Sample x = samples.get(i);
+            hours[i] = x.time() / 3600.0;
+            idle[i] = 100.0 * x.idleGpus() / gpus;
+            frag[i] = 100 * x.fragmentedGpus() / gpus;
+            fragSum += x.fragmentedGpus();
+            idleSum += x.idleGpus();
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("samples", n);
+        f.put("mean_idle_pct", 100 * idleSum / n / gpus);
+        f.put("mean_fragmentation_pct", 100 * fragSum / n / gpus);
+        f.put("fragmented_share_of_idle", idleSum == 0 ? 0 : fragSum / idleSum);
+        r.summary().put("fragmentation", f);
+        r.note(String.format("fragmentation (FGD measure, whole GPUs, hourly): mean %.2f%% of the fleet, %.1f%% of idle GPUs (idle mean %.2f%%)",
+                100 * fragSum / n / gpus, idleSum == 0 ? 0 : 100 * fragSum / idleSum, 100 * idleSum / n / gpus));
+        r.chart(new Report.Chart("Idle and fragmented GPUs over time (fragmented: idle GPUs the task mix cannot use)", "hour",
+                "% of the fleet's GPUs", List.of(new Report.Series("idle", hours, idle), new Report.Series("fragmented", hours, frag)), true, false));
     }
 
     /**

@@ -3,6 +3,7 @@ package kr.nuri.sim.experiment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kr.nuri.sim.metrics.FinishTimeFairness;
 import kr.nuri.sim.metrics.JobOutcome;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.report.Report;
@@ -26,9 +27,32 @@ final class Measures {
         return m;
     }
 
-    static List<Object> row(String policy, String cluster, int gpus, Summary s) {
+    /** Finish-time fairness as a map (worst, mean, p99 ratio; share of jobs above 1). */
+    static Map<String, Object> ftf(FinishTimeFairness f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobs", f.jobs());
+        m.put("worst", f.worst());
+        m.put("mean", f.mean());
+        m.put("p99", f.p99());
+        m.put("share_above_1", f.shareAbove1());
+        return m;
+    }
+
+    /** The columns of {@link #row}. */
+    static final List<String> ROW = List.of("vc", "gpus", "jobs", "avg_jct_h", "avg_queueing_h", "p99_jct_h", "makespan_h",
+            "utilisation_pct", "preemptions", "ftf_worst", "ftf_above_1_pct");
+
+    static List<Object> row(String policy, String cluster, int gpus, Summary s, FinishTimeFairness f) {
         return List.of(policy, cluster, gpus, s.jobs(), s.meanJct() / 3600, s.meanQueueingDelay() / 3600, s.p99Jct() / 3600.0,
-                s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions());
+                s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions(), f.worst(), 100 * f.shareAbove1());
+    }
+
+    /** A header: the first column's name, then {@link #ROW}. */
+    static List<String> header(String first) {
+        List<String> h = new java.util.ArrayList<>(ROW.size() + 1);
+        h.add(first);
+        h.addAll(ROW);
+        return h;
     }
 
     /** The empirical CDF of queueing delay in hours (zero delays drawn at the axis' left end). */

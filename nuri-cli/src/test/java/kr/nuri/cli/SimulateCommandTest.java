@@ -1,0 +1,93 @@
+package kr.nuri.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) { }
+
+    private static Run nuri(String... args) {
+        var cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int exit = cli.execute(args);
+            return new Run(exit, printed.toString(java.nio.charset.StandardCharsets.UTF_8) + out, err.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private Path fleet() throws Exception {
+        Path f = dir.resolve("lab.yaml");
+        Files.writeString(f, """
+                name: lab
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 2, nodesPerRack: 4, gpusPerNode: 8}]}]
+                tenants:
+                  - {name: root}
+                  - {name: org-a, parent: root}
+                  - {name: a, parent: org-a, quotas: {H100: 40}}
+                  - {name: org-b, parent: root}
+                  - {name: b, parent: org-b, quotas: {H100: 24}}
+                """);
+        return f;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void failuresFragmentationAndFinishTimeFairnessReachTheReport() throws Exception {
+        Path out = dir.resolve("out");
+        Run r = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "400", "--load", "0.9", "--mtbf-hours", "300",
+                "--repair-hours", "2", "--checkpoint-minutes", "30", "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("node failures:").contains("finish-time fairness").contains("fragmentation (FGD measure");
+        Map<String, Object> s = JsonMapper.builder().build().readValue(out.resolve("summary.json").toFile(), Map.class);
+        Map<String, Object> failures = (Map<String, Object>) s.get("failures");
+        assertThat(((Number) failures.get("node_failures")).longValue()).isPositive();
+        assertThat(((Number) failures.get("mtbf_hours_per_node")).doubleValue()).isEqualTo(300.0);
+        Map<String, Object> frag = (Map<String, Object>) s.get("fragmentation");
+        assertThat(((Number) frag.get("samples")).intValue()).isPositive();
+        assertThat(((Number) frag.get("mean_fragmentation_pct")).doubleValue()).isBetween(0.0, 100.0);
+        Map<String, Object> classes = (Map<String, Object>) s.get("by_tenant_class");
+        assertThat(classes).containsOnlyKeys("org-a", "org-b");
+        Map<String, Object> ftf = (Map<String, Object>) ((Map<String, Object>) classes.get("org-a")).get("finish_time_fairness");
+        assertThat(((Number) ftf.get("jobs")).intValue()).isPositive();
+        assertThat(Files.readString(out.resolve("over_time.csv"))).startsWith("hour,gpus_allocated,utilisation_pct,idle_gpus,fragmented_gpus,fragmentation_pct");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("Idle and fragmented GPUs over time");
+
+        // Same inputs, same seeds: the same bytes.
+        Path again = dir.resolve("again");
+        nuri("simulate", "--fleet", fleet().toString(), "--jobs", "400", "--load", "0.9", "--mtbf-hours", "300",
+                "--repair-hours", "2", "--checkpoint-minutes", "30", "--out", again.toString());
+        assertThat(Files.readString(again.resolve("summary.json"))).isEqualTo(Files.readString(out.resolve("summary.json")));
+    }
+
+    @Test
+    void badFailureOptionsNameTheOptionAndTheValue() throws Exception {
+        Run r = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "10", "--mtbf-hours", "-5");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("MTBF -5.0 hours");
+        r = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "10", "--checkpoint-minutes", "-1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--checkpoint-minutes -1");
+        r = nuri("simulate", "--experiment", "philly-vc", "--mtbf-hours", "100");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--mtbf-hours applies to national, --trace and the gavel workload");
+    }
+}

@@ -1,0 +1,84 @@
+package kr.nuri.sim.metrics;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.state.State;
+import kr.nuri.sim.Arrival;
+import kr.nuri.sim.Simulation;
+import kr.nuri.sim.packing.Task;
+import kr.nuri.sim.packing.TaskMix;
+
+/**
+ * The FGD paper's fragmentation measure on the engine's fleet, sampled during a run: the expected number of
+ * idle GPUs the workload's task mix cannot use ({@link TaskMix}, whole GPUs). A task is one gang member: its
+ * GPUs per member on one node, of the GPU models the job allows; the mix is the share of each (GPUs, models)
+ * among the arrivals. Only nodes that take work count: a node down or being drained has no idle GPUs here.
+ * With whole GPUs a node's fragmentation depends only on its GPU model and its free GPUs, so a sample reads
+ * the engine's count of nodes per (model, usable free GPUs) and costs O(models × GPUs per node), not O(nodes).
+ */
+public final class FleetFragmentation implements Simulation.Sampler {
+    private final TaskMix mix;
+    private final Fleet fleet;
+    /** F_n in GPUs of a node of model m with k free GPUs: [m][k]. */
+    private final double[][] byShape;
+    private final List<Sample> samples = new ArrayList<>();
+
+    public FleetFragmentation(Fleet fleet, List<Arrival> arrivals) {
+        if (fleet.modelCount() > 63) throw new IllegalArgumentException("fleet " + fleet.name() + " has " + fleet.modelCount()
+                + " GPU models; fragmentation is measured for at most 63");
+        List<Task> tasks = new ArrayList<>(arrivals.size());
+        Map<List<String>, Long> masks = new HashMap<>();
+        for (Arrival a : arrivals) {
+            JobSpec spec = a.spec();
+            long mask = masks.computeIfAbsent(spec.models(), ms -> {
+                long m = 0;
+                for (String model : ms) {
+                    int i = fleet.models().indexOf(model);
+                    if (i >= 0) m |= 1L << i;
+                }
+                return m;
+            });
+            tasks.add(new Task(0, 0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), Task.WHOLE, mask));
+        }
+        this.mix = TaskMix.of(tasks);
+        this.fleet = fleet;
+        int h = fleet.maxGpusPerNode() + 1;
+        byShape = new double[fleet.modelCount()][h];
+        int[] left = new int[h - 1];
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            for (int k = 1; k < h; k++) {
+                Arrays.fill(left, 0);
+                Arrays.fill(left, 0, k, Task.WHOLE);
+                byShape[m][k] = mix.fragmentation(Integer.MAX_VALUE, left, k, m) / Task.WHOLE;
+            }
+        }
+    }
+
+    /** A sample: at a virtual time, GPUs idle on nodes that take work, and how many of them are fragments. */
+    public record Sample(long time, long idleGpus, double fragmentedGpus) { }
+
+    @Override
+    public void sample(long time, State state) {
+        // Nodes per (model, usable free GPUs): the fleet level's histogram, one domain per model.
+        int[] nodes = state.capacity().histogram(Level.FLEET, true);
+        int h = fleet.maxGpusPerNode() + 1;
+        long idle = 0;
+        double fragmented = 0;
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            for (int k = 1; k < h; k++) {
+                int count = nodes[m * h + k];
+                idle += (long) count * k;
+                fragmented += count * byShape[m][k];
+            }
+        }
+        samples.add(new Sample(time, idle, fragmented));
+    }
+
+    public List<Sample> samples() { return List.copyOf(samples); }
+}
