@@ -131,10 +131,14 @@ final class SimulateCommand implements Callable<Integer> {
         int n = jobsGiven ? jobs : 1_000_000;
         check(n);
         NuriConfig config = fleet.load();
-        List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed);
+        // Jobs may use the models a what-if gives their programme (the same arrivals run without and with it).
+        var gained = whatIf == null ? java.util.Map.<String, java.util.Set<String>>of() : WhatIf.modelsGained(WhatIf.read(whatIf, config.engine()));
+        List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed, gained);
         return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, progress, failures,
-                String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
-                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick));
+                String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s%s",
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick,
+                        gained.isEmpty() ? "" : "; portable jobs (not pretraining, not simulation) of " + gained.keySet()
+                                + " may also run on the models the what-if gives them: " + gained));
     }
 
     /** One engine run (failures: null = none). */

@@ -101,13 +101,19 @@ class CrashIT {
         for (int attempt = 0; attempt < 50 && nodes == null; attempt++) {
             JsonNode before = get("/api/v1/nodes").path("nodes");
             jobs.clear();
-            for (JsonNode j : get("/api/v1/jobs?limit=10000").path("jobs")) {
-                assertThat(jobs.put(j.get("id").asString(), j)).as("job listed twice: " + j).isNull();
+            for (String page = "/api/v1/jobs?limit=10000"; page != null; ) { // every page
+                JsonNode list = get(page);
+                for (JsonNode j : list.path("jobs")) {
+                    assertThat(jobs.put(j.get("id").asString(), j)).as("job listed twice: " + j).isNull();
+                }
+                JsonNode next = list.path("next");
+                page = next.isMissingNode() || next.isNull() ? null : "/api/v1/jobs?limit=10000&after=" + next.asLong();
             }
             if (get("/api/v1/nodes").path("nodes").equals(before)) nodes = before;
         }
         assertThat(nodes).as("a quiet moment to compare nodes and jobs").isNotNull();
-        for (String id : acknowledged) assertThat(jobs).as("acknowledged job " + id + " is lost").containsKey(id);
+        List<String> missing = acknowledged.stream().filter(id -> !jobs.containsKey(id)).sorted().toList();
+        assertThat(missing).as("acknowledged jobs lost (of %d acknowledged, %d listed)", acknowledged.size(), jobs.size()).isEmpty();
         assertThat(attempted).containsAll(jobs.keySet());
         Map<String, Integer> held = new HashMap<>();
         for (JsonNode j : jobs.values()) {
@@ -216,6 +222,7 @@ class CrashIT {
         StringBuilder seen = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
+            if (line.contains("ERROR") || line.contains("WARN")) System.out.println("serve: " + line); // recovery trouble, in the test's output
             Matcher m = TOKEN.matcher(line);
             if (m.find()) token = m.group(1);
             if (FROM_SNAPSHOT.matcher(line).find()) startsFromSnapshot++;

@@ -2,6 +2,10 @@ package kr.nuri.sim.trace;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
@@ -17,6 +21,23 @@ import kr.nuri.core.tenancy.TenantSpec;
  */
 public final class WhatIf {
     private WhatIf() { }
+
+    /**
+     * Per tenant, the GPU models a what-if gives it capacity on (a quota with a positive nominal, dedicated
+     * capacity), so that a workload can let jobs run there (see {@code NationalWorkload}).
+     */
+    public static Map<String, Set<String>> modelsGained(List<Command> changes) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (Command c : changes) {
+            switch (c) {
+                case Command.SetQuota q when q.nominal() > 0 -> out.computeIfAbsent(q.tenant(), t -> new TreeSet<>()).add(q.model());
+                case Command.GrantAward g when g.award().kind() == AwardSpec.Kind.DEDICATED ->
+                        out.computeIfAbsent(g.award().tenant(), t -> new TreeSet<>()).add(g.award().model());
+                default -> { }
+            }
+        }
+        return out;
+    }
 
     public static List<Command> read(Path file, EngineConfig config) {
         return CsvRows.list(file, List.of("at", "change", "tenant"), r -> {

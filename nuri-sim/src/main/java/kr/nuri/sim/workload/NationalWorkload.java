@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.fleet.Fleet;
@@ -26,11 +27,20 @@ import kr.nuri.sim.Arrival;
  * </ul>
  * Durations are log-uniform in their range; walltime = 1.5 × runtime (users overestimate), capped by the class.
  * Poisson arrivals at the rate that offers {@code load} × the fleet's GPUs of work (from the drawn jobs' mean).
+ *
+ * <p>With {@code gained} (the models a what-if gives a tenant, {@code WhatIf.modelsGained}), the portable jobs
+ * of a project under that tenant (fine-tuning, inference, development: not pretraining gangs, not simulation)
+ * may also run on those models, after their own: the same arrivals then run without and with the change, and
+ * a new kind of GPU for a programme is used when it comes. The draws do not depend on {@code gained}.
  */
 public final class NationalWorkload {
     private NationalWorkload() { }
 
     public static List<Arrival> generate(EngineConfig config, int jobs, double load, long seed) {
+        return generate(config, jobs, load, seed, Map.of());
+    }
+
+    public static List<Arrival> generate(EngineConfig config, int jobs, double load, long seed, Map<String, Set<String>> gained) {
         if (jobs < 0) throw new IllegalArgumentException("jobs=" + jobs + " must not be negative");
         if (!(load > 0)) throw new IllegalArgumentException("load=" + load + " must be positive. Maybe 0.8?");
         Fleet fleet = config.fleet();
@@ -45,6 +55,8 @@ public final class NationalWorkload {
             for (QuotaSpec q : leaves.get(i).quotas()) weight[i] += q.nominal();
             total += weight[i];
         }
+        Map<String, List<String>> extra = new HashMap<>();
+        for (TenantSpec leaf : leaves) extra.put(leaf.name(), gainedBy(config, leaf, gained));
         SplittableRandom r = new SplittableRandom(seed);
         List<JobSpec> specs = new ArrayList<>(jobs);
         double gpuSeconds = 0;
@@ -58,6 +70,7 @@ public final class NationalWorkload {
             int gpus;
             long runtime;
             String cls = "training";
+            boolean portable = false;
             if (model.startsWith("RTX")) {
                 gpus = 1 << r.nextInt(4);
                 runtime = logUniform(r, 3600, 12 * 3600);
@@ -68,18 +81,27 @@ public final class NationalWorkload {
             } else if (u < 0.15) {
                 gpus = Math.min(startup ? 16 : 128, 8 << r.nextInt(5));
                 runtime = logUniform(r, 2 * 3600, 24 * 3600);
+                portable = true;
             } else if (u < 0.70) {
                 gpus = 1 << r.nextInt(4);
                 runtime = logUniform(r, 600, 4 * 3600);
                 cls = "inference";
+                portable = true;
             } else {
                 gpus = 1 << r.nextInt(4);
                 runtime = logUniform(r, 1800, 8 * 3600);
+                portable = true;
             }
             gpus = Math.min(gpus, Integer.highestOneBit(Math.max(1, q.nominal())));
             int per = Math.min(gpus, node);
             long walltime = Math.min(Math.round(runtime * 1.5), maxWalltime(config, cls));
-            specs.add(JobSpec.builder("n" + i, p.name()).gang(gpus / per, per).models(model).priorityClass(cls)
+            List<String> models = List.of(model);
+            if (portable && !extra.get(p.name()).isEmpty()) {
+                List<String> more = new ArrayList<>(models);
+                for (String m : extra.get(p.name())) if (!m.equals(model) && perNode.getOrDefault(m, 0) >= per) more.add(m);
+                models = more;
+            }
+            specs.add(JobSpec.builder("n" + i, p.name()).gang(gpus / per, per).models(models.toArray(String[]::new)).priorityClass(cls)
                     .walltime(walltime).runtime(Math.min(runtime, walltime)).build());
             gpuSeconds += (double) gpus * runtime;
         }
@@ -91,6 +113,18 @@ public final class NationalWorkload {
             out.add(new Arrival(Math.round(t), s));
         }
         return out;
+    }
+
+    /** The models gained by a project or any of its ancestors, datacenter GPUs only (not RTX simulation GPUs). */
+    private static List<String> gainedBy(EngineConfig config, TenantSpec project, Map<String, Set<String>> gained) {
+        if (gained.isEmpty()) return List.of();
+        Map<String, String> parent = new HashMap<>();
+        for (TenantSpec t : config.tenants()) parent.put(t.name(), t.parent());
+        Set<String> out = new java.util.TreeSet<>();
+        for (String t = project.name(); t != null; t = parent.get(t)) {
+            for (String m : gained.getOrDefault(t, Set.of())) if (!m.startsWith("RTX")) out.add(m);
+        }
+        return List.copyOf(out);
     }
 
     private static long maxWalltime(EngineConfig config, String cls) {
