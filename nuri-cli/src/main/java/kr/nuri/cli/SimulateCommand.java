@@ -132,9 +132,10 @@ final class SimulateCommand implements Callable<Integer> {
         check(n);
         NuriConfig config = fleet.load();
         // Jobs may use the models a what-if gives their programme (the same arrivals run without and with it).
-        var gained = whatIf == null ? java.util.Map.<String, java.util.Set<String>>of() : WhatIf.modelsGained(WhatIf.read(whatIf, config.engine()));
+        List<kr.nuri.core.command.Command> changes = whatIfChanges(config);
+        var gained = WhatIf.modelsGained(changes);
         List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed, gained);
-        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, progress, failures,
+        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, changes, progress, failures,
                 String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s%s",
                         config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick,
                         gained.isEmpty() ? "" : "; portable jobs (not pretraining, not simulation) of " + gained.keySet()
@@ -154,8 +155,13 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
-    private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, Progress progress, FailureModel failures, String note) {
-        List<kr.nuri.core.command.Command> changes = whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
+    /** The --what-if file's changes (none without one). */
+    private List<kr.nuri.core.command.Command> whatIfChanges(NuriConfig config) {
+        return whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
+    }
+
+    private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, List<kr.nuri.core.command.Command> changes,
+                             Progress progress, FailureModel failures, String note) {
         if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
             throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
         }
@@ -194,7 +200,8 @@ final class SimulateCommand implements Callable<Integer> {
                         + "', which fleet " + config.engine().fleet().name() + " does not have. Maybe one of " + projects + "?");
             }
         }
-        return engineRun("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config, arrivals, progress, failures,
+        return engineRun("trace " + trace.getFileName() + " on " + config.engine().fleet().name(), config, arrivals, whatIfChanges(config),
+                progress, failures,
                 String.format("trace %s: %,d jobs on %s (%,d GPUs); full pass every %d s", trace, arrivals.size(),
                         config.engine().fleet().name(), config.engine().fleet().totalGpus(), tick));
     }
@@ -212,7 +219,7 @@ final class SimulateCommand implements Callable<Integer> {
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);
-        return engineRun("Gavel mix on " + config.engine().fleet().name(), config, arrivals, progress, failures,
+        return engineRun("Gavel mix on " + config.engine().fleet().name(), config, arrivals, whatIfChanges(config), progress, failures,
                 String.format("%s: %,d GPUs; workload gavel, %,d jobs, offered load %.2f, seed %d; full pass every %d s",
                         config.engine().fleet().name(), gpus, jobs, load, seed, tick));
     }

@@ -27,6 +27,13 @@ final class Measures {
         return m;
     }
 
+    /** {@link #metrics(Summary)} followed by finish-time fairness. */
+    static Map<String, Object> metrics(Summary s, FinishTimeFairness f) {
+        Map<String, Object> m = metrics(s);
+        m.put("finish_time_fairness", ftf(f));
+        return m;
+    }
+
     /** Finish-time fairness as a map (worst, mean, p99 ratio; share of jobs above 1). */
     static Map<String, Object> ftf(FinishTimeFairness f) {
         Map<String, Object> m = new LinkedHashMap<>();

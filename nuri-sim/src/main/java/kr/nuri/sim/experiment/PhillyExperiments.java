@@ -115,9 +115,7 @@ public final class PhillyExperiments {
                 double[] mine = FinishTimeFairness.ratios(r.outcomes(), r.gpus());
                 ratios.add(mine);
                 FinishTimeFairness ftf = FinishTimeFairness.of(mine);
-                Map<String, Object> m = Measures.metrics(r.summary());
-                m.put("finish_time_fairness", Measures.ftf(ftf));
-                perVc.put(r.cluster(), m);
+                perVc.put(r.cluster(), Measures.metrics(r.summary(), ftf));
                 vcRows.add(Measures.row(policy, r.cluster(), r.gpus(), r.summary(), ftf));
                 everyone.addAll(r.outcomes());
                 preemptions += r.summary().preemptions();
@@ -128,9 +126,7 @@ public final class PhillyExperiments {
             Summary overall = Summary.of(everyone, Measures.gpuSeconds(everyone), totalGpus, preemptions);
             FinishTimeFairness ftf = FinishTimeFairness.of(FinishTimeFairness.concat(ratios));
             Map<String, Object> entry = new LinkedHashMap<>();
-            Map<String, Object> m = Measures.metrics(overall);
-            m.put("finish_time_fairness", Measures.ftf(ftf));
-            entry.put("overall", m);
+            entry.put("overall", Measures.metrics(overall, ftf));
             entry.put("by_vc", perVc);
             byPolicy.put(policy, entry);
             overallRows.add(Measures.row(policy, "all", totalGpus, overall, ftf));
@@ -212,15 +208,11 @@ public final class PhillyExperiments {
                 double[] vcRatios = FinishTimeFairness.ratios(mine, quotas.get(vc));
                 ratios.add(vcRatios);
                 FinishTimeFairness ftf = FinishTimeFairness.of(vcRatios);
-                Map<String, Object> m = Measures.metrics(vs);
-                m.put("finish_time_fairness", Measures.ftf(ftf));
-                vcMetrics.put(vc, m);
+                vcMetrics.put(vc, Measures.metrics(vs, ftf));
                 perVc.add(Measures.row(r.cluster(), vc, quotas.get(vc), vs, ftf));
             }
             FinishTimeFairness ftf = FinishTimeFairness.of(FinishTimeFairness.concat(ratios));
-            Map<String, Object> m = Measures.metrics(r.summary());
-            m.put("finish_time_fairness", Measures.ftf(ftf));
-            entry.put("overall", m);
+            entry.put("overall", Measures.metrics(r.summary(), ftf));
             entry.put("never_started", r.summary().neverStarted());
             entry.put("by_vc", vcMetrics);
             byMode.put(r.cluster().replace(' ', '_'), entry);

@@ -55,8 +55,10 @@ public final class NationalWorkload {
             for (QuotaSpec q : leaves.get(i).quotas()) weight[i] += q.nominal();
             total += weight[i];
         }
+        Map<String, String> parent = new HashMap<>();
+        for (TenantSpec t : config.tenants()) parent.put(t.name(), t.parent());
         Map<String, List<String>> extra = new HashMap<>();
-        for (TenantSpec leaf : leaves) extra.put(leaf.name(), gainedBy(config, leaf, gained));
+        for (TenantSpec leaf : leaves) extra.put(leaf.name(), gainedBy(leaf.name(), parent, gained));
         SplittableRandom r = new SplittableRandom(seed);
         List<JobSpec> specs = new ArrayList<>(jobs);
         double gpuSeconds = 0;
@@ -116,12 +118,10 @@ public final class NationalWorkload {
     }
 
     /** The models gained by a project or any of its ancestors, datacenter GPUs only (not RTX simulation GPUs). */
-    private static List<String> gainedBy(EngineConfig config, TenantSpec project, Map<String, Set<String>> gained) {
+    private static List<String> gainedBy(String project, Map<String, String> parent, Map<String, Set<String>> gained) {
         if (gained.isEmpty()) return List.of();
-        Map<String, String> parent = new HashMap<>();
-        for (TenantSpec t : config.tenants()) parent.put(t.name(), t.parent());
         Set<String> out = new java.util.TreeSet<>();
-        for (String t = project.name(); t != null; t = parent.get(t)) {
+        for (String t = project; t != null; t = parent.get(t)) {
             for (String m : gained.getOrDefault(t, Set.of())) if (!m.startsWith("RTX")) out.add(m);
         }
         return List.copyOf(out);
