@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,11 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 class CrashIT {
     private static final long SEED = Long.getLong("nuri.test.seed", 42L);
     private static final int KILLS = Integer.getInteger("nuri.crash.kills", 10);
-    /**
-     * The store under test: PostgreSQL, the production store, in CI. {@code -Dnuri.crash.store=h2} runs it on the
-     * embedded H2 database, which can lose an acknowledged commit when killed (see README: durability).
-     */
-    private static final String STORE = System.getProperty("nuri.crash.store", "postgres");
+    /** The stores under test: both by default; {@code -Dnuri.crash.store=h2} (or postgres) for one. */
+    private static final String STORES = System.getProperty("nuri.crash.store", "h2,postgres");
     private static final String PG_URL = System.getenv().getOrDefault("NURI_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String PG_USER = System.getenv().getOrDefault("NURI_TEST_PG_USER", "postgres");
     private static final String PG_PASSWORD = System.getenv().getOrDefault("NURI_TEST_PG_PASSWORD", "postgres");
@@ -72,8 +70,16 @@ class CrashIT {
     private volatile String token;
     private final List<Integer> verifiedPerStart = new ArrayList<>();
 
-    @Test
-    void acknowledgedSubmissionsSurviveSigkill() throws Exception {
+    private String store;
+
+    static List<String> stores() {
+        return List.of(STORES.split(","));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("stores")
+    void acknowledgedSubmissionsSurviveSigkill(String store) throws Exception {
+        this.store = store;
         Path fleet = Files.writeString(dir.resolve("crash.yaml"), FLEET);
         Process server = start(fleet);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -123,7 +129,7 @@ class CrashIT {
         for (JsonNode n : nodes) {
             assertThat(n.get("free").asInt()).as(n.toString()).isEqualTo(8 - held.getOrDefault(n.get("name").asString(), 0));
         }
-        System.out.printf("crash test on " + STORE + ": %d SIGKILLs, %d submissions acknowledged, %d jobs stored, checkpoints verified per start %s, %d starts from a snapshot%n",
+        System.out.printf("crash test on " + store + ": %d SIGKILLs, %d submissions acknowledged, %d jobs stored, checkpoints verified per start %s, %d starts from a snapshot%n",
                 KILLS, acknowledged.size(), jobs.size(), verifiedPerStart, startsFromSnapshot);
         if (Long.parseLong(System.getProperty("nuri.crash.snapshotEvery", "100")) <= 200) {
             assertThat(startsFromSnapshot).as("restarts that began from a snapshot").isPositive();
@@ -216,7 +222,7 @@ class CrashIT {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", Path.of("target", "nuri.jar").toAbsolutePath().toString(),
                 "serve", "--fleet", fleet.toString(), "--port", "0", "--data", dir.resolve("data").toString(), "--tick", "0.5",
                 "--checkpoint-every", "50", "--snapshot-every", System.getProperty("nuri.crash.snapshotEvery", "100"), "--check", "FULL"));
-        if (STORE.equals("postgres")) command.addAll(List.of("--db", postgresUrl(), "--db-user", PG_USER, "--db-password", PG_PASSWORD));
+        if (store.equals("postgres")) command.addAll(List.of("--db", postgresUrl(), "--db-user", PG_USER, "--db-password", PG_PASSWORD));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         StringBuilder seen = new StringBuilder();

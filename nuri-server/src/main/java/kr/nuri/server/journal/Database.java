@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
                 throw new IllegalStateException("cannot create the data directory for " + url + ": " + e.getMessage(), e);
             }
         }
+        if (url.startsWith("jdbc:h2:file:")) settleEmbedded(url, user, password);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (user != null) hc.setUsername(user);
@@ -65,6 +66,27 @@ public final class Database implements AutoCloseable {
         String vendor = url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
         Flyway.configure().dataSource(pool).locations("classpath:db/migration/common", "classpath:db/migration/" + vendor).load().migrate();
         return new Database(url, pool);
+    }
+
+    /**
+     * Opens the embedded database alone and shuts it down cleanly before the pool opens it for good. After a
+     * crash, H2 recovers the store on open but leaves its header marked unclean; a store that is written on
+     * and crashes again in that state was seen to come back without commits it had acknowledged (measured: 25
+     * of 2,260 acknowledged submissions lost over 25 SIGKILLs). A clean shutdown in between rewrites the
+     * header, and the same crash test then loses none.
+     */
+    private static void settleEmbedded(String url, String user, String password) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        } catch (java.sql.SQLException e) {
+            String cause = rootMessage(e);
+            if (cause != null && cause.contains("locked")) {
+                throw new IllegalStateException("the embedded database " + url.split(";", 2)[0].substring("jdbc:h2:file:".length())
+                        + " is open in another process (another nuri serve?). Stop that one, or give this one its own --data DIR.", e);
+            }
+            throw new IllegalStateException("cannot open the embedded database " + url + ": " + cause, e);
+        }
     }
 
     private static String rootMessage(Throwable e) {
