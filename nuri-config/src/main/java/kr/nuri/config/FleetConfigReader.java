@@ -17,6 +17,7 @@ import kr.nuri.config.yaml.FleetFile;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
@@ -323,12 +324,20 @@ public final class FleetConfigReader {
         private SchedulerSettings scheduler(FleetFile.Scheduler s) {
             if (s == null) return SchedulerSettings.DEFAULT;
             SchedulerSettings d = SchedulerSettings.DEFAULT;
+            QueueOrder order = d.queueOrder();
+            if (s.queueOrder() != null) {
+                try {
+                    order = QueueOrder.named(s.queueOrder());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, "scheduler.queueOrder", s.queueOrder(), "must be one of " + QueueOrder.labels());
+                }
+            }
             try {
                 return new SchedulerSettings(s.reservations() == null ? d.reservations() : s.reservations(),
                         s.probeDepth() == null ? d.probeDepth() : s.probeDepth(),
                         s.preemption() == null ? d.preemption() : s.preemption(),
                         s.maxVictims() == null ? d.maxVictims() : s.maxVictims(),
-                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60));
+                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60), order);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "scheduler", null, e.getMessage());
             }

@@ -9,6 +9,7 @@ import kr.nuri.core.engine.Engine;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.core.config.SchedulerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +77,12 @@ class FleetConfigReaderTest {
         assertThat(f.totalGpus()).isEqualTo(12);
         assertThat(f.domainOf(Level.RACK, 1)).isZero();
         assertThat(c.engine().tenants()).extracting(t -> t.name()).containsExactly("fleet", "team");
+        assertThat(c.engine().scheduler().queueOrder()).isEqualTo(kr.nuri.core.config.QueueOrder.FAIR_SHARE);
+        Files.writeString(file, Files.readString(file) + "scheduler: {reservations: 0, queueOrder: srtf}\n");
+        SchedulerSettings s = FleetConfigReader.load(file.toString()).engine().scheduler();
+        assertThat(s.queueOrder()).isEqualTo(kr.nuri.core.config.QueueOrder.SRTF);
+        assertThat(s.reservations()).isZero();
+        assertThat(s.probeDepth()).as("the rest keeps its defaults").isEqualTo(SchedulerSettings.DEFAULT.probeDepth());
     }
 
     @Test
@@ -109,6 +116,12 @@ class FleetConfigReaderTest {
                   - {name: root}
                   - {name: p, parent: rot}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("'rot'");
+        assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 1, gpusPerNode: 8}]}]
+                scheduler: {queueOrder: lifo}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("scheduler.queueOrder").hasMessageContaining("lifo")
+                .hasMessageContaining("sjf");
         assertThatThrownBy(() -> FleetConfigReader.load("/nonexistent/fleet.yaml"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
     }

@@ -39,5 +39,5 @@ public record FleetFile(String name, String description, List<Site> sites, List<
                         String to) {}
 
     public record Scheduler(Integer reservations, Integer probeDepth, Boolean preemption, Integer maxVictims,
-                            Double preemptExemptMinutes) {}
+                            Double preemptExemptMinutes, String queueOrder) {}
 }

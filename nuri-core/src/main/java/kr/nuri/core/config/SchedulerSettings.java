@@ -11,12 +11,29 @@ package kr.nuri.core.config;
  * @param preemptExemptSeconds how long a job runs before it may be preempted (Slurm's
  *                     {@code PreemptExemptTime}): without it, jobs backfilled into holes are preempted again
  *                     and again; 0 = at once
+ * @param queueOrder   the order a pass looks at waiting jobs in, within a priority class
  */
 public record SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims,
-                                long preemptExemptSeconds) {
-    public static final SchedulerSettings DEFAULT = new SchedulerSettings(1, 64, true, 512, 0);
+                                long preemptExemptSeconds, QueueOrder queueOrder) {
+    public static final SchedulerSettings DEFAULT = new SchedulerSettings(1, 64, true, 512, 0, QueueOrder.FAIR_SHARE);
+
+    /** Settings with the default queue order (fair share). */
+    public SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims, long preemptExemptSeconds) {
+        this(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, QueueOrder.FAIR_SHARE);
+    }
+
+    /** The same settings with another queue order. */
+    public SchedulerSettings withQueueOrder(QueueOrder order) {
+        return new SchedulerSettings(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, order);
+    }
+
+    /** The same settings with another number of reservations (0: list scheduling, every job that fits starts). */
+    public SchedulerSettings withReservations(int count) {
+        return new SchedulerSettings(count, probeDepth, preemption, maxVictims, preemptExemptSeconds, queueOrder);
+    }
 
     public SchedulerSettings {
+        if (queueOrder == null) queueOrder = QueueOrder.FAIR_SHARE;
         if (reservations < 0) throw new IllegalArgumentException("reservations=" + reservations + ". Maybe 0 or more?");
         if (probeDepth < 1) throw new IllegalArgumentException("probeDepth=" + probeDepth + ". Maybe 1 or more?");
         if (maxVictims < 1) throw new IllegalArgumentException("maxVictims=" + maxVictims + ". Maybe 1 or more?");

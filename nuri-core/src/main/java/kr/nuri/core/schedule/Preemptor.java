@@ -10,6 +10,7 @@ import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.state.Capacity;
+import kr.nuri.core.state.PendingQueue;
 import kr.nuri.core.state.State;
 
 /**
@@ -17,7 +18,9 @@ import kr.nuri.core.state.State;
  * <ul>
  *   <li><b>reclaim</b>: a job inside its project's own quota may end jobs that other projects run on
  *       borrowed quota (lent capacity goes back to its owner, as Kueue's {@code reclaimWithinCohort});</li>
- *   <li><b>priority</b>: a job may end preemptible jobs of lower priority classes.</li>
+ *   <li><b>priority</b>: a job may end preemptible jobs of lower priority classes;</li>
+ *   <li><b>remaining time</b> (queue order srtf only): a job may end preemptible jobs of its own class that have
+ *       more walltime left than it needs.</li>
  * </ul>
  * Victims are taken cheapest first (lowest priority, then least work lost) until the job both fits its
  * topology and passes its quota check; then every victim whose return still leaves it feasible is spared,
@@ -28,11 +31,13 @@ final class Preemptor {
     private final State state;
     private final int maxVictims;
     private final long exemptSeconds;
+    private final boolean srtf;
     /** The time of the search under way. */
     private long now;
 
-    Preemptor(State state, int maxVictims, long exemptSeconds) {
+    Preemptor(State state, int maxVictims, long exemptSeconds, boolean srtf) {
         this.exemptSeconds = exemptSeconds;
+        this.srtf = srtf;
         this.state = state;
         this.maxVictims = maxVictims;
     }
@@ -41,9 +46,26 @@ final class Preemptor {
         return !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(job.project(), m, job.totalGpus());
     }
 
-    /** Whether some running job of a model could be a victim of some job. */
-    boolean anyCandidates(int model) {
-        return !state.running().preemptible(model).isEmpty();
+    /**
+     * The priority below which running jobs count toward what a job of {@code priority} might free: its own
+     * class too under srtf (an upper bound: only those with more time left are eligible).
+     */
+    static int victimBound(int priority, boolean srtf) {
+        return srtf ? priority + 1 : priority;
+    }
+
+    /** Whether running job {@code v} may be ended for {@code job} (reclaim aside). */
+    private boolean mayEnd(Job v, Job job) {
+        if (v.priority() != job.priority()) return v.priority() < job.priority();
+        return srtf && PendingQueue.remaining(v, now) > PendingQueue.remaining(job, -1);
+    }
+
+    /**
+     * Candidates come lowest class first: a candidate that may not be ended stops the scan, unless it is of the
+     * job's own class under srtf, where a later one may have more time left.
+     */
+    private boolean scanEnds(Job v, Job job) {
+        return v.priority() > job.priority() || !srtf;
     }
 
     /** Ends victims so that {@code job} can start; returns whether it did. */
@@ -52,7 +74,7 @@ final class Preemptor {
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
-            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, job.priority())
+            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, victimBound(job.priority(), srtf))
                     + (reclaim ? state.running().borrowedGpus(m) : 0);
             if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
@@ -103,7 +125,10 @@ final class Preemptor {
         long free = state.capacity().freeGpus(m, mayUseReserved); // includes victims lifted so far
         for (Job v : candidates) {
             if (victims.size() >= maxVictims) return -1;
-            if (byPriority && v.priority() >= job.priority()) return -1;
+            if (byPriority && !mayEnd(v, job)) {
+                if (scanEnds(v, job)) return -1;
+                continue;
+            }
             if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
             if (exempt(v)) continue;
             if (onlyDomain >= 0 && !touches(v, onlyDomain, level(job))) continue;
@@ -150,7 +175,7 @@ final class Preemptor {
         long bestFree = -1;
         for (int d : domains) {
             long free = c.freeIn(level, d, mayUseReserved);
-            if (free > bestFree && free + state.running().preemptibleGpusBelow(level, d, job.priority()) >= need) {
+            if (free > bestFree && free + state.running().preemptibleGpusBelow(level, d, victimBound(job.priority(), srtf)) >= need) {
                 best = d;
                 bestFree = free;
             }
@@ -192,7 +217,10 @@ final class Preemptor {
         for (int round = 0; round < (reclaim ? 2 : 1); round++) {
             boolean byPriority = round == 0;
             for (Job v : byPriority ? state.running().preemptible(m) : state.running().borrowed(m)) {
-                if (byPriority && v.priority() >= job.priority()) break;
+                if (byPriority && !mayEnd(v, job)) {
+                    if (scanEnds(v, job)) break;
+                    continue;
+                }
                 if (!byPriority && v.project() == job.project()) continue;
                 if (exempt(v)) continue;
                 if (seen++ >= maxVictims) return -1;

@@ -1,5 +1,6 @@
 package kr.nuri.core.schedule;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import kr.nuri.core.award.AwardBook;
 import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Fleet;
@@ -24,8 +26,9 @@ import kr.nuri.core.tenancy.QuotaBook;
 /**
  * The scheduling pass: walks waiting jobs in order and emits what it decides as events.
  *
- * <p>Order: priority class (highest first), then fair share (the project with the least decayed usage per
- * share first), then submit sequence. For each job: award window and budget, quota with borrowing, then
+ * <p>Order: priority class (highest first), then, under the default {@link QueueOrder#FAIR_SHARE}, fair share (the
+ * project with the least decayed usage per share first), then submit sequence; under fifo, sjf and srtf, one
+ * ranking of all the class's waiting jobs by the order's key (see {@link PendingQueue#key}). For each job: award window and budget, quota with borrowing, then
  * all-or-nothing topology-aware placement. A job that cannot start for lack of GPUs may preempt (see
  * {@link Preemptor}); the first {@code reservations} such jobs get a reservation in a concrete domain at their
  * earliest start, and later jobs are backfilled only where they cannot delay it: on nodes outside every
@@ -46,6 +49,7 @@ public final class Scheduler {
     private final ReservationPlanner planner;
     private final int[] classOrder;
     private final int[] classPriority;
+    private final QueueOrder order;
     /**
      * Preemption searches are the expensive part of a pass: two per pass, of which at most one for a gang
      * (gang searches fail most often, on node-level fragmentation). Measured: more add cost, not preemptions.
@@ -66,7 +70,8 @@ public final class Scheduler {
         this.state = state;
         this.settings = state.config().scheduler();
         this.placer = new Placer(state.capacity());
-        this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds());
+        this.order = settings.queueOrder();
+        this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds(), order == QueueOrder.SRTF);
         this.planner = new ReservationPlanner(state, placer);
         List<PriorityClass> classes = state.config().classes();
         Integer[] order = new Integer[classes.size()];
@@ -81,116 +86,205 @@ public final class Scheduler {
         memoReason = new PendingReason[keys];
     }
 
+    /** The counters and limits of one pass, shared by the walks of every queue order. */
+    private final class Walk {
+        final long passId;
+        final long now;
+        final boolean full;
+        final Consumer<Event> emit;
+        final EtaProfile eta;
+        final Set<String> confirmed = new HashSet<>();
+        boolean borrowPhase;
+        int examined;
+        int started;
+        int preemptions;
+        int preemptionAttempts;
+        boolean gangAttempted;
+        int reservedProbes;
+        int passMisses;
+        int reserved;
+        /** Jobs in a row that failed to start in the FIFO being walked. */
+        int misses;
+        /** Under a global order: jobs phase 0 left for phase 1 because they could start only by borrowing. */
+        final List<Job> deferred = new ArrayList<>();
+
+        Walk(long passId, long now, boolean full, Consumer<Event> emit) {
+            this.passId = passId;
+            this.now = now;
+            this.full = full;
+            this.emit = emit;
+            this.eta = full ? new EtaProfile(state) : null;
+        }
+
+        boolean mayPreempt() { return preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS; }
+
+        boolean mayProbeReserved() { return reservedProbes < settings.probeDepth(); }
+    }
+
     /** Runs one pass at {@code now}; every decision goes to {@code emit}, which must replay it at once. */
     public PassStats pass(long now, boolean full, Consumer<Event> emit) {
-        long passId = ++passes;
+        Walk w = new Walk(++passes, now, full, emit);
         generation++;
-        int models = state.fleet().modelCount();
-        int examined = 0;
-        int started = 0;
-        int preemptions = 0;
-        int preemptionAttempts = 0;
-        boolean gangAttempted = false;
-        int reservedProbes = 0;
-        int passMisses = 0;
-        int reserved = 0;
-        Set<String> confirmed = new HashSet<>();
-        EtaProfile eta = full ? new EtaProfile(state) : null;
-        double[] keys = fairShareKeys(now);
         // Phase 0 starts only jobs inside their own quota; phase 1 lets preemptible jobs borrow what is left.
         // Otherwise a borrower would take GPUs freed for their owner's waiting jobs, and the owner would
         // reclaim them by preemption right after (Kueue likewise admits non-borrowing workloads first).
         for (int phase = 0; phase < 2; phase++) {
-            boolean borrowPhase = phase == 1;
-            passMisses = 0;
-            outer:
-            for (int c : classOrder) {
-                for (int p : orderedProjects(c, keys)) {
-                    for (int m = 0; m < models; m++) {
-                        if (!state.queue().has(c, p, m)) continue;
-                        for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
-                            int slot = Long.numberOfTrailingZeros(slots);
-                            int size = slot >> 1;
-                            boolean preemptibleJobs = (slot & 1) == 1;
-                            if (borrowPhase && !preemptibleJobs) continue;
-                            boolean mayPreempt = preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS;
-                            if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && borrowPhase, mayPreempt,
-                                    reservedProbes < settings.probeDepth())) {
-                                if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
-                                continue;
+            w.borrowPhase = phase == 1;
+            w.passMisses = 0;
+            if (order.global()) {
+                walkRanked(w);
+            } else {
+                walkFairShare(w);
+            }
+        }
+        if (full) {
+            for (String holder : List.copyOf(state.reservations().keySet())) {
+                if (!w.confirmed.contains(holder)) emit.accept(new Event.ReservationReleased(now, holder));
+            }
+        }
+        return new PassStats(w.examined, w.started, w.preemptions, w.reserved, full);
+    }
+
+    /** The fair-share walk: class, then projects by fair share, then each (model, size class) FIFO. */
+    private void walkFairShare(Walk w) {
+        int models = state.fleet().modelCount();
+        boolean full = w.full;
+        double[] keys = fairShareKeys(w.now);
+        for (int c : classOrder) {
+            for (int p : orderedProjects(c, keys)) {
+                for (int m = 0; m < models; m++) {
+                    if (!state.queue().has(c, p, m)) continue;
+                    for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
+                        int slot = Long.numberOfTrailingZeros(slots);
+                        int size = slot >> 1;
+                        boolean preemptibleJobs = (slot & 1) == 1;
+                        if (w.borrowPhase && !preemptibleJobs) continue;
+                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
+                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
+                            continue;
+                        }
+                        w.misses = 0;
+                        long cursor = Long.MIN_VALUE;
+                        Job job;
+                        while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
+                            cursor = job.seq();
+                            if (job.examinedInPass() == w.passId) continue;
+                            if (!full && w.passMisses >= settings.probeDepth()) return;
+                            if (!full && (w.misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && w.borrowPhase,
+                                    w.mayPreempt(), w.mayProbeReserved()))) {
+                                break;
                             }
-                            int misses = 0;
-                            long cursor = Long.MIN_VALUE;
-                            Job job;
-                            while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
-                                cursor = job.seq();
-                                if (job.examinedInPass() == passId) continue;
-                                if (!full && passMisses >= settings.probeDepth()) break outer;
-                                if (!full && (misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && borrowPhase,
-                                        preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS, reservedProbes < settings.probeDepth()))) {
-                                    break;
-                                }
-                                if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) reservedProbes++;
-                                examined++;
-                                if (tryStart(job, now, emit, borrowPhase)) {
-                                    started++;
-                                    misses = 0;
-                                    passMisses = 0;
-                                    continue;
-                                }
-                                if (deferredToBorrow) continue; // phase 1 looks at it again
-                                job.markExamined(passId);
-                                misses++;
-                                passMisses++;
-                                boolean forGpus = waitsForGpus(job.reason());
-                                if (!forGpus && !mayReclaim(job)) {
-                                    if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
-                                        job.setEstimatedStart(eta.estimate(job, now, true));
-                                    }
-                                    continue;
-                                }
-                                boolean gang = job.spec().members() > 1;
-                                if (settings.preemption() && preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS
-                                        && !(gang && gangAttempted)) {
-                                    preemptionAttempts++;
-                                    gangAttempted |= gang;
-                                    if (preemptAndStart(job, now, emit)) {
-                                        preemptions++;
-                                        started++;
-                                        misses = 0;
-                                        continue;
-                                    }
-                                }
-                                if (!forGpus) {
-                                    if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
-                                    continue;
-                                }
-                                if (reserved < settings.reservations()) {
-                                    reserved++;
-                                    reserve(job, now, full, confirmed, emit);
-                                    Reservation mine = state.reservations().get(job.id());
-                                    if (mine != null && mine.start() <= now && tryStart(job, now, emit)) {
-                                        // It took the reservation over from a job behind it and fits now.
-                                        started++;
-                                        misses = 0;
-                                        continue;
-                                    }
-                                    if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
-                                } else if (eta != null) {
-                                    job.setEstimatedStart(eta.estimate(job, now, false));
-                                }
-                            }
+                            if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) w.reservedProbes++;
+                            visit(w, job);
                         }
                     }
                 }
             }
         }
-        if (full) {
-            for (String holder : List.copyOf(state.reservations().keySet())) {
-                if (!confirmed.contains(holder)) emit.accept(new Event.ReservationReleased(now, holder));
+    }
+
+    /**
+     * The walk of a global order (fifo, sjf, srtf): class, then every waiting job of the class by the order's
+     * key. Phase 1 looks again only at the jobs phase 0 left to it (those that could start only by borrowing).
+     */
+    private void walkRanked(Walk w) {
+        if (w.borrowPhase) {
+            List<Job> later = List.copyOf(w.deferred);
+            w.deferred.clear();
+            for (Job job : later) {
+                if (job.state() != kr.nuri.core.job.JobState.PENDING || job.examinedInPass() == w.passId) continue;
+                if (!w.full && w.passMisses >= settings.probeDepth()) return;
+                visit(w, job);
+            }
+            return;
+        }
+        for (int c : classOrder) {
+            long key = Long.MIN_VALUE;
+            long seq = Long.MIN_VALUE;
+            Job job;
+            while ((job = state.queue().nextRanked(c, key, seq)) != null) {
+                key = PendingQueue.key(order, job);
+                seq = job.seq();
+                if (job.examinedInPass() == w.passId) continue;
+                if (!w.full && w.passMisses >= settings.probeDepth()) return;
+                if (!w.full && !mayFitAnyModel(c, job, w)) continue;
+                visit(w, job);
             }
         }
-        return new PassStats(examined, started, preemptions, reserved, full);
+    }
+
+    /** The ranked walk's quick test: whether some model the job allows passes {@link #mayFit}. */
+    private boolean mayFitAnyModel(int c, Job job, Walk w) {
+        boolean any = false;
+        boolean unreserved = false;
+        for (int m : job.allowedModels()) {
+            if (mayFit(c, job.project(), m, job.totalGpus(), job.preemptible(), w.mayPreempt(), w.mayProbeReserved())) {
+                any = true;
+                unreserved |= state.capacity().freeGpus(m, false) >= job.totalGpus();
+            }
+        }
+        if (any && !unreserved) w.reservedProbes++;
+        return any;
+    }
+
+    /**
+     * Decides one waiting job: start it; else preempt for it (within the pass's preemption budget); else
+     * reserve for it (the first {@code reservations} blocked jobs) or estimate its start.
+     */
+    private void visit(Walk w, Job job) {
+        long now = w.now;
+        Consumer<Event> emit = w.emit;
+        EtaProfile eta = w.eta;
+        w.examined++;
+        if (tryStart(job, now, emit, w.borrowPhase)) {
+            w.started++;
+            w.misses = 0;
+            w.passMisses = 0;
+            return;
+        }
+        if (deferredToBorrow) { // phase 1 looks at it again
+            if (order.global()) w.deferred.add(job);
+            return;
+        }
+        job.markExamined(w.passId);
+        w.misses++;
+        w.passMisses++;
+        boolean forGpus = waitsForGpus(job.reason());
+        if (!forGpus && !mayReclaim(job)) {
+            if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
+                job.setEstimatedStart(eta.estimate(job, now, true));
+            }
+            return;
+        }
+        boolean gang = job.spec().members() > 1;
+        if (settings.preemption() && w.mayPreempt() && !(gang && w.gangAttempted)) {
+            w.preemptionAttempts++;
+            w.gangAttempted |= gang;
+            if (preemptAndStart(job, now, emit)) {
+                w.preemptions++;
+                w.started++;
+                w.misses = 0;
+                return;
+            }
+        }
+        if (!forGpus) {
+            if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
+            return;
+        }
+        if (w.reserved < settings.reservations()) {
+            w.reserved++;
+            reserve(job, now, w.full, w.confirmed, emit);
+            Reservation mine = state.reservations().get(job.id());
+            if (mine != null && mine.start() <= now && tryStart(job, now, emit)) {
+                // It took the reservation over from a job behind it and fits now.
+                w.started++;
+                w.misses = 0;
+                return;
+            }
+            if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
+        } else if (eta != null) {
+            job.setEstimatedStart(eta.estimate(job, now, false));
+        }
     }
 
     /**
@@ -207,7 +301,8 @@ public final class Scheduler {
         }
         if (!quota.admits(project, m, gpus, mayBorrow)) return false;
         return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
-                || (preempt && state.running().preemptibleGpusBelow(Level.FLEET, m, classPriority[priorityClass]) > 0);
+                || (preempt && state.running().preemptibleGpusBelow(Level.FLEET, m,
+                        Preemptor.victimBound(classPriority[priorityClass], order == QueueOrder.SRTF)) > 0);
     }
 
     /**
@@ -250,9 +345,14 @@ public final class Scheduler {
         return false;
     }
 
-    /** The pass order: higher class, then lower fair-share key, then earlier submission. */
+    /** The pass order: higher class, then the queue order (fair share, or the global order's key), then earlier submission. */
     private boolean ranksAhead(Job a, Job b, long now) {
         if (a.priority() != b.priority()) return a.priority() > b.priority();
+        if (order.global()) {
+            long ka = PendingQueue.key(order, a);
+            long kb = PendingQueue.key(order, b);
+            return ka != kb ? ka < kb : a.seq() < b.seq();
+        }
         if (a.project() != b.project()) {
             double ka = state.fairShare().key(a.project(), now);
             double kb = state.fairShare().key(b.project(), now);

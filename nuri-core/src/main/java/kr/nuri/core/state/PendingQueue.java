@@ -1,6 +1,9 @@
 package kr.nuri.core.state;
 
+import java.util.Comparator;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.util.IntBag;
 
@@ -13,6 +16,9 @@ import kr.nuri.core.util.IntBag;
  * <p>Keeping models and sizes apart lets a pass skip, in O(1), every FIFO whose jobs cannot fit in the free
  * GPUs of their model or in their project's remaining quota, much as Kueue keeps one queue per ClusterQueue.
  * {@link #next} tolerates jobs leaving the queue during a walk.
+ *
+ * <p>Under a global {@link QueueOrder} (fifo, sjf, srtf) each class also keeps all its waiting jobs in one
+ * set ranked by the order's key, then submit sequence; a job's key does not change while it waits.
  */
 public final class PendingQueue {
     /** Size classes: ⌊log₂ GPUs⌋ for gangs of up to 2^31 GPUs. */
@@ -24,11 +30,27 @@ public final class PendingQueue {
     private final long[][][] slotMask;
     private final int[][] jobsOf;
     private final IntBag[] nonEmpty;
+    private final QueueOrder order;
+    private final TreeSet<Ranked>[] ranked;
     private int size;
 
-    @SuppressWarnings("unchecked")
+    /** A waiting job under a global order: its key (see {@link #key}) and submit sequence. */
+    public record Ranked(long key, long seq, Job job) {
+        static final Comparator<Ranked> ORDER = Comparator.comparingLong(Ranked::key).thenComparingLong(Ranked::seq);
+    }
+
     public PendingQueue(int classes, int tenants, int models) {
+        this(classes, tenants, models, QueueOrder.FAIR_SHARE);
+    }
+
+    @SuppressWarnings("unchecked")
+    public PendingQueue(int classes, int tenants, int models, QueueOrder order) {
         this.models = models;
+        this.order = order;
+        this.ranked = order.global() ? new TreeSet[classes] : null;
+        if (ranked != null) {
+            for (int c = 0; c < classes; c++) ranked[c] = new TreeSet<>(Ranked.ORDER);
+        }
         fifo = new TreeMap[classes][tenants][];
         jobsOfModel = new int[classes][tenants][];
         slotMask = new long[classes][tenants][];
@@ -59,6 +81,7 @@ public final class PendingQueue {
             slotMask[c][p][m] |= 1L << s;
         }
         if (jobsOf[c][p]++ == 0) nonEmpty[c].add(p);
+        if (ranked != null) ranked[c].add(rank(job));
         size++;
     }
 
@@ -73,7 +96,45 @@ public final class PendingQueue {
             if (q.isEmpty()) slotMask[c][p][m] &= ~(1L << s);
         }
         if (--jobsOf[c][p] == 0) nonEmpty[c].remove(p);
+        if (ranked != null && !ranked[c].remove(rank(job))) throw new IllegalStateException("job " + job.id() + " is not ranked");
         size--;
+    }
+
+    /**
+     * A waiting job's key under the queue order: 0 for fifo (the sequence decides), the walltime for sjf, the
+     * walltime not yet used (walltime less the time its earlier runs held their GPUs) for srtf.
+     */
+    public static long key(QueueOrder order, Job job) {
+        return switch (order) {
+            case FAIR_SHARE, FIFO -> 0;
+            case SJF -> job.walltime();
+            case SRTF -> remaining(job, -1);
+        };
+    }
+
+    /**
+     * Walltime a job has left: less what its ended runs held and, when {@code now >= 0} and it runs, what the
+     * current run has held so far.
+     */
+    public static long remaining(Job job, long now) {
+        long served = job.totalGpus() == 0 ? 0 : job.gpuSeconds() / job.totalGpus();
+        if (now >= 0 && job.startTime() >= 0) served += now - job.startTime();
+        return Math.max(0, job.walltime() - served);
+    }
+
+    private Ranked rank(Job job) {
+        return new Ranked(key(order, job), job.seq(), job);
+    }
+
+    public QueueOrder order() { return order; }
+
+    /**
+     * Under a global order, the class's first waiting job ranked after (key, seq), or null; pass
+     * {@code Long.MIN_VALUE} twice for the first. Tolerates jobs leaving the queue during a walk.
+     */
+    public Job nextRanked(int priorityClass, long afterKey, long afterSeq) {
+        Ranked r = ranked[priorityClass].higher(new Ranked(afterKey, afterSeq, null));
+        return r == null ? null : r.job();
     }
 
     /** Whether a (class, project, model) has waiting jobs. */

@@ -61,7 +61,7 @@ public final class State {
         }
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
-        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount());
+        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount(), config.scheduler().queueOrder());
         this.running = new RunningIndex(fleet, config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
         this.chargedByModel = new long[fleet.modelCount()];
@@ -271,7 +271,9 @@ public final class State {
             submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));
             Job job = jobs.get(r.spec().id());
             if (r.state() == JobState.PENDING) {
+                queue.remove(job); // its rank may depend on its earlier runs (srtf): queue it again once they are known
                 job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());
+                queue.add(job);
                 continue;
             }
             queue.remove(job);

@@ -9,6 +9,7 @@ import kr.nuri.core.World;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
@@ -96,8 +97,8 @@ class RandomStreamInvariantTest {
     private static int runStream(long seed, int shape) {
         Random r = new Random(seed);
         Fleet fleet = fleet(shape, r);
-        SchedulerSettings settings = new SchedulerSettings(1 + r.nextInt(3), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
-                r.nextBoolean() ? 0 : r.nextInt(1200));
+        SchedulerSettings settings = new SchedulerSettings(r.nextInt(4), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
+                r.nextBoolean() ? 0 : r.nextInt(1200), QueueOrder.values()[r.nextInt(QueueOrder.values().length)]);
         World w = new World(new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null));
         Engine twin = null; // restored from a snapshot halfway; must decide exactly as the original from then on

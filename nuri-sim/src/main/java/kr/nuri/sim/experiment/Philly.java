@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.FleetBuilder;
 import kr.nuri.core.job.JobSpec;
@@ -20,6 +21,7 @@ final class Philly {
     static final int GPUS_PER_NODE = 8;
     /** One class: Philly jobs ran for up to weeks; walltime = the job's true duration (an oracle, see the note). */
     static final PriorityClass CLASS = new PriorityClass("philly", 100, EngineConfig.DAY, 400 * EngineConfig.DAY, false);
+    /** The same class with preemptible jobs: they may borrow (philly-quota) or be preempted by shorter ones (srtf). */
     static final PriorityClass BORROWING = new PriorityClass("philly", 100, EngineConfig.DAY, 400 * EngineConfig.DAY, true);
 
     private Philly() { }
@@ -30,6 +32,24 @@ final class Philly {
      * reclaim them for the lender).
      */
     static EngineConfig cluster(String name, int nodes, Map<String, Integer> quotaGpus, boolean borrowing) {
+        return cluster(name, nodes, quotaGpus, borrowing, borrowing ? BORROWING : CLASS, SchedulerSettings.DEFAULT);
+    }
+
+    /**
+     * One VC's cluster for philly-vc under a policy: {@code nuri} is the engine's default; fifo, sjf and srtf are
+     * the engine with that queue order and no reservations (list scheduling: every job that fits starts, as the
+     * Philly studies' baselines do); under srtf jobs are preemptible, so a shorter one may preempt a longer one.
+     */
+    static EngineConfig vcCluster(String vc, int nodes, String policy) {
+        Map<String, Integer> quota = Map.of(vc, nodes * GPUS_PER_NODE);
+        if (policy.equals("nuri")) return cluster("philly-" + vc, nodes, quota, false);
+        QueueOrder order = QueueOrder.named(policy);
+        SchedulerSettings settings = SchedulerSettings.DEFAULT.withQueueOrder(order).withReservations(0);
+        return cluster("philly-" + vc, nodes, quota, false, order == QueueOrder.SRTF ? BORROWING : CLASS, settings);
+    }
+
+    private static EngineConfig cluster(String name, int nodes, Map<String, Integer> quotaGpus, boolean borrowing, PriorityClass cls,
+                                        SchedulerSettings settings) {
         var fleet = new FleetBuilder(name).site("philly").block("b0", MODEL, "philly").racks(nodes, 1, GPUS_PER_NODE).build();
         List<TenantSpec> tenants = new ArrayList<>();
         tenants.add(new TenantSpec("philly", null, 1, List.of()));
@@ -37,8 +57,7 @@ final class Philly {
             tenants.add(new TenantSpec(e.getKey(), "philly", 1, List.of(new QuotaSpec(MODEL, e.getValue(),
                     borrowing ? QuotaSpec.UNLIMITED : 0, QuotaSpec.UNLIMITED))));
         }
-        return new EngineConfig(fleet, tenants, List.of(borrowing ? BORROWING : CLASS), List.of(), 7 * EngineConfig.DAY,
-                SchedulerSettings.DEFAULT, AssertionLevel.OFF);
+        return new EngineConfig(fleet, tenants, List.of(cls), List.of(), 7 * EngineConfig.DAY, settings, AssertionLevel.OFF);
     }
 
     /** A job as a submission: gangs over 8 GPUs split into members of the largest divisor ≤ 8. */

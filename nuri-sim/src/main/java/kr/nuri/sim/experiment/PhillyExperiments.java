@@ -10,7 +10,6 @@ import kr.nuri.core.config.EngineConfig;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
-import kr.nuri.sim.baseline.ListScheduler;
 import kr.nuri.sim.metrics.FinishTimeFairness;
 import kr.nuri.sim.metrics.JobOutcome;
 import kr.nuri.sim.metrics.Summary;
@@ -21,8 +20,9 @@ import kr.nuri.sim.trace.PhillyTrace;
  * Presets on the Philly trace.
  * <ul>
  * <li>{@code philly-vc}: as in the Helios study, each VC of {@code philly_vc_nodes.csv} is its own cluster of
- *     8-GPU nodes replaying its jobs submitted from 2017-10-01 to 2017-11-30, under fifo, sjf, srtf (yardsticks,
- *     {@link ListScheduler}) and Nuri's engine ({@code nuri}: backfill with a reservation, fair share).
+ *     8-GPU nodes replaying its jobs submitted from 2017-10-01 to 2017-11-30, under fifo, sjf, srtf (the engine
+ *     with that queue order and no reservation, see {@link Philly#vcCluster}) and Nuri's default ({@code nuri}:
+ *     backfill with a reservation, fair share). Every policy runs on the engine.
  * <li>{@code philly-quota}: the whole table on one cluster (the 11 VCs' 352 nodes) with one quota per VC (its
  *     node count; VCs without one share what is left), on Nuri's engine with borrowing off and on.
  * </ul>
@@ -40,16 +40,17 @@ public final class PhillyExperiments {
     /** One (cluster, policy) run's outcome. */
     record RunResult(String policy, String cluster, int gpus, List<JobOutcome> outcomes, Summary summary) { }
 
-    static RunResult simulate(String policy, String cluster, EngineConfig config, List<Arrival> arrivals, long tick) {
+    /**
+     * One run on the engine; a preempted run keeps the work up to its last checkpoint ({@code checkpointSeconds},
+     * 0: none, it starts over).
+     */
+    static RunResult simulate(String policy, String cluster, EngineConfig config, List<Arrival> arrivals, long tick, long checkpointSeconds) {
         int gpus = (int) config.fleet().totalGpus();
-        if (policy.equals("nuri")) {
-            Simulation sim = new Simulation(config, tick);
-            sim.run(arrivals);
-            List<JobOutcome> out = sim.outcomes();
-            return new RunResult(policy, cluster, gpus, out, Summary.of(out, sim.allocatedGpuSeconds(), gpus, sim.preemptions()));
-        }
-        ListScheduler.Result r = new ListScheduler(policy, gpus / Philly.GPUS_PER_NODE, Philly.GPUS_PER_NODE).run(arrivals);
-        return new RunResult(policy, cluster, gpus, r.outcomes(), Summary.of(r.outcomes(), r.allocatedGpuSeconds(), gpus, r.preemptions()));
+        Simulation sim = new Simulation(config, tick);
+        sim.checkpointEvery(checkpointSeconds);
+        sim.run(arrivals);
+        List<JobOutcome> out = sim.outcomes();
+        return new RunResult(policy, cluster, gpus, out, Summary.of(out, sim.allocatedGpuSeconds(), gpus, sim.preemptions()));
     }
 
     public static Report vc(Path traces, List<String> policies, long tick, Progress progress) {
@@ -79,8 +80,9 @@ public final class PhillyExperiments {
         List<RunResult> results = IntStream.range(0, runs).parallel().mapToObj(i -> {
             String vc = names.get(i / policies.size());
             String policy = policies.get(i % policies.size());
-            EngineConfig config = Philly.cluster("philly-" + vc, vcs.get(vc), Map.of(vc, vcs.get(vc) * Philly.GPUS_PER_NODE), false);
-            RunResult r = simulate(policy, vc, config, byVc.get(vc), tick);
+            EngineConfig config = Philly.vcCluster(vc, vcs.get(vc), policy);
+            // A preempted job keeps all its progress, as the srtf of the literature assumes (only srtf preempts here).
+            RunResult r = simulate(policy, vc, config, byVc.get(vc), tick, 1);
             progress.advance(1);
             return r;
         }).toList();
@@ -89,8 +91,9 @@ public final class PhillyExperiments {
         report.note(String.format("philly-vc: %,d jobs of %d VCs submitted %s to 2017-11-30 (%,d larger than their VC left out); "
                 + "%,d nodes × 8 GPUs in all; walltime = true duration; Nuri full pass every %d s", inWindow, vcs.size(), FROM, tooLarge,
                 vcs.values().stream().mapToInt(Integer::intValue).sum(), tick));
-        report.note("fifo/sjf/srtf are yardsticks (list scheduling without reservations; srtf preempts and migrates for free); "
-                + "nuri is Nuri's engine (priority, fair share, backfill behind a reservation).");
+        report.note("every policy runs on Nuri's engine: fifo/sjf/srtf are its queue orders with list scheduling (no reservation: every job "
+                + "that fits starts; srtf preempts a job with more walltime left, which keeps its progress); nuri is the default "
+                + "(fair share, backfill behind a reservation).");
         Map<String, Object> s = report.summary();
         s.put("experiment", "philly-vc");
         s.put("jobs_file", traces.resolve(JOBS).getFileName().toString());
@@ -175,7 +178,7 @@ public final class PhillyExperiments {
         progress.start("philly-quota 2 runs", 2);
         List<RunResult> results = modes.parallelStream().map(borrowing -> {
             EngineConfig config = Philly.cluster("philly", nodes, quotas, borrowing);
-            RunResult r = simulate("nuri", borrowing ? "borrowing on" : "borrowing off", config, arrivals, tick);
+            RunResult r = simulate("nuri", borrowing ? "borrowing on" : "borrowing off", config, arrivals, tick, 0);
             progress.advance(1);
             return r;
         }).toList();
