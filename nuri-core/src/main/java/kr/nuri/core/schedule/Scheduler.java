@@ -49,7 +49,7 @@ public final class Scheduler {
     private final ReservationPlanner planner;
     private final int[] classOrder;
     private final int[] classPriority;
-    private final QueueOrder order;
+    private final QueueOrder queueOrder;
     /**
      * Preemption searches are the expensive part of a pass: two per pass, of which at most one for a gang
      * (gang searches fail most often, on node-level fragmentation). Measured: more add cost, not preemptions.
@@ -70,8 +70,8 @@ public final class Scheduler {
         this.state = state;
         this.settings = state.config().scheduler();
         this.placer = new Placer(state.capacity());
-        this.order = settings.queueOrder();
-        this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds(), order == QueueOrder.SRTF);
+        this.queueOrder = settings.queueOrder();
+        this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds(), queueOrder == QueueOrder.SRTF);
         this.planner = new ReservationPlanner(state, placer);
         List<PriorityClass> classes = state.config().classes();
         Integer[] order = new Integer[classes.size()];
@@ -131,7 +131,7 @@ public final class Scheduler {
         for (int phase = 0; phase < 2; phase++) {
             w.borrowPhase = phase == 1;
             w.passMisses = 0;
-            if (order.global()) {
+            if (queueOrder.global()) {
                 walkRanked(w);
             } else {
                 walkFairShare(w);
@@ -203,7 +203,7 @@ public final class Scheduler {
             long seq = Long.MIN_VALUE;
             Job job;
             while ((job = state.queue().nextRanked(c, key, seq)) != null) {
-                key = PendingQueue.key(order, job);
+                key = PendingQueue.key(queueOrder, job);
                 seq = job.seq();
                 if (job.examinedInPass() == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
@@ -243,7 +243,7 @@ public final class Scheduler {
             return;
         }
         if (deferredToBorrow) { // phase 1 looks at it again
-            if (order.global()) w.deferred.add(job);
+            if (queueOrder.global()) w.deferred.add(job);
             return;
         }
         job.markExamined(w.passId);
@@ -302,7 +302,7 @@ public final class Scheduler {
         if (!quota.admits(project, m, gpus, mayBorrow)) return false;
         return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
                 || (preempt && state.running().preemptibleGpusBelow(Level.FLEET, m,
-                        Preemptor.victimBound(classPriority[priorityClass], order == QueueOrder.SRTF)) > 0);
+                        Preemptor.victimBound(classPriority[priorityClass], queueOrder == QueueOrder.SRTF)) > 0);
     }
 
     /**
@@ -348,9 +348,9 @@ public final class Scheduler {
     /** The pass order: higher class, then the queue order (fair share, or the global order's key), then earlier submission. */
     private boolean ranksAhead(Job a, Job b, long now) {
         if (a.priority() != b.priority()) return a.priority() > b.priority();
-        if (order.global()) {
-            long ka = PendingQueue.key(order, a);
-            long kb = PendingQueue.key(order, b);
+        if (queueOrder.global()) {
+            long ka = PendingQueue.key(queueOrder, a);
+            long kb = PendingQueue.key(queueOrder, b);
             return ka != kb ? ka < kb : a.seq() < b.seq();
         }
         if (a.project() != b.project()) {

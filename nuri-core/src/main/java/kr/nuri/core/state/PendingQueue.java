@@ -126,8 +126,6 @@ public final class PendingQueue {
         return new Ranked(key(order, job), job.seq(), job);
     }
 
-    public QueueOrder order() { return order; }
-
     /**
      * Under a global order, the class's first waiting job ranked after (key, seq), or null; pass
      * {@code Long.MIN_VALUE} twice for the first. Tolerates jobs leaving the queue during a walk.
