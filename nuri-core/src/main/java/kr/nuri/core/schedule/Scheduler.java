@@ -105,6 +105,8 @@ public final class Scheduler {
         int reserved;
         /** Jobs in a row that failed to start in the FIFO being walked. */
         int misses;
+        /** Under a global order: jobs an event-triggered pass skipped without trying (they could not fit). */
+        int skipped;
         /** Under a global order: jobs phase 0 left for phase 1 because they could start only by borrowing. */
         final List<Job> deferred = new ArrayList<>();
 
@@ -199,16 +201,20 @@ public final class Scheduler {
             return;
         }
         for (int c : classOrder) {
-            long key = Long.MIN_VALUE;
-            long seq = Long.MIN_VALUE;
-            Job job;
-            while ((job = state.queue().nextRanked(c, key, seq)) != null) {
-                key = PendingQueue.key(queueOrder, job);
-                seq = job.seq();
+            var ranked = state.queue().rankedAfter(c, Long.MIN_VALUE, Long.MIN_VALUE);
+            while (ranked.hasNext()) {
+                PendingQueue.Ranked r = ranked.next();
+                Job job = r.job();
                 if (job.examinedInPass() == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
-                if (!w.full && !mayFitAnyModel(c, job, w)) continue;
+                if (!w.full && !mayFitAnyModel(c, job, w)) {
+                    // Skipping costs a quota and capacity check per job, not per FIFO as in the fair-share walk:
+                    // bound it too, so a long backlog that cannot start is not walked on every event.
+                    if (++w.skipped > (long) settings.probeDepth() * FIFO_PROBE_DEPTH) return;
+                    continue;
+                }
                 visit(w, job);
+                ranked = state.queue().rankedAfter(c, r.key(), r.seq()); // the visit may have changed the queue
             }
         }
     }

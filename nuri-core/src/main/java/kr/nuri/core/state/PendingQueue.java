@@ -36,7 +36,7 @@ public final class PendingQueue {
 
     /** A waiting job under a global order: its key (see {@link #key}) and submit sequence. */
     public record Ranked(long key, long seq, Job job) {
-        static final Comparator<Ranked> ORDER = Comparator.comparingLong(Ranked::key).thenComparingLong(Ranked::seq);
+        static final Comparator<Ranked> ORDER = (a, b) -> a.key != b.key ? Long.compare(a.key, b.key) : Long.compare(a.seq, b.seq);
     }
 
     public PendingQueue(int classes, int tenants, int models) {
@@ -127,12 +127,12 @@ public final class PendingQueue {
     }
 
     /**
-     * Under a global order, the class's first waiting job ranked after (key, seq), or null; pass
-     * {@code Long.MIN_VALUE} twice for the first. Tolerates jobs leaving the queue during a walk.
+     * Under a global order, the class's waiting jobs ranked after (key, seq), in order; pass {@code Long.MIN_VALUE}
+     * twice for all. The iterator is valid until the queue changes: take a new one after anything that may
+     * start, end or queue a job.
      */
-    public Job nextRanked(int priorityClass, long afterKey, long afterSeq) {
-        Ranked r = ranked[priorityClass].higher(new Ranked(afterKey, afterSeq, null));
-        return r == null ? null : r.job();
+    public java.util.Iterator<Ranked> rankedAfter(int priorityClass, long afterKey, long afterSeq) {
+        return ranked[priorityClass].tailSet(new Ranked(afterKey, afterSeq, null), false).iterator();
     }
 
     /** Whether a (class, project, model) has waiting jobs. */
