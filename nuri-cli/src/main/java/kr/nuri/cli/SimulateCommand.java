@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.QueueOrder;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.FailureModel;
 import kr.nuri.sim.Progress;
@@ -91,6 +93,10 @@ final class SimulateCommand implements Callable<Integer> {
             + "by a failure or preemption resumes from its last checkpoint; 0 = starts over (default: ${DEFAULT-VALUE}). With national, --trace or gavel.")
     long checkpointMinutes;
 
+    @Option(names = "--queue-order", paramLabel = "NAME", description = "The engine's queue order for national, --trace and the gavel "
+            + "workload: fair-share, fifo, sjf or srtf (default: the fleet file's, fair-share unless it says otherwise).")
+    String queueOrder;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
@@ -105,6 +111,11 @@ final class SimulateCommand implements Callable<Integer> {
         if (mtbfHours != null && experiment != null && !experiment.equals("national")) {
             throw new IllegalArgumentException("--mtbf-hours applies to national, --trace and the gavel workload, not to --experiment " + experiment);
         }
+        if (queueOrder != null && experiment != null && !experiment.equals("national")) {
+            throw new IllegalArgumentException("--queue-order applies to national, --trace and the gavel workload, not to --experiment " + experiment
+                    + (experiment.equals("philly-vc") ? " (its --policies are queue orders already)" : ""));
+        }
+        if (queueOrder != null) QueueOrder.named(queueOrder); // a bad name fails before any work
         FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
             report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
@@ -126,11 +137,20 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The fleet, with the queue order of --queue-order when given. */
+    private NuriConfig loadFleet() {
+        NuriConfig config = fleet.load();
+        if (queueOrder == null) return config;
+        EngineConfig engine = config.engine();
+        return new NuriConfig(config.source(), config.description(),
+                engine.withScheduler(engine.scheduler().withQueueOrder(QueueOrder.named(queueOrder))));
+    }
+
     /** The national mix on the fleet (korea-2025 by default): --jobs (default 1,000,000 here), --load, --seed. */
     private Report national(Progress progress, FailureModel failures) {
         int n = jobsGiven ? jobs : 1_000_000;
         check(n);
-        NuriConfig config = fleet.load();
+        NuriConfig config = loadFleet();
         // Jobs may use the models a what-if gives their programme (the same arrivals run without and with it).
         List<kr.nuri.core.command.Command> changes = whatIfChanges(config);
         var gained = WhatIf.modelsGained(changes);
@@ -154,14 +174,19 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
     /** The --what-if file's changes (none without one). */
     private List<kr.nuri.core.command.Command> whatIfChanges(NuriConfig config) {
         return whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
     }
 
+    /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
     private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, List<kr.nuri.core.command.Command> changes,
                              Progress progress, FailureModel failures, String note) {
+        QueueOrder order = config.engine().scheduler().queueOrder();
+        if (order != QueueOrder.FAIR_SHARE) {
+            title += ", queue order " + order.label();
+            note += "; queue order " + order.label();
+        }
         if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
             throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
         }
@@ -191,7 +216,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     private Report trace(Progress progress, FailureModel failures) {
         if (tick < 1) throw new IllegalArgumentException("--tick " + tick + ": must be at least 1 second");
-        NuriConfig config = fleet.load();
+        NuriConfig config = loadFleet();
         List<Arrival> arrivals = NuriTrace.read(trace);
         List<String> projects = config.engine().projects();
         for (Arrival a : arrivals) {
@@ -215,7 +240,7 @@ final class SimulateCommand implements Callable<Integer> {
     private Report workload(Progress progress, FailureModel failures) {
         if (!workload.equals("gavel")) throw new IllegalArgumentException("--workload " + workload + " is not known. Maybe gavel?");
         check(jobs);
-        NuriConfig config = fleet.load();
+        NuriConfig config = loadFleet();
         List<String> projects = config.engine().projects();
         long gpus = config.engine().fleet().totalGpus();
         List<Arrival> arrivals = GavelWorkload.generate(jobs, load, gpus, projects, seed);

@@ -90,4 +90,23 @@ class SimulateCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--mtbf-hours applies to national, --trace and the gavel workload");
     }
+
+    @Test
+    void theQueueOrderCanBeChosenPerRun() throws Exception {
+        Path fs = dir.resolve("fs");
+        Path sjf = dir.resolve("sjf");
+        Run a = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "600", "--load", "1.2", "--out", fs.toString());
+        Run b = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "600", "--load", "1.2", "--queue-order", "sjf", "--out", sjf.toString());
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out()).contains("queue order sjf");
+        assertThat(Files.readString(sjf.resolve("summary.json"))).as("an overloaded lab decides differently under sjf")
+                .isNotEqualTo(Files.readString(fs.resolve("summary.json")));
+        Run bad = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "10", "--queue-order", "lifo");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("'lifo'").contains("fair-share");
+        bad = nuri("simulate", "--experiment", "philly-vc", "--queue-order", "sjf");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--policies");
+    }
 }
