@@ -2,6 +2,8 @@ package kr.nuri.core.schedule;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
@@ -123,13 +125,15 @@ final class Preemptor {
                         boolean mayUseReserved, int onlyDomain) {
         long freed = 0;
         long free = state.capacity().freeGpus(m, mayUseReserved); // includes victims lifted so far
+        // Reclaim runs after the priority search lifted up to maxVictims: test membership in a set, not the list.
+        Set<Job> liftedBefore = byPriority || victims.isEmpty() ? Set.of() : new HashSet<>(victims);
         for (Job v : candidates) {
             if (victims.size() >= maxVictims) return -1;
             if (byPriority && !mayEnd(v, job)) {
                 if (scanEnds(v, job)) return -1;
                 continue;
             }
-            if (!byPriority && (v.project() == job.project() || victims.contains(v))) continue;
+            if (!byPriority && (v.project() == job.project() || liftedBefore.contains(v))) continue;
             if (exempt(v)) continue;
             if (onlyDomain >= 0 && !touches(v, onlyDomain, level(job))) continue;
             lift(v);
