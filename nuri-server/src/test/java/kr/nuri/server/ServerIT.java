@@ -103,6 +103,7 @@ class ServerIT {
         s.call("POST", "/api/v1/jobs/j3/cancel", null);
         s.call("POST", "/api/v1/nodes/h-1-r1-n1/down", null);
         JsonNode before = s.call("GET", "/api/v1/status", null).json();
+        assertThat(before.get("queueOrder").asString()).isEqualTo("fair-share");
         s.stop();
         s.start();
         JsonNode after = s.call("GET", "/api/v1/status", null).json();

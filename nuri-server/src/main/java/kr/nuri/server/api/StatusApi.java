@@ -25,10 +25,10 @@ final class StatusApi {
 
     List<ApiRoute> routes() {
         return List.of(new ApiRoute(GET, "/api/v1/status", Set.of(Role.OPERATOR, Role.PROGRAMME_MANAGER),
-                "Journal length, state hash, job counts and engine time", null, this::status));
+                "Journal length, state hash, job counts, engine time and the queue order", null, this::status));
     }
 
-    record Status(String version, String fleet, long gpus, String engineTime, long journalEvents, String stateHash,
+    record Status(String version, String fleet, long gpus, String queueOrder, String engineTime, long journalEvents, String stateHash,
                   long pending, long running, long finished, int engineQueue) {}
 
     private void status(Context ctx) {
@@ -42,7 +42,7 @@ final class StatusApi {
                 else if (j.state() == JobState.RUNNING) running++;
                 else finished++;
             }
-            return new Status(version, st.fleet().name(), st.fleet().totalGpus(), Views.time(st.now()), journalEvents.getAsLong(),
+            return new Status(version, st.fleet().name(), st.fleet().totalGpus(), st.config().scheduler().queueOrder().label(), Views.time(st.now()), journalEvents.getAsLong(),
                     String.format("%016x", s.engine().stateHash()), pending, running, finished, api.loop.queueDepth());
         }));
     }
