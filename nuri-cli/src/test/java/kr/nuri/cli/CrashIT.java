@@ -38,12 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 class CrashIT {
     private static final long SEED = Long.getLong("nuri.test.seed", 42L);
     private static final int KILLS = Integer.getInteger("nuri.crash.kills", 10);
-    /**
-     * The stores under test: PostgreSQL, the production store, by default. {@code -Dnuri.crash.store=h2} (or
-     * {@code h2,postgres}) runs it on the embedded H2 database too, which still loses an acknowledged commit now
-     * and then when killed (see README: durability), so CI does not run it there yet.
-     */
-    private static final String STORES = System.getProperty("nuri.crash.store", "postgres");
+    /** The stores under test: both by default; {@code -Dnuri.crash.store=h2} (or postgres) for one. */
+    private static final String STORES = System.getProperty("nuri.crash.store", "h2,postgres");
     private static final String PG_URL = System.getenv().getOrDefault("NURI_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String PG_USER = System.getenv().getOrDefault("NURI_TEST_PG_USER", "postgres");
     private static final String PG_PASSWORD = System.getenv().getOrDefault("NURI_TEST_PG_PASSWORD", "postgres");

@@ -17,6 +17,7 @@ import kr.nuri.server.auth.TokenStore;
 import kr.nuri.server.journal.Database;
 import kr.nuri.server.journal.EventCodec;
 import kr.nuri.server.journal.Journal;
+import kr.nuri.server.journal.JournalFile;
 import kr.nuri.server.journal.Lease;
 import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
@@ -43,9 +44,11 @@ public final class NuriServer implements AutoCloseable {
     private final Recovery recovery;
     private final String firstToken;
     private final String url;
+    private final JournalFile wal;
 
     private NuriServer(Database db, Lease lease, Engine engine, EngineLoop loop, ApiServer api, ServerSnapshots snapshots,
-                       Recovery recovery, String firstToken, String url) {
+                       Recovery recovery, String firstToken, String url, JournalFile wal) {
+        this.wal = wal;
         this.engine = engine;
         this.snapshots = snapshots;
         this.db = db;
@@ -66,13 +69,16 @@ public final class NuriServer implements AutoCloseable {
     public static NuriServer start(ServerOptions o) {
         LongSupplier clock = System::currentTimeMillis;
         String dbUrl = o.embedded() ? Database.embeddedUrl(o.dataDir()) : o.dbUrl();
-        Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword());
+        java.nio.file.Path walFile = Database.journalFileFor(dbUrl); // H2 file databases: see JournalFile
+        Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword(), walFile);
+        JournalFile wal = null;
         try {
             Lease lease = new Lease(db, o.leaseTtlMillis());
             lease.acquire(clock.getAsLong());
             JsonMapper json = Json.mapper();
             EventCodec codec = new EventCodec(json);
-            Journal journal = new Journal(db, codec, lease);
+            if (walFile != null) wal = JournalFile.open(walFile);
+            Journal journal = new Journal(db, codec, lease, wal);
             checkFingerprint(journal, o);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
@@ -102,8 +108,9 @@ public final class NuriServer implements AutoCloseable {
                         + "). Maybe another program uses that port: try --port 0 for a free one.", e);
             }
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
-            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url);
+            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, wal);
         } catch (RuntimeException e) {
+            if (wal != null) wal.close();
             db.close();
             throw e;
         }
@@ -212,6 +219,7 @@ public final class NuriServer implements AutoCloseable {
     public void close() {
         api.close();
         loop.close();
+        if (wal != null) wal.close(); // the journal writer has stopped
         snapshots.close();
         try {
             lease.release();

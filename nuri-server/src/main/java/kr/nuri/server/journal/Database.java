@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -12,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
  * small connection pool and brings the schema up to date with Flyway before anything reads it.
  */
 public final class Database implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
     private final String url;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
@@ -29,6 +31,20 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, journalFileFor(url));
+    }
+
+    /** The write-ahead file of an H2 file database ({@code <database file>.wal}); null for other stores. */
+    public static Path journalFileFor(String url) {
+        if (url == null || !url.startsWith("jdbc:h2:file:")) return null;
+        return Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".wal").toAbsolutePath();
+    }
+
+    /**
+     * Opens the store; for the embedded database, {@code journalFile} is its write-ahead file (see
+     * {@link JournalFile}): rows it holds beyond H2's are put back into H2 first.
+     */
+    public static Database open(String url, String user, String password, Path journalFile) {
         if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
             throw new IllegalArgumentException("--db '" + url + "' is not a database Nuri supports. "
                     + "Maybe jdbc:postgresql://host:5432/nuri, or leave it out for the embedded H2 database?");
@@ -42,7 +58,7 @@ public final class Database implements AutoCloseable {
                 throw new IllegalStateException("cannot create the data directory for " + url + ": " + e.getMessage(), e);
             }
         }
-        if (url.startsWith("jdbc:h2:file:")) settleEmbedded(url, user, password);
+        if (url.startsWith("jdbc:h2:file:")) settleEmbedded(url, user, password, journalFile);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (user != null) hc.setUsername(user);
@@ -69,15 +85,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the embedded database alone and shuts it down cleanly before the pool opens it for good. Killed again
-     * and again, H2 came back without commits it had acknowledged (25 of 2,260 acknowledged submissions lost over
-     * 25 SIGKILLs); with this clean open and shutdown after each crash the loss fell to 10 of 10,823 over 115
-     * SIGKILLs. It does not end it: see README, durability.
+     * Opens the embedded database alone, puts back the rows of its write-ahead file that H2 lacks, and shuts it
+     * down cleanly before the pool opens it for good; the file is emptied only after that clean shutdown. Killed
+     * again and again, H2 came back without commits it had acknowledged, also after {@code CHECKPOINT SYNC}
+     * (see README, durability); the write-ahead file is what keeps them.
      */
-    private static void settleEmbedded(String url, String user, String password) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
-             java.sql.Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN");
+    private static void settleEmbedded(String url, String user, String password, Path journalFile) {
+        List<JournalFile.Row> rows = journalFile == null ? List.of() : JournalFile.read(journalFile);
+        int restored = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password)) {
+            if (!rows.isEmpty()) restored = restore(c, rows, journalFile);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            }
         } catch (java.sql.SQLException e) {
             String cause = rootMessage(e);
             if (cause != null && cause.contains("locked")) {
@@ -85,6 +105,59 @@ public final class Database implements AutoCloseable {
                         + " is open in another process (another nuri serve?). Stop that one, or give this one its own --data DIR.", e);
             }
             throw new IllegalStateException("cannot open the embedded database " + url + ": " + cause, e);
+        }
+        if (restored > 0) log.warn("the embedded database lacked {} journal rows that {} held; they are back", restored, journalFile);
+        if (journalFile != null && Files.exists(journalFile)) JournalFile.truncate(journalFile);
+    }
+
+    /** Inserts the file's rows beyond H2's last ones; returns how many. */
+    private static int restore(java.sql.Connection c, List<JournalFile.Row> rows, Path journalFile) throws java.sql.SQLException {
+        try (var rs = c.getMetaData().getTables(null, null, "journal", null)) {
+            if (!rs.next()) {
+                throw new IllegalStateException(journalFile + " holds journal rows but the embedded database has no journal: "
+                        + "it is not the database they were written to. Move the file aside or restore that database.");
+            }
+        }
+        long lastEvent = max(c, "journal");
+        long lastCheckpoint = max(c, "checkpoint");
+        c.setAutoCommit(false);
+        int n = 0;
+        try (var events = c.prepareStatement("INSERT INTO journal (seq, at, kind, body) VALUES (?, ?, ?, ?)");
+             var checkpoints = c.prepareStatement("INSERT INTO checkpoint (seq, state_hash, at) VALUES (?, ?, ?)")) {
+            long expected = lastEvent + 1;
+            for (JournalFile.Row r : rows) {
+                if (r.event()) {
+                    if (r.seq() <= lastEvent) continue;
+                    if (r.seq() != expected) {
+                        throw new IllegalStateException(journalFile + " continues the journal at event " + r.seq() + " but the database ends at event "
+                                + lastEvent + ": rows in between are in neither. Refusing to start on a journal with a hole.");
+                    }
+                    expected++;
+                    events.setLong(1, r.seq());
+                    events.setLong(2, r.at());
+                    events.setString(3, r.kind());
+                    events.setString(4, r.body());
+                    events.addBatch();
+                    n++;
+                } else if (r.seq() > lastCheckpoint) {
+                    checkpoints.setLong(1, r.seq());
+                    checkpoints.setLong(2, r.hash());
+                    checkpoints.setLong(3, r.at());
+                    checkpoints.addBatch();
+                    n++;
+                }
+            }
+            events.executeBatch();
+            checkpoints.executeBatch();
+            c.commit();
+        }
+        return n;
+    }
+
+    private static long max(java.sql.Connection c, String table) throws java.sql.SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package kr.nuri.server.journal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import kr.nuri.core.event.Event;
@@ -13,13 +14,23 @@ public final class Journal {
     private final Database db;
     private final EventCodec codec;
     private final Lease lease;
+    private final JournalFile file;
     private long nextSeq;
     private long lastSyncNanos;
 
     public Journal(Database db, EventCodec codec, Lease lease) {
+        this(db, codec, lease, null);
+    }
+
+    /**
+     * A journal whose rows also go, first and forced, to {@code file} (the embedded store's write-ahead file; null
+     * for PostgreSQL, whose commit is durable).
+     */
+    public Journal(Database db, EventCodec codec, Lease lease, JournalFile file) {
         this.db = db;
         this.codec = codec;
         this.lease = lease;
+        this.file = file;
         this.nextSeq = db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one()) + 1;
     }
 
@@ -39,40 +50,52 @@ public final class Journal {
      * @throws LeaseLostException if another process took the writer lease; nothing was written
      */
     public void append(List<Group> groups, long nowMillis) {
-        long first = nextSeq;
-        long[] end = {first};
+        // Encode once, numbering as the rows will be stored.
+        List<Object[]> events = new ArrayList<>();
+        List<long[]> checkpoints = new ArrayList<>();
+        long seq = nextSeq;
+        for (Group g : groups) {
+            for (Event e : g.events()) events.add(new Object[] {seq++, e.time(), EventCodec.kind(e), codec.encode(e)});
+            if (g.checkpointHash() != null) checkpoints.add(new long[] {seq - 1, g.checkpointHash(), nowMillis});
+        }
+        long t0 = System.nanoTime();
+        if (file != null) {
+            // Durable here first: H2 alone was seen to lose commits it had synced (see JournalFile).
+            StringBuilder rows = new StringBuilder(events.size() * 256);
+            for (Object[] r : events) JournalFile.event(rows, (Long) r[0], (Long) r[1], (String) r[2], (String) r[3]);
+            for (long[] c : checkpoints) JournalFile.checkpoint(rows, c[0], c[1], c[2]);
+            file.append(rows);
+        }
+        long fileNanos = System.nanoTime() - t0;
         db.jdbi().useTransaction(h -> {
             if (!lease.renew(h, nowMillis)) {
                 throw new LeaseLostException("this process lost the writer lease of " + db.url()
                         + "; another nuri serve took over. Stopping without writing.");
             }
-            PreparedBatch batch = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
-            PreparedBatch checkpoints = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
-            long seq = first;
-            boolean anyEvent = false;
-            boolean anyCheckpoint = false;
-            for (Group g : groups) {
-                for (Event e : g.events()) {
-                    batch.bind("seq", seq++).bind("at", e.time()).bind("kind", EventCodec.kind(e)).bind("body", codec.encode(e)).add();
-                    anyEvent = true;
-                }
-                if (g.checkpointHash() != null) {
-                    checkpoints.bind("seq", seq - 1).bind("hash", g.checkpointHash()).bind("at", nowMillis).add();
-                    anyCheckpoint = true;
-                }
-            }
-            if (anyEvent) batch.execute();
-            if (anyCheckpoint) checkpoints.execute();
-            end[0] = seq;
+            insert(h, events, checkpoints);
         });
-        if (db.isPostgres()) {
-            lastSyncNanos = 0; // PostgreSQL's commit has already synced (synchronous_commit)
+        if (file != null || db.isPostgres()) {
+            lastSyncNanos = fileNanos; // PostgreSQL's commit has synced (synchronous_commit); the file was forced
         } else {
-            long t0 = System.nanoTime();
+            long t1 = System.nanoTime();
             db.jdbi().useHandle(db::sync);
-            lastSyncNanos = System.nanoTime() - t0;
+            lastSyncNanos = System.nanoTime() - t1;
         }
-        nextSeq = end[0];
+        nextSeq = seq;
+    }
+
+    /** Inserts journal rows ({seq, at, kind, body}) and checkpoints ({seq, hash, at}) in the caller's transaction. */
+    static void insert(org.jdbi.v3.core.Handle h, List<Object[]> events, List<long[]> checkpoints) {
+        if (!events.isEmpty()) {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
+            for (Object[] r : events) batch.bind("seq", (long) r[0]).bind("at", (long) r[1]).bind("kind", (String) r[2]).bind("body", (String) r[3]).add();
+            batch.execute();
+        }
+        if (!checkpoints.isEmpty()) {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
+            for (long[] c : checkpoints) batch.bind("seq", c[0]).bind("hash", c[1]).bind("at", c[2]).add();
+            batch.execute();
+        }
     }
 
     /** Renews the writer lease when there is nothing to append. */
