@@ -30,10 +30,6 @@ public final class Database implements AutoCloseable {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("nuri") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
-    public static Database open(String url, String user, String password) {
-        return open(url, user, password, journalFileFor(url));
-    }
-
     /** The write-ahead file of an H2 file database ({@code <database file>.wal}); null for other stores. */
     public static Path journalFileFor(String url) {
         if (url == null || !url.startsWith("jdbc:h2:file:")) return null;
@@ -41,8 +37,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the store; for the embedded database, {@code journalFile} is its write-ahead file (see
-     * {@link JournalFile}): rows it holds beyond H2's are put back into H2 first.
+     * Opens the store; for an H2 file database, {@code journalFile} is its write-ahead file (see
+     * {@link JournalFile} and {@link #journalFileFor}): rows it holds beyond H2's are put back into H2 first.
      */
     public static Database open(String url, String user, String password, Path journalFile) {
         if (url == null || !(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {

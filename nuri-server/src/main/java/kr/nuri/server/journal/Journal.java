@@ -18,10 +18,6 @@ public final class Journal {
     private long nextSeq;
     private long lastSyncNanos;
 
-    public Journal(Database db, EventCodec codec, Lease lease) {
-        this(db, codec, lease, null);
-    }
-
     /**
      * A journal whose rows also go, first and forced, to {@code file} (the embedded store's write-ahead file; null
      * for PostgreSQL, whose commit is durable).
@@ -47,7 +43,8 @@ public final class Journal {
      * Appends groups of events (with their checkpoints) durably, in one transaction that also renews the
      * writer lease.
      *
-     * @throws LeaseLostException if another process took the writer lease; nothing was written
+     * @throws LeaseLostException if another process took the writer lease; nothing was written to the database (an
+     *         embedded store's write-ahead file may hold the rows, and its next start puts them in)
      */
     public void append(List<Group> groups, long nowMillis) {
         // Encode once, numbering as the rows will be stored.
