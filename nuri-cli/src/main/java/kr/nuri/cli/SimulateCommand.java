@@ -105,17 +105,13 @@ final class SimulateCommand implements Callable<Integer> {
         Progress progress = TerminalProgress.create();
         long t0 = System.nanoTime();
         Report report;
-        if (whatIf != null && experiment != null && !experiment.equals("national")) {
-            throw new IllegalArgumentException("--what-if applies to national, --trace and the gavel workload, not to --experiment " + experiment);
-        }
-        if (mtbfHours != null && experiment != null && !experiment.equals("national")) {
-            throw new IllegalArgumentException("--mtbf-hours applies to national, --trace and the gavel workload, not to --experiment " + experiment);
-        }
-        if (queueOrder != null && experiment != null && !experiment.equals("national")) {
-            throw new IllegalArgumentException("--queue-order applies to national, --trace and the gavel workload, not to --experiment " + experiment
-                    + (experiment.equals("philly-vc") ? " (its --policies are queue orders already)" : ""));
-        }
+        engineRunsOnly("--what-if", whatIf, "");
+        engineRunsOnly("--mtbf-hours", mtbfHours, "");
+        engineRunsOnly("--queue-order", queueOrder, "philly-vc".equals(experiment) ? " (its --policies are queue orders already)" : "");
         if (queueOrder != null) QueueOrder.named(queueOrder); // a bad name fails before any work
+        if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
+            throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
+        }
         FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
             report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
@@ -135,6 +131,13 @@ final class SimulateCommand implements Callable<Integer> {
             for (Path p : ReportWriter.write(report, out)) System.out.println("wrote " + p);
         }
         return 0;
+    }
+
+    /** Refuses an option given with a preset other than national: only the engine runs of this command take it. */
+    private void engineRunsOnly(String option, Object value, String hint) {
+        if (value != null && experiment != null && !experiment.equals("national")) {
+            throw new IllegalArgumentException(option + " applies to national, --trace and the gavel workload, not to --experiment " + experiment + hint);
+        }
     }
 
     /** The fleet, with the queue order of --queue-order when given. */
@@ -186,9 +189,6 @@ final class SimulateCommand implements Callable<Integer> {
         if (order != QueueOrder.FAIR_SHARE) {
             title += ", queue order " + order.label();
             note += "; queue order " + order.label();
-        }
-        if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
-            throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
         }
         long checkpoint = checkpointMinutes * 60;
         note += checkpoint == 0 ? "; a run ended early starts over" : "; jobs checkpoint every " + checkpointMinutes + " min";

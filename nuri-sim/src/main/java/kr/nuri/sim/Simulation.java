@@ -100,6 +100,9 @@ public final class Simulation {
         final String project;
         final int gpus;
         final long submit;
+        /** Seconds of work the job needs: its declared runtime, else its walltime (it then runs until stopped). */
+        final long work;
+        /** What one uninterrupted run would take: the work, capped by the walltime (the job's runtime in reports). */
         final long runtime;
         long firstStart = -1;
         long runStart = -1;
@@ -108,12 +111,13 @@ public final class Simulation {
         long end = -1;
         boolean completed;
 
-        Life(String id, String project, int gpus, long submit, long runtime) {
+        Life(String id, String project, int gpus, long submit, long work, long walltime) {
             this.id = id;
             this.project = project;
             this.gpus = gpus;
             this.submit = submit;
-            this.runtime = runtime;
+            this.work = work;
+            this.runtime = Math.min(work, walltime);
         }
     }
 
@@ -186,8 +190,8 @@ public final class Simulation {
                     Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
                     if (r.accepted()) {
                         Job j = engine.job(spec.id());
-                        long runtime = spec.runtime() > 0 ? Math.min(spec.runtime(), j.walltime()) : j.walltime();
-                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), runtime);
+                        long work = spec.runtime() > 0 ? spec.runtime() : j.walltime();
+                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), work, j.walltime());
                         lives.put(spec.id(), life);
                         order.add(life);
                     } else {
@@ -323,7 +327,7 @@ public final class Simulation {
                     Life life = lives.get(s.jobId());
                     if (life.firstStart < 0) life.firstStart = s.time();
                     life.runStart = s.time();
-                    long runtime = (j.spec().runtime() > 0 ? j.spec().runtime() : j.walltime()) - life.saved;
+                    long runtime = life.work - life.saved;
                     if (runtime <= j.walltime()) {
                         agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
                     } else {

@@ -162,14 +162,17 @@ public final class EngineReport {
             fragSum += x.fragmentedGpus();
             idleSum += x.idleGpus();
         }
+        double meanIdlePct = 100 * idleSum / n / gpus;
+        double meanFragmentationPct = 100 * fragSum / n / gpus;
+        double shareOfIdle = idleSum == 0 ? 0 : fragSum / idleSum;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("samples", n);
-        f.put("mean_idle_pct", 100 * idleSum / n / gpus);
-        f.put("mean_fragmentation_pct", 100 * fragSum / n / gpus);
-        f.put("fragmented_share_of_idle", idleSum == 0 ? 0 : fragSum / idleSum);
+        f.put("mean_idle_pct", meanIdlePct);
+        f.put("mean_fragmentation_pct", meanFragmentationPct);
+        f.put("fragmented_share_of_idle", shareOfIdle);
         r.summary().put("fragmentation", f);
         r.note(String.format("fragmentation (FGD measure, whole GPUs, hourly): mean %.2f%% of the fleet, %.1f%% of idle GPUs (idle mean %.2f%%)",
-                100 * fragSum / n / gpus, idleSum == 0 ? 0 : 100 * fragSum / idleSum, 100 * idleSum / n / gpus));
+                meanFragmentationPct, 100 * shareOfIdle, meanIdlePct));
         r.chart(new Report.Chart("Idle and fragmented GPUs over time (fragmented: idle GPUs the task mix cannot use)", "hour",
                 "% of the fleet's GPUs", List.of(new Report.Series("idle", hours, idle), new Report.Series("fragmented", hours, frag)), true, false));
     }
