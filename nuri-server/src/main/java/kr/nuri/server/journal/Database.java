@@ -89,12 +89,19 @@ public final class Database implements AutoCloseable {
     private static void settleEmbedded(String url, String user, String password, Path journalFile) {
         List<JournalFile.Row> rows = journalFile == null ? List.of() : JournalFile.read(journalFile);
         int restored = 0;
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password)) {
-            if (!rows.isEmpty()) restored = restore(c, rows, journalFile);
+        String u = user == null ? "" : user;
+        String pw = password == null ? "" : password;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw)) {
+            if (!rows.isEmpty()) {
+                // A second connection for the rows: a Jdbi handle cannot be closed once SHUTDOWN has closed the database.
+                try (org.jdbi.v3.core.Handle h = Jdbi.open(url, u, pw)) {
+                    restored = restore(h, rows, journalFile);
+                }
+            }
             try (java.sql.Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             }
-        } catch (java.sql.SQLException e) {
+        } catch (java.sql.SQLException | org.jdbi.v3.core.JdbiException e) {
             String cause = rootMessage(e);
             if (cause != null && cause.contains("locked")) {
                 throw new IllegalStateException("the embedded database " + url.split(";", 2)[0].substring("jdbc:h2:file:".length())
@@ -106,55 +113,36 @@ public final class Database implements AutoCloseable {
         if (journalFile != null && Files.exists(journalFile)) JournalFile.truncate(journalFile);
     }
 
-    /** Inserts the file's rows beyond H2's last ones; returns how many. */
-    private static int restore(java.sql.Connection c, List<JournalFile.Row> rows, Path journalFile) throws java.sql.SQLException {
-        try (var rs = c.getMetaData().getTables(null, null, "journal", null)) {
-            if (!rs.next()) {
-                throw new IllegalStateException(journalFile + " holds journal rows but the embedded database has no journal: "
-                        + "it is not the database they were written to. Move the file aside or restore that database.");
-            }
+    /** Inserts the file's rows beyond H2's last ones (as {@link Journal} inserts rows); returns how many. */
+    private static int restore(org.jdbi.v3.core.Handle h, List<JournalFile.Row> rows, Path journalFile) {
+        boolean hasJournal = h.queryMetadata(md -> md.getTables(null, null, "journal", null)).mapToMap().findFirst().isPresent();
+        if (!hasJournal) {
+            throw new IllegalStateException(journalFile + " holds journal rows but the embedded database has no journal: "
+                    + "it is not the database they were written to. Move the file aside or restore that database.");
         }
-        long lastEvent = max(c, "journal");
-        long lastCheckpoint = max(c, "checkpoint");
-        c.setAutoCommit(false);
-        int n = 0;
-        try (var events = c.prepareStatement("INSERT INTO journal (seq, at, kind, body) VALUES (?, ?, ?, ?)");
-             var checkpoints = c.prepareStatement("INSERT INTO checkpoint (seq, state_hash, at) VALUES (?, ?, ?)")) {
-            long expected = lastEvent + 1;
-            for (JournalFile.Row r : rows) {
-                if (r.event()) {
-                    if (r.seq() <= lastEvent) continue;
-                    if (r.seq() != expected) {
-                        throw new IllegalStateException(journalFile + " continues the journal at event " + r.seq() + " but the database ends at event "
-                                + lastEvent + ": rows in between are in neither. Refusing to start on a journal with a hole.");
-                    }
-                    expected++;
-                    events.setLong(1, r.seq());
-                    events.setLong(2, r.at());
-                    events.setString(3, r.kind());
-                    events.setString(4, r.body());
-                    events.addBatch();
-                    n++;
-                } else if (r.seq() > lastCheckpoint) {
-                    checkpoints.setLong(1, r.seq());
-                    checkpoints.setLong(2, r.hash());
-                    checkpoints.setLong(3, r.at());
-                    checkpoints.addBatch();
-                    n++;
+        long lastEvent = max(h, "journal");
+        long lastCheckpoint = max(h, "checkpoint");
+        List<JournalFile.Row> missing = new java.util.ArrayList<>();
+        long expected = lastEvent + 1;
+        for (JournalFile.Row r : rows) {
+            if (r.event()) {
+                if (r.seq() <= lastEvent) continue;
+                if (r.seq() != expected) {
+                    throw new IllegalStateException(journalFile + " continues the journal at event " + r.seq() + " but the database ends at event "
+                            + lastEvent + ": rows in between are in neither. Refusing to start on a journal with a hole.");
                 }
+                expected++;
+                missing.add(r);
+            } else if (r.seq() > lastCheckpoint) {
+                missing.add(r);
             }
-            events.executeBatch();
-            checkpoints.executeBatch();
-            c.commit();
         }
-        return n;
+        h.useTransaction(t -> Journal.insert(t, missing));
+        return missing.size();
     }
 
-    private static long max(java.sql.Connection c, String table) throws java.sql.SQLException {
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long max(org.jdbi.v3.core.Handle h, String table) {
+        return h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM " + table).mapTo(Long.class).one();
     }
 
     private static String rootMessage(Throwable e) {

@@ -48,28 +48,21 @@ public final class Journal {
      */
     public void append(List<Group> groups, long nowMillis) {
         // Encode once, numbering as the rows will be stored.
-        List<Object[]> events = new ArrayList<>();
-        List<long[]> checkpoints = new ArrayList<>();
+        List<JournalFile.Row> rows = new ArrayList<>();
         long seq = nextSeq;
         for (Group g : groups) {
-            for (Event e : g.events()) events.add(new Object[] {seq++, e.time(), EventCodec.kind(e), codec.encode(e)});
-            if (g.checkpointHash() != null) checkpoints.add(new long[] {seq - 1, g.checkpointHash(), nowMillis});
+            for (Event e : g.events()) rows.add(JournalFile.Row.event(seq++, e.time(), EventCodec.kind(e), codec.encode(e)));
+            if (g.checkpointHash() != null) rows.add(JournalFile.Row.checkpoint(seq - 1, g.checkpointHash(), nowMillis));
         }
         long t0 = System.nanoTime();
-        if (file != null) {
-            // Durable here first: H2 alone was seen to lose commits it had synced (see JournalFile).
-            StringBuilder rows = new StringBuilder(events.size() * 256);
-            for (Object[] r : events) JournalFile.event(rows, (Long) r[0], (Long) r[1], (String) r[2], (String) r[3]);
-            for (long[] c : checkpoints) JournalFile.checkpoint(rows, c[0], c[1], c[2]);
-            file.append(rows);
-        }
+        if (file != null) file.append(rows); // durable here first: H2 alone was seen to lose commits it had synced (see JournalFile)
         long fileNanos = System.nanoTime() - t0;
         db.jdbi().useTransaction(h -> {
             if (!lease.renew(h, nowMillis)) {
                 throw new LeaseLostException("this process lost the writer lease of " + db.url()
                         + "; another nuri serve took over. Stopping without writing.");
             }
-            insert(h, events, checkpoints);
+            insert(h, rows);
         });
         if (file != null || db.isPostgres()) {
             lastSyncNanos = fileNanos; // PostgreSQL's commit has synced (synchronous_commit); the file was forced
@@ -81,18 +74,23 @@ public final class Journal {
         nextSeq = seq;
     }
 
-    /** Inserts journal rows ({seq, at, kind, body}) and checkpoints ({seq, hash, at}) in the caller's transaction. */
-    static void insert(org.jdbi.v3.core.Handle h, List<Object[]> events, List<long[]> checkpoints) {
-        if (!events.isEmpty()) {
-            PreparedBatch batch = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
-            for (Object[] r : events) batch.bind("seq", (long) r[0]).bind("at", (long) r[1]).bind("kind", (String) r[2]).bind("body", (String) r[3]).add();
-            batch.execute();
+    /** Inserts journal rows (events and checkpoints) in the caller's transaction. */
+    static void insert(org.jdbi.v3.core.Handle h, List<JournalFile.Row> rows) {
+        PreparedBatch events = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
+        PreparedBatch checkpoints = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
+        boolean anyEvent = false;
+        boolean anyCheckpoint = false;
+        for (JournalFile.Row r : rows) {
+            if (r.event()) {
+                events.bind("seq", r.seq()).bind("at", r.at()).bind("kind", r.kind()).bind("body", r.body()).add();
+                anyEvent = true;
+            } else {
+                checkpoints.bind("seq", r.seq()).bind("hash", r.hash()).bind("at", r.at()).add();
+                anyCheckpoint = true;
+            }
         }
-        if (!checkpoints.isEmpty()) {
-            PreparedBatch batch = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
-            for (long[] c : checkpoints) batch.bind("seq", c[0]).bind("hash", c[1]).bind("at", c[2]).add();
-            batch.execute();
-        }
+        if (anyEvent) events.execute();
+        if (anyCheckpoint) checkpoints.execute();
     }
 
     /** Renews the writer lease when there is nothing to append. */

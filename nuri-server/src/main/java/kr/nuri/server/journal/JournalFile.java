@@ -28,6 +28,14 @@ public final class JournalFile implements AutoCloseable {
 
     /** A row read back: an event ({@code kind != null}) or a checkpoint. */
     public record Row(long seq, long at, String kind, String body, long hash) {
+        public static Row event(long seq, long at, String kind, String body) {
+            return new Row(seq, at, kind, body, 0);
+        }
+
+        public static Row checkpoint(long seq, long hash, long at) {
+            return new Row(seq, at, null, null, hash);
+        }
+
         public boolean event() { return kind != null; }
     }
 
@@ -45,9 +53,11 @@ public final class JournalFile implements AutoCloseable {
         }
     }
 
-    /** Appends rows (already formatted by {@link #event} and {@link #checkpoint}) and forces them to disk. */
-    public void append(CharSequence rows) {
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(rows));
+    /** Appends rows and forces them to disk. */
+    public void append(List<Row> rows) {
+        StringBuilder text = new StringBuilder(rows.size() * 256);
+        for (Row r : rows) format(text, r);
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(text));
         try {
             while (bytes.hasRemaining()) channel.write(bytes);
             channel.force(false);
@@ -56,15 +66,15 @@ public final class JournalFile implements AutoCloseable {
         }
     }
 
-    static void event(StringBuilder out, long seq, long at, String kind, String body) {
-        if (body.indexOf('\n') >= 0 || body.indexOf('\t') >= 0) {
-            throw new IllegalArgumentException("event " + seq + " (" + kind + ") encodes to a body with a tab or newline");
+    static void format(StringBuilder out, Row r) {
+        if (!r.event()) {
+            out.append("C\t").append(r.seq()).append('\t').append(r.hash()).append('\t').append(r.at()).append('\n');
+            return;
         }
-        out.append("E\t").append(seq).append('\t').append(at).append('\t').append(kind).append('\t').append(body).append('\n');
-    }
-
-    static void checkpoint(StringBuilder out, long seq, long hash, long at) {
-        out.append("C\t").append(seq).append('\t').append(hash).append('\t').append(at).append('\n');
+        if (r.body().indexOf('\n') >= 0 || r.body().indexOf('\t') >= 0) {
+            throw new IllegalArgumentException("event " + r.seq() + " (" + r.kind() + ") encodes to a body with a tab or newline");
+        }
+        out.append("E\t").append(r.seq()).append('\t').append(r.at()).append('\t').append(r.kind()).append('\t').append(r.body()).append('\n');
     }
 
     /** The complete rows of a file, in order; none if it does not exist. */
@@ -93,8 +103,8 @@ public final class JournalFile implements AutoCloseable {
     private static Row parse(Path path, int lineNo, String line) {
         String[] f = line.split("\t", 5);
         try {
-            if (f[0].equals("E") && f.length == 5) return new Row(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4], 0);
-            if (f[0].equals("C") && f.length == 4) return new Row(Long.parseLong(f[1]), Long.parseLong(f[3]), null, null, Long.parseLong(f[2]));
+            if (f[0].equals("E") && f.length == 5) return Row.event(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]);
+            if (f[0].equals("C") && f.length == 4) return Row.checkpoint(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
         } catch (NumberFormatException e) {
             // reported below
         }

@@ -17,11 +17,10 @@ class JournalFileTest {
     void rowsComeBackInOrderAndAnInterruptedLastWriteIsIgnored() throws Exception {
         Path f = dir.resolve("nuri.wal");
         try (JournalFile file = JournalFile.open(f)) {
-            StringBuilder rows = new StringBuilder();
-            JournalFile.event(rows, 1, 10, "JobSubmitted", "{\"id\":\"a\",\"note\":\"tab\\tand newline\\n escaped\"}");
-            JournalFile.event(rows, 2, 11, "JobStarted", "{\"id\":\"a\"}");
-            JournalFile.checkpoint(rows, 2, -42L, 1_000);
-            file.append(rows);
+            file.append(List.of(
+                    JournalFile.Row.event(1, 10, "JobSubmitted", "{\"id\":\"a\",\"note\":\"tab\\tand newline\\n escaped\"}"),
+                    JournalFile.Row.event(2, 11, "JobStarted", "{\"id\":\"a\"}"),
+                    JournalFile.Row.checkpoint(2, -42L, 1_000)));
         }
         Files.writeString(f, "E\t3\t12\tJobSubm", java.nio.file.StandardOpenOption.APPEND); // killed mid-write
         List<JournalFile.Row> rows = JournalFile.read(f);
@@ -41,6 +40,6 @@ class JournalFileTest {
         assertThatThrownBy(() -> JournalFile.read(f)).hasMessageContaining(f.toString()).hasMessageContaining("line 2")
                 .hasMessageContaining("garbage");
         StringBuilder out = new StringBuilder();
-        assertThatThrownBy(() -> JournalFile.event(out, 1, 1, "K", "raw\ttab")).hasMessageContaining("event 1");
+        assertThatThrownBy(() -> JournalFile.format(out, JournalFile.Row.event(1, 1, "K", "raw\ttab"))).hasMessageContaining("event 1");
     }
 }
