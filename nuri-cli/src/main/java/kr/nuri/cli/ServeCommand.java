@@ -42,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "200000", description = "Events between snapshots; a restart replays at most this many (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--wal-segment-mb", defaultValue = "64", description = "Size at which the embedded database's write-ahead file (nuri-data/nuri.wal) starts a new segment; it keeps at most two (default: ${DEFAULT-VALUE}).")
+    double walSegmentMb;
+
     @Option(names = "--check", defaultValue = "OFF", description = "Invariant checks: OFF, CHEAP or FULL (default: ${DEFAULT-VALUE}).")
     AssertionLevel check;
 
@@ -49,12 +52,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
         if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
+        if (!(walSegmentMb >= 0.004 && walSegmentMb <= 65_536)) {
+            throw new IllegalArgumentException("--wal-segment-mb " + walSegmentMb + " is outside 0.004..65536. Maybe 64?");
+        }
         NuriConfig config = fleet.load();
         Fleet f = config.engine().fleet();
         System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
         ServerOptions options = new ServerOptions(config, host, port, db.url(), db.user(), db.password(),
-                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000);
+                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000,
+                Math.round(walSegmentMb * (1 << 20)));
         NuriServer server;
         try {
             server = NuriServer.start(options);

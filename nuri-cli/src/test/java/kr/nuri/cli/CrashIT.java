@@ -221,7 +221,8 @@ class CrashIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", Path.of("target", "nuri.jar").toAbsolutePath().toString(),
                 "serve", "--fleet", fleet.toString(), "--port", "0", "--data", dir.resolve("data").toString(), "--tick", "0.5",
-                "--checkpoint-every", "50", "--snapshot-every", System.getProperty("nuri.crash.snapshotEvery", "100"), "--check", "FULL"));
+                "--checkpoint-every", "50", "--snapshot-every", System.getProperty("nuri.crash.snapshotEvery", "100"), "--check", "FULL",
+                "--wal-segment-mb", "0.05")); // H2: the write-ahead file rotates many times between kills
         if (store.equals("postgres")) command.addAll(List.of("--db", postgresUrl(), "--db-user", PG_USER, "--db-password", PG_PASSWORD));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));

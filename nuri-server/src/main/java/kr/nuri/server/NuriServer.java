@@ -77,7 +77,7 @@ public final class NuriServer implements AutoCloseable {
             lease.acquire(clock.getAsLong());
             JsonMapper json = Json.mapper();
             EventCodec codec = new EventCodec(json);
-            if (walFile != null) wal = JournalFile.open(walFile);
+            if (walFile != null) wal = JournalFile.open(walFile, o.walSegmentBytes());
             Journal journal = new Journal(db, codec, lease, wal);
             checkFingerprint(journal, o);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
@@ -167,7 +167,15 @@ public final class NuriServer implements AutoCloseable {
         journal.checkpoints(c -> checkpoints.put(c[0], c[1]));
         long[] count = {0};
         int[] verified = {0};
+        long[] nextExpected = {from};
         journal.readFrom(from, (seq, event) -> {
+            if (seq != nextExpected[0]) {
+                throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
+                        + " but goes on at event " + seq + ": the database lost rows it had acknowledged. Refusing to serve a state "
+                        + "that misses them; restore the database from a backup" + (Database.journalFileFor(journal.url()) != null
+                        ? " (the write-ahead file did not hold them either)" : "") + ".");
+            }
+            nextExpected[0] = seq + 1;
             engine.replay(event);
             for (EventObserver o : observers) o.observe(event, engine);
             count[0]++;

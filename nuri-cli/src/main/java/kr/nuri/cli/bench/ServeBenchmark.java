@@ -54,7 +54,8 @@ public final class ServeBenchmark {
         }
         ServerOptions options = new ServerOptions(config, "127.0.0.1", 0, url, o.dbUser(), o.dbPassword(), dir,
                 new LoopSettings(o.tickMillis(), LoopSettings.DEFAULT.checkpointEvery(), LoopSettings.DEFAULT.snapshotEvery(),
-                        LoopSettings.DEFAULT.queueCapacity(), LoopSettings.DEFAULT.leaseRenewMillis()), AssertionLevel.OFF, 15_000);
+                        LoopSettings.DEFAULT.queueCapacity(), LoopSettings.DEFAULT.leaseRenewMillis()), AssertionLevel.OFF, 15_000,
+                ServerOptions.DEFAULT_WAL_SEGMENT_BYTES);
         try (NuriServer server = NuriServer.start(options)) {
             out.printf("server: %s on %s, fleet %s%n", server.url(), url == null ? "embedded H2 (" + dir + ")" : url,
                     config.engine().fleet().name());

@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
      * (see README, durability); the write-ahead file is what keeps them.
      */
     private static void settleEmbedded(String url, String user, String password, Path journalFile) {
-        List<JournalFile.Row> rows = journalFile == null ? List.of() : JournalFile.read(journalFile);
+        List<JournalFile.Row> rows = journalFile == null ? List.of() : JournalFile.readSegments(journalFile);
         int restored = 0;
         String u = user == null ? "" : user;
         String pw = password == null ? "" : password;
@@ -110,39 +110,44 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot open the embedded database " + url + ": " + cause, e);
         }
         if (restored > 0) log.warn("the embedded database lacked {} journal rows that {} held; they are back", restored, journalFile);
-        if (journalFile != null && Files.exists(journalFile)) JournalFile.truncate(journalFile);
+        if (journalFile != null) JournalFile.truncate(journalFile);
     }
 
-    /** Inserts the file's rows beyond H2's last ones (as {@link Journal} inserts rows); returns how many. */
+    /**
+     * Inserts the file's rows that H2 lacks (as {@link Journal} inserts rows); returns how many. H2 was seen to keep a
+     * later commit and lose an earlier one (a snapshot ahead of the journal), so rows are looked up one by one
+     * rather than taken from H2's last row on.
+     */
     private static int restore(org.jdbi.v3.core.Handle h, List<JournalFile.Row> rows, Path journalFile) {
         boolean hasJournal = h.queryMetadata(md -> md.getTables(null, null, "journal", null)).mapToMap().findFirst().isPresent();
         if (!hasJournal) {
             throw new IllegalStateException(journalFile + " holds journal rows but the embedded database has no journal: "
                     + "it is not the database they were written to. Move the file aside or restore that database.");
         }
-        long lastEvent = max(h, "journal");
-        long lastCheckpoint = max(h, "checkpoint");
-        List<JournalFile.Row> missing = new java.util.ArrayList<>();
-        long expected = lastEvent + 1;
-        for (JournalFile.Row r : rows) {
-            if (r.event()) {
-                if (r.seq() <= lastEvent) continue;
-                if (r.seq() != expected) {
-                    throw new IllegalStateException(journalFile + " continues the journal at event " + r.seq() + " but the database ends at event "
-                            + lastEvent + ": rows in between are in neither. Refusing to start on a journal with a hole.");
-                }
-                expected++;
-                missing.add(r);
-            } else if (r.seq() > lastCheckpoint) {
-                missing.add(r);
-            }
+        long first = rows.getFirst().seq();
+        long last = rows.getLast().seq();
+        java.util.Set<Long> events = seqs(h, "journal", first, last);
+        java.util.Set<Long> checkpoints = seqs(h, "checkpoint", first, last);
+        long before = h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE seq < :first").bind("first", first).mapTo(Long.class).one();
+        JournalFile.Row firstEvent = rows.stream().filter(JournalFile.Row::event).findFirst().orElse(null);
+        if (firstEvent != null && !events.contains(firstEvent.seq()) && before != firstEvent.seq() - 1) {
+            throw new IllegalStateException(journalFile + " continues the journal at event " + firstEvent.seq() + " but the database ends at event "
+                    + before + ": rows in between are in neither. Refusing to start on a journal with a hole.");
         }
+        List<JournalFile.Row> missing = new java.util.ArrayList<>();
+        for (JournalFile.Row r : rows) {
+            if (!(r.event() ? events : checkpoints).contains(r.seq())) missing.add(r);
+        }
+        long lastKept = events.stream().mapToLong(Long::longValue).max().orElse(before);
         h.useTransaction(t -> Journal.insert(t, missing));
+        long inside = missing.stream().filter(r -> r.event() && r.seq() < lastKept).count();
+        if (inside > 0) log.warn("{} of the restored rows lay below rows the embedded database had kept", inside);
         return missing.size();
     }
 
-    private static long max(org.jdbi.v3.core.Handle h, String table) {
-        return h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM " + table).mapTo(Long.class).one();
+    private static java.util.Set<Long> seqs(org.jdbi.v3.core.Handle h, String table, long from, long to) {
+        return new java.util.HashSet<>(h.createQuery("SELECT seq FROM " + table + " WHERE seq BETWEEN :from AND :to")
+                .bind("from", from).bind("to", to).mapTo(Long.class).list());
     }
 
     private static String rootMessage(Throwable e) {

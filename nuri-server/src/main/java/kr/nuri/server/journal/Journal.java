@@ -33,6 +33,9 @@ public final class Journal {
     /** How long the last append's sync to disk took (0 where commit already syncs). */
     public long lastSyncNanos() { return lastSyncNanos; }
 
+    /** The database's JDBC URL. */
+    public String url() { return db.url(); }
+
     /** The sequence number the next appended event gets. */
     public long nextSeq() { return nextSeq; }
 
@@ -64,6 +67,10 @@ public final class Journal {
             }
             insert(h, rows);
         });
+        if (file != null && file.rotationDue()) {
+            db.jdbi().useHandle(db::sync); // see JournalFile: a segment goes only after a later rotation's sync
+            file.rotate();
+        }
         if (file != null || db.isPostgres()) {
             lastSyncNanos = fileNanos; // PostgreSQL's commit has synced (synchronous_commit); the file was forced
         } else {
