@@ -45,6 +45,16 @@ public final class Job {
         this.allowedModels = allowedModels;
     }
 
+    /**
+     * A key for searching sets ordered by priority, start time and sequence number (the running jobs' victim
+     * order): no job, only those three fields.
+     */
+    public static Job orderKey(int priority, long startTime, long seq) {
+        Job key = new Job(null, seq, 0, -1, -1, -1, priority, 0, false, new int[0]);
+        key.startTime = startTime;
+        return key;
+    }
+
     public JobSpec spec() { return spec; }
     public String id() { return spec.id(); }
     public long seq() { return seq; }

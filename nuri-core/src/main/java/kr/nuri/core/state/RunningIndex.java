@@ -18,7 +18,8 @@ public final class RunningIndex {
     private static final Level[] DOMAIN_LEVELS = {Level.RACK, Level.BLOCK, Level.SITE, Level.FLEET};
     static final Comparator<Job> BY_DEADLINE =
             Comparator.comparingLong(Job::deadline).thenComparingLong(Job::seq);
-    static final Comparator<Job> BY_VICTIM_COST = Comparator.comparingInt(Job::priority)
+    /** Victim order: lowest priority, then most recently started (least work lost), then latest submitted. */
+    public static final Comparator<Job> BY_VICTIM_COST = Comparator.comparingInt(Job::priority)
             .thenComparing(Comparator.comparingLong(Job::startTime).reversed())
             .thenComparing(Comparator.comparingLong(Job::seq).reversed());
 
