@@ -1,11 +1,16 @@
 package kr.nuri.core.schedule;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.List;
 import java.util.function.Consumer;
 import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.Outcome;
@@ -25,8 +30,8 @@ import kr.nuri.core.util.IntList;
  * </ul>
  * Victims are taken cheapest first (lowest priority, then least work lost) until the job both fits its
  * topology and passes its quota check; then every victim whose return still leaves it feasible is spared,
- * so the set is minimal. All of this is tried on the capacity and quota indexes and undone; only the final
- * decision is emitted as events.
+ * so the set is minimal. Candidates are first counted in scratch arrays; victims are lifted out of the capacity
+ * and quota indexes only once the job could fit, and all of it is undone; only the final decision is emitted as events.
  */
 final class Preemptor {
     private final State state;
@@ -46,14 +51,6 @@ final class Preemptor {
     private final long[] domainMembers;
     private final int[] domainStamp;
     private int stamp;
-    private void nextStamp() {
-        if (++stamp == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(nodeStamp, 0);
-            java.util.Arrays.fill(domainStamp, 0);
-            stamp = 1;
-        }
-    }
-
     /** Candidates tallied but not lifted, in order. */
     private final List<Job> tallied = new ArrayList<>();
     /** Jobs counted by a one-node search's first round (a borrowed job may also be a preemptible one). */
@@ -73,6 +70,15 @@ final class Preemptor {
         int domains = Math.max(Math.max(fleet.rackCount(), fleet.blockCount()), fleet.siteCount() * fleet.modelCount());
         domainMembers = new long[Math.max(domains, fleet.modelCount())];
         domainStamp = new int[domainMembers.length];
+    }
+
+    /** Starts a new scratch generation (a wrap-around clears the stamps). */
+    private void nextStamp() {
+        if (++stamp == Integer.MAX_VALUE) {
+            Arrays.fill(nodeStamp, 0);
+            Arrays.fill(domainStamp, 0);
+            stamp = 1;
+        }
     }
 
     private boolean reclaimable(Job job, int m) {
@@ -227,7 +233,7 @@ final class Preemptor {
                 nodeStamp[n] = stamp;
                 nodeFree[n] = c.free(n);
             }
-            if (c.health(n) == kr.nuri.core.fleet.Health.UP && (mayUseReserved || !c.reserved(n))) {
+            if (c.health(n) == Health.UP && (mayUseReserved || !c.reserved(n))) {
                 int before = nodeFree[n] / g;
                 nodeFree[n] += v.gpus()[i];
                 domainMembers[d] += nodeFree[n] / g - before;
@@ -242,7 +248,7 @@ final class Preemptor {
      * priority class those are the most recently started, so they come first: each class's are jumped over in the
      * set instead of being walked one by one (in the churn benchmark most candidates were such scavengers).
      */
-    private Iterable<Job> eligible(java.util.NavigableSet<Job> set) {
+    private Iterable<Job> eligible(NavigableSet<Job> set) {
         return exemptSeconds <= 0 ? set : startedBy(set, now - exemptSeconds);
     }
 
@@ -250,15 +256,15 @@ final class Preemptor {
      * The jobs of a set in the victim order ({@code RunningIndex}: priority, then latest start first, then latest
      * sequence number first) that started at or before {@code lastStart}, in that order.
      */
-    static Iterable<Job> startedBy(java.util.NavigableSet<Job> set, long lastStart) {
+    static Iterable<Job> startedBy(NavigableSet<Job> set, long lastStart) {
         if (set.isEmpty()) return set;
-        return () -> new java.util.Iterator<>() {
+        return () -> new Iterator<>() {
             private int priority;
-            private java.util.Iterator<Job> in = from(set.first().priority());
+            private Iterator<Job> in = from(set.first().priority());
             private Job next = advance();
 
             /** The walk from class {@code p}'s first job that is no longer exempt. */
-            private java.util.Iterator<Job> from(int p) {
+            private Iterator<Job> from(int p) {
                 priority = p;
                 return set.tailSet(Job.orderKey(p, lastStart, Long.MAX_VALUE), true).iterator();
             }
@@ -277,7 +283,7 @@ final class Preemptor {
 
             @Override
             public Job next() {
-                if (next == null) throw new java.util.NoSuchElementException();
+                if (next == null) throw new NoSuchElementException();
                 Job j = next;
                 next = advance();
                 return j;
