@@ -91,6 +91,19 @@ public final class Database implements AutoCloseable {
         int restored = 0;
         String u = user == null ? "" : user;
         String pw = password == null ? "" : password;
+        try {
+            if (!rows.isEmpty()) {
+                // A run wrote since the last start, and may have been killed. H2 killed mid-commit was seen to reopen with
+                // committed rows that no query shows and that an insert of the same key then waits on forever (its
+                // transaction left "committing"; a replay would also skip them). SHUTDOWN COMPACT rewrites the store and
+                // finishes such commits; the rows are then visible and the restore below finds them.
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw); java.sql.Statement st = c.createStatement()) {
+                    st.execute("SHUTDOWN COMPACT");
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw embeddedFailure(url, e);
+        }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw)) {
             if (!rows.isEmpty()) {
                 // A second connection for the rows: a Jdbi handle cannot be closed once SHUTDOWN has closed the database.
@@ -102,15 +115,19 @@ public final class Database implements AutoCloseable {
                 st.execute("SHUTDOWN");
             }
         } catch (java.sql.SQLException | org.jdbi.v3.core.JdbiException e) {
-            String cause = rootMessage(e);
-            if (cause != null && cause.contains("locked")) {
-                throw new IllegalStateException("the embedded database " + url.split(";", 2)[0].substring("jdbc:h2:file:".length())
-                        + " is open in another process (another nuri serve?). Stop that one, or give this one its own --data DIR.", e);
-            }
-            throw new IllegalStateException("cannot open the embedded database " + url + ": " + cause, e);
+            throw embeddedFailure(url, e);
         }
         if (restored > 0) log.warn("the embedded database lacked {} journal rows that {} held; they are back", restored, journalFile);
         if (journalFile != null) JournalFile.truncate(journalFile);
+    }
+
+    private static IllegalStateException embeddedFailure(String url, Exception e) {
+        String cause = rootMessage(e);
+        if (cause != null && cause.contains("locked")) {
+            return new IllegalStateException("the embedded database " + url.split(";", 2)[0].substring("jdbc:h2:file:".length())
+                    + " is open in another process (another nuri serve?). Stop that one, or give this one its own --data DIR.", e);
+        }
+        return new IllegalStateException("cannot open the embedded database " + url + ": " + cause, e);
     }
 
     /**
