@@ -172,7 +172,7 @@ public final class NuriServer implements AutoCloseable {
             if (seq != nextExpected[0]) {
                 throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
                         + " but goes on at event " + seq + ": the database lost rows it had acknowledged. Refusing to serve a state "
-                        + "that misses them; restore the database from a backup" + (Database.journalFileFor(journal.url()) != null
+                        + "that misses them; restore the database from a backup" + (journal.hasWriteAheadFile()
                         ? " (the write-ahead file did not hold them either)" : "") + ".");
             }
             nextExpected[0] = seq + 1;

@@ -81,28 +81,26 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the embedded database alone, puts back the rows of its write-ahead file that H2 lacks, and shuts it
-     * down cleanly before the pool opens it for good; the file is emptied only after that clean shutdown. Killed
-     * again and again, H2 came back without commits it had acknowledged, also after {@code CHECKPOINT SYNC}
-     * (see README, durability); the write-ahead file is what keeps them.
+     * Opens the embedded database alone (compacting it first when its write-ahead file holds rows), puts back the
+     * rows of that file that H2 lacks, and shuts it down cleanly before the pool opens it for good; the file is
+     * emptied only after that clean shutdown. Killed again and again, H2 came back without commits it had
+     * acknowledged, also after {@code CHECKPOINT SYNC} (see README, durability); the write-ahead file is what keeps them.
      */
     private static void settleEmbedded(String url, String user, String password, Path journalFile) {
         List<JournalFile.Row> rows = journalFile == null ? List.of() : JournalFile.readSegments(journalFile);
         int restored = 0;
         String u = user == null ? "" : user;
         String pw = password == null ? "" : password;
-        try {
-            if (!rows.isEmpty()) {
-                // A run wrote since the last start, and may have been killed. H2 killed mid-commit was seen to reopen with
-                // committed rows that no query shows and that an insert of the same key then waits on forever (its
-                // transaction left "committing"; a replay would also skip them). SHUTDOWN COMPACT rewrites the store and
-                // finishes such commits; the rows are then visible and the restore below finds them.
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw); java.sql.Statement st = c.createStatement()) {
-                    st.execute("SHUTDOWN COMPACT");
-                }
+        if (!rows.isEmpty()) {
+            // A run wrote since the last start, and may have been killed. H2 killed mid-commit was seen to reopen with
+            // committed rows that no query shows and that an insert of the same key then waits on forever (its
+            // transaction left "committing"; a replay would also skip them). SHUTDOWN COMPACT rewrites the store and
+            // finishes such commits; the rows are then visible and the restore below finds them.
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw); java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN COMPACT");
+            } catch (java.sql.SQLException e) {
+                throw embeddedFailure(url, e);
             }
-        } catch (java.sql.SQLException e) {
-            throw embeddedFailure(url, e);
         }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, u, pw)) {
             if (!rows.isEmpty()) {

@@ -33,8 +33,8 @@ public final class Journal {
     /** How long the last append's sync to disk took (0 where commit already syncs). */
     public long lastSyncNanos() { return lastSyncNanos; }
 
-    /** The database's JDBC URL. */
-    public String url() { return db.url(); }
+    /** Whether rows also go to a write-ahead file (the embedded store). */
+    public boolean hasWriteAheadFile() { return file != null; }
 
     /** The sequence number the next appended event gets. */
     public long nextSeq() { return nextSeq; }
