@@ -12,10 +12,17 @@ package kr.nuri.core.config;
  *                     {@code PreemptExemptTime}): without it, jobs backfilled into holes are preempted again
  *                     and again; 0 = at once
  * @param queueOrder   the order a pass looks at waiting jobs in, within a priority class
+ * @param placement    how node-fit jobs (GPU shares, CPU or memory asked) choose their node
  */
 public record SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims,
-                                long preemptExemptSeconds, QueueOrder queueOrder) {
+                                long preemptExemptSeconds, QueueOrder queueOrder, PlacementSettings placement) {
     public static final SchedulerSettings DEFAULT = new SchedulerSettings(1, 64, true, 512, 0, QueueOrder.FAIR_SHARE);
+
+    /** Settings with the default node placement. */
+    public SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims, long preemptExemptSeconds,
+                             QueueOrder queueOrder) {
+        this(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, queueOrder, PlacementSettings.DEFAULT);
+    }
 
     /** Settings with the default queue order (fair share). */
     public SchedulerSettings(int reservations, int probeDepth, boolean preemption, int maxVictims, long preemptExemptSeconds) {
@@ -24,16 +31,22 @@ public record SchedulerSettings(int reservations, int probeDepth, boolean preemp
 
     /** The same settings with another queue order. */
     public SchedulerSettings withQueueOrder(QueueOrder order) {
-        return new SchedulerSettings(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, order);
+        return new SchedulerSettings(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, order, placement);
+    }
+
+    /** The same settings with another node placement. */
+    public SchedulerSettings withPlacement(PlacementSettings p) {
+        return new SchedulerSettings(reservations, probeDepth, preemption, maxVictims, preemptExemptSeconds, queueOrder, p);
     }
 
     /** The same settings with another number of reservations (0: list scheduling, every job that fits starts). */
     public SchedulerSettings withReservations(int count) {
-        return new SchedulerSettings(count, probeDepth, preemption, maxVictims, preemptExemptSeconds, queueOrder);
+        return new SchedulerSettings(count, probeDepth, preemption, maxVictims, preemptExemptSeconds, queueOrder, placement);
     }
 
     public SchedulerSettings {
         if (queueOrder == null) queueOrder = QueueOrder.FAIR_SHARE;
+        if (placement == null) placement = PlacementSettings.DEFAULT;
         if (reservations < 0) throw new IllegalArgumentException("reservations=" + reservations + ". Maybe 0 or more?");
         if (probeDepth < 1) throw new IllegalArgumentException("probeDepth=" + probeDepth + ". Maybe 1 or more?");
         if (maxVictims < 1) throw new IllegalArgumentException("maxVictims=" + maxVictims + ". Maybe 1 or more?");

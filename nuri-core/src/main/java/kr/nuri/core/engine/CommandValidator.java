@@ -108,8 +108,22 @@ final class CommandValidator {
         if (s.members() < 1 || s.members() > MAX_MEMBERS) {
             return Rejection.of(Code.INVALID_VALUE, "members", s.members(), "members must be 1 to " + MAX_MEMBERS);
         }
-        if (s.gpusPerMember() < 1) {
-            return Rejection.of(Code.INVALID_VALUE, "gpusPerMember", s.gpusPerMember(), "gpusPerMember must be at least 1");
+        if (s.gpuMilli() < 0 || s.gpuMilli() > JobSpec.WHOLE_GPU) {
+            return Rejection.of(Code.INVALID_VALUE, "gpuMilli", s.gpuMilli(), "gpuMilli must be 1 to 999 for a share of one GPU, or 0 for whole GPUs");
+        }
+        if (s.cpuMilli() < 0) return Rejection.of(Code.INVALID_VALUE, "cpuMilli", s.cpuMilli(), "cpuMilli must be 0 or more (thousandths of a core)");
+        if (s.memoryMib() < 0) return Rejection.of(Code.INVALID_VALUE, "memoryMib", s.memoryMib(), "memoryMib must be 0 or more");
+        if (s.gpusPerMember() < 0 || (s.gpusPerMember() == 0 && s.cpuMilli() == 0 && s.memoryMib() == 0)) {
+            return Rejection.of(Code.INVALID_VALUE, "gpusPerMember", s.gpusPerMember(),
+                    "gpusPerMember must be at least 1 (or 0 for a CPU-only job that asks for cpuMilli or memoryMib)");
+        }
+        if (s.sharing() && s.gpusPerMember() != 1) {
+            return Rejection.of(Code.INVALID_VALUE, "gpusPerMember", s.gpusPerMember(), "a share (gpuMilli " + s.gpuMilli()
+                    + ") is of one GPU: gpusPerMember must be 1");
+        }
+        if (s.nodeFit() && s.members() != 1) {
+            return Rejection.of(Code.INVALID_VALUE, "members", s.members(), "a job asking for a GPU share, CPU or memory runs as one member "
+                    + "on one node; gangs ask for whole GPUs only. Maybe members=1, or drop gpuMilli/cpuMilli/memoryMib?");
         }
         for (String m : s.models()) {
             Rejection r = model("models", m);
@@ -158,6 +172,7 @@ final class CommandValidator {
             largest = Math.max(largest, largestDomain[level.ordinal()][m]);
             largestNode = Math.max(largestNode, largestDomain[Level.NODE.ordinal()][m]);
         }
+        if (s.nodeFit()) return nodeFits(s, awardModel);
         if (s.gpusPerMember() > largestNode) {
             return Rejection.of(Code.GANG_TOO_LARGE, "gpusPerMember", s.gpusPerMember(), "each member runs on one node, and the "
                     + "largest allowed node has " + largestNode + " GPUs. Maybe more members with fewer GPUs each?");
@@ -167,6 +182,32 @@ final class CommandValidator {
                     + level.label() + " it may use has " + largest + ". Maybe a wider topology level or fewer GPUs?");
         }
         return null;
+    }
+
+    /** A node-fit job must fit on some node of an allowed model when that node is empty. */
+    private Rejection nodeFits(JobSpec s, int awardModel) {
+        boolean gpus = false;
+        boolean cpu = false;
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            boolean allowed = s.models().isEmpty() ? (awardModel < 0 || awardModel == m)
+                    : s.models().stream().anyMatch(fleet.models().get(m)::equalsIgnoreCase);
+            if (!allowed) continue;
+            for (int n : fleet.nodesOfModel(m)) {
+                if (fleet.nodeGpus(n) < s.gpusPerMember()) continue;
+                gpus = true;
+                if ((fleet.nodeCpuMilli(n) == 0 || fleet.nodeCpuMilli(n) >= s.cpuMilli())
+                        && (fleet.nodeMemoryMib(n) == 0 || fleet.nodeMemoryMib(n) >= s.memoryMib())) {
+                    return null;
+                }
+                cpu = true;
+            }
+        }
+        if (!gpus) {
+            return Rejection.of(Code.GANG_TOO_LARGE, "gpusPerMember", s.gpusPerMember(), "no node of the allowed GPU models has "
+                    + s.gpusPerMember() + " GPUs");
+        }
+        return Rejection.of(Code.GANG_TOO_LARGE, s.cpuMilli() > 0 ? "cpuMilli" : "memoryMib", s.cpuMilli() > 0 ? s.cpuMilli() : s.memoryMib(),
+                "no node of the allowed GPU models has " + s.cpuMilli() + " mCPU and " + s.memoryMib() + " MiB" + (cpu ? " with its GPUs" : ""));
     }
 
     private Rejection quota(Command.SetQuota c) {

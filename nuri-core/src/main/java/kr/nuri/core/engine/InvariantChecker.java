@@ -54,6 +54,9 @@ final class InvariantChecker {
 
     void checkAll() {
         int[] held = new int[fleet.nodeCount()];
+        long[] cpu = new long[fleet.nodeCount()];
+        long[] memory = new long[fleet.nodeCount()];
+        Map<Long, Integer> shares = new HashMap<>();
         long jobCharges = 0;
         Map<Integer, Long> byProject = new HashMap<>();
         int running = 0;
@@ -64,16 +67,37 @@ final class InvariantChecker {
             if (j.state() == JobState.RUNNING) {
                 running++;
                 checkGang(j);
-                for (int i = 0; i < j.nodes().length; i++) held[j.nodes()[i]] += j.gpus()[i];
+                for (int i = 0; i < j.nodes().length; i++) {
+                    int n = j.nodes()[i];
+                    held[n] += j.gpus()[i];
+                    cpu[n] += j.spec().cpuMilli();
+                    memory[n] += j.spec().memoryMib();
+                    if (j.slots() != null) shares.merge((long) fleet.gpuBase(n) + j.slots()[i], j.spec().gpuMilli(), Integer::sum);
+                }
             } else if (j.state() == JobState.PENDING) {
                 pending++;
             }
         }
         // 1. No GPU is allocated twice: what jobs hold on a node is exactly what the node lacks.
+        // A GPU shared by jobs is held by none whole and is not free; shares on one GPU add up to at most 1000.
         for (int n = 0; n < fleet.nodeCount(); n++) {
-            if (held[n] + state.capacity().free(n) != fleet.nodeGpus(n)) {
-                fail("node " + fleet.nodeName(n) + ": jobs hold " + held[n] + " GPUs, " + state.capacity().free(n)
+            int shared = 0;
+            for (int slot = 0; slot < fleet.nodeGpus(n); slot++) {
+                int used = shares.getOrDefault((long) fleet.gpuBase(n) + slot, 0);
+                if (used != state.capacity().shareUsed(n, slot) || used > 1000) {
+                    fail("node " + fleet.nodeName(n) + " GPU slot " + slot + ": jobs share " + used + " thousandths, the capacity index says "
+                            + state.capacity().shareUsed(n, slot));
+                }
+                if (used > 0) shared++;
+            }
+            if (held[n] + shared + state.capacity().free(n) != fleet.nodeGpus(n)) {
+                fail("node " + fleet.nodeName(n) + ": jobs hold " + held[n] + " GPUs and share " + shared + ", " + state.capacity().free(n)
                         + " are free, but it has " + fleet.nodeGpus(n));
+            }
+            if ((fleet.nodeCpuMilli(n) > 0 && cpu[n] + state.capacity().cpuLeft(n) != fleet.nodeCpuMilli(n))
+                    || (fleet.nodeMemoryMib(n) > 0 && memory[n] + state.capacity().memoryLeft(n) != fleet.nodeMemoryMib(n))) {
+                fail("node " + fleet.nodeName(n) + ": jobs hold " + cpu[n] + " mCPU and " + memory[n] + " MiB; " + state.capacity().cpuLeft(n)
+                        + " mCPU and " + state.capacity().memoryLeft(n) + " MiB are left of " + fleet.nodeCpuMilli(n) + " and " + fleet.nodeMemoryMib(n));
             }
         }
         if (running != state.running().size()) fail(running + " running jobs but the running index has " + state.running().size());
@@ -116,12 +140,19 @@ final class InvariantChecker {
             int n = j.nodes()[i];
             total += j.gpus()[i];
             if (fleet.modelOfNode(n) != j.model()) fail("job " + j.id() + " has node " + fleet.nodeName(n) + " of another GPU model");
-            if (level != Level.NODE && j.gpus()[i] % g != 0) fail("job " + j.id() + " splits a member across nodes");
-            members += level == Level.NODE ? j.spec().members() : j.gpus()[i] / g;
+            if (level != Level.NODE && g > 0 && j.gpus()[i] % g != 0) fail("job " + j.id() + " splits a member across nodes");
+            members += level == Level.NODE || g == 0 ? j.spec().members() : j.gpus()[i] / g;
             int d = fleet.domainOf(level, n);
             if (domain >= 0 && d != domain) fail("job " + j.id() + " spans two " + level.label() + "s");
             domain = d;
         }
+        if (j.spec().sharing()) {
+            if (j.nodes().length != 1 || total != 0 || j.slots() == null || j.slots().length != 1) {
+                fail("job " + j.id() + " shares a GPU but holds " + total + " whole GPUs on " + j.nodes().length + " nodes");
+            }
+            return;
+        }
+        if (j.slots() != null) fail("job " + j.id() + " holds a shared GPU slot without asking for a share");
         if (total != j.totalGpus() || members != j.spec().members()) {
             fail("job " + j.id() + " started with " + total + " GPUs / " + members + " members instead of " + j.totalGpus());
         }

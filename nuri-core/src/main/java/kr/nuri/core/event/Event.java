@@ -14,8 +14,16 @@ public sealed interface Event {
 
     record JobSubmitted(long time, JobSpec spec, long seq) implements Event {}
 
-    /** A gang started whole on {@code nodes}, holding {@code gpus[i]} GPUs on {@code nodes[i]}. */
-    record JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed) implements Event {}
+    /**
+     * A gang started whole on {@code nodes}, holding {@code gpus[i]} whole GPUs on {@code nodes[i]}. A job sharing
+     * a GPU holds no whole GPU ({@code gpus[0] == 0}) and its share of the node's shared GPU {@code slots[0]};
+     * {@code slots} is null for every other job.
+     */
+    record JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed, int[] slots) implements Event {
+        public JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed) {
+            this(time, jobId, model, nodes, gpus, borrowed, null);
+        }
+    }
 
     /**
      * A job's run ended, or a pending job was cancelled. GPUs were held until {@code heldUntil} (≤ time when

@@ -39,10 +39,19 @@ public final class Fleet {
     private final int[][] siteDomainsByModel;
     private final long[] gpusByModel;
     private final long[] gpusByBlock;
+    private final int[] nodeCpuMilli;
+    private final long[] nodeMemoryMib;
+    private final int[] gpuBase;
+    private final int[][] nodesByModel;
 
     Fleet(String name, List<String> models, String[] siteNames, int[] siteFirstBlock, String[] blockNames,
           int[] blockSite, int[] blockModel, String[] blockOwner, int[] blockFirstRack, String[] rackNames,
-          int[] rackBlock, int[] rackFirstNode, String[] nodeNames, int[] nodeRack, int[] nodeGpus) {
+          int[] rackBlock, int[] rackFirstNode, String[] nodeNames, int[] nodeRack, int[] nodeGpus,
+          int[] nodeCpuMilli, long[] nodeMemoryMib) {
+        this.nodeCpuMilli = nodeCpuMilli;
+        this.nodeMemoryMib = nodeMemoryMib;
+        this.gpuBase = new int[nodeGpus.length + 1];
+        for (int n = 0; n < nodeGpus.length; n++) gpuBase[n + 1] = gpuBase[n] + nodeGpus[n];
         this.name = name;
         this.models = List.copyOf(models);
         this.siteNames = siteNames;
@@ -82,6 +91,9 @@ public final class Fleet {
         }
         blocksByModel = toArrays(bm);
         racksByModel = toArrays(rm);
+        List<List<Integer>> nm = lists(m);
+        for (int n = 0; n < nodeGpus.length; n++) nm.get(modelOfNode(n)).add(n);
+        nodesByModel = toArrays(nm);
         blocksBySiteModel = toArrays(bsm);
         List<List<Integer>> sdm = lists(m);
         for (int s = 0; s < siteNames.length; s++) {
@@ -136,6 +148,19 @@ public final class Fleet {
     }
 
     public int nodeGpus(int n) { return nodeGpus[n]; }
+    /** A node's CPU in thousandths of a core; 0 = not modelled (jobs' CPU requests are not checked there). */
+    public int nodeCpuMilli(int n) { return nodeCpuMilli[n]; }
+    /** A node's memory in MiB; 0 = not modelled. */
+    public long nodeMemoryMib(int n) { return nodeMemoryMib[n]; }
+    /** Whether any node models CPU or memory. */
+    public boolean modelsNodeResources() {
+        for (int n = 0; n < nodeCpuMilli.length; n++) if (nodeCpuMilli[n] > 0 || nodeMemoryMib[n] > 0) return true;
+        return false;
+    }
+    /** The index of a node's first GPU among all the fleet's GPUs (node order); {@code gpuBase(nodeCount())} = all GPUs. */
+    public int gpuBase(int n) { return gpuBase[n]; }
+    /** The nodes of a GPU model, in node order. */
+    public int[] nodesOfModel(int model) { return nodesByModel[model]; }
     public int rackOfNode(int n) { return nodeRack[n]; }
     public int blockOfNode(int n) { return rackBlock[nodeRack[n]]; }
     public int siteOfNode(int n) { return blockSite[blockOfNode(n)]; }

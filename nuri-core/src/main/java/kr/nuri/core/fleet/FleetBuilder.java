@@ -29,6 +29,8 @@ public final class FleetBuilder {
     private final List<String> nodeNames = new ArrayList<>();
     private final List<Integer> nodeRack = new ArrayList<>();
     private final List<Integer> nodeGpus = new ArrayList<>();
+    private final List<Integer> nodeCpu = new ArrayList<>();
+    private final List<Long> nodeMemory = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
 
     public FleetBuilder(String name) {
@@ -87,8 +89,18 @@ public final class FleetBuilder {
         return this;
     }
 
-    /** Adds a node with a number of GPUs to the current rack. */
+    /** Adds a node with a number of GPUs to the current rack (its CPU and memory not modelled). */
     public FleetBuilder node(String node, int gpus) {
+        return node(node, gpus, 0, 0);
+    }
+
+    /**
+     * Adds a node with GPUs, CPU (thousandths of a core) and memory (MiB) to the current rack. CPU and memory
+     * 0 = not modelled: jobs' CPU and memory requests are then not checked on that node.
+     */
+    public FleetBuilder node(String node, int gpus, int cpuMilli, long memoryMib) {
+        if (cpuMilli < 0) throw new IllegalArgumentException("node '" + node + "' has cpuMilli=" + cpuMilli + ". Maybe 0 (not modelled) or more?");
+        if (memoryMib < 0) throw new IllegalArgumentException("node '" + node + "' has memoryMib=" + memoryMib + ". Maybe 0 (not modelled) or more?");
         if (rackNames.isEmpty()) throw new IllegalArgumentException("node '" + node + "' comes before any rack");
         unique("node", requireName("node", node));
         if (gpus < 1 || gpus > 64) {
@@ -98,6 +110,8 @@ public final class FleetBuilder {
         nodeNames.add(node);
         nodeRack.add(rackNames.size() - 1);
         nodeGpus.add(gpus);
+        nodeCpu.add(cpuMilli);
+        nodeMemory.add(memoryMib);
         return this;
     }
 
@@ -140,7 +154,8 @@ public final class FleetBuilder {
         return new Fleet(name, models, siteNames.toArray(String[]::new), withEnd(siteFirstBlock, blockNames.size()),
                 blockNames.toArray(String[]::new), ints(blockSite), ints(blockModel), blockOwner.toArray(String[]::new),
                 withEnd(blockFirstRack, rackNames.size()), rackNames.toArray(String[]::new), ints(rackBlock),
-                withEnd(rackFirstNode, nodeNames.size()), nodeNames.toArray(String[]::new), ints(nodeRack), ints(nodeGpus));
+                withEnd(rackFirstNode, nodeNames.size()), nodeNames.toArray(String[]::new), ints(nodeRack), ints(nodeGpus),
+                ints(nodeCpu), nodeMemory.stream().mapToLong(Long::longValue).toArray());
     }
 
     private static int[] ints(List<Integer> l) {

@@ -22,6 +22,7 @@ public final class Job {
     int model = -1;
     int[] nodes;
     int[] gpus;
+    int[] slots;
     boolean borrowed;
     long gpuSeconds;
     int runs;
@@ -67,6 +68,7 @@ public final class Job {
     public boolean preemptible() { return preemptible; }
     /** Indexes of the GPU models it may run on, in the order it prefers them. */
     public int[] allowedModels() { return allowedModels; }
+    /** GPUs it counts against quota, fair share and awards (a share counts as one). */
     public int totalGpus() { return spec.members() * spec.gpusPerMember(); }
     public JobState state() { return state; }
     public long startTime() { return startTime; }
@@ -78,6 +80,8 @@ public final class Job {
     public int[] nodes() { return nodes; }
     /** GPUs held on each node of {@link #nodes()}. */
     public int[] gpus() { return gpus; }
+    /** For a job sharing a GPU: the shared GPU slot it holds on each node; null otherwise. */
+    public int[] slots() { return slots; }
     public boolean borrowed() { return borrowed; }
     /** GPU-seconds charged over all its runs so far. */
     public long gpuSeconds() { return gpuSeconds; }
@@ -95,8 +99,9 @@ public final class Job {
     public void markExamined(long pass) { this.examinedInPass = pass; }
 
     // Mutators, called only from the engine's replay and the scheduler's verdicts.
-    public void markStarted(long time, int model, int[] nodes, int[] gpus, boolean borrowed) {
+    public void markStarted(long time, int model, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
         this.state = JobState.RUNNING;
+        this.slots = slots;
         this.startTime = time;
         this.model = model;
         this.nodes = nodes;
@@ -113,6 +118,7 @@ public final class Job {
         this.lastOutcome = outcome;
         this.nodes = null;
         this.gpus = null;
+        this.slots = null;
         this.model = -1;
         this.borrowed = false;
         if (requeued) {
@@ -131,9 +137,10 @@ public final class Job {
     }
 
     /** Sets what a snapshot recorded of this job's runs (restore only; a fresh job is PENDING). */
-    public void restoreRuns(JobState state, long startTime, long endTime, int model, int[] nodes, int[] gpus, boolean borrowed,
-                            long gpuSeconds, int runs, Outcome lastOutcome) {
+    public void restoreRuns(JobState state, long startTime, long endTime, int model, int[] nodes, int[] gpus, int[] slots,
+                            boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome) {
         this.state = state;
+        this.slots = slots;
         this.startTime = startTime;
         this.endTime = endTime;
         this.model = model;

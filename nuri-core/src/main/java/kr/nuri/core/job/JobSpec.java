@@ -13,18 +13,53 @@ import kr.nuri.core.fleet.Level;
  *                   0 = unknown, the job runs until told it finished or its walltime ends.
  * @param requeue    whether a job ended by a node failure or preemption goes back to the queue (keeping
  *                   its place) rather than failing.
+ * @param gpuMilli   thousandths of one GPU: 1 to 999 asks for a share of one GPU (GPU sharing, as the openb
+ *                   trace's {@code gpu_milli}; {@code gpusPerMember} must then be 1); 0 or 1000 = whole GPUs
+ * @param cpuMilli   CPU per member in thousandths of a core; 0 = none asked (checked only on nodes that model CPU)
+ * @param memoryMib  memory per member in MiB; 0 = none asked
+ *
+ * <p>A job with a share, CPU or memory, or no GPUs (a CPU-only task), is a <em>node-fit</em> job: one member,
+ * placed node by node by the fleet's node placement policy (see {@code schedule/NodePlacement}); the other jobs
+ * are gangs placed by topology. Quota, fair share and awards count a share as one GPU.
  */
 public record JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
                       List<String> models, Level level, boolean levelRequired, String priorityClass,
-                      long walltime, Boolean preemptible, boolean requeue, long runtime) {
+                      long walltime, Boolean preemptible, boolean requeue, long runtime,
+                      int gpuMilli, int cpuMilli, long memoryMib) {
+    /** Thousandths in a whole GPU. */
+    public static final int WHOLE_GPU = 1000;
 
     public JobSpec {
         models = models == null ? List.of() : List.copyOf(models);
         level = level == null ? Level.FLEET : level;
+        if (gpuMilli == WHOLE_GPU) gpuMilli = 0;
+    }
+
+    /** A gang of whole GPUs (no share, CPU or memory asked). */
+    public JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
+                   List<String> models, Level level, boolean levelRequired, String priorityClass,
+                   long walltime, Boolean preemptible, boolean requeue, long runtime) {
+        this(id, project, user, award, members, gpusPerMember, models, level, levelRequired, priorityClass, walltime,
+                preemptible, requeue, runtime, 0, 0, 0);
     }
 
     public long totalGpus() {
         return (long) members * gpusPerMember;
+    }
+
+    /** Whether it asks for a share of one GPU (1 to 999 thousandths). */
+    public boolean sharing() {
+        return gpuMilli > 0 && gpuMilli < WHOLE_GPU;
+    }
+
+    /** Thousandths of a GPU each member takes from one GPU: the share, or 1000 per whole GPU. */
+    public long gpuMilliPerMember() {
+        return sharing() ? gpuMilli : (long) gpusPerMember * WHOLE_GPU;
+    }
+
+    /** Whether it is placed node by node (a share, CPU or memory asked, or no GPU) rather than as a topology gang. */
+    public boolean nodeFit() {
+        return sharing() || cpuMilli > 0 || memoryMib > 0 || gpusPerMember == 0;
     }
 
     /** A builder with sensible defaults, for tests and generators. */
@@ -48,6 +83,9 @@ public record JobSpec(String id, String project, String user, String award, int 
         private Boolean preemptible;
         private boolean requeue = true;
         private long runtime;
+        private int gpuMilli;
+        private int cpuMilli;
+        private long memoryMib;
 
         private Builder(String id, String project) {
             this.id = id;
@@ -66,10 +104,14 @@ public record JobSpec(String id, String project, String user, String award, int 
         public Builder preemptible(boolean v) { preemptible = v; return this; }
         public Builder requeue(boolean v) { requeue = v; return this; }
         public Builder runtime(long v) { runtime = v; return this; }
+        /** A share of one GPU, in thousandths (one member, one GPU). */
+        public Builder share(int milli) { members = 1; gpusPerMember = 1; gpuMilli = milli; return this; }
+        public Builder cpuMilli(int v) { cpuMilli = v; return this; }
+        public Builder memoryMib(long v) { memoryMib = v; return this; }
 
         public JobSpec build() {
             return new JobSpec(id, project, user, award, members, gpusPerMember, models, level, required,
-                    priorityClass, walltime, preemptible, requeue, runtime);
+                    priorityClass, walltime, preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib);
         }
     }
 }

@@ -45,6 +45,7 @@ public final class Scheduler {
     private final State state;
     private final SchedulerSettings settings;
     private final Placer placer;
+    private final NodePlacer nodePlacer;
     private final Preemptor preemptor;
     private final ReservationPlanner planner;
     private final int[] classOrder;
@@ -70,6 +71,7 @@ public final class Scheduler {
         this.state = state;
         this.settings = state.config().scheduler();
         this.placer = new Placer(state.capacity());
+        this.nodePlacer = new NodePlacer(state);
         this.queueOrder = settings.queueOrder();
         this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds(), queueOrder == QueueOrder.SRTF);
         this.planner = new ReservationPlanner(state, placer);
@@ -255,6 +257,7 @@ public final class Scheduler {
         job.markExamined(w.passId);
         w.misses++;
         w.passMisses++;
+        if (job.spec().nodeFit()) return; // node by node: no preemption, reservation or estimate (see NodePlacer)
         boolean forGpus = waitsForGpus(job.reason());
         if (!forGpus && !mayReclaim(job)) {
             if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
@@ -307,6 +310,7 @@ public final class Scheduler {
         }
         if (!quota.admits(project, m, gpus, mayBorrow)) return false;
         return state.capacity().freeGpus(m, mayProbeReserved) >= gpus
+                || (gpus <= 1 && state.capacity().roomySharedSlots(m) > 0) // a share may fit a GPU others share
                 || (preempt && state.running().preemptibleGpusBelow(Level.FLEET, m,
                         Preemptor.victimBound(classPriority[priorityClass], queueOrder == QueueOrder.SRTF)) > 0);
     }
@@ -319,6 +323,7 @@ public final class Scheduler {
     public PassStats consider(Job job, long now, Consumer<Event> emit) {
         generation++;
         if (tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
+        if (job.spec().nodeFit()) return new PassStats(1, 0, 0, 0, false);
         if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
             return new PassStats(1, 1, 1, 0, false);
         }
@@ -409,6 +414,7 @@ public final class Scheduler {
     private boolean tryStart(Job job, long now, Consumer<Event> emit, boolean mayBorrow) {
         deferredToBorrow = false;
         JobSpec spec = job.spec();
+        if (spec.nodeFit()) return tryStartNodeFit(job, now, emit, mayBorrow);
         int total = job.totalGpus();
         if (job.award() >= 0 && !awardAllows(job, now, total)) return false;
         QuotaBook quota = state.quota();
@@ -472,6 +478,71 @@ public final class Scheduler {
         }
         if (deferredToBorrow) return false; // phase 1 decides, borrowing allowed
         job.setVerdict(reason, detail, -1);
+        return false;
+    }
+
+    /**
+     * {@link #tryStart} for a node-fit job: the award, then quota per allowed model (a share counts as one GPU, a
+     * CPU-only job as none), then one {@link NodePlacer} search over the nodes of every model the quota admits.
+     */
+    private boolean tryStartNodeFit(Job job, long now, Consumer<Event> emit, boolean mayBorrow) {
+        JobSpec spec = job.spec();
+        int total = job.totalGpus();
+        if (job.award() >= 0 && !awardAllows(job, now, total)) return false;
+        QuotaBook quota = state.quota();
+        Fleet fleet = state.fleet();
+        int[] allowed = job.allowedModels();
+        int[] admitted = new int[allowed.length];
+        int count = 0;
+        PendingReason reason = null;
+        java.util.function.Supplier<String> detail = () -> "";
+        for (int m : allowed) {
+            if (total > 0) {
+                long available = quota.available(job.project(), m);
+                boolean own = quota.withinOwnQuota(job.project(), m, total);
+                String model = fleet.models().get(m);
+                if (available < total) {
+                    reason = PendingReason.QUOTA_EXCEEDED;
+                    detail = () -> state.tenants().name(job.project()) + " may start " + Math.max(0, available) + " more " + model
+                            + " GPUs (borrowing included); the job needs " + total + " (a share counts as one)";
+                    continue;
+                }
+                if (!job.preemptible() && !own) {
+                    reason = PendingReason.QUOTA_EXCEEDED;
+                    detail = () -> "a non-preemptible job may not borrow: " + state.tenants().name(job.project()) + " has no "
+                            + model + " GPU of its own quota left. Maybe submit it preemptible?";
+                    continue;
+                }
+                if (!own && !mayBorrow) {
+                    deferredToBorrow = true;
+                    continue;
+                }
+            }
+            admitted[count++] = m;
+        }
+        if (count > 0) {
+            boolean useReserved = mayUseReserved(job, now);
+            NodePlacer.Choice c = nodePlacer.place(spec, job.seq(), admitted, count, useReserved);
+            if (c != null) {
+                int m = fleet.modelOfNode(c.node());
+                boolean borrowed = total > 0 && !quota.withinOwnQuota(job.project(), m, total);
+                emit.accept(new Event.JobStarted(now, job.id(), m, new int[] {c.node()}, new int[] {spec.sharing() ? 0 : spec.gpusPerMember()},
+                        borrowed, spec.sharing() ? new int[] {c.slot()} : null));
+                return true;
+            }
+            long reservedFrom = state.earliestReservationStart(job.id());
+            if (!useReserved && reservedFrom != Long.MAX_VALUE && nodePlacer.place(spec, job.seq(), admitted, count, true) != null) {
+                reason = PendingReason.BLOCKED_BY_RESERVATION;
+                detail = () -> "it fits only on nodes reserved from t=" + reservedFrom + " and its walltime would run past that";
+            } else {
+                reason = PendingReason.INSUFFICIENT_CAPACITY;
+                String gpu = spec.sharing() ? spec.gpuMilli() + " thousandths of a GPU"
+                        : spec.gpusPerMember() == 0 ? "no GPU" : spec.gpusPerMember() + " free GPUs";
+                detail = () -> "no node has " + gpu + ", " + spec.cpuMilli() + " mCPU and " + spec.memoryMib() + " MiB free";
+            }
+        }
+        if (deferredToBorrow) return false;
+        job.setVerdict(reason == null ? PendingReason.INSUFFICIENT_CAPACITY : reason, detail, -1);
         return false;
     }
 

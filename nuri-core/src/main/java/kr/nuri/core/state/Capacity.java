@@ -45,6 +45,19 @@ public final class Capacity {
     private final IntList dirtyRacks = new IntList();
     private final IntList dirtyBlocks = new IntList();
     private long growth;
+    /** CPU (thousandths) and memory (MiB) left per node; MAX_VALUE where the fleet does not model them. */
+    private final int[] cpuLeft;
+    private final long[] memLeft;
+    /** Per GPU slot ({@code fleet.gpuBase(node) + slot}): thousandths taken by shares; 0 = the slot holds no share. */
+    private final int[] shareUsed;
+    /** Per node: slots holding shares (each takes one of the node's GPUs out of its whole free GPUs). */
+    private final int[] sharedSlots;
+    /** Per model: shared slots with room for more (taken by shares, not full). */
+    private final long[] roomySlots;
+    /** Per node: a counter that moves whenever anything of the node changes (for placement caches; not state). */
+    private final int[] version;
+    /** Per GPU demand (GPUs × 10,000 + thousandths): node-fit jobs on each node (the clustering policy's count). */
+    private final java.util.Map<Long, int[]> hosted = new java.util.HashMap<>();
 
     public Capacity(Fleet fleet) {
         this.fleet = fleet;
@@ -91,6 +104,16 @@ public final class Capacity {
         domainFree[1] = new long[fleet.rackCount()];
         domainFree[2] = new long[fleet.blockCount()];
         domainFree[3] = new long[fleet.blockCount()];
+        cpuLeft = new int[n];
+        memLeft = new long[n];
+        shareUsed = new int[fleet.gpuBase(n)];
+        sharedSlots = new int[n];
+        roomySlots = new long[models];
+        version = new int[n];
+        for (int node = 0; node < n; node++) {
+            cpuLeft[node] = fleet.nodeCpuMilli(node) > 0 ? fleet.nodeCpuMilli(node) : Integer.MAX_VALUE;
+            memLeft[node] = fleet.nodeMemoryMib(node) > 0 ? fleet.nodeMemoryMib(node) : Long.MAX_VALUE;
+        }
         for (int node = 0; node < n; node++) {
             free[node] = fleet.nodeGpus(node);
             health[node] = Health.UP;
@@ -157,7 +180,99 @@ public final class Capacity {
         return -1;
     }
 
+    /** CPU thousandths left on a node (Integer.MAX_VALUE when the fleet does not model its CPU). */
+    public int cpuLeft(int node) { return cpuLeft[node]; }
+
+    /** Memory MiB left on a node (Long.MAX_VALUE when not modelled). */
+    public long memoryLeft(int node) { return memLeft[node]; }
+
+    /** Thousandths taken by shares on a node's shared GPU slot (0 = the slot is not shared). */
+    public int shareUsed(int node, int slot) { return shareUsed[fleet.gpuBase(node) + slot]; }
+
+    /** Slots of a node that hold shares. */
+    public int sharedSlots(int node) { return sharedSlots[node]; }
+
+    /** Shared GPU slots of a model that have room for another share. */
+    public long roomySharedSlots(int model) { return roomySlots[model]; }
+
+    /** Changes whenever the node's GPUs, CPU, memory, health or reservation change: a key for caches, not state. */
+    public int version(int node) { return version[node]; }
+
+    /** Node-fit jobs of a GPU demand (GPUs × 10,000 + thousandths) on a node. */
+    public int hosted(long demand, int node) {
+        int[] h = hosted.get(demand);
+        return h == null ? 0 : h[node];
+    }
+
+    /**
+     * Thousandths left on each GPU of a node, into {@code out} (at least {@code fleet.nodeGpus(node)} long): its shared
+     * slots first (in slot order), then its whole free GPUs (1000 each), then the GPUs jobs hold whole (0).
+     * Returns the node's GPU count.
+     */
+    public int gpuLeft(int node, int[] out) {
+        int count = fleet.nodeGpus(node);
+        int k = 0;
+        int base = fleet.gpuBase(node);
+        if (sharedSlots[node] > 0) {
+            for (int s = 0; s < count; s++) if (shareUsed[base + s] > 0) out[k++] = 1000 - shareUsed[base + s];
+        }
+        for (int i = 0; i < free[node]; i++) out[k++] = 1000;
+        while (k < count) out[k++] = 0;
+        return count;
+    }
+
+    /**
+     * A node-fit job takes what it asked of a node: whole GPUs, or {@code milli} thousandths of shared slot
+     * {@code slot} (a slot that held no share takes one whole free GPU first), and CPU and memory.
+     */
+    public void takeNodeFit(int node, int wholeGpus, int slot, int milli, int cpu, long memory, long demand) {
+        if (slot >= 0) {
+            int i = fleet.gpuBase(node) + slot;
+            int m = fleet.modelOfNode(node);
+            if (shareUsed[i] == 0) {
+                take(node, 1);
+                sharedSlots[node]++;
+            } else if (shareUsed[i] < 1000) {
+                roomySlots[m]--;
+            }
+            shareUsed[i] += milli;
+            if (shareUsed[i] > 1000) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " over-shared: " + shareUsed[i]);
+            if (shareUsed[i] < 1000) roomySlots[m]++;
+        } else if (wholeGpus > 0) {
+            take(node, wholeGpus);
+        }
+        if (cpuLeft[node] != Integer.MAX_VALUE) cpuLeft[node] -= cpu;
+        if (memLeft[node] != Long.MAX_VALUE) memLeft[node] -= memory;
+        if (cpuLeft[node] < 0 || memLeft[node] < 0) throw new IllegalStateException("node " + fleet.nodeName(node) + " over-allocated in CPU or memory");
+        hosted.computeIfAbsent(demand, d -> new int[free.length])[node]++;
+        version[node]++;
+    }
+
+    /** Gives back what {@link #takeNodeFit} took. */
+    public void releaseNodeFit(int node, int wholeGpus, int slot, int milli, int cpu, long memory, long demand) {
+        if (slot >= 0) {
+            int i = fleet.gpuBase(node) + slot;
+            int m = fleet.modelOfNode(node);
+            if (shareUsed[i] < 1000) roomySlots[m]--;
+            shareUsed[i] -= milli;
+            if (shareUsed[i] < 0) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " released more than it held");
+            if (shareUsed[i] == 0) {
+                sharedSlots[node]--;
+                release(node, 1);
+            } else {
+                roomySlots[m]++;
+            }
+        } else if (wholeGpus > 0) {
+            release(node, wholeGpus);
+        }
+        if (cpuLeft[node] != Integer.MAX_VALUE) cpuLeft[node] += cpu;
+        if (memLeft[node] != Long.MAX_VALUE) memLeft[node] += memory;
+        hosted.get(demand)[node]--;
+        version[node]++;
+    }
+
     public void take(int node, int gpus) {
+        version[node]++;
         int before = usable(node);
         detach(node);
         free[node] -= gpus;
@@ -167,6 +282,7 @@ public final class Capacity {
     }
 
     public void release(int node, int gpus) {
+        version[node]++;
         int before = usable(node);
         detach(node);
         free[node] += gpus;
@@ -178,6 +294,7 @@ public final class Capacity {
     }
 
     public void setHealth(int node, Health state) {
+        version[node]++;
         int before = usable(node);
         detach(node);
         health[node] = state;
@@ -187,6 +304,7 @@ public final class Capacity {
 
     public void setReserved(int node, boolean value) {
         if (reserved[node] == value) return;
+        version[node]++;
         int before = usable(node);
         detach(node);
         reserved[node] = value;

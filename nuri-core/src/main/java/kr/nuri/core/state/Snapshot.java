@@ -19,5 +19,5 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
 
     /** One job as its events left it. */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,
-                            int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome) {}
+                            int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome, int[] slots) {}
 }

@@ -127,18 +127,23 @@ public final class State {
         Job job = jobs.get(e.jobId());
         queue.remove(job);
         releaseReservation(job.id());
-        hold(job, e.model(), e.nodes(), e.gpus(), e.time());
-        job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.borrowed());
+        hold(job, e.model(), e.nodes(), e.gpus(), e.slots(), e.time());
+        job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.slots(), e.borrowed());
         running.add(job);
     }
 
     /** A run takes its GPUs: capacity, quota usage, fair-share running time, the award's commitment. */
-    private void hold(Job job, int model, int[] nodes, int[] gpus, long startTime) {
-        int total = 0;
+    private void hold(Job job, int model, int[] nodes, int[] gpus, int[] slots, long startTime) {
+        JobSpec spec = job.spec();
         for (int i = 0; i < nodes.length; i++) {
-            capacity.take(nodes[i], gpus[i]);
-            total += gpus[i];
+            if (spec.nodeFit()) {
+                capacity.takeNodeFit(nodes[i], gpus[i], slots == null ? -1 : slots[i], spec.gpuMilli(), spec.cpuMilli(),
+                        spec.memoryMib(), demand(spec));
+            } else {
+                capacity.take(nodes[i], gpus[i]);
+            }
         }
+        int total = job.totalGpus();
         quota.addUsage(job.project(), model, total);
         fairShare.started(job.project(), startTime, total);
         if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
@@ -150,7 +155,15 @@ public final class State {
         if (job.state() == JobState.RUNNING) {
             running.remove(job);
             int total = job.totalGpus();
-            for (int i = 0; i < job.nodes().length; i++) capacity.release(job.nodes()[i], job.gpus()[i]);
+            JobSpec spec = job.spec();
+            for (int i = 0; i < job.nodes().length; i++) {
+                if (spec.nodeFit()) {
+                    capacity.releaseNodeFit(job.nodes()[i], job.gpus()[i], job.slots() == null ? -1 : job.slots()[i], spec.gpuMilli(),
+                            spec.cpuMilli(), spec.memoryMib(), demand(spec));
+                } else {
+                    capacity.release(job.nodes()[i], job.gpus()[i]);
+                }
+            }
             long held = Math.max(0, Math.min(e.heldUntil(), job.deadline()) - job.startTime());
             charge = held * total;
             quota.addUsage(job.project(), job.model(), -total);
@@ -166,6 +179,11 @@ public final class State {
         }
         job.markEnded(e.time(), e.outcome(), charge, e.requeued());
         if (e.requeued()) queue.add(job);
+    }
+
+    /** A node-fit job's GPU demand as the clustering policy groups it: GPUs × 10,000 + thousandths. */
+    public static long demand(JobSpec spec) {
+        return spec.gpusPerMember() * 10_000L + spec.gpuMilli();
     }
 
     private void releaseReservation(String jobId) {
@@ -227,7 +245,7 @@ public final class State {
         List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
         for (Job j : jobs.values()) {
             records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.model(),
-                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome()));
+                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots()));
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
@@ -272,15 +290,15 @@ public final class State {
             Job job = jobs.get(r.spec().id());
             if (r.state() == JobState.PENDING) {
                 queue.remove(job); // its rank may depend on its earlier runs (srtf): queue it again once they are known
-                job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());
+                job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());
                 queue.add(job);
                 continue;
             }
             queue.remove(job);
-            job.restoreRuns(r.state(), r.startTime(), r.endTime(), r.model(), r.nodes(), r.gpus(), r.borrowed(), r.gpuSeconds(),
-                    r.runs(), r.lastOutcome());
+            job.restoreRuns(r.state(), r.startTime(), r.endTime(), r.model(), r.nodes(), r.gpus(), r.slots(), r.borrowed(),
+                    r.gpuSeconds(), r.runs(), r.lastOutcome());
             if (r.state() == JobState.RUNNING) {
-                hold(job, r.model(), r.nodes(), r.gpus(), r.startTime());
+                hold(job, r.model(), r.nodes(), r.gpus(), r.slots(), r.startTime());
                 running.add(job);
             }
         }
@@ -316,6 +334,7 @@ public final class State {
             if (j.nodes() != null) {
                 h = Hashing.mix(h, Arrays.hashCode(j.nodes()));
                 h = Hashing.mix(h, Arrays.hashCode(j.gpus()));
+                if (j.slots() != null) h = Hashing.mix(h, Arrays.hashCode(j.slots()));
             }
         }
         for (int n = 0; n < fleet.nodeCount(); n++) {

@@ -1,0 +1,46 @@
+package kr.nuri.core.config;
+
+import java.util.List;
+
+/**
+ * How node-fit jobs (one member asking for a share of a GPU, CPU or memory; see {@code JobSpec#nodeFit}) choose
+ * their node: a policy by name, as the FGD paper compares them (Weng et al., ATC'23, §6.1), see
+ * {@code schedule/NodePolicy}. Gangs of whole GPUs are placed by topology whatever this says.
+ *
+ * @param policy  {@code nuri} (default: best fit on GPU thousandths), {@code random}, {@code dotprod}, {@code clustering},
+ *                {@code packing}, {@code bestfit} or {@code fgd}
+ * @param seed    the {@code random} policy's seed (its choice for a job depends on the seed and the job's sequence
+ *                number only, so replay and a restored engine choose alike)
+ * @param taskMix the workload's task classes, which {@code fgd} measures fragmentation against; required by it
+ */
+public record PlacementSettings(String policy, long seed, List<TaskShape> taskMix) {
+    public static final List<String> POLICIES = List.of("random", "dotprod", "clustering", "packing", "bestfit", "fgd", "nuri");
+    public static final PlacementSettings DEFAULT = new PlacementSettings("nuri", 0, List.of());
+
+    /**
+     * One class of the task mix: CPU thousandths, GPUs, thousandths per GPU (1000 = whole GPUs, 0 with no GPU),
+     * the GPU models it may use (empty = any), and how many tasks of the workload are of it.
+     */
+    public record TaskShape(int cpuMilli, int gpus, int gpuMilli, List<String> models, long count) {
+        public TaskShape {
+            models = models == null ? List.of() : List.copyOf(models);
+            if (gpus < 0 || gpuMilli < 0 || gpuMilli > 1000 || (gpus > 1 && gpuMilli != 1000) || (gpus == 0) != (gpuMilli == 0)) {
+                throw new IllegalArgumentException("task class gpus=" + gpus + " gpuMilli=" + gpuMilli
+                        + ": whole GPUs take 1000 thousandths each, a shared GPU 1 to 999, a CPU-only task 0 GPUs and 0 thousandths");
+            }
+            if (cpuMilli < 0) throw new IllegalArgumentException("task class cpuMilli=" + cpuMilli + ": must be 0 or more");
+            if (count < 1) throw new IllegalArgumentException("task class count=" + count + ": must be at least 1");
+        }
+    }
+
+    public PlacementSettings {
+        policy = policy == null ? "nuri" : policy;
+        taskMix = taskMix == null ? List.of() : List.copyOf(taskMix);
+        if (!POLICIES.contains(policy)) {
+            throw new IllegalArgumentException("placement policy '" + policy + "' is not known. Maybe one of " + POLICIES + "?");
+        }
+        if (policy.equals("fgd") && taskMix.isEmpty()) {
+            throw new IllegalArgumentException("placement policy 'fgd' needs the workload's task mix (taskMix): it measures fragmentation against it");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package kr.nuri.core.schedule;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.config.PlacementSettings.TaskShape;
+import kr.nuri.core.fleet.Fleet;
+
+/**
+ * The workload's task mix as the FGD paper measures fragmentation against it: task classes (CPU, GPUs, GPU
+ * thousandths per GPU, allowed GPU models) with their share of all tasks.
+ *
+ * <p>Fragmentation of a node for one task class m, F_n(m) (Weng et al., ATC'23, §3): if m cannot run on the
+ * node (too little CPU, no allowed GPU model, too few GPUs that can serve it, or m asks for no GPU at all),
+ * every unallocated GPU thousandth of the node is a fragment; otherwise the fragments are the free
+ * thousandths of the GPUs that cannot serve m (a GPU serves a whole-GPU task only when it is entirely free,
+ * a sharing task when it has at least the task's thousandths left). The node's fragmentation is the
+ * expectation over the mix, F_n = Σ_m p_m · F_n(m).
+ */
+public final class TaskMix {
+    public static final int WHOLE = 1000;
+    private final double[] share;
+    private final int[] cpu;
+    private final int[] gpus;
+    private final int[] milli;
+    private final long[] modelMask;
+    private final Map<List<Long>, Integer> index = new HashMap<>();
+
+    /** The mix of the given classes on a fleet (model names resolved to the fleet's model indexes). */
+    public TaskMix(List<TaskShape> classes, Fleet fleet) {
+        if (classes.isEmpty()) throw new IllegalArgumentException("a task mix needs at least one task class");
+        if (fleet.modelCount() > 62) throw new IllegalArgumentException("a task mix handles at most 62 GPU models; the fleet has " + fleet.modelCount());
+        int n = classes.size();
+        share = new double[n];
+        cpu = new int[n];
+        gpus = new int[n];
+        milli = new int[n];
+        modelMask = new long[n];
+        long total = 0;
+        for (TaskShape t : classes) total += t.count();
+        for (int i = 0; i < n; i++) {
+            TaskShape t = classes.get(i);
+            share[i] = (double) t.count() / total;
+            cpu[i] = t.cpuMilli();
+            gpus[i] = t.gpus();
+            milli[i] = t.gpuMilli();
+            modelMask[i] = mask(t.models(), fleet);
+            index.putIfAbsent(key(cpu[i], gpus[i], milli[i], modelMask[i]), i);
+        }
+    }
+
+    /** The model mask of a list of GPU model names: 0 = any; a list of models the fleet lacks = bit 63 (runs nowhere). */
+    public static long mask(List<String> models, Fleet fleet) {
+        if (models.isEmpty()) return 0;
+        long mask = 0;
+        for (String s : models) {
+            int m = fleet.modelIndex(s);
+            if (m >= 0) mask |= 1L << m;
+        }
+        return mask == 0 ? 1L << 63 : mask;
+    }
+
+    private static List<Long> key(int cpuMilli, int gpus, int gpuMilli, long mask) {
+        return List.of((long) cpuMilli, (long) gpus, (long) gpuMilli, mask);
+    }
+
+    /** The class of a task of this shape, or -1 when the mix has none. */
+    public int classOf(int cpuMilli, int gpus, int gpuMilli, long mask) {
+        return index.getOrDefault(key(cpuMilli, gpus, gpuMilli, mask), -1);
+    }
+
+    public int classes() { return share.length; }
+
+    /**
+     * F_n of a node in the given state, in GPU thousandths.
+     *
+     * @param gpuLeft thousandths left per GPU (the first {@code gpuCount} entries)
+     */
+    public double fragmentation(int cpuLeft, int[] gpuLeft, int gpuCount, int model) {
+        long free = 0;
+        int whole = 0;
+        for (int g = 0; g < gpuCount; g++) {
+            free += gpuLeft[g];
+            if (gpuLeft[g] == WHOLE) whole++;
+        }
+        if (free == 0) return 0;
+        long modelBit = 1L << model;
+        double f = 0;
+        for (int m = 0; m < share.length; m++) {
+            if (gpus[m] == 0 || cpu[m] > cpuLeft || (modelMask[m] != 0 && (modelMask[m] & modelBit) == 0)) {
+                f += share[m] * free;
+            } else if (milli[m] == WHOLE) {
+                f += share[m] * (whole >= gpus[m] ? free - (long) WHOLE * whole : free);
+            } else {
+                long unusable = 0;
+                for (int g = 0; g < gpuCount; g++) if (gpuLeft[g] < milli[m]) unusable += gpuLeft[g];
+                f += share[m] * unusable; // unusable == free when no GPU can serve it: all are fragments
+            }
+        }
+        return f;
+    }
+}
