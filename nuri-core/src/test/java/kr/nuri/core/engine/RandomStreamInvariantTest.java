@@ -9,6 +9,7 @@ import kr.nuri.core.World;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.Fleet;
@@ -30,6 +31,10 @@ import org.junit.jupiter.api.Test;
 class RandomStreamInvariantTest {
     private static final int STREAM_LENGTH = 4_000;
     private static final String[] CLASSES = {"inference", "training", "training", "scavenger"};
+    /** Starts of jobs sharing a GPU and of CPU-only jobs over all streams: the node-fit paths must be exercised. */
+    private static long shareStarts;
+    private static long cpuOnlyStarts;
+    private static long sharedGpusPacked;
 
     @Test
     void invariantsHoldOnRandomCommandStreams() {
@@ -38,7 +43,7 @@ class RandomStreamInvariantTest {
         long commands = 0;
         long seed = only == null ? 1 : Long.parseLong(only);
         while (commands < total) {
-            int shape = (int) (seed % 3);
+            int shape = (int) (seed % 4);
             try {
                 commands += runStream(seed, shape);
             } catch (Throwable t) {
@@ -49,6 +54,11 @@ class RandomStreamInvariantTest {
             seed++;
         }
         assertThat(commands).isGreaterThanOrEqualTo(Math.min(total, STREAM_LENGTH));
+        if (only == null && total >= 4L * STREAM_LENGTH) {
+            assertThat(shareStarts).as("starts of jobs sharing a GPU").isGreaterThan(100);
+            assertThat(cpuOnlyStarts).as("starts of CPU-only jobs").isGreaterThan(100);
+            assertThat(sharedGpusPacked).as("shares started on a GPU another job already shared").isGreaterThan(10);
+        }
     }
 
     static Fleet fleet(int shape, Random r) {
@@ -65,6 +75,24 @@ class RandomStreamInvariantTest {
                             case 0 -> b.block("s" + s + "h" + k, "H100", "public").racks(1 + r.nextInt(3), 4, 8);
                             case 1 -> b.block("s" + s + "g" + k, "GB200", "public").racks(1 + r.nextInt(2), 18, 4);
                             default -> b.block("s" + s + "x" + k, "GH200", "public").racks(1 + r.nextInt(4), 2 + r.nextInt(3), 4);
+                        }
+                    }
+                }
+                yield b.build();
+            }
+            case 3 -> {
+                // GPU sharing: nodes with CPU and memory (some not modelled), as in the openb trace.
+                FleetBuilder b = new FleetBuilder("shared").site("s");
+                String[][] blocks = {{"t4", "T4"}, {"v100", "V100"}};
+                for (String[] blk : blocks) {
+                    b.block(blk[0], blk[1], "public");
+                    for (int k = 0; k < 1 + r.nextInt(3); k++) {
+                        b.rack(blk[0] + "-r" + k);
+                        for (int i = 0; i < 2 + r.nextInt(4); i++) {
+                            int gpus = blk[1].equals("T4") ? 2 : 1 + r.nextInt(8);
+                            boolean modelled = r.nextInt(5) > 0;
+                            b.node(blk[0] + "-r" + k + "-n" + i, gpus, modelled ? 16_000 + 16_000 * r.nextInt(6) : 0,
+                                    modelled ? 65_536L * (1 + r.nextInt(4)) : 0);
                         }
                     }
                 }
@@ -98,7 +126,8 @@ class RandomStreamInvariantTest {
         Random r = new Random(seed);
         Fleet fleet = fleet(shape, r);
         SchedulerSettings settings = new SchedulerSettings(r.nextInt(4), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
-                r.nextBoolean() ? 0 : r.nextInt(1200), QueueOrder.values()[r.nextInt(QueueOrder.values().length)]);
+                r.nextBoolean() ? 0 : r.nextInt(1200), QueueOrder.values()[r.nextInt(QueueOrder.values().length)],
+                placement(r, fleet));
         World w = new World(new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null));
         Engine twin = null; // restored from a snapshot halfway; must decide exactly as the original from then on
@@ -135,6 +164,17 @@ class RandomStreamInvariantTest {
                 c = new Command.Tick(w.now);
             }
             Result original = w.apply(c);
+            for (var e : original.events()) {
+                if (e instanceof kr.nuri.core.event.Event.JobStarted st) {
+                    if (st.slots() != null) {
+                        shareStarts++;
+                        int used = w.engine.state().capacity().shareUsed(st.nodes()[0], st.slots()[0]);
+                        if (used > w.engine.state().job(st.jobId()).spec().gpuMilli()) sharedGpusPacked++;
+                    } else if (w.engine.state().job(st.jobId()).spec().gpusPerMember() == 0) {
+                        cpuOnlyStarts++;
+                    }
+                }
+            }
             if (twin != null) {
                 Result copy = twin.apply(c);
                 assertThat(describe(copy)).as("restored engine's events for command " + n).isEqualTo(describe(original));
@@ -160,7 +200,7 @@ class RandomStreamInvariantTest {
             sb.append('\n').append(e.getClass().getSimpleName()).append(' ').append(e.time());
             switch (e) {
                 case kr.nuri.core.event.Event.JobStarted s -> sb.append(' ').append(s.jobId()).append(java.util.Arrays.toString(s.nodes()))
-                        .append(java.util.Arrays.toString(s.gpus())).append(s.borrowed());
+                        .append(java.util.Arrays.toString(s.gpus())).append(s.borrowed()).append(java.util.Arrays.toString(s.slots()));
                 case kr.nuri.core.event.Event.ReservationMade m -> sb.append(' ').append(m.jobId()).append(m.start())
                         .append(java.util.Arrays.toString(m.nodes()));
                 default -> sb.append(' ').append(e);
@@ -169,7 +209,43 @@ class RandomStreamInvariantTest {
         return sb.toString();
     }
 
+    /** A random node placement policy; fgd with a random task mix. */
+    static PlacementSettings placement(Random r, Fleet fleet) {
+        String policy = PlacementSettings.POLICIES.get(r.nextInt(PlacementSettings.POLICIES.size()));
+        List<PlacementSettings.TaskShape> mix = new ArrayList<>();
+        for (int i = 0; i < 1 + r.nextInt(6); i++) {
+            int kind = r.nextInt(3);
+            int gpus = kind == 0 ? 0 : kind == 1 ? 1 : 1 << r.nextInt(3);
+            int milli = kind == 0 ? 0 : kind == 1 ? 100 * (1 + r.nextInt(9)) : 1000;
+            mix.add(new PlacementSettings.TaskShape(4_000 * r.nextInt(8), gpus, milli,
+                    r.nextInt(3) == 0 ? List.of(fleet.models().get(r.nextInt(fleet.modelCount()))) : List.of(), 1 + r.nextInt(100)));
+        }
+        return new PlacementSettings(policy, r.nextLong(), mix);
+    }
+
+    /** A node-fit job: a GPU share, whole GPUs with CPU and memory, or CPU only. */
+    private static JobSpec.Builder nodeFitJob(Random r, JobSpec.Builder b) {
+        switch (r.nextInt(3)) {
+            case 0 -> b.share(50 * (1 + r.nextInt(19)));
+            case 1 -> b.gang(1, 1 << r.nextInt(3));
+            default -> b.gang(1, 0);
+        }
+        b.cpuMilli(r.nextInt(4) == 0 ? 0 : 1_000 * (1 + r.nextInt(24)));
+        if (r.nextBoolean()) b.memoryMib(1_024L * r.nextInt(64));
+        return b;
+    }
+
     private static JobSpec randomJob(Random r, Fleet fleet, String id, String project, List<String> awards) {
+        if (r.nextInt(fleet.modelsNodeResources() ? 2 : 6) == 0) {
+            JobSpec.Builder b = nodeFitJob(r, JobSpec.builder(id, project))
+                    .priorityClass(CLASSES[r.nextInt(CLASSES.length)])
+                    .walltime(r.nextInt(5) == 0 ? 0 : 60 + r.nextInt(3600))
+                    .requeue(r.nextInt(4) > 0);
+            if (r.nextBoolean()) b.preemptible(r.nextBoolean());
+            if (r.nextInt(3) == 0) b.models(fleet.models().get(r.nextInt(fleet.modelCount())));
+            if (!awards.isEmpty() && r.nextInt(4) == 0) b.award(awards.get(r.nextInt(awards.size())));
+            return b.build();
+        }
         int[] sizes = {1, 1, 1, 2, 4, 4, 8, 8};
         int g = sizes[r.nextInt(sizes.length)];
         int members = r.nextInt(4) == 0 ? 1 + r.nextInt(20) : 1;
