@@ -17,7 +17,7 @@ import kr.nuri.sim.experiment.FgdOpenb;
 import kr.nuri.sim.experiment.PhillyExperiments;
 import kr.nuri.sim.metrics.FleetFragmentation;
 import kr.nuri.sim.metrics.Summary;
-import kr.nuri.sim.packing.PackingPolicy;
+import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.sim.report.Report;
 import kr.nuri.sim.report.ReportWriter;
 import kr.nuri.sim.trace.NuriTrace;
@@ -115,7 +115,7 @@ final class SimulateCommand implements Callable<Integer> {
         FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
             report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
-                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PackingPolicy.NAMES : policies, seedList(), 1.3, progress);
+                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PlacementSettings.POLICIES : policies, seedList(), 1.3, progress);
                 case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
                 case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
                 case "national" -> national(progress, failures);

@@ -28,24 +28,29 @@ public final class TaskMix {
 
     /** The mix of the given classes on a fleet (model names resolved to the fleet's model indexes). */
     public TaskMix(List<TaskShape> classes, Fleet fleet) {
-        if (classes.isEmpty()) throw new IllegalArgumentException("a task mix needs at least one task class");
+        this(classes.stream().mapToInt(TaskShape::cpuMilli).toArray(), classes.stream().mapToInt(TaskShape::gpus).toArray(),
+                classes.stream().mapToInt(TaskShape::gpuMilli).toArray(), classes.stream().mapToLong(t -> mask(t.models(), fleet)).toArray(),
+                classes.stream().mapToLong(TaskShape::count).toArray());
         if (fleet.modelCount() > 62) throw new IllegalArgumentException("a task mix handles at most 62 GPU models; the fleet has " + fleet.modelCount());
-        int n = classes.size();
+    }
+
+    /**
+     * The mix of classes given column by column: CPU thousandths, GPUs, thousandths per GPU (1000 whole, 0 without GPU),
+     * allowed-model mask (bit i = model i; 0 = any) and the number of tasks of each class.
+     */
+    public TaskMix(int[] cpuMilli, int[] gpus, int[] gpuMilli, long[] modelMask, long[] count) {
+        int n = cpuMilli.length;
+        if (n == 0) throw new IllegalArgumentException("a task mix needs at least one task class");
         share = new double[n];
-        cpu = new int[n];
-        gpus = new int[n];
-        milli = new int[n];
-        modelMask = new long[n];
+        cpu = cpuMilli.clone();
+        this.gpus = gpus.clone();
+        milli = gpuMilli.clone();
+        this.modelMask = modelMask.clone();
         long total = 0;
-        for (TaskShape t : classes) total += t.count();
+        for (long c : count) total += c;
         for (int i = 0; i < n; i++) {
-            TaskShape t = classes.get(i);
-            share[i] = (double) t.count() / total;
-            cpu[i] = t.cpuMilli();
-            gpus[i] = t.gpus();
-            milli[i] = t.gpuMilli();
-            modelMask[i] = mask(t.models(), fleet);
-            index.putIfAbsent(key(cpu[i], gpus[i], milli[i], modelMask[i]), i);
+            share[i] = (double) count[i] / total;
+            index.putIfAbsent(key(cpu[i], this.gpus[i], milli[i], this.modelMask[i]), i);
         }
     }
 

@@ -12,7 +12,7 @@ import kr.nuri.core.state.State;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.packing.Task;
-import kr.nuri.sim.packing.TaskMix;
+import kr.nuri.core.schedule.TaskMix;
 
 /**
  * The FGD paper's fragmentation measure on the engine's fleet, sampled during a run: the expected number of
@@ -46,7 +46,7 @@ public final class FleetFragmentation implements Simulation.Sampler {
             });
             tasks.add(new Task(0, 0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), Task.WHOLE, mask));
         }
-        this.mix = TaskMix.of(tasks);
+        this.mix = Task.mix(tasks);
         this.fleet = fleet;
         int h = fleet.maxGpusPerNode() + 1;
         byShape = new double[fleet.modelCount()][h];

@@ -1,83 +1,134 @@
 package kr.nuri.sim.packing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.PlacementSettings;
+import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.SchedulerSettings;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.FleetBuilder;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.schedule.TaskMix;
+import kr.nuri.core.state.Capacity;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.trace.OpenbTrace;
 
 /**
- * The static packing experiment of the FGD paper (Weng et al., ATC'23, §6): the task list is resampled until
- * its GPU demand is {@code ratio} × the cluster's GPU capacity, shuffled, and placed one task at a time by a
- * policy; nothing ever leaves, a task no node can take is dropped. After each arrival the experiment knows
- * the arrived GPU demand (% of capacity), the unallocated GPU % (100 − allocated thousandths / capacity) and
- * the fragmentation % (Σ_n F_n / capacity, {@link TaskMix}); it keeps them at every 10% step of arrived demand.
- * Each (policy, seed) run is independent; runs go in parallel and the result does not depend on it.
+ * The static packing experiment of the FGD paper (Weng et al., ATC'23, §6), on Nuri's engine: the task list is
+ * resampled until its GPU demand is {@code ratio} × the cluster's GPU capacity, shuffled, and submitted to the
+ * engine one task at a time; the engine places each with the node placement policy under test
+ * ({@link PlacementSettings}: the paper's policies and Nuri's own, in {@code NodePlacer}); nothing ever leaves, and a
+ * task the engine cannot start at once is cancelled (dropped, as in the paper). After each arrival the experiment
+ * knows the arrived GPU demand (% of capacity), the unallocated GPU % (100 − allocated thousandths / capacity) and
+ * the fragmentation % (Σ_n F_n / capacity over the engine's nodes, {@link TaskMix}); it keeps them at every 10% step
+ * of arrived demand. Each (policy, seed) run has its own engine; runs go in parallel and the result does not depend
+ * on it.
+ *
+ * <p>The cluster: one site; the nodes in the node list's order (ties go to the lowest node index), each run of one
+ * GPU model a block of racks of up to {@value #RACK_NODES} nodes (topology plays no part here), each node with its
+ * GPUs, CPU and memory from the node list. One project holds quota for every GPU a share
+ * could count (a share counts as one GPU against quota), so only the nodes limit what starts. No reservation, no
+ * preemption.
  */
 public final class PackingExperiment {
+    static final int RACK_NODES = 32;
+    private static final String PROJECT = "openb";
     /** Steps of arrived GPU demand, in % of capacity: 0, 10, …, 130 by default. */
     private final int[] steps;
-    private final List<PackingCluster.NodeSpec> nodes;
+    private final Fleet fleet;
+    private final List<TenantSpec> tenants;
     private final List<String> models;
     private final List<Task> tasks;
-    private final int[] taskClass;
-    private final int[] demandClass;
-    private final int taskClasses;
-    private final int demandClasses;
+    private final List<PlacementSettings.TaskShape> shapes;
     private final TaskMix mix;
     private final double ratio;
 
     public PackingExperiment(List<OpenbTrace.Node> nodeList, List<OpenbTrace.Pod> podList, double ratio) {
         if (!(ratio > 0) || ratio > 10) throw new IllegalArgumentException("ratio=" + ratio + ": must be more than 0 and at most 10. Maybe 1.3?");
         this.ratio = ratio;
-        Map<String, Integer> modelIndex = new LinkedHashMap<>();
-        nodes = new ArrayList<>();
+        // Nodes keep the node list's order (policies break ties by the lowest node index): each run of nodes of one
+        // model becomes a block, so the fleet's node order is the file's.
+        Map<String, long[]> gpusOfModel = new LinkedHashMap<>();
+        FleetBuilder b = new FleetBuilder("openb").site("openb");
+        String blockModel = null;
+        int blocks = 0;
+        int inRack = 0;
         for (OpenbTrace.Node n : nodeList) {
             if (n.gpus() == 0) continue; // the GPU experiment packs GPU nodes (CPU-only nodes hold no GPU fragment)
-            Integer m = modelIndex.computeIfAbsent(n.model(), k -> modelIndex.size());
-            if (m >= 62) throw new IllegalArgumentException("more than 62 GPU models in the node list; model '" + n.model() + "' is one too many");
-            nodes.add(new PackingCluster.NodeSpec(n.cpuMilli(), n.memoryMib(), n.gpus(), m));
+            if (!n.model().equals(blockModel) || inRack == RACK_NODES) {
+                if (!n.model().equals(blockModel)) b.block("openb-b" + ++blocks, n.model(), PROJECT);
+                b.rack("openb-b" + blocks + "-r" + n.name());
+                blockModel = n.model();
+                inRack = 0;
+            }
+            b.node(n.name(), n.gpus(), n.cpuMilli(), n.memoryMib());
+            inRack++;
+            gpusOfModel.computeIfAbsent(n.model(), k -> new long[1])[0] += n.gpus();
         }
-        if (nodes.isEmpty()) throw new IllegalArgumentException("the node list has no node with GPUs");
-        models = List.copyOf(modelIndex.keySet());
+        if (gpusOfModel.isEmpty()) throw new IllegalArgumentException("the node list has no node with GPUs");
+        if (gpusOfModel.size() > 62) throw new IllegalArgumentException("more than 62 GPU models in the node list");
+        models = List.copyOf(gpusOfModel.keySet());
+        List<QuotaSpec> quotas = new ArrayList<>();
+        for (var e : gpusOfModel.entrySet()) {
+            quotas.add(new QuotaSpec(e.getKey(), (int) Math.min(Integer.MAX_VALUE / 4, e.getValue()[0] * Task.WHOLE), QuotaSpec.UNLIMITED,
+                    QuotaSpec.UNLIMITED));
+        }
+        fleet = b.build();
+        tenants = List.of(new TenantSpec("cluster", null, 1, List.of()), new TenantSpec(PROJECT, "cluster", 1, quotas));
         tasks = new ArrayList<>(podList.size());
         for (OpenbTrace.Pod p : podList) {
             long mask = 0;
             if (!p.gpuSpec().isEmpty()) {
-                for (String s : p.gpuSpec()) {
-                    Integer m = modelIndex.get(s);
-                    if (m != null) mask |= 1L << m;
+                for (String spec : p.gpuSpec()) {
+                    int m = models.indexOf(spec);
+                    if (m >= 0) mask |= 1L << m;
                 }
                 if (mask == 0) mask = 1L << 63; // only models this cluster lacks: it can run nowhere
             }
             tasks.add(new Task(p.cpuMilli(), p.memoryMib(), p.gpus(), p.gpuMilli(), mask));
         }
         if (tasks.isEmpty()) throw new IllegalArgumentException("the pod list is empty");
-        taskClass = new int[tasks.size()];
-        demandClass = new int[tasks.size()];
-        Map<Task, Integer> shapes = new HashMap<>();
-        Map<Long, Integer> demands = new HashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            Task t = tasks.get(i);
-            taskClass[i] = shapes.computeIfAbsent(t, k -> shapes.size());
-            demandClass[i] = demands.computeIfAbsent(t.gpus() * 10_000L + t.gpuMilli(), k -> demands.size());
+        mix = Task.mix(tasks);
+        Map<List<Long>, long[]> counts = new LinkedHashMap<>();
+        Map<List<Long>, Task> first = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            counts.computeIfAbsent(t.classKey(), k -> new long[1])[0]++;
+            first.putIfAbsent(t.classKey(), t);
         }
-        taskClasses = shapes.size();
-        demandClasses = demands.size();
-        mix = TaskMix.of(tasks);
+        shapes = new ArrayList<>();
+        for (var e : first.entrySet()) {
+            Task t = e.getValue();
+            shapes.add(new PlacementSettings.TaskShape(t.cpuMilli(), t.gpus(), t.gpuMilli(), modelNames(t.modelMask()), counts.get(e.getKey())[0]));
+        }
         int last = (int) Math.round(ratio * 100);
         steps = IntStream.rangeClosed(0, last / 10).map(i -> i * 10).toArray();
     }
 
+    /** The model names of a mask (bit 63 alone, models the cluster lacks, gives a name no fleet model has). */
+    private List<String> modelNames(long mask) {
+        if (mask == 0) return List.of();
+        List<String> names = new ArrayList<>();
+        for (int m = 0; m < models.size(); m++) if ((mask & (1L << m)) != 0) names.add(models.get(m));
+        return names.isEmpty() ? List.of("(none in this cluster)") : names;
+    }
+
     public List<String> models() { return models; }
 
-    public int nodeCount() { return nodes.size(); }
+    public int nodeCount() { return fleet.nodeCount(); }
 
-    public long gpus() { return nodes.stream().mapToLong(PackingCluster.NodeSpec::gpus).sum(); }
+    public long gpus() { return fleet.totalGpus(); }
 
     public int taskCount() { return tasks.size(); }
 
@@ -85,12 +136,19 @@ public final class PackingExperiment {
 
     public int[] steps() { return steps.clone(); }
 
+    /** The engine configuration of one run: the cluster, its one project, and the policy under test. */
+    public EngineConfig config(String policy, long seed) {
+        SchedulerSettings settings = new SchedulerSettings(0, 64, false, 1, 0, QueueOrder.FAIR_SHARE,
+                new PlacementSettings(policy, seed, shapes));
+        return new EngineConfig(fleet, tenants, EngineConfig.DEFAULT_CLASSES, List.of(), 7 * EngineConfig.DAY, settings, AssertionLevel.OFF);
+    }
+
     /** What one (policy, seed) run saw at each step. */
     public record Run(String policy, long seed, int tasks, int failed, double[] unallocatedPct, double[] fragmentationPct) { }
 
     /** Runs every policy with every seed; the list is ordered policy by policy, seed by seed. */
     public List<Run> run(List<String> policies, List<Long> seeds, Progress progress) {
-        for (String p : policies) PackingPolicy.named(p, 0, 1); // unknown names fail before any work
+        for (String p : policies) new PlacementSettings(p, 0, shapes); // unknown names fail before any work
         int runs = policies.size() * seeds.size();
         progress.start("packing " + runs + " runs", runs);
         return IntStream.range(0, runs).parallel().mapToObj(i -> {
@@ -100,35 +158,68 @@ public final class PackingExperiment {
         }).toList();
     }
 
-    /** One run: resample, shuffle, place every task. */
+    /** One run: resample, shuffle, submit every task to a new engine; cancel those it cannot start. */
     public Run run(String policyName, long seed) {
-        PackingCluster cluster = new PackingCluster(nodes, mix, demandClasses);
-        PackingPolicy policy = PackingPolicy.named(policyName, seed, taskClasses);
-        int[] order = arrivals(cluster.capacityMilli(), new SplittableRandom(seed));
+        return run(policyName, seed, AssertionLevel.OFF);
+    }
+
+    /** One run with the engine's invariant checks at {@code checks} (FULL in tests). */
+    public Run run(String policyName, long seed, AssertionLevel checks) {
+        Engine engine = new Engine(config(policyName, seed).withAssertions(checks));
+        double capacity = gpus() * (double) Task.WHOLE;
+        int[] order = arrivals(gpus() * Task.WHOLE, new SplittableRandom(seed));
         double[] unallocated = new double[steps.length];
         double[] fragmentation = new double[steps.length];
-        double capacity = cluster.capacityMilli();
+        int[] gpuLeft = new int[fleet.maxGpusPerNode()];
         int next = 0;
         long arrived = 0;
+        long allocated = 0;
         int failed = 0;
         for (int k = 0; k <= order.length; k++) {
             while (next < steps.length && (k == order.length || arrived >= steps[next] / 100.0 * capacity)) {
-                unallocated[next] = 100 - 100 * cluster.allocatedMilli() / capacity;
-                fragmentation[next] = 100 * cluster.fragmentation() / capacity;
+                unallocated[next] = 100 - 100 * allocated / capacity;
+                fragmentation[next] = 100 * fragmentation(engine.state().capacity(), gpuLeft) / capacity;
                 next++;
             }
             if (k == order.length) break;
-            int i = order[k];
-            Task t = tasks.get(i);
+            Task t = tasks.get(order[k]);
             arrived += t.totalGpuMilli();
-            int n = policy.node(cluster, t, taskClass[i], demandClass[i]);
-            if (n < 0) {
-                failed++;
+            if (t.modelMask() == 1L << 63) {
+                failed++; // asks only for GPU models this cluster lacks
                 continue;
             }
-            cluster.place(n, t, demandClass[i], t.sharing() ? policy.gpu(cluster, t, n) : -1);
+            String id = "t" + k;
+            Result r = engine.apply(new Command.SubmitJob(0, spec(id, t)));
+            if (!r.accepted()) {
+                failed++; // larger than any node of its models: it can never run here
+                continue;
+            }
+            if (r.events().stream().anyMatch(e -> e instanceof Event.JobStarted)) {
+                allocated += t.totalGpuMilli();
+            } else {
+                failed++;
+                Result c = engine.apply(new Command.CancelJob(0, id));
+                if (!c.accepted()) throw new IllegalStateException("the engine refused to drop task " + id + ": " + c.rejection());
+            }
         }
         return new Run(policyName, seed, order.length, failed, unallocated, fragmentation);
+    }
+
+    private JobSpec spec(String id, Task t) {
+        JobSpec.Builder b = JobSpec.builder(id, PROJECT).priorityClass("training").cpuMilli(t.cpuMilli()).memoryMib(t.memoryMib())
+                .models(modelNames(t.modelMask()).toArray(String[]::new));
+        if (t.sharing()) b.share(t.gpuMilli()); else b.gang(1, t.gpus());
+        return b.build();
+    }
+
+    /** Σ_n F_n over the engine's nodes now, in GPU thousandths. */
+    private double fragmentation(Capacity c, int[] gpuLeft) {
+        double f = 0;
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            int count = c.gpuLeft(n, gpuLeft);
+            f += mix.fragmentation(c.cpuLeft(n), gpuLeft, count, fleet.modelOfNode(n));
+        }
+        return f;
     }
 
     /**

@@ -1,5 +1,11 @@
 package kr.nuri.sim.packing;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kr.nuri.core.schedule.TaskMix;
+
 /**
  * A task of the packing experiment (a pod of the openb trace).
  *
@@ -19,4 +25,28 @@ public record Task(int cpuMilli, long memoryMib, int gpus, int gpuMilli, long mo
     public long totalGpuMilli() { return (long) gpus * gpuMilli; }
 
     public boolean sharing() { return gpus == 1 && gpuMilli < WHOLE; }
+
+    /** The engine's task mix of a task list: one class per distinct (CPU, GPUs, thousandths, models), memory aside. */
+    public static TaskMix mix(List<Task> tasks) {
+        if (tasks.isEmpty()) throw new IllegalArgumentException("a task mix needs at least one task");
+        Map<List<Long>, Integer> index = new LinkedHashMap<>();
+        List<Task> classes = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        for (Task t : tasks) {
+            Integer i = index.computeIfAbsent(t.classKey(), k -> classes.size());
+            if (i == classes.size()) {
+                classes.add(t);
+                counts.add(0L);
+            }
+            counts.set(i, counts.get(i) + 1);
+        }
+        return new TaskMix(classes.stream().mapToInt(Task::cpuMilli).toArray(), classes.stream().mapToInt(Task::gpus).toArray(),
+                classes.stream().mapToInt(Task::gpuMilli).toArray(), classes.stream().mapToLong(Task::modelMask).toArray(),
+                counts.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** What tells task classes apart: CPU, GPUs, thousandths, models (memory aside, as in the paper). */
+    public List<Long> classKey() {
+        return List.of((long) cpuMilli, (long) gpus, (long) gpuMilli, modelMask);
+    }
 }

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import kr.nuri.core.config.AssertionLevel;
+import kr.nuri.core.config.PlacementSettings;
+import kr.nuri.core.schedule.TaskMix;
 import kr.nuri.sim.trace.OpenbTrace;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,7 @@ class PackingTest {
 
     @Test
     void fragmentationFollowsThePaperCaseByCase() {
-        TaskMix mix = TaskMix.of(List.of(SHARE_HALF, TWO_WHOLE));
+        TaskMix mix = Task.mix(List.of(SHARE_HALF, TWO_WHOLE));
         int[] gpus = {1000, 1000, 300, 0};
         // Both fit: the half-GPU task cannot use the 300 left on GPU 2; the 2-GPU task cannot use any partial GPU.
         assertThat(mix.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 300, within(1e-9));
@@ -26,29 +29,12 @@ class PackingTest {
         // Only one whole GPU free: the 2-GPU task fits nowhere on this node.
         assertThat(mix.fragmentation(2000, new int[] {1000, 300, 0, 0}, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 1300, within(1e-9));
         // A CPU-only task sees all free GPU as fragments; shares are by task count.
-        TaskMix withCpu = TaskMix.of(List.of(SHARE_HALF, CPU_ONLY, CPU_ONLY, CPU_ONLY));
+        TaskMix withCpu = Task.mix(List.of(SHARE_HALF, CPU_ONLY, CPU_ONLY, CPU_ONLY));
         assertThat(withCpu.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.25 * 300 + 0.75 * 2300, within(1e-9));
         // A task bound to another GPU model cannot run here at all.
-        TaskMix otherModel = TaskMix.of(List.of(new Task(0, 0, 1, 1000, 1L << 1)));
+        TaskMix otherModel = Task.mix(List.of(new Task(0, 0, 1, 1000, 1L << 1)));
         assertThat(otherModel.fragmentation(2000, gpus, 4, 0)).isCloseTo(2300, within(1e-9));
         assertThat(mix.fragmentation(2000, new int[] {0, 0}, 2, 0)).isZero();
-    }
-
-    @Test
-    void fgdAvoidsStrandingWhatBestFitStrands() {
-        TaskMix mix = TaskMix.of(List.of(SHARE_HALF));
-        // Node 0 has one GPU with 600 left, node 1 a free GPU. A 500 share on node 0 strands 100 thousandths
-        // (F grows by 100); on node 1 it leaves 500, still useful (F unchanged). Best fit takes the fuller node 0.
-        for (String name : List.of("fgd", "bestfit", "nuri", "packing")) {
-            PackingCluster c = new PackingCluster(List.of(new PackingCluster.NodeSpec(8000, 1000, 1, 0),
-                    new PackingCluster.NodeSpec(8000, 1000, 1, 0)), mix, 1);
-            c.place(0, new Task(0, 0, 1, 400, 0), 0, 0);
-            PackingPolicy p = PackingPolicy.named(name, 1, 1);
-            int node = p.node(c, SHARE_HALF, 0, 0);
-            assertThat(node).as(name).isEqualTo(name.equals("fgd") ? 1 : 0);
-            c.place(node, SHARE_HALF, 0, p.gpu(c, SHARE_HALF, node));
-            assertThat(c.fragmentation()).as(name).isEqualTo(name.equals("fgd") ? 0.0 : 100.0);
-        }
     }
 
     @Test
@@ -70,8 +56,8 @@ class PackingTest {
         long demand = 0;
         for (int i : order) demand += pods.get(i).totalGpuMilli();
         assertThat(demand).as("within one task of 130%").isBetween(Math.round(1.3 * capacity) - 8000, Math.round(1.3 * capacity) + 8000);
-        for (String policy : PackingPolicy.NAMES) {
-            PackingExperiment.Run a = exp.run(policy, 42);
+        for (String policy : PlacementSettings.POLICIES) {
+            PackingExperiment.Run a = exp.run(policy, 42, AssertionLevel.FULL);
             PackingExperiment.Run b = exp.run(policy, 42);
             assertThat(a.unallocatedPct()).as(policy).containsExactly(b.unallocatedPct());
             assertThat(a.fragmentationPct()).as(policy).containsExactly(b.fragmentationPct());
