@@ -82,13 +82,19 @@ final class InvariantChecker {
         // A GPU shared by jobs is held by none whole and is not free; shares on one GPU add up to at most 1000.
         for (int n = 0; n < fleet.nodeCount(); n++) {
             int shared = 0;
+            long room = 0;
             for (int slot = 0; slot < fleet.nodeGpus(n); slot++) {
                 int used = shares.getOrDefault((long) fleet.gpuBase(n) + slot, 0);
+                if (used > 0) room += 1000 - used;
                 if (used != state.capacity().shareUsed(n, slot) || used > 1000) {
                     fail("node " + fleet.nodeName(n) + " GPU slot " + slot + ": jobs share " + used + " thousandths, the capacity index says "
                             + state.capacity().shareUsed(n, slot));
                 }
                 if (used > 0) shared++;
+            }
+            if (state.capacity().gpuMilliLeft(n) != state.capacity().free(n) * 1000L + room) {
+                fail("node " + fleet.nodeName(n) + ": " + room + " thousandths free on shared GPUs, the capacity index says "
+                        + (state.capacity().gpuMilliLeft(n) - state.capacity().free(n) * 1000L));
             }
             if (held[n] + shared + state.capacity().free(n) != fleet.nodeGpus(n)) {
                 fail("node " + fleet.nodeName(n) + ": jobs hold " + held[n] + " GPUs and share " + shared + ", " + state.capacity().free(n)

@@ -36,9 +36,15 @@ import kr.nuri.core.state.State;
 public final class NodePlacer {
     private final Capacity capacity;
     private final Fleet fleet;
-    private final String policy;
+    private final int kind;
     private final long seed;
     private final TaskMix mix;
+    private static final int RANDOM = 0;
+    private static final int DOTPROD = 1;
+    private static final int CLUSTERING = 2;
+    private static final int PACKING = 3;
+    private static final int BESTFIT = 4;
+    private static final int FGD = 5;
     private int[] gpuLeft;
     private int[] feasible = new int[64];
     /** FGD's cache: per (node, task class) the growth of F_n and the slot, valid while the node's version is unchanged. */
@@ -53,7 +59,7 @@ public final class NodePlacer {
         this.capacity = state.capacity();
         this.fleet = state.fleet();
         PlacementSettings p = state.config().scheduler().placement();
-        this.policy = p.policy();
+        this.kind = PlacementSettings.POLICIES.indexOf(p.policy());
         this.seed = p.seed();
         this.mix = p.taskMix().isEmpty() ? null : new TaskMix(p.taskMix(), fleet);
         this.gpuLeft = new int[fleet.maxGpusPerNode() + 1];
@@ -69,30 +75,30 @@ public final class NodePlacer {
     public Choice place(JobSpec spec, long seq, int[] models, int count, boolean includeReserved) {
         int best = -1;
         double bestScore = 0;
-        boolean largest = policy.equals("dotprod");
+        boolean largest = kind == DOTPROD;
         int found = 0;
         int cls = -1;
-        long demand = State.demand(spec);
-        if (policy.equals("fgd")) {
+        if (kind == FGD) {
             cls = mix.classOf(spec.cpuMilli(), spec.gpusPerMember(), spec.gpusPerMember() == 0 ? 0 : spec.sharing() ? spec.gpuMilli() : TaskMix.WHOLE,
                     TaskMix.mask(spec.models(), fleet));
         }
+        int[] hosted = kind == CLUSTERING ? capacity.hostedOf(State.demand(spec)) : null;
         int fgdSlotOfBest = -1;
         for (int k = 0; k < count; k++) {
             for (int n : fleet.nodesOfModel(models[k])) {
                 if (!fits(n, spec, includeReserved)) continue;
-                if (policy.equals("random")) {
+                if (kind == RANDOM) {
                     if (found == feasible.length) feasible = Arrays.copyOf(feasible, found * 2);
                     feasible[found++] = n;
                     continue;
                 }
-                double s = switch (policy) {
-                    case "dotprod" -> alignment(n, spec);
-                    case "clustering" -> -capacity.hosted(demand, n) * 1e7 + gpuMilliLeft(n);
-                    case "packing" -> packingTier(n, spec);
-                    case "bestfit" -> leftover(n, spec);
-                    case "fgd" -> fgd(n, spec, cls);
-                    default -> gpuMilliLeft(n) - spec.gpuMilliPerMember();
+                double s = switch (kind) {
+                    case DOTPROD -> alignment(n, spec);
+                    case CLUSTERING -> -(hosted == null ? 0 : hosted[n]) * 1e7 + capacity.gpuMilliLeft(n);
+                    case PACKING -> packingTier(n, spec);
+                    case BESTFIT -> leftover(n, spec);
+                    case FGD -> fgd(n, spec, cls);
+                    default -> capacity.gpuMilliLeft(n) - spec.gpuMilliPerMember();
                 };
                 if (best < 0 || (largest ? s > bestScore : s < bestScore) || (s == bestScore && n < best)) {
                     best = n;
@@ -101,13 +107,13 @@ public final class NodePlacer {
                 }
             }
         }
-        if (policy.equals("random")) {
+        if (kind == RANDOM) {
             if (found == 0) return null;
             best = feasible[new SplittableRandom(seed ^ (seq * 0x9E3779B97F4A7C15L)).nextInt(found)];
         }
         if (best < 0) return null;
         int slot = -1;
-        if (spec.sharing()) slot = policy.equals("fgd") ? fgdSlotOfBest : fullestSlot(best, spec.gpuMilli());
+        if (spec.sharing()) slot = kind == FGD ? fgdSlotOfBest : fullestSlot(best, spec.gpuMilli());
         return new Choice(best, slot);
     }
 
@@ -118,18 +124,6 @@ public final class NodePlacer {
         if (spec.gpusPerMember() == 0) return true;
         if (!spec.sharing()) return capacity.free(n) >= spec.gpusPerMember();
         return capacity.free(n) > 0 || fullestSharedSlot(n, spec.gpuMilli()) >= 0;
-    }
-
-    /** GPU thousandths left on a node: its whole free GPUs and the room left on its shared slots. */
-    public long gpuMilliLeft(int n) {
-        long left = (long) capacity.free(n) * TaskMix.WHOLE;
-        if (capacity.sharedSlots(n) > 0) {
-            for (int s = 0; s < fleet.nodeGpus(n); s++) {
-                int used = capacity.shareUsed(n, s);
-                if (used > 0) left += TaskMix.WHOLE - used;
-            }
-        }
-        return left;
     }
 
     /** The shared slot with the least room that still holds {@code milli}, lowest slot on ties; -1 if none. */
@@ -166,7 +160,7 @@ public final class NodePlacer {
         long memCap = fleet.nodeMemoryMib(n);
         if (memCap > 0) score += (double) spec.memoryMib() / memCap * capacity.memoryLeft(n) / memCap;
         double gpuCap = Math.max(1, (long) fleet.nodeGpus(n) * TaskMix.WHOLE);
-        return score + spec.gpuMilliPerMember() / gpuCap * gpuMilliLeft(n) / gpuCap;
+        return score + spec.gpuMilliPerMember() / gpuCap * capacity.gpuMilliLeft(n) / gpuCap;
     }
 
     private double leftover(int n, JobSpec spec) {
@@ -176,12 +170,12 @@ public final class NodePlacer {
         long memCap = fleet.nodeMemoryMib(n);
         if (memCap > 0) score += (double) (capacity.memoryLeft(n) - spec.memoryMib()) / memCap;
         double gpuCap = Math.max(1, (long) fleet.nodeGpus(n) * TaskMix.WHOLE);
-        return score + (gpuMilliLeft(n) - spec.gpuMilliPerMember()) / gpuCap;
+        return score + (capacity.gpuMilliLeft(n) - spec.gpuMilliPerMember()) / gpuCap;
     }
 
     /** Tier (0 = a shared GPU serves it, 1 = the node is in use, 2 = idle node) then GPU left, as one number. */
     private double packingTier(int n, JobSpec spec) {
-        long left = gpuMilliLeft(n);
+        long left = capacity.gpuMilliLeft(n);
         int tier;
         if (left == (long) fleet.nodeGpus(n) * TaskMix.WHOLE) {
             tier = 2;

@@ -52,6 +52,8 @@ public final class Capacity {
     private final int[] shareUsed;
     /** Per node: slots holding shares (each takes one of the node's GPUs out of its whole free GPUs). */
     private final int[] sharedSlots;
+    /** Per node: thousandths still free on its shared slots. */
+    private final int[] sharedRoom;
     /** Per model: shared slots with room for more (taken by shares, not full). */
     private final long[] roomySlots;
     /** Per node: a counter that moves whenever anything of the node changes (for placement caches; not state). */
@@ -108,6 +110,7 @@ public final class Capacity {
         memLeft = new long[n];
         shareUsed = new int[fleet.gpuBase(n)];
         sharedSlots = new int[n];
+        sharedRoom = new int[n];
         roomySlots = new long[models];
         version = new int[n];
         for (int node = 0; node < n; node++) {
@@ -192,6 +195,12 @@ public final class Capacity {
     /** Slots of a node that hold shares. */
     public int sharedSlots(int node) { return sharedSlots[node]; }
 
+    /** GPU thousandths left on a node: its whole free GPUs and the room on its shared slots. */
+    public long gpuMilliLeft(int node) { return (long) free[node] * 1000 + sharedRoom[node]; }
+
+    /** Per node, the node-fit jobs of a GPU demand (GPUs × 10,000 + thousandths), or null when none ever ran. */
+    public int[] hostedOf(long demand) { return hosted.get(demand); }
+
     /** Shared GPU slots of a model that have room for another share. */
     public long roomySharedSlots(int model) { return roomySlots[model]; }
 
@@ -232,10 +241,12 @@ public final class Capacity {
             if (shareUsed[i] == 0) {
                 take(node, 1);
                 sharedSlots[node]++;
+                sharedRoom[node] += 1000;
             } else if (shareUsed[i] < 1000) {
                 roomySlots[m]--;
             }
             shareUsed[i] += milli;
+            sharedRoom[node] -= milli;
             if (shareUsed[i] > 1000) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " over-shared: " + shareUsed[i]);
             if (shareUsed[i] < 1000) roomySlots[m]++;
         } else if (wholeGpus > 0) {
@@ -255,9 +266,11 @@ public final class Capacity {
             int m = fleet.modelOfNode(node);
             if (shareUsed[i] < 1000) roomySlots[m]--;
             shareUsed[i] -= milli;
+            sharedRoom[node] += milli;
             if (shareUsed[i] < 0) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " released more than it held");
             if (shareUsed[i] == 0) {
                 sharedSlots[node]--;
+                sharedRoom[node] -= 1000;
                 release(node, 1);
             } else {
                 roomySlots[m]++;
