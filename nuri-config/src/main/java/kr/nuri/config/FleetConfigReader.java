@@ -18,6 +18,7 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
@@ -163,7 +164,11 @@ public final class FleetConfigReader {
                         FleetFile.Node node = rack.nodes().get(n);
                         String np = rp + ".nodes[" + n + "]";
                         int gpus = node.gpus() == null ? 8 : node.gpus();
-                        guard(np + ".gpus", gpus, () -> b.node(require(node.name(), np + ".name"), gpus));
+                        int cpu = node.cpuMilli() == null ? 0 : node.cpuMilli();
+                        long memory = node.memoryMib() == null ? 0 : node.memoryMib();
+                        String field = cpu < 0 ? np + ".cpuMilli" : memory < 0 ? np + ".memoryMib" : np + ".gpus";
+                        Object value = cpu < 0 ? cpu : memory < 0 ? memory : gpus;
+                        guard(field, value, () -> b.node(require(node.name(), np + ".name"), gpus, cpu, memory));
                     }
                 }
                 return;
@@ -171,10 +176,14 @@ public final class FleetConfigReader {
             int racks = positive(blk.racks(), p + ".racks", "Racks per block (e.g. 8 NVL72 racks, or 8 racks of 4 HGX nodes).");
             int perRack = positive(blk.nodesPerRack(), p + ".nodesPerRack", "Nodes per rack (18 trays for NVL72, 4 for HGX).");
             int gpus = positive(blk.gpusPerNode(), p + ".gpusPerNode", "GPUs per node (8 for HGX, 4 for GB200/GH200 trays).");
+            int cpu = blk.cpuMilliPerNode() == null ? 0 : blk.cpuMilliPerNode();
+            long memory = blk.memoryMibPerNode() == null ? 0 : blk.memoryMibPerNode();
+            String field = cpu < 0 ? p + ".cpuMilliPerNode" : memory < 0 ? p + ".memoryMibPerNode" : p + ".gpusPerNode";
+            Object value = cpu < 0 ? cpu : memory < 0 ? memory : gpus;
             for (int i = 1; i <= count; i++) {
                 String bn = count == 1 ? name : name + "-" + i;
                 guard(p + ".name", bn, () -> b.block(bn, model, blk.owner()));
-                guard(p + ".gpusPerNode", gpus, () -> b.racks(racks, perRack, gpus));
+                guard(field, value, () -> b.racks(racks, perRack, gpus, cpu, memory));
             }
         }
 
@@ -332,14 +341,39 @@ public final class FleetConfigReader {
                     throw new ConfigException(file, "scheduler.queueOrder", s.queueOrder(), "must be one of " + QueueOrder.labels());
                 }
             }
+            PlacementSettings placement = placement(s);
             try {
                 return new SchedulerSettings(s.reservations() == null ? d.reservations() : s.reservations(),
                         s.probeDepth() == null ? d.probeDepth() : s.probeDepth(),
                         s.preemption() == null ? d.preemption() : s.preemption(),
                         s.maxVictims() == null ? d.maxVictims() : s.maxVictims(),
-                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60), order);
+                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60), order,
+                        placement);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "scheduler", null, e.getMessage());
+            }
+        }
+
+        private PlacementSettings placement(FleetFile.Scheduler s) {
+            List<PlacementSettings.TaskShape> mix = new ArrayList<>();
+            if (s.taskMix() != null) {
+                for (int i = 0; i < s.taskMix().size(); i++) {
+                    FleetFile.TaskClass t = s.taskMix().get(i);
+                    String tp = "scheduler.taskMix[" + i + "]";
+                    int gpus = t.gpus() == null ? 1 : t.gpus();
+                    int milli = t.gpuMilli() == null ? (gpus == 0 ? 0 : 1000) : t.gpuMilli();
+                    try {
+                        mix.add(new PlacementSettings.TaskShape(t.cpuMilli() == null ? 0 : t.cpuMilli(), gpus, milli, t.models(),
+                                t.count() == null ? 1 : t.count()));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(file, tp, t, e.getMessage());
+                    }
+                }
+            }
+            try {
+                return new PlacementSettings(s.placement() == null ? "nuri" : s.placement(), s.placementSeed() == null ? 0 : s.placementSeed(), mix);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, "scheduler.placement", s.placement(), e.getMessage());
             }
         }
     }

@@ -86,6 +86,50 @@ class FleetConfigReaderTest {
     }
 
     @Test
+    void nodesMayModelCpuAndMemoryAndTheSchedulerNamesItsNodePlacement() {
+        NuriConfig c = FleetConfigReader.parse("share.yaml", """
+                name: share
+                sites:
+                  - name: s
+                    blocks:
+                      - {name: t4, model: T4, racks: 2, nodesPerRack: 3, gpusPerNode: 2, cpuMilliPerNode: 32000, memoryMibPerNode: 131072}
+                      - name: v100
+                        model: V100
+                        rackList: [{name: r1, nodes: [{name: v1, gpus: 8, cpuMilli: 96000, memoryMib: 393216}, {name: v2, gpus: 8}]}]
+                scheduler:
+                  placement: fgd
+                  taskMix:
+                    - {cpuMilli: 4000, gpus: 1, gpuMilli: 500, count: 30}
+                    - {cpuMilli: 8000, gpus: 2, models: [V100], count: 10}
+                    - {cpuMilli: 2000, gpus: 0, count: 5}
+                """);
+        Fleet f = c.engine().fleet();
+        assertThat(f.nodeCpuMilli(0)).isEqualTo(32_000);
+        assertThat(f.nodeMemoryMib(5)).isEqualTo(131_072);
+        assertThat(f.nodeCpuMilli(f.nodeIndex("v1"))).isEqualTo(96_000);
+        assertThat(f.nodeCpuMilli(f.nodeIndex("v2"))).as("not modelled").isZero();
+        var placement = c.engine().scheduler().placement();
+        assertThat(placement.policy()).isEqualTo("fgd");
+        assertThat(placement.taskMix()).hasSize(3);
+        assertThat(placement.taskMix().get(1).gpuMilli()).as("whole GPUs by default").isEqualTo(1000);
+        assertThat(placement.taskMix().get(2).gpuMilli()).isZero();
+        assertThatThrownBy(() -> FleetConfigReader.parse("share.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: T4, racks: 1, nodesPerRack: 1, gpusPerNode: 2}]}]
+                scheduler: {placement: fgd}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("scheduler.placement").hasMessageContaining("task mix");
+        assertThatThrownBy(() -> FleetConfigReader.parse("share.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: T4, racks: 1, nodesPerRack: 1, gpusPerNode: 2, cpuMilliPerNode: -5}]}]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("cpuMilliPerNode").hasMessageContaining("-5");
+        assertThatThrownBy(() -> FleetConfigReader.parse("share.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: T4, racks: 1, nodesPerRack: 1, gpusPerNode: 2}]}]
+                scheduler: {placement: fgd, taskMix: [{gpus: 2, gpuMilli: 500}]}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("scheduler.taskMix[0]");
+    }
+
+    @Test
     void errorsNameTheFileTheFieldAndTheValue() {
         assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
                 name: x

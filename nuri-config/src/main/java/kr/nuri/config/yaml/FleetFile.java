@@ -16,14 +16,17 @@ public record FleetFile(String name, String description, List<Site> sites, List<
 
     /**
      * A block of one GPU model. Compact form: {@code count} identical blocks (named name-1..name-N) of
-     * {@code racks} racks × {@code nodesPerRack} nodes × {@code gpusPerNode} GPUs. Explicit form: {@code rackList}.
+     * {@code racks} racks × {@code nodesPerRack} nodes × {@code gpusPerNode} GPUs, each node with
+     * {@code cpuMilliPerNode} CPU thousandths and {@code memoryMibPerNode} MiB (optional: not modelled when absent).
+     * Explicit form: {@code rackList}.
      */
     public record Block(String name, Integer count, String model, String owner, Integer racks, Integer nodesPerRack,
-                        Integer gpusPerNode, List<Rack> rackList) {}
+                        Integer gpusPerNode, Integer cpuMilliPerNode, Long memoryMibPerNode, List<Rack> rackList) {}
 
     public record Rack(String name, List<Node> nodes) {}
 
-    public record Node(String name, Integer gpus) {}
+    /** A node: GPUs (8 when absent), CPU in thousandths of a core and memory in MiB (optional). */
+    public record Node(String name, Integer gpus, Integer cpuMilli, Long memoryMib) {}
 
     /**
      * A quota-tree node. {@code quotas} maps a GPU model to either a number (the nominal quota) or an object
@@ -38,6 +41,15 @@ public record FleetFile(String name, String description, List<Site> sites, List<
     public record Award(String id, String tenant, String kind, String model, Double gpuHours, Integer gpus, String from,
                         String to) {}
 
+    /**
+     * Scheduler knobs. {@code placement}: how jobs asking for a GPU share, CPU or memory choose their node (nuri,
+     * random, dotprod, clustering, packing, bestfit, fgd); {@code placementSeed} seeds random; {@code taskMix}, the
+     * workload's task classes, is what fgd measures fragmentation against (required by it).
+     */
     public record Scheduler(Integer reservations, Integer probeDepth, Boolean preemption, Integer maxVictims,
-                            Double preemptExemptMinutes, String queueOrder) {}
+                            Double preemptExemptMinutes, String queueOrder, String placement, Long placementSeed,
+                            List<TaskClass> taskMix) {}
+
+    /** A class of the workload's task mix: CPU thousandths, GPUs, thousandths per GPU (1000 = whole), models, count. */
+    public record TaskClass(Integer cpuMilli, Integer gpus, Integer gpuMilli, List<String> models, Long count) {}
 }

@@ -120,6 +120,11 @@ public final class FleetBuilder {
      * current block; racks are named {@code <block>-r<i>} and nodes {@code <rack>-n<j>}.
      */
     public FleetBuilder racks(int count, int nodesPerRack, int gpusPerNode) {
+        return racks(count, nodesPerRack, gpusPerNode, 0, 0);
+    }
+
+    /** As {@link #racks(int, int, int)}, each node with CPU thousandths and memory MiB (0 = not modelled). */
+    public FleetBuilder racks(int count, int nodesPerRack, int gpusPerNode, int cpuMilli, long memoryMib) {
         if (blockNames.isEmpty()) throw new IllegalArgumentException("racks come before any block");
         String block = blockNames.get(blockNames.size() - 1);
         if (count < 1) throw new IllegalArgumentException("block '" + block + "' racks=" + count + ". Maybe at least 1?");
@@ -131,7 +136,7 @@ public final class FleetBuilder {
             String rack = block + "-r" + (first + r + 1);
             rack(rack);
             for (int n = 0; n < nodesPerRack; n++) {
-                node(rack + "-n" + (n + 1), gpusPerNode);
+                node(rack + "-n" + (n + 1), gpusPerNode, cpuMilli, memoryMib);
             }
         }
         return this;
