@@ -15,6 +15,9 @@ import tools.jackson.databind.JsonNode;
 final class SubmitCommand implements Callable<Integer> {
     @Mixin Connection connection;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = {"-A", "--project", "--account"}, required = true, description = "Project (a leaf of the quota tree).")
     String project;
 
@@ -57,9 +60,25 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--no-requeue", description = "Fail rather than requeue after preemption or node failure.")
     boolean noRequeue;
 
+    @Option(names = "--gpu-milli", description = "A share of one GPU, in thousandths (1-999; with --gpus 1), as GPU-sharing pods ask.")
+    Integer gpuMilli;
+
+    @Option(names = {"-c", "--cpus-per-task"}, description = "CPU cores the job needs on its node (checked where the fleet models CPU).")
+    Double cpus;
+
+    @Option(names = "--mem", description = "Memory on its node: MiB, or with a K/M/G/T suffix (e.g. 64G).")
+    String memory;
+
     @Override
     public Integer call() {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (gpuMilli != null) body.put("gpuMilli", gpuMilli);
+        if (cpus != null) {
+            if (!(cpus >= 0) || cpus > 1_000_000) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--cpus-per-task " + cpus + ": must be 0 or more cores, e.g. 4 or 0.5");
+            body.put("cpuMilli", Math.round(cpus * 1000));
+        }
+        if (memory != null) body.put("memoryMib", mebibytes(memory));
         body.put("project", project);
         if (id != null) body.put("id", id);
         if (gpus != null) body.put("gpus", gpus);
@@ -79,5 +98,23 @@ final class SubmitCommand implements Callable<Integer> {
         System.out.printf("Submitted job %s (%s%s)%n", job.path("id").asString(), state,
                 state.equals("PENDING") ? ": " + job.path("pendingReason").asString() : " on " + job.path("nodes").asInt() + " " + job.path("model").asString() + " nodes");
         return 0;
+    }
+
+    /** Slurm's --mem: a number of MiB, or with a K, M, G or T suffix (K rounds up to whole MiB). */
+    long mebibytes(String text) {
+        String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+        int shift = 10; // in KiB
+        if (!t.isEmpty() && "KMGT".indexOf(t.charAt(t.length() - 1)) >= 0) {
+            shift = 10 * "KMGT".indexOf(t.charAt(t.length() - 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long v = Long.parseLong(t);
+            if (v < 0 || v > (1L << 40)) throw new NumberFormatException();
+            long kib = v << shift;
+            return (kib + 1023) / 1024;
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mem " + text + ": give MiB, or a size like 512M, 64G or 1T");
+        }
     }
 }

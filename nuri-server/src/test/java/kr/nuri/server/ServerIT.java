@@ -78,6 +78,38 @@ class ServerIT {
     }
 
     @Test
+    void gpuSharesStartTogetherOnOneGpuAndSurviveARestart() {
+        for (String id : new String[] {"s1", "s2", "s3"}) {
+            TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"" + id + "\",\"project\":\"a1\",\"gpus\":1,"
+                    + "\"gpuMilli\":300,\"gpuModel\":\"H100\",\"walltime\":3600}");
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            assertThat(r.json().get("state").asString()).isEqualTo("RUNNING");
+        }
+        JsonNode first = s.call("GET", "/api/v1/jobs/s1", null).json();
+        assertThat(first.get("gpuMilli").asInt()).isEqualTo(300);
+        JsonNode where = first.get("placement").get("nodes").get(0);
+        assertThat(where.get("gpus").asInt()).as("a share holds no whole GPU").isZero();
+        for (String id : new String[] {"s2", "s3"}) {
+            JsonNode other = s.call("GET", "/api/v1/jobs/" + id, null).json().get("placement").get("nodes").get(0);
+            assertThat(other.get("node").asString()).isEqualTo(where.get("node").asString());
+            assertThat(other.get("sharedGpu").asInt()).isEqualTo(where.get("sharedGpu").asInt());
+        }
+        JsonNode twoShared = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":2,\"gpuMilli\":500}").json();
+        assertThat(twoShared.get("status").asInt()).isEqualTo(400);
+        assertThat(twoShared.get("field").asString()).isEqualTo("gpusPerMember");
+        JsonNode tooMuch = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":1,\"gpuMilli\":1500}").json();
+        assertThat(tooMuch.get("field").asString()).isEqualTo("gpuMilli");
+        assertThat(tooMuch.get("value").asString()).isEqualTo("1500");
+        String hash = s.call("GET", "/api/v1/status", null).json().get("stateHash").asString();
+        s.stop();
+        s.start();
+        assertThat(String.format("%016x", s.server.recovery().stateHash())).isEqualTo(hash);
+        JsonNode again = s.call("GET", "/api/v1/jobs/s3", null).json();
+        assertThat(again.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(again.get("placement").get("nodes").get(0).get("sharedGpu").asInt()).isEqualTo(where.get("sharedGpu").asInt());
+    }
+
+    @Test
     void badInputNamesTheFieldAndTheValue() {
         JsonNode p = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":\"eight\"}").json();
         assertThat(p.get("status").asInt()).isEqualTo(400);

@@ -42,7 +42,7 @@ final class JobsApi {
     record SubmitRequest(String id, String project, String user, String award, Integer gpus, Integer nodes,
                          Integer gpusPerNode, String gpuModel, List<String> gpuModels, String topology,
                          Boolean topologyRequired, String priority, Long walltime, Long runtime, Boolean preemptible,
-                         Boolean requeue) {}
+                         Boolean requeue, Integer gpuMilli, Integer cpuMilli, Long memoryMib) {}
 
     record CompleteRequest(Boolean success) {}
 
@@ -94,7 +94,7 @@ final class JobsApi {
             }
         } else {
             if (r.gpus() == null) throw Problem.badRequest("gpus", null, "gpus is required (total GPUs of the gang)");
-            if (r.gpus() > 8) {
+            if (r.gpus() > 8 && (r.gpuMilli() == null || r.gpuMilli() == 0)) {
                 throw Problem.badRequest("gpusPerNode", null, "a gang of " + r.gpus() + " GPUs must say how it spreads over nodes. "
                         + "Maybe gpusPerNode=8?");
             }
@@ -114,7 +114,8 @@ final class JobsApi {
         return new JobSpec(id, r.project(), user, r.award(), members, perMember, models, level,
                 r.topologyRequired() == null || r.topologyRequired(), r.priority() == null ? "training" : r.priority(),
                 r.walltime() == null ? 0 : r.walltime(), r.preemptible(), r.requeue() == null || r.requeue(),
-                r.runtime() == null ? 0 : r.runtime());
+                r.runtime() == null ? 0 : r.runtime(), r.gpuMilli() == null ? 0 : r.gpuMilli(), r.cpuMilli() == null ? 0 : r.cpuMilli(),
+                r.memoryMib() == null ? 0 : r.memoryMib());
     }
 
     private void list(Context ctx) {

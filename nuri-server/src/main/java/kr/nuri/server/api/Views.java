@@ -19,7 +19,8 @@ final class Views {
         return seconds < 0 ? null : Instant.ofEpochSecond(seconds).toString();
     }
 
-    record NodeShare(String node, int gpus) {}
+    /** GPUs held whole on a node; for a job sharing a GPU, {@code gpus} 0 and the shared GPU's slot on the node. */
+    record NodeShare(String node, int gpus, Integer sharedGpu) {}
 
     record Placement(String model, boolean borrowed, List<NodeShare> nodes) {}
 
@@ -27,7 +28,7 @@ final class Views {
                    int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
                    long walltime, long runtime, boolean preemptible, boolean requeue, String submitted, String started,
                    String ended, String pendingReason, String reasonDetail, String estimatedStart, Placement placement,
-                   int runs, double gpuHours, String lastOutcome) {}
+                   int runs, double gpuHours, String lastOutcome, int gpuMilli, int cpuMilli, long memoryMib) {}
 
     static JobView job(Job j, Engine engine) {
         State s = engine.state();
@@ -36,7 +37,8 @@ final class Views {
         Placement placement = null;
         if (j.state() == JobState.RUNNING) {
             List<NodeShare> shares = new ArrayList<>(j.nodes().length);
-            for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i]));
+            for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i],
+                    j.slots() == null ? null : j.slots()[i]));
             placement = new Placement(fleet.models().get(j.model()), j.borrowed(), shares);
         }
         boolean pending = j.state() == JobState.PENDING;
@@ -47,7 +49,7 @@ final class Views {
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
                 pending && j.reason() != null ? j.reason().name() : null, pending ? j.reasonDetail() : null,
                 pending ? time(j.estimatedStart()) : null, placement, j.runs(), j.gpuSeconds() / 3600.0,
-                j.lastOutcome() == null ? null : j.lastOutcome().name());
+                j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib());
     }
 
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */
