@@ -38,6 +38,26 @@ class SimulationTest {
     }
 
     @Test
+    void gpuSharesRunTogetherOnTheEngineWhileCpuAllows() {
+        var fleet = new FleetBuilder("share").site("s").block("b", "T4", "o").rack("r").node("n", 2, 8_000, 65_536).build();
+        EngineConfig config = EngineConfig.of(fleet, List.of(new TenantSpec("root", null, 1, List.of()),
+                new TenantSpec("p", "root", 1, List.of(new QuotaSpec("T4", 100, -1, -1)))))
+                .withAssertions(kr.nuri.core.config.AssertionLevel.FULL);
+        List<Arrival> jobs = new java.util.ArrayList<>();
+        // Six half-GPU shares of 1 core: two per GPU run at once (4), the other 2 wait 100 s.
+        for (int i = 0; i < 6; i++) {
+            jobs.add(new Arrival(0, JobSpec.builder("s" + i, "p").share(500).cpuMilli(1_000).walltime(1_000).runtime(100).build()));
+        }
+        // A CPU-only job of 5 cores: 4 are left while the four shares run, so it starts at 100 with the next shares.
+        jobs.add(new Arrival(0, JobSpec.builder("cpu", "p").gang(1, 0).cpuMilli(5_000).walltime(1_000).runtime(50).build()));
+        Summary s = new Simulation(config, 60).run(jobs);
+        assertThat(s.completed()).isEqualTo(7);
+        assertThat(s.makespan()).isEqualTo(200);
+        assertThat(s.p99QueueingDelay()).isEqualTo(100);
+        assertThat(s.meanQueueingDelay()).isCloseTo(300.0 / 7, within(1e-9));
+    }
+
+    @Test
     void aWhatIfChangeTakesEffectAtItsTime() {
         var fleet = new FleetBuilder("one").site("s").block("b", "H100", "o").racks(1, 1, 8).build();
         EngineConfig half = EngineConfig.of(fleet, List.of(new TenantSpec("root", null, 1, List.of()),

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code submit} (seconds from the trace's start), {@code project}, {@code gpus} (total), {@code runtime}
  * (seconds the job really runs) are required; {@code id}, {@code gpus_per_member} (default: all on one node),
  * {@code walltime} (default: the class default), {@code gpu_model} ({@code |}-separated models allowed),
- * {@code priority_class}, {@code preemptible} (true/false), {@code user} are optional.
+ * {@code priority_class}, {@code preemptible} (true/false), {@code user}, and for GPU sharing {@code gpu_milli} (a share of
+ * one GPU), {@code cpu_milli} and {@code memory_mib} (per job, on its one node) are optional.
  */
 public final class NuriTrace {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -70,13 +71,29 @@ public final class NuriTrace {
         Cell c = new Cell(file, line, field);
         long submit = c.number("submit", 0, Long.MAX_VALUE / 4);
         String project = c.text("project", true);
-        int gpus = (int) c.number("gpus", 1, 1_000_000);
-        int per = field.apply("gpus_per_member").isEmpty() ? gpus : (int) c.number("gpus_per_member", 1, gpus);
-        if (gpus % per != 0) throw new TraceException(file, line, "gpus_per_member", field.apply("gpus_per_member"),
+        int gpus = (int) c.number("gpus", 0, 1_000_000);
+        int milli = field.apply("gpu_milli").isEmpty() ? 0 : (int) c.number("gpu_milli", 1, 1_000);
+        int cpu = field.apply("cpu_milli").isEmpty() ? 0 : (int) c.number("cpu_milli", 0, 1L << 30);
+        long memory = field.apply("memory_mib").isEmpty() ? 0 : c.number("memory_mib", 0, 1L << 40);
+        if (gpus == 0 && cpu == 0 && memory == 0) {
+            throw new TraceException(file, line, "gpus", "0", "a job without GPUs must ask for cpu_milli or memory_mib (a CPU-only job)");
+        }
+        if (milli > 0 && milli < 1_000 && gpus != 1) {
+            throw new TraceException(file, line, "gpu_milli", field.apply("gpu_milli"), "a share is of one GPU: gpus must be 1");
+        }
+        boolean nodeFit = (milli > 0 && milli < 1_000) || cpu > 0 || memory > 0 || gpus == 0;
+        int per = gpus == 0 ? 0 : field.apply("gpus_per_member").isEmpty() ? gpus : (int) c.number("gpus_per_member", 1, gpus);
+        if (per > 0 && gpus % per != 0) throw new TraceException(file, line, "gpus_per_member", field.apply("gpus_per_member"),
                 "must divide gpus (" + gpus + ")");
+        int members = per == 0 ? 1 : gpus / per;
+        if (nodeFit && members != 1) {
+            throw new TraceException(file, line, "gpus_per_member", field.apply("gpus_per_member"),
+                    "a job with gpu_milli, cpu_milli or memory_mib runs on one node: gpus_per_member must be gpus");
+        }
         long runtime = c.number("runtime", 1, Long.MAX_VALUE / 4);
         String id = field.apply("id").isEmpty() ? "t" + row : field.apply("id");
-        JobSpec.Builder b = JobSpec.builder(id, project).gang(gpus / per, per).runtime(runtime);
+        JobSpec.Builder b = JobSpec.builder(id, project).gang(members, per).runtime(runtime).cpuMilli(cpu).memoryMib(memory);
+        if (milli > 0 && milli < 1_000) b.share(milli);
         if (!field.apply("walltime").isEmpty()) b.walltime(c.number("walltime", 1, Long.MAX_VALUE / 4));
         if (!field.apply("gpu_model").isEmpty()) b.models(field.apply("gpu_model").split("\\|"));
         if (!field.apply("priority_class").isEmpty()) b.priorityClass(field.apply("priority_class"));

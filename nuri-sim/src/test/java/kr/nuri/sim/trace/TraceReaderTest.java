@@ -87,6 +87,31 @@ class TraceReaderTest {
     }
 
     @Test
+    void nurisFormatTakesGpuSharesCpuAndMemory() throws Exception {
+        Path csv = Files.writeString(dir.resolve("share.csv"), """
+                id,submit,project,gpus,runtime,gpu_milli,cpu_milli,memory_mib
+                half,0,p,1,60,500,4000,16384
+                cpu,5,p,0,60,,2000,
+                whole,9,p,2,60,1000,8000,
+                """);
+        var jobs = NuriTrace.read(csv);
+        assertThat(jobs.get(0).spec().sharing()).isTrue();
+        assertThat(jobs.get(0).spec().gpuMilli()).isEqualTo(500);
+        assertThat(jobs.get(0).spec().memoryMib()).isEqualTo(16_384);
+        assertThat(jobs.get(1).spec().gpusPerMember()).isZero();
+        assertThat(jobs.get(1).spec().cpuMilli()).isEqualTo(2_000);
+        assertThat(jobs.get(2).spec().sharing()).as("1000 thousandths = whole GPUs").isFalse();
+        assertThat(jobs.get(2).spec().nodeFit()).isTrue();
+        Path twoShared = Files.writeString(dir.resolve("bad-share.csv"), "submit,project,gpus,runtime,gpu_milli\n0,p,2,60,500\n");
+        assertThatThrownBy(() -> NuriTrace.read(twoShared)).hasMessageContaining("line 2").hasMessageContaining("column gpu_milli")
+                .hasMessageContaining("500");
+        Path nothing = Files.writeString(dir.resolve("bad-cpu.csv"), "submit,project,gpus,runtime\n0,p,0,60\n");
+        assertThatThrownBy(() -> NuriTrace.read(nothing)).hasMessageContaining("column gpus").hasMessageContaining("CPU-only");
+        Path gang = Files.writeString(dir.resolve("bad-gang.csv"), "submit,project,gpus,gpus_per_member,runtime,cpu_milli\n0,p,16,8,60,1000\n");
+        assertThatThrownBy(() -> NuriTrace.read(gang)).hasMessageContaining("column gpus_per_member").hasMessageContaining("one node");
+    }
+
+    @Test
     void readsPhillyJobsAndVcs() throws Exception {
         Path jobs = Files.writeString(dir.resolve("philly.csv"), """
                 timestamp,duration,num_gpus,gpu_time,cluster
