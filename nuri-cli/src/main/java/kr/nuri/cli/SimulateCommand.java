@@ -97,6 +97,11 @@ final class SimulateCommand implements Callable<Integer> {
             + "workload: fair-share, fifo, sjf or srtf (default: the fleet file's, fair-share unless it says otherwise).")
     String queueOrder;
 
+    @Option(names = "--placement", paramLabel = "NAME", description = "The engine's node placement policy for jobs asking for a GPU share, "
+            + "CPU or memory, with national, --trace and the gavel workload: nuri, random, dotprod, clustering, packing, bestfit or fgd "
+            + "(default: the fleet file's). fgd measures fragmentation against the fleet file's taskMix, else the run's own arrivals.")
+    String placement;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
@@ -109,6 +114,10 @@ final class SimulateCommand implements Callable<Integer> {
         engineRunsOnly("--mtbf-hours", mtbfHours, "");
         engineRunsOnly("--queue-order", queueOrder, "philly-vc".equals(experiment) ? " (its --policies are queue orders already)" : "");
         if (queueOrder != null) QueueOrder.named(queueOrder); // a bad name fails before any work
+        engineRunsOnly("--placement", placement, "fgd-openb".equals(experiment) ? " (its --policies are placement policies already)" : "");
+        if (placement != null && !PlacementSettings.POLICIES.contains(placement)) {
+            throw new IllegalArgumentException("--placement " + placement + " is not known. Maybe one of " + PlacementSettings.POLICIES + "?");
+        }
         if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
             throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
         }
@@ -177,6 +186,34 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The fleet with --placement; fgd gets the fleet file's task mix, or else one class per distinct task of the arrivals
+     * (CPU, GPUs per member, thousandths, models), counted.
+     */
+    private NuriConfig withPlacement(NuriConfig config, List<Arrival> arrivals) {
+        EngineConfig engine = config.engine();
+        List<PlacementSettings.TaskShape> mix = engine.scheduler().placement().taskMix();
+        if (placement.equals("fgd") && mix.isEmpty()) {
+            java.util.Map<List<Object>, long[]> counts = new java.util.LinkedHashMap<>();
+            for (Arrival a : arrivals) {
+                var spec = a.spec();
+                int gpus = Math.min(spec.gpusPerMember(), engine.fleet().maxGpusPerNode());
+                int milli = gpus == 0 ? 0 : spec.sharing() ? spec.gpuMilli() : 1000;
+                counts.computeIfAbsent(List.of(spec.cpuMilli(), gpus, milli, spec.models()), k -> new long[1])[0]++;
+            }
+            List<PlacementSettings.TaskShape> derived = new java.util.ArrayList<>();
+            for (var e : counts.entrySet()) {
+                @SuppressWarnings("unchecked")
+                List<String> models = (List<String>) e.getKey().get(3);
+                derived.add(new PlacementSettings.TaskShape((Integer) e.getKey().get(0), (Integer) e.getKey().get(1), (Integer) e.getKey().get(2),
+                        models, e.getValue()[0]));
+            }
+            mix = derived;
+        }
+        PlacementSettings p = new PlacementSettings(placement, seed, mix);
+        return new NuriConfig(config.source(), config.description(), engine.withScheduler(engine.scheduler().withPlacement(p)));
+    }
+
     /** The --what-if file's changes (none without one). */
     private List<kr.nuri.core.command.Command> whatIfChanges(NuriConfig config) {
         return whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
@@ -185,6 +222,11 @@ final class SimulateCommand implements Callable<Integer> {
     /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
     private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, List<kr.nuri.core.command.Command> changes,
                              Progress progress, FailureModel failures, String note) {
+        if (placement != null) {
+            config = withPlacement(config, arrivals);
+            title += ", node placement " + placement;
+            note += "; node placement " + placement;
+        }
         QueueOrder order = config.engine().scheduler().queueOrder();
         if (order != QueueOrder.FAIR_SHARE) {
             title += ", queue order " + order.label();

@@ -79,6 +79,39 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aSharingTraceRunsUnderTheNodePlacementPolicyAsked() throws Exception {
+        Path f = dir.resolve("share.yaml");
+        Files.writeString(f, """
+                name: share
+                sites: [{name: s, blocks: [{name: t4, model: T4, racks: 2, nodesPerRack: 4, gpusPerNode: 2, cpuMilliPerNode: 16000, memoryMibPerNode: 65536}]}]
+                tenants:
+                  - {name: root}
+                  - {name: p, parent: root, quotas: {T4: 1000}}
+                """);
+        StringBuilder csv = new StringBuilder("submit,project,gpus,runtime,gpu_milli,cpu_milli\n");
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 300; i++) {
+            int kind = r.nextInt(4);
+            // CPU-only, a share, one whole GPU, two whole GPUs; every task asks for 1 to 6 cores.
+            csv.append(i * 20).append(",p,").append(kind == 0 ? 0 : kind == 3 ? 2 : 1).append(',').append(600 + r.nextInt(3000)).append(',')
+                    .append(kind == 1 ? String.valueOf(100 * (1 + r.nextInt(9))) : "").append(',').append(1000 * (1 + r.nextInt(6))).append('\n');
+        }
+        Path trace = Files.writeString(dir.resolve("pods.csv"), csv.toString());
+        Run fgd = nuri("simulate", "--trace", trace.toString(), "--fleet", f.toString(), "--placement", "fgd", "--out", dir.resolve("fgd").toString());
+        assertThat(fgd.exit()).as(fgd.err()).isZero();
+        assertThat(fgd.out()).contains("node placement fgd");
+        Run packing = nuri("simulate", "--trace", trace.toString(), "--fleet", f.toString(), "--placement", "packing", "--out", dir.resolve("p").toString());
+        assertThat(packing.exit()).as(packing.err()).isZero();
+        assertThat(Files.readString(dir.resolve("fgd").resolve("summary.json"))).contains("\"completed\" : 300");
+        Run bad = nuri("simulate", "--trace", trace.toString(), "--fleet", f.toString(), "--placement", "tetris");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--placement tetris").contains("dotprod");
+        bad = nuri("simulate", "--experiment", "fgd-openb", "--placement", "fgd");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--policies");
+    }
+
+    @Test
     void badFailureOptionsNameTheOptionAndTheValue() throws Exception {
         Run r = nuri("simulate", "--fleet", fleet().toString(), "--jobs", "10", "--mtbf-hours", "-5");
         assertThat(r.exit()).isEqualTo(2);
