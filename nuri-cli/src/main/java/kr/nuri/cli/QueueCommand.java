@@ -46,11 +46,18 @@ final class QueueCommand implements Callable<Integer> {
             String time = running ? SlurmTime.format(Duration.between(Instant.parse(j.path("started").asString()), now).toSeconds()) : "0:00";
             String start = running ? j.path("started").asString() : j.path("estimatedStart").asString("N/A");
             t.row(j.path("id").asString(), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
-                    abbreviation(st), j.path("gpus").asInt(), model, time, where, start);
+                    abbreviation(st), gpus(j), model, time, where, start);
         }
         t.print(System.out);
         if (list.hasNonNull("next")) System.out.println("(more: raise --limit)");
         return 0;
+    }
+
+    /** GPUs of a job: a count, or a share of one GPU as a fraction (0.25), or 0 for a CPU-only job. */
+    static String gpus(JsonNode j) {
+        int milli = j.path("gpuMilli").asInt(0);
+        if (milli > 0 && milli < 1000) return String.format(java.util.Locale.ROOT, "%.3f", milli / 1000.0).replaceAll("0+$", "");
+        return j.path("gpusPerNode").asInt(1) == 0 ? "0" : String.valueOf(j.path("gpus").asInt());
     }
 
     private static String abbreviation(String state) {
