@@ -257,8 +257,14 @@ public final class Scheduler {
         job.markExamined(w.passId);
         w.misses++;
         w.passMisses++;
-        if (job.spec().nodeFit()) return; // node by node: no preemption, reservation or estimate (see NodePlacer)
         boolean forGpus = waitsForGpus(job.reason());
+        if (job.spec().nodeFit()) {
+            // Node by node: no preemption or reservation. The estimate is the fluid one on GPUs (a share needs at most
+            // one), CPU and memory aside; a CPU-only job gets none.
+            boolean quotaBlocked = job.reason() == PendingReason.QUOTA_EXCEEDED;
+            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) job.setEstimatedStart(eta.estimate(job, now, quotaBlocked));
+            return;
+        }
         if (!forGpus && !mayReclaim(job)) {
             if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
                 job.setEstimatedStart(eta.estimate(job, now, true));

@@ -65,6 +65,22 @@ class NodePlacementTest {
     }
 
     @Test
+    void aWaitingShareGetsAnEstimatedStartAndACpuOnlyJobOnlyAReason() {
+        World w = world(nodes(1, 1, 4_000, 0), "nuri", List.of());
+        w.submit(JobSpec.builder("whole", "p").gpus(1).cpuMilli(1_000).walltime(1_000).build());
+        w.submit(JobSpec.builder("share", "p").share(300).walltime(600).build());
+        w.submit(JobSpec.builder("cpu", "p").gang(1, 0).cpuMilli(3_500).walltime(600).build());
+        w.at(10).tick();
+        assertThat(w.job("share").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.job("share").estimatedStart()).as("when the whole-GPU job's walltime ends").isEqualTo(1_000);
+        assertThat(w.job("cpu").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.job("cpu").estimatedStart()).isEqualTo(-1);
+        w.at(20).finish("whole");
+        assertThat(w.job("share").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("cpu").state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
     void cpuAndMemoryOfANodeBoundWhatStartsThere() {
         World w = world(nodes(1, 8, 4_000, 10_240), "nuri", List.of());
         w.submit(JobSpec.builder("a", "p").gpus(1).cpuMilli(3_000).build());
