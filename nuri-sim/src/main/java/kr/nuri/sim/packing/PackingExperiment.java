@@ -13,6 +13,7 @@ import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Rejection;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Fleet;
@@ -191,6 +192,9 @@ public final class PackingExperiment {
             String id = "t" + k;
             Result r = engine.apply(new Command.SubmitJob(0, spec(id, t)));
             if (!r.accepted()) {
+                if (r.rejection().code() != Rejection.Code.GANG_TOO_LARGE) {
+                    throw new IllegalStateException("the engine refused task " + id + " " + t + ": " + r.rejection());
+                }
                 failed++; // larger than any node of its models: it can never run here
                 continue;
             }
