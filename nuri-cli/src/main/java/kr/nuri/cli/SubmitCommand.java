@@ -110,10 +110,10 @@ final class SubmitCommand implements Callable<Integer> {
         }
         try {
             long v = Long.parseLong(t);
-            if (v < 0 || v > (1L << 40)) throw new NumberFormatException();
-            long kib = v << shift;
-            return (kib + 1023) / 1024;
-        } catch (NumberFormatException e) {
+            if (v < 0) throw new NumberFormatException();
+            long kib = Math.multiplyExact(v, 1L << shift);
+            return kib / 1024 + (kib % 1024 == 0 ? 0 : 1);
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mem " + text + ": give MiB, or a size like 512M, 64G or 1T");
         }
     }

@@ -18,5 +18,6 @@ class SubmitCommandTest {
         assertThat(submit.mebibytes("100K")).as("rounded up to whole MiB").isEqualTo(1);
         assertThatThrownBy(() -> submit.mebibytes("lots")).hasMessageContaining("--mem lots");
         assertThatThrownBy(() -> submit.mebibytes("-4G")).hasMessageContaining("--mem -4G");
+        assertThatThrownBy(() -> submit.mebibytes("99999999999999T")).as("too large, not wrapped around").hasMessageContaining("--mem 99999999999999T");
     }
 }
