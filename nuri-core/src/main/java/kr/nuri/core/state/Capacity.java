@@ -207,12 +207,6 @@ public final class Capacity {
     /** Changes whenever the node's GPUs, CPU, memory, health or reservation change: a key for caches, not state. */
     public int version(int node) { return version[node]; }
 
-    /** Node-fit jobs of a GPU demand (GPUs × 10,000 + thousandths) on a node. */
-    public int hosted(long demand, int node) {
-        int[] h = hosted.get(demand);
-        return h == null ? 0 : h[node];
-    }
-
     /**
      * Thousandths left on each GPU of a node, into {@code out} (at least {@code fleet.nodeGpus(node)} long): its shared
      * slots first (in slot order), then its whole free GPUs (1000 each), then the GPUs jobs hold whole (0).
