@@ -31,6 +31,9 @@ public final class Job {
     java.util.function.Supplier<String> reasonDetail = () -> "";
     long estimatedStart = -1;
     long examinedInPass = -1;
+    long failedSearchEpoch = -1;
+    long failedSearchUntil;
+    boolean failedSearchReserved;
 
     public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
                long walltime, boolean preemptible, int[] allowedModels) {
@@ -97,6 +100,22 @@ public final class Job {
     public long examinedInPass() { return examinedInPass; }
 
     public void markExamined(long pass) { this.examinedInPass = pass; }
+
+    /**
+     * The scheduler's scratch memo (not state): whether a preemption search for this job failed at this {@code epoch} of
+     * its models' indexes, with the same use of reserved nodes, and time has not yet reached the moment when a
+     * candidate it passed over as too recently started becomes eligible.
+     */
+    public boolean searchKnownToFail(long epoch, long now, boolean mayUseReserved) {
+        return failedSearchEpoch == epoch && now < failedSearchUntil && failedSearchReserved == mayUseReserved;
+    }
+
+    /** Records a failed preemption search (see {@link #searchKnownToFail}). */
+    public void markSearchFailed(long epoch, long until, boolean mayUseReserved) {
+        failedSearchEpoch = epoch;
+        failedSearchUntil = until;
+        failedSearchReserved = mayUseReserved;
+    }
 
     // Mutators, called only from the engine's replay and the scheduler's verdicts.
     public void markStarted(long time, int model, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {

@@ -9,6 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
@@ -38,6 +40,10 @@ final class Preemptor {
     private final int maxVictims;
     private final long exemptSeconds;
     private final boolean srtf;
+    /** Whether a remembered failure is searched anyway, to check it (FULL assertions). */
+    private final boolean verifyMemo;
+    /** The earliest time at which a candidate the search under way passed over as exempt becomes eligible. */
+    private long eligibleAt;
     /** The time of the search under way. */
     private long now;
     /**
@@ -55,11 +61,19 @@ final class Preemptor {
     private final List<Job> tallied = new ArrayList<>();
     /** Jobs counted by a one-node search's first round (a borrowed job may also be a preemptible one). */
     private final Set<Job> countedFirst = new HashSet<>();
-    /** A one-node search's (node, candidate) pairs, in the order counted. */
-    private final IntList pairNodes = new IntList();
+    /**
+     * A one-node search's (node, candidate) pairs, in the order counted, chained per node: a node's first and last
+     * pair (valid where its {@link #nodeStamp} is current) and each pair's next on the same node (-1 = none).
+     */
     private final List<Job> pairJobs = new ArrayList<>();
+    private final IntList pairNext = new IntList();
+    private final int[] nodeFirstPair;
+    private final int[] nodeLastPair;
+    /** The victims a one-node search has lifted. */
+    private final Set<Job> liftedOnOneNode = new HashSet<>();
 
     Preemptor(State state, int maxVictims, long exemptSeconds, boolean srtf) {
+        this.verifyMemo = state.config().assertions() == AssertionLevel.FULL;
         this.exemptSeconds = exemptSeconds;
         this.srtf = srtf;
         this.state = state;
@@ -67,6 +81,8 @@ final class Preemptor {
         var fleet = state.fleet();
         nodeFree = new int[fleet.nodeCount()];
         nodeStamp = new int[fleet.nodeCount()];
+        nodeFirstPair = new int[fleet.nodeCount()];
+        nodeLastPair = new int[fleet.nodeCount()];
         int domains = Math.max(Math.max(fleet.rackCount(), fleet.blockCount()), fleet.siteCount() * fleet.modelCount());
         domainMembers = new long[Math.max(domains, fleet.modelCount())];
         domainStamp = new int[domainMembers.length];
@@ -107,8 +123,40 @@ final class Preemptor {
         return v.priority() > job.priority() || !srtf;
     }
 
-    /** Ends victims so that {@code job} can start; returns whether it did. */
+    /**
+     * Ends victims so that {@code job} can start; returns whether it did.
+     *
+     * <p>Most searches fail (96% in the churn benchmark), and a job that failed is searched for again in pass after
+     * pass. A search reads only the indexes of the job's GPU models and, through the exempt time, the clock, so a
+     * failure is remembered on the job with its models' index versions: while none of them moved and no passed-over
+     * candidate has come out of its exempt time, the search would fail again and is not run. (Not under srtf, where
+     * what a candidate has left moves with the clock.) Under {@link AssertionLevel#FULL} every remembered failure is
+     * searched anyway and must fail.
+     */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
+        if (srtf) return search(job, now, mayUseReserved, emit);
+        if (job.searchKnownToFail(epoch(job), now, mayUseReserved)) {
+            if (verifyMemo && search(job, now, mayUseReserved, e -> {})) {
+                throw new IllegalStateException("preemption search for job " + job.id() + " was remembered as failing but finds victims");
+            }
+            return false;
+        }
+        eligibleAt = Long.MAX_VALUE;
+        if (search(job, now, mayUseReserved, emit)) return true;
+        job.markSearchFailed(epoch(job), eligibleAt, mayUseReserved);
+        return false;
+    }
+
+    /** The sum of the versions of every index a search for the job reads; each only grows, so an equal sum means none moved. */
+    private long epoch(Job job) {
+        long e = 0;
+        for (int m : job.allowedModels()) {
+            e += state.capacity().modelVersion(m) + state.running().version(m) + state.quota().version(m);
+        }
+        return e;
+    }
+
+    private boolean search(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         this.now = now;
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
@@ -249,7 +297,8 @@ final class Preemptor {
      * set instead of being walked one by one (in the churn benchmark most candidates were such scavengers).
      */
     private Iterable<Job> eligible(NavigableSet<Job> set) {
-        return exemptSeconds <= 0 ? set : startedBy(set, now - exemptSeconds);
+        return exemptSeconds <= 0 ? set : startedBy(set, now - exemptSeconds,
+                start -> eligibleAt = Math.min(eligibleAt, start + exemptSeconds));
     }
 
     /**
@@ -257,6 +306,14 @@ final class Preemptor {
      * sequence number first) that started at or before {@code lastStart}, in that order.
      */
     static Iterable<Job> startedBy(NavigableSet<Job> set, long lastStart) {
+        return startedBy(set, lastStart, start -> {});
+    }
+
+    /**
+     * As {@link #startedBy(NavigableSet, long)}, telling {@code jumped} the start time of the earliest started job it
+     * jumps over in each class it enters (the first of them to come out of the exempt time).
+     */
+    static Iterable<Job> startedBy(NavigableSet<Job> set, long lastStart, LongConsumer jumped) {
         if (set.isEmpty()) return set;
         return () -> new Iterator<>() {
             private int priority;
@@ -266,7 +323,10 @@ final class Preemptor {
             /** The walk from class {@code p}'s first job that is no longer exempt. */
             private Iterator<Job> from(int p) {
                 priority = p;
-                return set.tailSet(Job.orderKey(p, lastStart, Long.MAX_VALUE), true).iterator();
+                Job key = Job.orderKey(p, lastStart, Long.MAX_VALUE);
+                Job lastExempt = set.lower(key);
+                if (lastExempt != null && lastExempt.priority() == p) jumped.accept(lastExempt.startTime());
+                return set.tailSet(key, true).iterator();
             }
 
             private Job advance() {
@@ -360,8 +420,9 @@ final class Preemptor {
         Capacity c = state.capacity();
         nextStamp();
         countedFirst.clear();
-        pairNodes.clear();
         pairJobs.clear();
+        pairNext.clear();
+        liftedOnOneNode.clear();
         int seen = 0;
         for (int round = 0; round < (reclaim ? 2 : 1); round++) {
             boolean byPriority = round == 0;
@@ -381,14 +442,19 @@ final class Preemptor {
                     if (nodeStamp[n] != stamp) {
                         nodeStamp[n] = stamp;
                         nodeFree[n] = c.usable(n);
+                        nodeFirstPair[n] = -1;
                     }
-                    pairNodes.add(n);
+                    int pair = pairJobs.size();
                     pairJobs.add(v);
+                    pairNext.add(-1);
+                    if (nodeFirstPair[n] < 0) nodeFirstPair[n] = pair;
+                    else pairNext.set(nodeLastPair[n], pair);
+                    nodeLastPair[n] = pair;
                     nodeFree[n] += v.gpus()[i];
                     if (nodeFree[n] < job.totalGpus()) continue;
-                    for (int p = 0; p < pairNodes.size(); p++) {
+                    for (int p = nodeFirstPair[n]; p >= 0; p = pairNext.get(p)) {
                         Job x = pairJobs.get(p);
-                        if (pairNodes.get(p) == n && !victims.contains(x)) {
+                        if (liftedOnOneNode.add(x)) {
                             lift(x);
                             victims.add(x);
                         }

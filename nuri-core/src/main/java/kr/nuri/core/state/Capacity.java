@@ -58,6 +58,8 @@ public final class Capacity {
     private final long[] roomySlots;
     /** Per node: a counter that moves whenever anything of the node changes (for placement caches; not state). */
     private final int[] version;
+    /** Per GPU model: a counter that moves whenever anything of one of its nodes changes (for search memos; not state). */
+    private final long[] modelVersion;
     /** Per GPU demand (GPUs × 10,000 + thousandths): node-fit jobs on each node (the clustering policy's count). */
     private final java.util.Map<Long, int[]> hosted = new java.util.HashMap<>();
 
@@ -113,6 +115,7 @@ public final class Capacity {
         sharedRoom = new int[n];
         roomySlots = new long[models];
         version = new int[n];
+        modelVersion = new long[models];
         for (int node = 0; node < n; node++) {
             cpuLeft[node] = fleet.nodeCpuMilli(node) > 0 ? fleet.nodeCpuMilli(node) : Integer.MAX_VALUE;
             memLeft[node] = fleet.nodeMemoryMib(node) > 0 ? fleet.nodeMemoryMib(node) : Long.MAX_VALUE;
@@ -207,6 +210,14 @@ public final class Capacity {
     /** Changes whenever the node's GPUs, CPU, memory, health or reservation change: a key for caches, not state. */
     public int version(int node) { return version[node]; }
 
+    /** Changes whenever anything of a node of the model changes: a key for caches, not state. */
+    public long modelVersion(int model) { return modelVersion[model]; }
+
+    private void touch(int node) {
+        version[node]++;
+        modelVersion[fleet.modelOfNode(node)]++;
+    }
+
     /**
      * Thousandths left on each GPU of a node, into {@code out} (at least {@code fleet.nodeGpus(node)} long): its shared
      * slots first (in slot order), then its whole free GPUs (1000 each), then the GPUs jobs hold whole (0).
@@ -250,7 +261,7 @@ public final class Capacity {
         if (memLeft[node] != Long.MAX_VALUE) memLeft[node] -= memory;
         if (cpuLeft[node] < 0 || memLeft[node] < 0) throw new IllegalStateException("node " + fleet.nodeName(node) + " over-allocated in CPU or memory");
         hosted.computeIfAbsent(demand, d -> new int[free.length])[node]++;
-        version[node]++;
+        touch(node);
     }
 
     /** Gives back what {@link #takeNodeFit} took. */
@@ -275,11 +286,11 @@ public final class Capacity {
         if (cpuLeft[node] != Integer.MAX_VALUE) cpuLeft[node] += cpu;
         if (memLeft[node] != Long.MAX_VALUE) memLeft[node] += memory;
         hosted.get(demand)[node]--;
-        version[node]++;
+        touch(node);
     }
 
     public void take(int node, int gpus) {
-        version[node]++;
+        touch(node);
         int before = usable(node);
         detach(node);
         free[node] -= gpus;
@@ -289,7 +300,7 @@ public final class Capacity {
     }
 
     public void release(int node, int gpus) {
-        version[node]++;
+        touch(node);
         int before = usable(node);
         detach(node);
         free[node] += gpus;
@@ -301,7 +312,7 @@ public final class Capacity {
     }
 
     public void setHealth(int node, Health state) {
-        version[node]++;
+        touch(node);
         int before = usable(node);
         detach(node);
         health[node] = state;
@@ -311,7 +322,7 @@ public final class Capacity {
 
     public void setReserved(int node, boolean value) {
         if (reserved[node] == value) return;
-        version[node]++;
+        touch(node);
         int before = usable(node);
         detach(node);
         reserved[node] = value;

@@ -32,6 +32,8 @@ public final class RunningIndex {
     private final Fleet fleet;
     /** [level RACK, BLOCK, SITE, FLEET][domain * classes + class]: GPUs held by preemptible jobs. */
     private final long[][] preemptibleInDomain = new long[4][];
+    /** Per GPU model: a counter that moves whenever a job of the model is added or removed (for search memos; not state). */
+    private final long[] version;
 
     @SuppressWarnings("unchecked")
     public RunningIndex(Fleet fleet, int[] classPriorities) {
@@ -45,6 +47,7 @@ public final class RunningIndex {
         preemptibleInDomain[3] = new long[models * k];
         this.priorities = classPriorities.clone();
         this.borrowedGpus = new long[models];
+        this.version = new long[models];
         byNode = new List[nodes];
         preemptible = new TreeSet[models];
         borrowed = new TreeSet[models];
@@ -55,6 +58,7 @@ public final class RunningIndex {
     }
 
     public void add(Job job) {
+        version[job.model()]++;
         byDeadline.add(job);
         for (int n : job.nodes()) {
             if (byNode[n] == null) byNode[n] = new ArrayList<>(4);
@@ -77,6 +81,7 @@ public final class RunningIndex {
 
     /** Call before the job's start time or placement change. */
     public void remove(Job job) {
+        version[job.model()]++;
         byDeadline.remove(job);
         for (int n : job.nodes()) byNode[n].remove(job);
         if (job.preemptible()) {
@@ -130,4 +135,7 @@ public final class RunningIndex {
     public long borrowedGpus(int model) { return borrowedGpus[model]; }
 
     public int size() { return byDeadline.size(); }
+
+    /** Changes whenever a running job of the model is added or removed: a key for caches, not state. */
+    public long version(int model) { return version[model]; }
 }

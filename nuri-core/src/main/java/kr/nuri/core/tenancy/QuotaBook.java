@@ -21,10 +21,13 @@ public final class QuotaBook {
     private final long[] guaranteed;
     private final long[] usage;
     private final long[] own;
-    /** Memo of {@link #available}: valid while {@code version} is unchanged (any usage or quota change bumps it). */
+    /**
+     * Memo of {@link #available}: valid while the model's {@code version} is unchanged (a usage change of the model
+     * bumps it; a quota change bumps every model's).
+     */
     private final long[] availableAt;
     private final long[] availableValue;
-    private long version = 1;
+    private final long[] version;
 
     public QuotaBook(TenantTree tree, int models) {
         this.tree = tree;
@@ -42,14 +45,23 @@ public final class QuotaBook {
         own = new long[n];
         availableAt = new long[n];
         availableValue = new long[n];
+        version = new long[models];
+        java.util.Arrays.fill(version, 1);
     }
+
+    private void bumpAll() {
+        for (int m = 0; m < models; m++) version[m]++;
+    }
+
+    /** Changes whenever a quota or a usage of the model changes: a key for caches, not state. */
+    public long version(int m) { return version[m]; }
 
     private int i(int t, int m) {
         return t * models + m;
     }
 
     public void set(int t, int m, int nominal, int borrowingLimit, int lendingLimit) {
-        version++;
+        bumpAll();
         this.nominal[i(t, m)] = nominal;
         this.borrowLimit[i(t, m)] = borrowingLimit;
         this.lendLimit[i(t, m)] = lendingLimit;
@@ -57,7 +69,7 @@ public final class QuotaBook {
 
     /** Sets the GPUs that active dedicated awards add to a tenant's nominal quota. */
     public void setExtra(int t, int m, int gpus) {
-        version++;
+        bumpAll();
         extra[i(t, m)] = gpus;
     }
 
@@ -79,7 +91,7 @@ public final class QuotaBook {
 
     /** Recomputes subtree quotas, guaranteed parts and pooled usage after a quota or award change. */
     public void recompute() {
-        version++;
+        bumpAll();
         for (int m = 0; m < models; m++) {
             for (int t = tree.size() - 1; t >= 0; t--) {
                 int x = i(t, m);
@@ -99,7 +111,7 @@ public final class QuotaBook {
 
     /** Adds (or with a negative delta removes) GPUs used by a project's job. */
     public void addUsage(int project, int m, long delta) {
-        version++;
+        version[m]++;
         own[i(project, m)] += delta;
         long d = delta;
         for (int t = project; t >= 0 && d != 0; t = tree.parent(t)) {
@@ -114,9 +126,9 @@ public final class QuotaBook {
     /** GPUs of model {@code m} that tenant {@code t} may still start jobs on, borrowing included. */
     public long available(int t, int m) {
         int x = i(t, m);
-        if (availableAt[x] == version) return availableValue[x];
+        if (availableAt[x] == version[m]) return availableValue[x];
         long v = computeAvailable(t, m);
-        availableAt[x] = version;
+        availableAt[x] = version[m];
         availableValue[x] = v;
         return v;
     }

@@ -13,6 +13,10 @@ public final class IntList {
     }
 
     public int get(int i) { return items[i]; }
+    public void set(int i, int x) {
+        if (i >= size) throw new IndexOutOfBoundsException(i);
+        items[i] = x;
+    }
     public int size() { return size; }
     public boolean isEmpty() { return size == 0; }
     public void clear() { size = 0; }

@@ -8,6 +8,7 @@ import java.util.Set;
 import kr.nuri.core.World;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
+import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Rejection;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Fleet;
@@ -251,6 +252,27 @@ class SchedulingScenarioTest {
         t.at(100).submit(JobSpec.builder("train", "i1").gpus(8).models("H100").build());
         assertThat(t.job("train").state()).isEqualTo(JobState.PENDING);
         assertThat(t.engine.state().jobs().stream().noneMatch(j -> j.lastOutcome() == Outcome.PREEMPTED)).isTrue();
+    }
+
+    /**
+     * A failed preemption search is remembered and not run again while nothing it read has changed, but only until
+     * the first victim it passed over comes out of its exempt time.
+     */
+    @Test
+    void aJobWaitsForItsVictimsExemptTimeAndNoLonger() {
+        World w = World.small(new SchedulerSettings(1, 64, true, 512, 600));
+        w.at(0);
+        fillH100(w, "i1", true, "scavenger"); // all 32 started at 0: exempt until 600
+        w.at(100).submit(JobSpec.builder("serve", "i1").gpus(8).models("H100").priorityClass("inference").build());
+        assertThat(w.job("serve").state()).isEqualTo(JobState.PENDING);
+        w.at(300).tick(); // nothing changed: the remembered failure stands (and FULL assertions search anyway)
+        assertThat(w.job("serve").state()).isEqualTo(JobState.PENDING);
+        w.at(599).tick();
+        assertThat(w.job("serve").state()).isEqualTo(JobState.PENDING);
+        w.at(600).tick();
+        assertThat(w.job("serve").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("serve").startTime()).isEqualTo(600);
+        assertThat(w.engine.state().jobs().stream().filter(j -> j.lastOutcome() == Outcome.PREEMPTED).count()).isEqualTo(1);
     }
 
     @Test
