@@ -16,6 +16,7 @@ import kr.nuri.core.state.Capacity;
  * free GPUs first. Single-member jobs go straight to the best-fit node bucket in O(max GPUs per node).
  */
 public final class Placer {
+    private static final Level[] LEVELS = Level.values();
     private final Capacity capacity;
     private final Fleet fleet;
     private final int models;
@@ -25,6 +26,8 @@ public final class Placer {
     private int outSize;
     private long bestLeftover;
     private int bestFound;
+    /** Per level, two scratch arrays for {@link #fill}. */
+    private final long[][][] scratch = new long[Level.values().length][2][];
 
     public Placer(Capacity capacity) {
         this.capacity = capacity;
@@ -67,7 +70,7 @@ public final class Placer {
             lastFailure = PendingReason.NO_TOPOLOGY_DOMAIN;
             return null;
         }
-        Level[] levels = Level.values();
+        Level[] levels = LEVELS;
         for (int l = level.ordinal(); l < levels.length; l++) {
             int domain = bestDomain(levels[l], model, members, g, includeReserved);
             if (domain >= 0) {
@@ -117,52 +120,65 @@ public final class Placer {
             fillRack(domain, need, g, includeReserved);
             return;
         }
-        int[] children;
+        // Children: a block's racks (a range), a site's blocks of the model, or the model's blocks.
+        int[] children = null;
+        int firstRack = 0;
+        int count;
         Level childLevel;
         switch (level) {
             case BLOCK -> {
-                int first = fleet.firstRackOfBlock(domain);
-                children = new int[fleet.endRackOfBlock(domain) - first];
-                for (int i = 0; i < children.length; i++) children[i] = first + i;
+                firstRack = fleet.firstRackOfBlock(domain);
+                count = fleet.endRackOfBlock(domain) - firstRack;
                 childLevel = Level.RACK;
             }
             case SITE -> {
                 children = fleet.blocksOfSiteModel(domain / models, model);
+                count = children.length;
                 childLevel = Level.BLOCK;
             }
             default -> {
                 children = fleet.blocksOfModel(model);
+                count = children.length;
                 childLevel = Level.BLOCK;
             }
         }
-        long[] caps = new long[children.length];
+        // Scratch per level: a fill only recurses into lower levels, so each level's arrays stay its own.
+        long[] caps = scratch(level, 0, count);
         int single = -1;
-        for (int i = 0; i < children.length; i++) {
-            caps[i] = capacity.members(childLevel, children[i], g, includeReserved);
+        for (int i = 0; i < count; i++) {
+            caps[i] = capacity.members(childLevel, children == null ? firstRack + i : children[i], g, includeReserved);
             if (caps[i] >= need && (single < 0 || caps[i] < caps[single])) single = i;
         }
         if (single >= 0) {
-            fill(childLevel, children[single], model, need, g, includeReserved);
+            fill(childLevel, children == null ? firstRack + single : children[single], model, need, g, includeReserved);
             return;
         }
         // Fullest children first, ties by position: sort (capacity, reversed position) as one long, descending.
-        long[] order = new long[children.length];
-        for (int i = 0; i < order.length; i++) order[i] = (caps[i] << 32) | (0xFFFFFFFFL - i);
-        Arrays.sort(order);
+        // Children that hold no member are never taken, so they are not sorted.
+        long[] order = scratch(level, 1, count);
+        int holding = 0;
+        for (int i = 0; i < count; i++) if (caps[i] > 0) order[holding++] = (caps[i] << 32) | (0xFFFFFFFFL - i);
+        Arrays.sort(order, 0, holding);
         int left = need;
-        for (int k = order.length - 1; k >= 0; k--) {
+        for (int k = holding - 1; k >= 0 && left > 0; k--) {
             int i = (int) (0xFFFFFFFFL - (order[k] & 0xFFFFFFFFL));
-            if (left == 0 || caps[i] == 0) break;
             int take = (int) Math.min(caps[i], left);
-            fill(childLevel, children[i], model, take, g, includeReserved);
+            fill(childLevel, children == null ? firstRack + i : children[i], model, take, g, includeReserved);
             left -= take;
         }
+    }
+
+    /** Scratch array {@code which} (0 or 1) of a level, at least {@code size} long. */
+    private long[] scratch(Level level, int which, int size) {
+        long[] a = scratch[level.ordinal()][which];
+        if (a == null || a.length < size) a = scratch[level.ordinal()][which] = new long[Math.max(size, 16)];
+        return a;
     }
 
     private void fillRack(int rack, int need, int g, boolean includeReserved) {
         int first = fleet.firstNodeOfRack(rack);
         int end = fleet.endNodeOfRack(rack);
-        long[] keyed = new long[end - first];
+        long[] keyed = scratch(Level.RACK, 0, end - first);
         int count = 0;
         for (int n = first; n < end; n++) {
             int u = capacity.usable(n);

@@ -42,6 +42,7 @@ import kr.nuri.core.tenancy.QuotaBook;
  * start. At most {@value #PREEMPTION_ATTEMPTS_PER_PASS} preemption searches run per pass.
  */
 public final class Scheduler {
+    private static final int LEVEL_COUNT = Level.values().length;
     private final State state;
     private final SchedulerSettings settings;
     private final Placer placer;
@@ -559,7 +560,7 @@ public final class Scheduler {
     private Placement place(Job job, int m, boolean useReserved) {
         JobSpec spec = job.spec();
         int key = ((m * (state.fleet().maxGpusPerNode() + 1) + spec.gpusPerMember()) * 2 + (spec.levelRequired() ? 1 : 0))
-                * Level.values().length + spec.level().ordinal();
+                * LEVEL_COUNT + spec.level().ordinal();
         key = key * 2 + (useReserved ? 1 : 0);
         long growth = state.capacity().growth();
         boolean valid = memoGeneration[key] == generation && memoGrowth[key] == growth;

@@ -41,6 +41,13 @@ public final class State {
     private final PendingQueue queue;
     private final RunningIndex running;
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+    private final Map<String, Reservation> reservationsView = java.util.Collections.unmodifiableMap(reservations);
+    /** Moves on every change of {@link #reservations}; with the cache of {@link #earliestReservationStart} (not state). */
+    private long reservationsVersion;
+    private long earliestAt = -1;
+    private long earliest;
+    private long secondEarliest;
+    private String earliestHolder;
     private final long[] chargedByTenant;
     private final long[] chargedByModel;
     private long charged;
@@ -98,6 +105,7 @@ public final class State {
             case Event.ReservationMade e -> {
                 releaseReservation(e.jobId());
                 reservations.put(e.jobId(), new Reservation(e.jobId(), e.start(), e.model(), e.nodes()));
+                reservationsVersion++;
                 for (int n : e.nodes()) capacity.setReserved(n, true);
             }
             case Event.ReservationReleased e -> releaseReservation(e.jobId());
@@ -189,6 +197,7 @@ public final class State {
     private void releaseReservation(String jobId) {
         Reservation r = reservations.remove(jobId);
         if (r != null) {
+            reservationsVersion++;
             for (int n : r.nodes()) capacity.setReserved(n, false);
         }
     }
@@ -305,6 +314,7 @@ public final class State {
         nextSeq = s.nextSeq();
         for (Reservation r : s.reservations()) {
             reservations.put(r.jobId(), r);
+            reservationsVersion++;
             for (int n : r.nodes()) capacity.setReserved(n, true);
         }
         quota.recompute();
@@ -372,7 +382,7 @@ public final class State {
     public long nextSeq() { return nextSeq; }
     public Job job(String id) { return jobs.get(id); }
     public Collection<Job> jobs() { return jobs.values(); }
-    public Map<String, Reservation> reservations() { return reservations; }
+    public Map<String, Reservation> reservations() { return reservationsView; }
     /** GPU-seconds charged to a tenant's subtree by finished runs. */
     public long chargedGpuSeconds(int tenant) { return chargedByTenant[tenant]; }
     public long chargedGpuSecondsOfModel(int model) { return chargedByModel[model]; }
@@ -381,10 +391,22 @@ public final class State {
     /** The earliest start among reservations other than {@code exceptJob}'s, or Long.MAX_VALUE. */
     public long earliestReservationStart(String exceptJob) {
         if (reservations.isEmpty()) return Long.MAX_VALUE;
-        long min = Long.MAX_VALUE;
-        for (Reservation r : reservations.values()) {
-            if (!r.jobId().equals(exceptJob)) min = Math.min(min, r.start());
+        if (earliestAt != reservationsVersion) {
+            // Asked for on every start attempt: keep the two earliest, so that any one holder can be left out.
+            earliest = Long.MAX_VALUE;
+            secondEarliest = Long.MAX_VALUE;
+            earliestHolder = null;
+            for (Reservation r : reservations.values()) {
+                if (r.start() < earliest) {
+                    secondEarliest = earliest;
+                    earliest = r.start();
+                    earliestHolder = r.jobId();
+                } else if (r.start() < secondEarliest) {
+                    secondEarliest = r.start();
+                }
+            }
+            earliestAt = reservationsVersion;
         }
-        return min;
+        return earliestHolder.equals(exceptJob) ? secondEarliest : earliest;
     }
 }
