@@ -32,6 +32,7 @@ public final class Job {
     long estimatedStart = -1;
     long examinedInPass = -1;
     long failedSearchEpoch = -1;
+    long searchMark;
     long failedSearchUntil;
     boolean failedSearchReserved;
 
@@ -109,6 +110,11 @@ public final class Job {
     public boolean searchKnownToFail(long epoch, long now, boolean mayUseReserved) {
         return failedSearchEpoch == epoch && now < failedSearchUntil && failedSearchReserved == mayUseReserved;
     }
+
+    /** The preemption search's scratch mark (not state): which search last marked this running job, and how. */
+    public long searchMark() { return searchMark; }
+
+    public void setSearchMark(long mark) { this.searchMark = mark; }
 
     /** Records a failed preemption search (see {@link #searchKnownToFail}). */
     public void markSearchFailed(long epoch, long until, boolean mayUseReserved) {

@@ -50,6 +50,17 @@ public final class Placer {
      * only preferred: wider levels are tried after it.
      */
     public Placement place(int model, int members, int g, Level level, boolean required, boolean includeReserved) {
+        return place(model, members, g, level, required, includeReserved, true);
+    }
+
+    /** What {@link #place} returns when asked only whether the gang fits: no nodes are chosen. */
+    static final Placement FITS = new Placement(-1, new int[0], new int[0]);
+
+    /**
+     * {@link #place}, or with {@code choose == false} only whether it would place the gang: {@link #FITS} or null, at
+     * the cost of finding the domain without filling it.
+     */
+    Placement place(int model, int members, int g, Level level, boolean required, boolean includeReserved, boolean choose) {
         long total = (long) members * g;
         if (capacity.freeGpus(model, includeReserved) < total) {
             lastFailure = PendingReason.INSUFFICIENT_CAPACITY;
@@ -58,7 +69,7 @@ public final class Placer {
         if (members == 1 || level == Level.NODE) {
             int node = capacity.bestFitNode(model, (int) Math.min(total, Integer.MAX_VALUE), includeReserved);
             if (node >= 0 && (members == 1 || total <= fleet.nodeGpus(node))) {
-                return new Placement(model, new int[] {node}, new int[] {(int) total});
+                return choose ? new Placement(model, new int[] {node}, new int[] {(int) total}) : FITS;
             }
             if (members == 1 || required) {
                 lastFailure = PendingReason.NO_TOPOLOGY_DOMAIN;
@@ -74,6 +85,7 @@ public final class Placer {
         for (int l = level.ordinal(); l < levels.length; l++) {
             int domain = bestDomain(levels[l], model, members, g, includeReserved);
             if (domain >= 0) {
+                if (!choose) return FITS;
                 outSize = 0;
                 fill(levels[l], domain, model, members, g, includeReserved);
                 return new Placement(model, Arrays.copyOf(outNodes, outSize), Arrays.copyOf(outGpus, outSize));

@@ -59,8 +59,13 @@ final class Preemptor {
     private int stamp;
     /** Candidates tallied but not lifted, in order. */
     private final List<Job> tallied = new ArrayList<>();
-    /** Jobs counted by a one-node search's first round (a borrowed job may also be a preemptible one). */
-    private final Set<Job> countedFirst = new HashSet<>();
+    /**
+     * A one-node search's marks on candidates ({@link Job#searchMark}): the search's base (a multiple of 4, new for
+     * each search) plus flags: counted in the first round (a borrowed job may also be a preemptible one), lifted.
+     */
+    private long markBase;
+    private static final int COUNTED_FIRST = 1;
+    private static final int LIFTED = 2;
     /**
      * A one-node search's (node, candidate) pairs, in the order counted, chained per node: a node's first and last
      * pair (valid where its {@link #nodeStamp} is current) and each pair's next on the same node (-1 = none).
@@ -69,8 +74,6 @@ final class Preemptor {
     private final IntList pairNext = new IntList();
     private final int[] nodeFirstPair;
     private final int[] nodeLastPair;
-    /** The victims a one-node search has lifted. */
-    private final Set<Job> liftedOnOneNode = new HashSet<>();
 
     Preemptor(State state, int maxVictims, long exemptSeconds, boolean srtf) {
         this.verifyMemo = state.config().assertions() == AssertionLevel.FULL;
@@ -166,6 +169,7 @@ final class Preemptor {
             if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
             int domain = -1;
+            long quotaVersion = state.quota().version(m);
             try {
                 if (job.spec().members() == 1 || level(job) == Level.NODE) {
                     domain = collectOnOneNode(job, m, reclaim, victims, mayUseReserved);
@@ -195,6 +199,7 @@ final class Preemptor {
                 }
             } finally {
                 for (Job v : victims) restore(v);
+                state.quota().undoneTo(m, quotaVersion); // every victim (all of model m) is back: the book is as it was
             }
             if (domain >= 0) {
                 for (Job v : victims) {
@@ -417,10 +422,9 @@ final class Preemptor {
     private int collectOnOneNode(Job job, int m, boolean reclaim, List<Job> victims, boolean mayUseReserved) {
         Capacity c = state.capacity();
         nextStamp();
-        countedFirst.clear();
+        markBase += 4;
         pairJobs.clear();
         pairNext.clear();
-        liftedOnOneNode.clear();
         int seen = 0;
         for (int round = 0; round < (reclaim ? 2 : 1); round++) {
             boolean byPriority = round == 0;
@@ -432,8 +436,8 @@ final class Preemptor {
                 if (!byPriority && v.project() == job.project()) continue;
                 if (exempt(v)) continue;
                 if (seen++ >= maxVictims) return -1;
-                if (!byPriority && countedFirst.contains(v)) continue; // counted on every node in the first round
-                if (byPriority && reclaim) countedFirst.add(v);
+                if (!byPriority && marked(v, COUNTED_FIRST)) continue; // counted on every node in the first round
+                if (byPriority && reclaim) mark(v, COUNTED_FIRST);
                 for (int i = 0; i < v.nodes().length; i++) {
                     int n = v.nodes()[i];
                     if (!mayUseReserved && c.reserved(n)) continue;
@@ -452,7 +456,8 @@ final class Preemptor {
                     if (nodeFree[n] < job.totalGpus()) continue;
                     for (int p = nodeFirstPair[n]; p >= 0; p = pairNext.get(p)) {
                         Job x = pairJobs.get(p);
-                        if (liftedOnOneNode.add(x)) {
+                        if (!marked(x, LIFTED)) {
+                            mark(x, LIFTED);
                             lift(x);
                             victims.add(x);
                         }
@@ -494,6 +499,16 @@ final class Preemptor {
     private void restoreCapacity(Job v) {
         Capacity c = state.capacity();
         for (int i = 0; i < v.nodes().length; i++) c.take(v.nodes()[i], v.gpus()[i]);
+    }
+
+    private boolean marked(Job v, int flag) {
+        long m = v.searchMark();
+        return (m & ~3L) == markBase && (m & flag) != 0;
+    }
+
+    private void mark(Job v, int flag) {
+        long m = v.searchMark();
+        v.setSearchMark(((m & ~3L) == markBase ? m : markBase) | flag);
     }
 
     private void lift(Job v) {

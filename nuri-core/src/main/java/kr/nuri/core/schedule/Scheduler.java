@@ -159,14 +159,34 @@ public final class Scheduler {
             for (int p : orderedProjects(c, keys)) {
                 for (int m = 0; m < models; m++) {
                     if (!state.queue().has(c, p, m)) continue;
+                    // FIFOs come smallest size first, and mayFit only gets harder with size, with starts, and as the
+                    // pass uses up its preemption attempts and probes: once a size failed, larger ones of the same
+                    // kind fail too, until GPUs are freed (growth) or jobs are preempted (quota given back).
+                    int failedFrom = Integer.MAX_VALUE;
+                    int failedFromPreemptible = Integer.MAX_VALUE;
+                    long failedGrowth = -1;
+                    int failedPreemptions = -1;
                     for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
                         int slot = Long.numberOfTrailingZeros(slots);
                         int size = slot >> 1;
                         boolean preemptibleJobs = (slot & 1) == 1;
                         if (w.borrowPhase && !preemptibleJobs) continue;
-                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
-                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
-                            continue;
+                        if (!full) {
+                            long growth = state.capacity().growth();
+                            boolean sameState = failedGrowth == growth && failedPreemptions == w.preemptions;
+                            boolean knownToFail = sameState && size >= (preemptibleJobs ? failedFromPreemptible : failedFrom);
+                            if (knownToFail || !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
+                                if (!sameState) {
+                                    failedFrom = Integer.MAX_VALUE;
+                                    failedFromPreemptible = Integer.MAX_VALUE;
+                                    failedGrowth = growth;
+                                    failedPreemptions = w.preemptions;
+                                }
+                                if (preemptibleJobs) failedFromPreemptible = Math.min(failedFromPreemptible, size);
+                                else failedFrom = Math.min(failedFrom, size);
+                                if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
+                                continue;
+                            }
                         }
                         w.misses = 0;
                         long cursor = Long.MIN_VALUE;
@@ -460,14 +480,14 @@ public final class Scheduler {
                     deferredToBorrow = true;
                     continue;
                 }
-                Placement p = place(job, m, useReserved);
+                Placement p = place(job, m, useReserved, true);
                 if (p != null) {
                     emit.accept(new Event.JobStarted(now, job.id(), m, p.nodes(), p.gpus(), !own));
                     return true;
                 }
                 r = placer.lastFailure();
                 long reservedFrom = state.earliestReservationStart(job.id());
-                if (!useReserved && reservedFrom != Long.MAX_VALUE && place(job, m, true) != null) {
+                if (!useReserved && reservedFrom != Long.MAX_VALUE && place(job, m, true, false) != null) {
                     r = PendingReason.BLOCKED_BY_RESERVATION;
                     d = () -> "it fits only on GPUs reserved from t=" + reservedFrom + " and its walltime would run past that";
                 } else if (r == PendingReason.INSUFFICIENT_CAPACITY) {
@@ -555,9 +575,10 @@ public final class Scheduler {
 
     /**
      * Places with a per-pass memo of shapes that did not fit: while free capacity has not grown (see
-     * {@link kr.nuri.core.state.Capacity#growth}), a gang at least as large as one that failed fails too.
+     * {@link kr.nuri.core.state.Capacity#growth}), a gang at least as large as one that failed fails too. With
+     * {@code choose == false}, only whether it fits ({@link Placer#FITS} or null).
      */
-    private Placement place(Job job, int m, boolean useReserved) {
+    private Placement place(Job job, int m, boolean useReserved, boolean choose) {
         JobSpec spec = job.spec();
         int key = ((m * (state.fleet().maxGpusPerNode() + 1) + spec.gpusPerMember()) * 2 + (spec.levelRequired() ? 1 : 0))
                 * LEVEL_COUNT + spec.level().ordinal();
@@ -568,7 +589,7 @@ public final class Scheduler {
             placer.setLastFailure(memoReason[key]);
             return null;
         }
-        Placement p = placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), useReserved);
+        Placement p = placer.place(m, spec.members(), spec.gpusPerMember(), spec.level(), spec.levelRequired(), useReserved, choose);
         if (p == null && (!valid || spec.members() < memoMembers[key])) {
             memoGeneration[key] = generation;
             memoGrowth[key] = growth;
