@@ -169,7 +169,6 @@ final class Preemptor {
             if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
             int domain = -1;
-            long quotaVersion = state.quota().version(m);
             try {
                 if (job.spec().members() == 1 || level(job) == Level.NODE) {
                     domain = collectOnOneNode(job, m, reclaim, victims, mayUseReserved);
@@ -191,15 +190,16 @@ final class Preemptor {
                     // Spare every victim whose return still leaves the job feasible in the chosen domain.
                     for (int i = victims.size() - 2; i >= 0; i--) {
                         Job v = victims.get(i);
-                        if (fitsWithReturned(job, m, domain, mayUseReserved, v)) {
-                            restoreCapacity(v);
+                        restore(v);
+                        if (fitsIn(job, m, domain, mayUseReserved)) {
                             victims.remove(i);
+                        } else {
+                            lift(v);
                         }
                     }
                 }
             } finally {
                 for (Job v : victims) restore(v);
-                state.quota().undoneTo(m, quotaVersion); // every victim (all of model m) is back: the book is as it was
             }
             if (domain >= 0) {
                 for (Job v : victims) {
@@ -468,37 +468,6 @@ final class Preemptor {
             }
         }
         return -1;
-    }
-
-    /**
-     * Whether the job would still fit in {@code domain} were victim {@code v} given back: its quota usage is given back
-     * for the check (and kept when the answer is yes), its GPUs only counted.
-     */
-    private boolean fitsWithReturned(Job job, int m, int domain, boolean mayUseReserved, Job v) {
-        state.quota().addUsage(v.project(), v.model(), v.totalGpus());
-        if (quotaAllows(job, m)) {
-            Capacity c = state.capacity();
-            Level level = level(job);
-            boolean fits;
-            if (level == Level.NODE) {
-                int usable = c.usable(domain);
-                for (int i = 0; i < v.nodes().length; i++) {
-                    if (v.nodes()[i] == domain && c.health(domain) == Health.UP) usable -= v.gpus()[i];
-                }
-                fits = usable >= job.totalGpus() && (mayUseReserved || !c.reserved(domain));
-            } else {
-                fits = c.membersAfterTaking(level, domain, job.spec().gpusPerMember(), mayUseReserved, v.nodes(), v.gpus())
-                        >= job.spec().members();
-            }
-            if (fits) return true;
-        }
-        state.quota().addUsage(v.project(), v.model(), -v.totalGpus());
-        return false;
-    }
-
-    private void restoreCapacity(Job v) {
-        Capacity c = state.capacity();
-        for (int i = 0; i < v.nodes().length; i++) c.take(v.nodes()[i], v.gpus()[i]);
     }
 
     private boolean marked(Job v, int flag) {

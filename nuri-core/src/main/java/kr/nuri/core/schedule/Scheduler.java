@@ -159,34 +159,14 @@ public final class Scheduler {
             for (int p : orderedProjects(c, keys)) {
                 for (int m = 0; m < models; m++) {
                     if (!state.queue().has(c, p, m)) continue;
-                    // FIFOs come smallest size first, and mayFit only gets harder with size, with starts, and as the
-                    // pass uses up its preemption attempts and probes: once a size failed, larger ones of the same
-                    // kind fail too, until GPUs are freed (growth) or jobs are preempted (quota given back).
-                    int failedFrom = Integer.MAX_VALUE;
-                    int failedFromPreemptible = Integer.MAX_VALUE;
-                    long failedGrowth = -1;
-                    int failedPreemptions = -1;
                     for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
                         int slot = Long.numberOfTrailingZeros(slots);
                         int size = slot >> 1;
                         boolean preemptibleJobs = (slot & 1) == 1;
                         if (w.borrowPhase && !preemptibleJobs) continue;
-                        if (!full) {
-                            long growth = state.capacity().growth();
-                            boolean sameState = failedGrowth == growth && failedPreemptions == w.preemptions;
-                            boolean knownToFail = sameState && size >= (preemptibleJobs ? failedFromPreemptible : failedFrom);
-                            if (knownToFail || !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
-                                if (!sameState) {
-                                    failedFrom = Integer.MAX_VALUE;
-                                    failedFromPreemptible = Integer.MAX_VALUE;
-                                    failedGrowth = growth;
-                                    failedPreemptions = w.preemptions;
-                                }
-                                if (preemptibleJobs) failedFromPreemptible = Math.min(failedFromPreemptible, size);
-                                else failedFrom = Math.min(failedFrom, size);
-                                if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
-                                continue;
-                            }
+                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
+                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
+                            continue;
                         }
                         w.misses = 0;
                         long cursor = Long.MIN_VALUE;

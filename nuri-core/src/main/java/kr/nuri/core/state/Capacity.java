@@ -168,20 +168,6 @@ public final class Capacity {
         return c;
     }
 
-    /**
-     * What {@link #members} would say of a domain once {@code gpus[i]} more GPUs were taken on each {@code nodes[i]}
-     * (nodes outside the domain count for nothing): a dry check, nothing changes.
-     */
-    public long membersAfterTaking(Level level, int domain, int g, boolean includeReserved, int[] nodes, int[] gpus) {
-        long c = members(level, domain, g, includeReserved);
-        for (int i = 0; i < nodes.length; i++) {
-            int n = nodes[i];
-            if (health[n] != Health.UP || (!includeReserved && reserved[n]) || fleet.domainOf(level, n) != domain) continue;
-            c -= free[n] / g - (free[n] - gpus[i]) / g;
-        }
-        return c;
-    }
-
     /** Usable free GPUs in a domain. */
     public long freeIn(Level level, int domain, boolean includeReserved) {
         int[] hist = histogram(level, includeReserved);

@@ -28,8 +28,6 @@ public final class QuotaBook {
     private final long[] availableAt;
     private final long[] availableValue;
     private final long[] version;
-    /** The last version handed out: versions are never reused, so a memo entry of an abandoned version never matches again. */
-    private long clock = 1;
 
     public QuotaBook(TenantTree tree, int models) {
         this.tree = tree;
@@ -52,17 +50,11 @@ public final class QuotaBook {
     }
 
     private void bumpAll() {
-        for (int m = 0; m < models; m++) version[m] = ++clock;
+        for (int m = 0; m < models; m++) version[m]++;
     }
 
     /** Changes whenever a quota or a usage of the model changes: a key for caches, not state. */
     public long version(int m) { return version[m]; }
-
-    /**
-     * Takes a model's version back to {@code v}, read when the book was exactly as it is again now: for a caller that
-     * changed usage tentatively and undid every change (a preemption search), so that memos taken before stay valid.
-     */
-    public void undoneTo(int m, long v) { version[m] = v; }
 
     private int i(int t, int m) {
         return t * models + m;
@@ -119,7 +111,7 @@ public final class QuotaBook {
 
     /** Adds (or with a negative delta removes) GPUs used by a project's job. */
     public void addUsage(int project, int m, long delta) {
-        version[m] = ++clock;
+        version[m]++;
         own[i(project, m)] += delta;
         long d = delta;
         for (int t = project; t >= 0 && d != 0; t = tree.parent(t)) {
