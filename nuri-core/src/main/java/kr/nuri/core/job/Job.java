@@ -32,9 +32,9 @@ public final class Job {
     long estimatedStart = -1;
     long examinedInPass = -1;
     long failedSearchEpoch = -1;
-    long searchMark;
     long failedSearchUntil;
     boolean failedSearchReserved;
+    long searchMark;
 
     public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
                long walltime, boolean preemptible, int[] allowedModels) {

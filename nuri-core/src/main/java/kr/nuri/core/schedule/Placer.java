@@ -27,7 +27,7 @@ public final class Placer {
     private long bestLeftover;
     private int bestFound;
     /** Per level, two scratch arrays for {@link #fill}. */
-    private final long[][][] scratch = new long[Level.values().length][2][];
+    private final long[][][] scratch = new long[LEVELS.length][2][];
 
     public Placer(Capacity capacity) {
         this.capacity = capacity;
