@@ -194,21 +194,14 @@ final class SimulateCommand implements Callable<Integer> {
         EngineConfig engine = config.engine();
         List<PlacementSettings.TaskShape> mix = engine.scheduler().placement().taskMix();
         if (placement.equals("fgd") && mix.isEmpty()) {
-            java.util.Map<List<Object>, long[]> counts = new java.util.LinkedHashMap<>();
+            List<PlacementSettings.TaskShape> tasks = new java.util.ArrayList<>(arrivals.size());
             for (Arrival a : arrivals) {
                 var spec = a.spec();
                 int gpus = Math.min(spec.gpusPerMember(), engine.fleet().maxGpusPerNode());
                 int milli = gpus == 0 ? 0 : spec.sharing() ? spec.gpuMilli() : 1000;
-                counts.computeIfAbsent(List.of(spec.cpuMilli(), gpus, milli, spec.models()), k -> new long[1])[0]++;
+                tasks.add(new PlacementSettings.TaskShape(spec.cpuMilli(), gpus, milli, spec.models(), 1));
             }
-            List<PlacementSettings.TaskShape> derived = new java.util.ArrayList<>();
-            for (var e : counts.entrySet()) {
-                @SuppressWarnings("unchecked")
-                List<String> models = (List<String>) e.getKey().get(3);
-                derived.add(new PlacementSettings.TaskShape((Integer) e.getKey().get(0), (Integer) e.getKey().get(1), (Integer) e.getKey().get(2),
-                        models, e.getValue()[0]));
-            }
-            mix = derived;
+            mix = PlacementSettings.TaskShape.mixOf(tasks);
         }
         PlacementSettings p = new PlacementSettings(placement, seed, mix);
         return new NuriConfig(config.source(), config.description(), engine.withScheduler(engine.scheduler().withPlacement(p)));

@@ -31,6 +31,17 @@ public record PlacementSettings(String policy, long seed, List<TaskShape> taskMi
             if (cpuMilli < 0) throw new IllegalArgumentException("task class cpuMilli=" + cpuMilli + ": must be 0 or more");
             if (count < 1) throw new IllegalArgumentException("task class count=" + count + ": must be at least 1");
         }
+
+        /** A workload's task mix: its tasks with equal shapes (all but the count) merged, counts added, in first-seen order. */
+        public static List<TaskShape> mixOf(Iterable<TaskShape> tasks) {
+            java.util.Map<TaskShape, long[]> counts = new java.util.LinkedHashMap<>();
+            for (TaskShape t : tasks) {
+                counts.computeIfAbsent(new TaskShape(t.cpuMilli, t.gpus, t.gpuMilli, t.models, 1), k -> new long[1])[0] += t.count;
+            }
+            List<TaskShape> mix = new java.util.ArrayList<>(counts.size());
+            counts.forEach((k, n) -> mix.add(new TaskShape(k.cpuMilli, k.gpus, k.gpuMilli, k.models, n[0])));
+            return mix;
+        }
     }
 
     public PlacementSettings {

@@ -306,15 +306,9 @@ final class Preemptor {
 
     /**
      * The jobs of a set in the victim order ({@code RunningIndex}: priority, then latest start first, then latest
-     * sequence number first) that started at or before {@code lastStart}, in that order.
-     */
-    static Iterable<Job> startedBy(NavigableSet<Job> set, long lastStart) {
-        return startedBy(set, lastStart, start -> {});
-    }
-
-    /**
-     * As {@link #startedBy(NavigableSet, long)}, telling {@code jumped} the start time of the earliest started job it
-     * jumps over in each class it enters (the first of them to come out of the exempt time).
+     * sequence number first) that started at or before {@code lastStart}, in that order. It tells {@code jumped} the start
+     * time of the earliest started job it jumps over in each class it enters (the first of them to come out of the
+     * exempt time).
      */
     static Iterable<Job> startedBy(NavigableSet<Job> set, long lastStart, LongConsumer jumped) {
         if (set.isEmpty()) return set;

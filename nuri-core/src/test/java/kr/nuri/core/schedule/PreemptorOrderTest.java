@@ -10,7 +10,10 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.state.RunningIndex;
 import org.junit.jupiter.api.Test;
 
-/** The walk over victims that jumps over each priority class's exempt jobs gives exactly the filtered set. */
+/**
+ * The walk over victims that jumps over each priority class's exempt jobs gives exactly the filtered set, and reports the
+ * earliest start it jumped over in each class.
+ */
 class PreemptorOrderTest {
     @Test
     void jumpingOverRecentStartsGivesTheSameJobsInTheSameOrderAsFiltering() {
@@ -28,9 +31,17 @@ class PreemptorOrderTest {
             for (Job j : set) {
                 if (j.startTime() <= lastStart) expected.add(j);
             }
+            // Per class with jobs started after lastStart, the earliest such start: when the next of them comes out.
+            java.util.Map<Integer, Long> earliestJumped = new java.util.TreeMap<>();
+            for (Job j : set) {
+                if (j.startTime() > lastStart) earliestJumped.merge(j.priority(), j.startTime(), Math::min);
+            }
             List<Job> walked = new ArrayList<>();
-            Preemptor.startedBy(set, lastStart).forEach(walked::add);
+            List<Long> jumped = new ArrayList<>();
+            Preemptor.startedBy(set, lastStart, jumped::add).forEach(walked::add);
             assertThat(walked).as("seed %d round %d, last start %d over %s", seed, round, lastStart, set.size()).containsExactlyElementsOf(expected);
+            assertThat(jumped).as("seed %d round %d: earliest jumped start per class", seed, round)
+                    .containsExactlyInAnyOrderElementsOf(earliestJumped.values());
         }
     }
 }

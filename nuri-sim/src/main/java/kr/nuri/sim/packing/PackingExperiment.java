@@ -102,17 +102,9 @@ public final class PackingExperiment {
         }
         if (tasks.isEmpty()) throw new IllegalArgumentException("the pod list is empty");
         mix = Task.mix(tasks);
-        Map<List<Long>, long[]> counts = new LinkedHashMap<>();
-        Map<List<Long>, Task> first = new LinkedHashMap<>();
-        for (Task t : tasks) {
-            counts.computeIfAbsent(t.classKey(), k -> new long[1])[0]++;
-            first.putIfAbsent(t.classKey(), t);
-        }
-        shapes = new ArrayList<>();
-        for (var e : first.entrySet()) {
-            Task t = e.getValue();
-            shapes.add(new PlacementSettings.TaskShape(t.cpuMilli(), t.gpus(), t.gpuMilli(), modelNames(t.modelMask()), counts.get(e.getKey())[0]));
-        }
+        shapes = PlacementSettings.TaskShape.mixOf(tasks.stream()
+                .map(t -> new PlacementSettings.TaskShape(t.cpuMilli(), t.gpus(), t.gpuMilli(), modelNames(t.modelMask()), 1))
+                .toList());
         int last = (int) Math.round(ratio * 100);
         steps = IntStream.rangeClosed(0, last / 10).map(i -> i * 10).toArray();
     }
