@@ -241,9 +241,18 @@ final class CommandValidator {
         if (c.to() <= s.from()) {
             return Rejection.of(Code.INVALID_VALUE, "to", c.to(), "award " + s.id() + " would end before it starts (from=" + s.from() + ")");
         }
-        if (s.kind() == AwardSpec.Kind.BUDGET && c.budgetGpuSeconds() < state.awards().used(a)) {
-            return Rejection.of(Code.INVALID_VALUE, "budgetGpuSeconds", c.budgetGpuSeconds(), "award " + s.id() + " has already used "
-                    + state.awards().used(a) + " GPU-seconds; a clawback cannot go below that");
+        // Running jobs were admitted against GPUs x walltime; a cut below that would let them overspend the award.
+        long used = state.awards().used(a);
+        long committed = state.awards().committed(a);
+        if (s.kind() == AwardSpec.Kind.BUDGET && c.budgetGpuSeconds() < used + committed) {
+            return Rejection.of(Code.INVALID_VALUE, "budgetGpuSeconds", c.budgetGpuSeconds(), "award " + s.id() + " has used " + used
+                    + " GPU-seconds and its running jobs may still use " + committed + "; a clawback cannot go below " + (used + committed)
+                    + ". Maybe cut it to that, or cancel the running jobs first?");
+        }
+        if (s.kind() == AwardSpec.Kind.DEDICATED && (long) s.gpus() * (c.to() - s.from()) < used + committed) {
+            return Rejection.of(Code.INVALID_VALUE, "to", c.to(), "award " + s.id() + " has used " + used
+                    + " GPU-seconds and its running jobs may still use " + committed + "; a window ending at " + c.to()
+                    + " pays for only " + (long) s.gpus() * (c.to() - s.from()) + ". Maybe end it after its running jobs?");
         }
         return null;
     }

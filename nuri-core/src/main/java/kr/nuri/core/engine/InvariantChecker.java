@@ -21,10 +21,12 @@ import kr.nuri.core.tenancy.TenantTree;
 final class InvariantChecker {
     private final State state;
     private final Fleet fleet;
+    private final QuotaOracle quotaOracle;
 
     InvariantChecker(State state) {
         this.state = state;
         this.fleet = state.fleet();
+        this.quotaOracle = new QuotaOracle(state);
     }
 
     /** Checks that need the state before the event: a job starts only on nodes that are up. */
@@ -38,11 +40,13 @@ final class InvariantChecker {
         }
     }
 
-    void after(Event event) {
+    /** Checks what one event touched; {@code full}: the quota bound against figures rebuilt from scratch too. */
+    void after(Event event, boolean full) {
         if (event instanceof Event.JobStarted e) {
             Job job = state.job(e.jobId());
             checkGang(job);
-            checkQuotaPath(job.project(), job.model());
+            checkQuotaPath(job);
+            if (full) quotaOracle.checkStart(job);
             for (int n : e.nodes()) {
                 if (state.capacity().free(n) < 0) fail("node " + fleet.nodeName(n) + " is over-allocated");
             }
@@ -108,20 +112,10 @@ final class InvariantChecker {
         }
         if (running != state.running().size()) fail(running + " running jobs but the running index has " + state.running().size());
         if (pending != state.queue().size()) fail(pending + " pending jobs but the queue has " + state.queue().size());
-        // 3. Quota: usage within guaranteed + borrowable at every level, per model.
-        QuotaBook quota = state.quota();
+        // 3. Quota: the book's usage, guaranteed parts and headroom equal figures rebuilt from scratch (the bound itself
+        // is checked at every start, in after()).
+        quotaOracle.checkBook();
         TenantTree tree = state.tenants();
-        long[][] own = new long[tree.size()][fleet.modelCount()];
-        for (Job j : state.jobs()) {
-            if (j.state() == JobState.RUNNING) own[j.project()][j.model()] += j.totalGpus();
-        }
-        for (int t = 0; t < tree.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) {
-                if (tree.isLeaf(t) && quota.own(t, m) != own[t][m]) {
-                    fail("tenant " + tree.name(t) + " uses " + own[t][m] + " " + fleet.models().get(m) + " GPUs but the quota book says " + quota.own(t, m));
-                }
-            }
-        }
         // 4. GPU-hours: the ledger equals the sum over jobs, per project too; no award overspent.
         if (jobCharges != state.chargedGpuSeconds()) {
             fail("jobs were charged " + jobCharges + " GPU-seconds but the ledger has " + state.chargedGpuSeconds());
@@ -164,24 +158,39 @@ final class InvariantChecker {
         }
     }
 
-    private void checkQuotaPath(int project, int m) {
+    /**
+     * A start may raise a pool's usage only within its bound: on the path from the project up, every tenant the job's
+     * GPUs are charged to (beyond the guaranteed parts below it) stays within its quota plus borrowing limit, and the
+     * root within the fleet's quota. A pool already over (its quota was cut under running jobs) may still take jobs
+     * that its children's guarantees cover, which charge it nothing.
+     */
+    private void checkQuotaPath(Job job) {
         QuotaBook quota = state.quota();
-        for (int t = project; t >= 0; t = state.tenants().parent(t)) {
-            if (quota.available(t, m) < 0) {
-                fail("tenant " + state.tenants().name(t) + " is over its quota plus borrowing limit for " + fleet.models().get(m)
-                        + " (available " + quota.available(t, m) + ")");
+        int m = job.model();
+        long d = job.totalGpus();
+        for (int t = job.project(); t >= 0 && d > 0; t = state.tenants().parent(t)) {
+            long after = quota.pooledUsage(t, m);
+            long g = quota.guaranteed(t, m);
+            int limit = quota.borrowingLimit(t, m);
+            boolean root = state.tenants().parent(t) < 0;
+            if ((limit != kr.nuri.core.tenancy.QuotaSpec.UNLIMITED && after > quota.subtreeQuota(t, m) + limit)
+                    || (root && after > quota.subtreeQuota(t, m))) {
+                fail("job " + job.id() + " started and tenant " + state.tenants().name(t) + " uses " + after + " " + fleet.models().get(m)
+                        + " GPUs of its pool, over its quota " + quota.subtreeQuota(t, m) + (root ? "" : " plus borrowing limit " + limit));
             }
+            d = Math.max(0, after - g) - Math.max(0, after - d - g);
         }
     }
 
     private void checkAward(int a) {
         AwardBook awards = state.awards();
-        if (awards.used(a) > awards.get(a).limitGpuSeconds() || awards.committed(a) < 0) {
-            fail("award " + awards.get(a).id() + " used " + awards.used(a) + " of " + awards.get(a).limitGpuSeconds() + " GPU-seconds");
+        if (awards.committed(a) < 0 || awards.used(a) + awards.committed(a) > awards.get(a).limitGpuSeconds()) {
+            fail("award " + awards.get(a).id() + " used " + awards.used(a) + " and committed " + awards.committed(a) + " of "
+                    + awards.get(a).limitGpuSeconds() + " GPU-seconds");
         }
     }
 
-    private static void fail(String message) {
+    static void fail(String message) {
         throw new IllegalStateException("invariant violated: " + message);
     }
 }

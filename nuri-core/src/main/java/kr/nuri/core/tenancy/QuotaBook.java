@@ -86,6 +86,11 @@ public final class QuotaBook {
         for (int c : tree.children(t)) sum += used(c, m);
         return sum;
     }
+    /**
+     * Kueue's usage of a tenant's pool: its own jobs plus what its children use beyond their guaranteed parts (the
+     * figure its borrowing limit and its parent's pool are measured against).
+     */
+    public long pooledUsage(int t, int m) { return usage[i(t, m)]; }
     /** GPUs a leaf's own jobs hold. */
     public long own(int t, int m) { return own[i(t, m)]; }
 

@@ -35,14 +35,22 @@ class RandomStreamInvariantTest {
     private static long shareStarts;
     private static long cpuOnlyStarts;
     private static long sharedGpusPacked;
+    /** What the streams exercised, from the event oracle: each path must have been taken (see the guards below). */
+    private static long preemptions;
+    private static long reclaims;
+    private static long timeouts;
+    private static long reservations;
+    private static long orgQuotaStarts;
 
     @Test
     void invariantsHoldOnRandomCommandStreams() {
         long total = Long.getLong("nuri.test.commands", 40_000);
         String only = System.getProperty("nuri.test.seed");
         long commands = 0;
+        long streams = 0;
         long seed = only == null ? 1 : Long.parseLong(only);
         while (commands < total) {
+            streams++;
             int shape = (int) (seed % 4);
             try {
                 commands += runStream(seed, shape);
@@ -53,11 +61,19 @@ class RandomStreamInvariantTest {
             if (only != null) break;
             seed++;
         }
-        assertThat(commands).isGreaterThanOrEqualTo(Math.min(total, STREAM_LENGTH));
+        assertThat(commands).as("every stream runs to its end").isEqualTo(streams * STREAM_LENGTH);
+        System.out.printf("random streams: %d commands in %d streams; share starts %d, CPU-only starts %d, packed shares %d, preemptions %d"
+                + " (reclaims %d), walltime ends %d, reservations %d, starts under an organisation's quota %d%n", commands, streams, shareStarts,
+                cpuOnlyStarts, sharedGpusPacked, preemptions, reclaims, timeouts, reservations, orgQuotaStarts);
         if (only == null && total >= 4L * STREAM_LENGTH) {
             assertThat(shareStarts).as("starts of jobs sharing a GPU").isGreaterThan(100);
             assertThat(cpuOnlyStarts).as("starts of CPU-only jobs").isGreaterThan(100);
             assertThat(sharedGpusPacked).as("shares started on a GPU another job already shared").isGreaterThan(10);
+            assertThat(preemptions).as("preemptions").isGreaterThan(100);
+            assertThat(reclaims).as("preemptions that reclaimed borrowed quota").isGreaterThan(10);
+            assertThat(timeouts).as("runs ended by their walltime").isGreaterThan(100);
+            assertThat(reservations).as("reservations made").isGreaterThan(100);
+            assertThat(orgQuotaStarts).as("starts checked against a quota set on an organisation").isGreaterThan(100);
         }
     }
 
@@ -105,21 +121,26 @@ class RandomStreamInvariantTest {
     static List<TenantSpec> tenants(Fleet fleet, Random r) {
         List<TenantSpec> out = new ArrayList<>();
         out.add(new TenantSpec("nation", null, 1, List.of()));
-        out.add(new TenantSpec("pub", "nation", 1 + r.nextInt(3), List.of()));
-        out.add(new TenantSpec("ind", "nation", 1 + r.nextInt(3), List.of()));
+        // Organisations hold quota of their own too (half the time), lent to their projects or kept back.
+        out.add(new TenantSpec("pub", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
+        out.add(new TenantSpec("ind", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
         String[] leaves = {"p1", "p2", "p3", "i1", "i2"};
         for (String leaf : leaves) {
-            List<QuotaSpec> q = new ArrayList<>();
-            for (int m = 0; m < fleet.modelCount(); m++) {
-                long cap = fleet.gpusOfModel(m);
-                int nominal = (int) (cap * r.nextInt(40) / 100);
-                int borrow = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt((int) cap + 1);
-                int lend = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt(nominal + 1);
-                q.add(new QuotaSpec(fleet.models().get(m), nominal, borrow, lend));
-            }
-            out.add(new TenantSpec(leaf, leaf.startsWith("p") ? "pub" : "ind", 1 + r.nextInt(4), q));
+            out.add(new TenantSpec(leaf, leaf.startsWith("p") ? "pub" : "ind", 1 + r.nextInt(4), randomQuotas(fleet, r)));
         }
         return out;
+    }
+
+    private static List<QuotaSpec> randomQuotas(Fleet fleet, Random r) {
+        List<QuotaSpec> q = new ArrayList<>();
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            long cap = fleet.gpusOfModel(m);
+            int nominal = (int) (cap * r.nextInt(40) / 100);
+            int borrow = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt((int) cap + 1);
+            int lend = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt(nominal + 1);
+            q.add(new QuotaSpec(fleet.models().get(m), nominal, borrow, lend));
+        }
+        return q;
     }
 
     private static int runStream(long seed, int shape) {
@@ -131,6 +152,10 @@ class RandomStreamInvariantTest {
         World w = new World(new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null));
         Engine twin = null; // restored from a snapshot halfway; must decide exactly as the original from then on
+        // The same stream with every check off: checks observe, they never steer a decision.
+        Engine unchecked = new Engine(w.config.withAssertions(kr.nuri.core.config.AssertionLevel.OFF));
+        EventOracle oracle = new EventOracle(w.config);
+        String[] quotaHolders = {"p1", "p2", "p3", "i1", "i2", "pub", "ind"};
         List<String> ids = new ArrayList<>();
         List<String> awards = new ArrayList<>();
         String[] projects = {"p1", "p2", "p3", "i1", "i2"};
@@ -156,7 +181,7 @@ class RandomStreamInvariantTest {
             } else if (dice < 85) {
                 String model = fleet.models().get(r.nextInt(fleet.modelCount()));
                 int cap = (int) fleet.gpusOfModel(fleet.modelIndex(model));
-                c = new Command.SetQuota(w.now, projects[r.nextInt(projects.length)], model, r.nextInt(cap / 2 + 1),
+                c = new Command.SetQuota(w.now, quotaHolders[r.nextInt(quotaHolders.length)], model, r.nextInt(cap / 2 + 1),
                         r.nextInt(3) == 0 ? -1 : r.nextInt(cap + 1), r.nextInt(3) == 0 ? -1 : r.nextInt(cap / 2 + 1));
             } else if (dice < 89) {
                 c = awardCommand(w, r, fleet, awards, projects);
@@ -164,6 +189,9 @@ class RandomStreamInvariantTest {
                 c = new Command.Tick(w.now);
             }
             Result original = w.apply(c);
+            oracle.command(original.events());
+            assertThat(describe(unchecked.apply(c))).as("decisions with checks off, command " + n).isEqualTo(describe(original));
+            if (n % 100 == 99) oracle.compare(w.engine.state());
             for (var e : original.events()) {
                 if (e instanceof kr.nuri.core.event.Event.JobStarted st) {
                     if (st.slots() != null) {
@@ -173,6 +201,7 @@ class RandomStreamInvariantTest {
                     } else if (w.engine.state().job(st.jobId()).spec().gpusPerMember() == 0) {
                         cpuOnlyStarts++;
                     }
+                    if (orgHoldsQuota(w, w.engine.state().job(st.jobId()))) orgQuotaStarts++;
                 }
             }
             if (twin != null) {
@@ -188,9 +217,22 @@ class RandomStreamInvariantTest {
                 assertThat(w.replayed().stateHash()).as("replay hash after " + (n + 1) + " commands").isEqualTo(w.engine.stateHash());
             }
         }
+        oracle.compare(w.engine.state());
+        preemptions += oracle.preemptions;
+        reclaims += oracle.reclaims;
+        timeouts += oracle.timeouts;
+        reservations += oracle.reservations;
+        assertThat(unchecked.stateHash()).as("hash with checks off at the end").isEqualTo(w.engine.stateHash());
         assertThat(w.replayed().stateHash()).as("replay hash at the end").isEqualTo(w.engine.stateHash());
         assertThat(twin.stateHash()).as("restored engine's hash at the end").isEqualTo(w.engine.stateHash());
         return n;
+    }
+
+    /** Whether the organisation above a job's project holds quota of the job's model. */
+    private static boolean orgHoldsQuota(World w, kr.nuri.core.job.Job job) {
+        var quota = w.engine.state().quota();
+        int org = w.engine.state().tenants().parent(job.project());
+        return job.model() >= 0 && org >= 0 && quota.nominal(org, job.model()) > 0;
     }
 
     /** Events as comparable text (records print int[] by identity). */

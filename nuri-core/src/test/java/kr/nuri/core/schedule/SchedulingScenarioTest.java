@@ -184,6 +184,31 @@ class SchedulingScenarioTest {
     }
 
     @Test
+    void anAwardCannotBeCutBelowWhatItsRunningJobsMayStillSpend() {
+        World w = World.small();
+        w.grant(new AwardSpec("grant-1", "org-a", AwardSpec.Kind.BUDGET, "H100", 10 * HOUR, 0, 0, 100 * HOUR));
+        w.submit(JobSpec.builder("j1", "a1").gpus(8).award("grant-1").walltime(HOUR).build());
+        assertThat(w.job("j1").state()).isEqualTo(JobState.RUNNING);
+        // j1 may still spend 8 GPU-hours; a clawback to 4 GPU-hours would let it overspend the award.
+        var cut = w.at(60).apply(new Command.ReviseAward(60, "grant-1", 4 * HOUR, 100 * HOUR));
+        assertThat(cut.rejection()).as("a cut below used + committed").isNotNull();
+        assertThat(cut.rejection().field()).isEqualTo("budgetGpuSeconds");
+        assertThat(cut.rejection().message()).contains("28800").contains("running");
+        assertThat(w.engine.award("grant-1").budgetGpuSeconds()).isEqualTo(10 * HOUR);
+        // A dedicated award's window cannot end before its running jobs' walltime is paid for either.
+        w.grant(new AwardSpec("ded", "a2", AwardSpec.Kind.DEDICATED, "GB200", 0, 8, 0, 2 * HOUR));
+        w.submit(JobSpec.builder("d1", "a2").gang(2, 4).models("GB200").award("ded").walltime(HOUR).build());
+        assertThat(w.job("d1").state()).isEqualTo(JobState.RUNNING);
+        var shorten = w.apply(new Command.ReviseAward(60, "ded", 0, 120));
+        assertThat(shorten.rejection()).as("a window that cannot pay for d1's walltime").isNotNull();
+        assertThat(shorten.rejection().field()).isEqualTo("to");
+        // Down to exactly what is used and committed is allowed.
+        assertThat(w.apply(new Command.ReviseAward(60, "grant-1", 8 * HOUR, 100 * HOUR)).rejection()).isNull();
+        w.at(HOUR).finish("j1");
+        assertThat(w.engine.state().awards().used(0)).isEqualTo(8 * HOUR);
+    }
+
+    @Test
     void aDedicatedAwardIsGuaranteedQuotaOnlyInsideItsWindow() {
         World w = World.small();
         int b1 = w.engine.state().tenants().index("b1");
