@@ -79,6 +79,20 @@ public final class Job {
     public long endTime() { return endTime; }
     /** When a running job's walltime ends. */
     public long deadline() { return startTime + walltime; }
+
+    /**
+     * The one charge rule: a run that ends with its GPUs held until {@code heldUntil} is charged until then, never
+     * past its walltime, never before its start. The ledger, awards, fair share and {@code /usage} all use this.
+     */
+    public long heldUntil(long heldUntil) { return heldUntil(startTime, walltime, heldUntil); }
+
+    /** {@link #heldUntil(long)} for a run that started at {@code start} (a projection may see a later run already). */
+    public static long heldUntil(long start, long walltime, long heldUntil) {
+        return Math.max(start, Math.min(heldUntil, start + walltime));
+    }
+
+    /** GPU-seconds of the current run if it ends with its GPUs held until {@code heldUntil} (a share counts one GPU). */
+    public long chargeFor(long heldUntil) { return (heldUntil(heldUntil) - startTime) * totalGpus(); }
     public int model() { return model; }
     /** Node indexes of the current placement (a node may appear once per member placed on it). */
     public int[] nodes() { return nodes; }

@@ -172,8 +172,7 @@ public final class State {
                     capacity.release(job.nodes()[i], job.gpus()[i]);
                 }
             }
-            long held = Math.max(0, Math.min(e.heldUntil(), job.deadline()) - job.startTime());
-            charge = held * total;
+            charge = job.chargeFor(e.heldUntil());
             quota.addUsage(job.project(), job.model(), -total);
             fairShare.stopped(job.project(), job.startTime(), total);
             fairShare.charge(job.project(), e.time(), charge);

@@ -27,21 +27,19 @@ public final class UsageLedger implements EventObserver {
             case Event.JobStarted s -> {
                 Job j = engine.job(s.jobId());
                 grow();
-                int total = 0;
-                for (int g : s.gpus()) total += g;
                 project[size] = j.project();
                 award[size] = j.award();
                 model[size] = s.model();
-                gpus[size] = total;
+                gpus[size] = j.totalGpus(); // the engine's count: a share of a GPU is charged as the GPU it sits on
                 start[size] = s.time();
-                end[size] = Long.MAX_VALUE;
+                end[size] = s.time() + j.walltime(); // until it ends: a run is never charged past its walltime
                 open.put(s.jobId(), size++);
             }
             case Event.JobEnded e -> {
                 Integer r = open.remove(e.jobId());
                 if (r != null) {
                     Job j = engine.job(e.jobId());
-                    end[r] = Math.max(start[r], Math.min(e.heldUntil(), start[r] + j.walltime()));
+                    end[r] = Job.heldUntil(start[r], j.walltime(), e.heldUntil()); // the job may have started again since
                 }
             }
             default -> { }
@@ -81,10 +79,13 @@ public final class UsageLedger implements EventObserver {
         open.putAll(d.open());
     }
 
-    /** Visits each run's GPU-seconds inside [from, to), with runs still going counted up to {@code now}. */
+    /**
+     * Visits each run's GPU-seconds inside [from, to), with runs still going counted up to {@code now} (or their
+     * walltime's end, when that has passed and the tick that ends them has not come yet).
+     */
     public void forEach(long from, long to, long now, RunVisitor visitor) {
         for (int i = 0; i < size; i++) {
-            long e = Math.min(end[i] == Long.MAX_VALUE ? now : end[i], to);
+            long e = Math.min(Math.min(end[i], now), to); // a run still going: up to now, at most to its walltime's end
             long s = Math.max(start[i], from);
             if (e > s) visitor.visit(project[i], award[i], model[i], (long) gpus[i] * (e - s));
         }

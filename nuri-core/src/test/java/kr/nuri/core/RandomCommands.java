@@ -1,0 +1,234 @@
+package kr.nuri.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.config.PlacementSettings;
+import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.SchedulerSettings;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.FleetBuilder;
+import kr.nuri.core.fleet.Level;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantSpec;
+
+/**
+ * A seeded random command stream on one of four fleet shapes (the small test fleet, mixed sites and models, one
+ * tiny block, GPU-sharing nodes with CPU and memory), with a random quota tree (quotas on organisations too),
+ * scheduler settings and node placement policy: submissions of gangs, shares and CPU-only jobs, finishes (some
+ * past their walltime), cancels, node failures, drains and returns, quota changes, award grants and revisions,
+ * and ticks. The same seed gives the same stream against an engine that decides the same way.
+ */
+public final class RandomCommands {
+    private static final String[] CLASSES = {"inference", "training", "training", "scavenger"};
+    private static final String[] PROJECTS = {"p1", "p2", "p3", "i1", "i2"};
+    private static final String[] QUOTA_HOLDERS = {"p1", "p2", "p3", "i1", "i2", "pub", "ind"};
+    private final Random r;
+    private final Fleet fleet;
+    private final EngineConfig config;
+    private final List<String> ids = new ArrayList<>();
+    private final List<String> awards = new ArrayList<>();
+    private int n;
+    /** The stream's clock: each command's time. */
+    public long now;
+
+    public RandomCommands(long seed, int shape) {
+        r = new Random(seed);
+        fleet = fleet(shape, r);
+        SchedulerSettings settings = new SchedulerSettings(r.nextInt(4), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
+                r.nextBoolean() ? 0 : r.nextInt(1200), QueueOrder.values()[r.nextInt(QueueOrder.values().length)],
+                placement(r, fleet));
+        config = new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
+                3600 + r.nextInt(86_400), settings, null);
+    }
+
+    /** The engine configuration the stream was made for (assertions off; set them with {@code withAssertions}). */
+    public EngineConfig config() { return config; }
+
+    /** The next command, made against what {@code engine} holds now (which jobs run, what awards say). */
+    public Command next(Engine engine) {
+        now += r.nextInt(4) == 0 ? 0 : r.nextInt(600);
+        int dice = r.nextInt(100);
+        Command c;
+        if (dice < 45) {
+            c = new Command.SubmitJob(now, randomJob(r, fleet, "j" + n, PROJECTS[r.nextInt(PROJECTS.length)], awards));
+            ids.add("j" + n);
+        } else if (dice < 70) {
+            c = finishSomething(engine);
+        } else if (dice < 75) {
+            c = new Command.CancelJob(now, ids.isEmpty() ? "none" : ids.get(r.nextInt(ids.size())));
+        } else if (dice < 81) {
+            String node = fleet.nodeName(r.nextInt(fleet.nodeCount()));
+            c = switch (r.nextInt(5)) {
+                case 0, 1 -> new Command.NodeDown(now, node);
+                case 2 -> new Command.DrainNode(now, node);
+                default -> new Command.NodeUp(now, node);
+            };
+        } else if (dice < 85) {
+            String model = fleet.models().get(r.nextInt(fleet.modelCount()));
+            int cap = (int) fleet.gpusOfModel(fleet.modelIndex(model));
+            c = new Command.SetQuota(now, QUOTA_HOLDERS[r.nextInt(QUOTA_HOLDERS.length)], model, r.nextInt(cap / 2 + 1),
+                    r.nextInt(3) == 0 ? -1 : r.nextInt(cap + 1), r.nextInt(3) == 0 ? -1 : r.nextInt(cap / 2 + 1));
+        } else if (dice < 89) {
+            c = awardCommand(engine);
+        } else {
+            c = new Command.Tick(now);
+        }
+        n++;
+        return c;
+    }
+
+    public static Fleet fleet(int shape, Random r) {
+        return switch (shape) {
+            case 0 -> World.smallFleet();
+            case 1 -> {
+                FleetBuilder b = new FleetBuilder("mixed");
+                int sites = 1 + r.nextInt(3);
+                for (int s = 0; s < sites; s++) {
+                    b.site("s" + s);
+                    int blocks = 1 + r.nextInt(3);
+                    for (int k = 0; k < blocks; k++) {
+                        switch (r.nextInt(3)) {
+                            case 0 -> b.block("s" + s + "h" + k, "H100", "public").racks(1 + r.nextInt(3), 4, 8);
+                            case 1 -> b.block("s" + s + "g" + k, "GB200", "public").racks(1 + r.nextInt(2), 18, 4);
+                            default -> b.block("s" + s + "x" + k, "GH200", "public").racks(1 + r.nextInt(4), 2 + r.nextInt(3), 4);
+                        }
+                    }
+                }
+                yield b.build();
+            }
+            case 3 -> {
+                // GPU sharing: nodes with CPU and memory (some not modelled), as in the openb trace.
+                FleetBuilder b = new FleetBuilder("shared").site("s");
+                String[][] blocks = {{"t4", "T4"}, {"v100", "V100"}};
+                for (String[] blk : blocks) {
+                    b.block(blk[0], blk[1], "public");
+                    for (int k = 0; k < 1 + r.nextInt(3); k++) {
+                        b.rack(blk[0] + "-r" + k);
+                        for (int i = 0; i < 2 + r.nextInt(4); i++) {
+                            int gpus = blk[1].equals("T4") ? 2 : 1 + r.nextInt(8);
+                            boolean modelled = r.nextInt(5) > 0;
+                            b.node(blk[0] + "-r" + k + "-n" + i, gpus, modelled ? 16_000 + 16_000 * r.nextInt(6) : 0,
+                                    modelled ? 65_536L * (1 + r.nextInt(4)) : 0);
+                        }
+                    }
+                }
+                yield b.build();
+            }
+            default -> new FleetBuilder("tiny").site("only").block("b", "B200", "public").racks(2, 2, 8).build();
+        };
+    }
+
+    public static List<TenantSpec> tenants(Fleet fleet, Random r) {
+        List<TenantSpec> out = new ArrayList<>();
+        out.add(new TenantSpec("nation", null, 1, List.of()));
+        // Organisations hold quota of their own too (half the time), lent to their projects or kept back.
+        out.add(new TenantSpec("pub", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
+        out.add(new TenantSpec("ind", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
+        String[] leaves = {"p1", "p2", "p3", "i1", "i2"};
+        for (String leaf : leaves) {
+            out.add(new TenantSpec(leaf, leaf.startsWith("p") ? "pub" : "ind", 1 + r.nextInt(4), randomQuotas(fleet, r)));
+        }
+        return out;
+    }
+
+    private static List<QuotaSpec> randomQuotas(Fleet fleet, Random r) {
+        List<QuotaSpec> q = new ArrayList<>();
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            long cap = fleet.gpusOfModel(m);
+            int nominal = (int) (cap * r.nextInt(40) / 100);
+            int borrow = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt((int) cap + 1);
+            int lend = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt(nominal + 1);
+            q.add(new QuotaSpec(fleet.models().get(m), nominal, borrow, lend));
+        }
+        return q;
+    }
+
+    /** A random node placement policy; fgd with a random task mix. */
+    public static PlacementSettings placement(Random r, Fleet fleet) {
+        String policy = PlacementSettings.POLICIES.get(r.nextInt(PlacementSettings.POLICIES.size()));
+        List<PlacementSettings.TaskShape> mix = new ArrayList<>();
+        for (int i = 0; i < 1 + r.nextInt(6); i++) {
+            int kind = r.nextInt(3);
+            int gpus = kind == 0 ? 0 : kind == 1 ? 1 : 1 << r.nextInt(3);
+            int milli = kind == 0 ? 0 : kind == 1 ? 100 * (1 + r.nextInt(9)) : 1000;
+            mix.add(new PlacementSettings.TaskShape(4_000 * r.nextInt(8), gpus, milli,
+                    r.nextInt(3) == 0 ? List.of(fleet.models().get(r.nextInt(fleet.modelCount()))) : List.of(), 1 + r.nextInt(100)));
+        }
+        return new PlacementSettings(policy, r.nextLong(), mix);
+    }
+
+    /** A node-fit job: a GPU share, whole GPUs with CPU and memory, or CPU only. */
+    private static JobSpec.Builder nodeFitJob(Random r, JobSpec.Builder b) {
+        switch (r.nextInt(3)) {
+            case 0 -> b.share(50 * (1 + r.nextInt(19)));
+            case 1 -> b.gang(1, 1 << r.nextInt(3));
+            default -> b.gang(1, 0);
+        }
+        b.cpuMilli(r.nextInt(4) == 0 ? 0 : 1_000 * (1 + r.nextInt(24)));
+        if (r.nextBoolean()) b.memoryMib(1_024L * r.nextInt(64));
+        return b;
+    }
+
+    public static JobSpec randomJob(Random r, Fleet fleet, String id, String project, List<String> awards) {
+        if (r.nextInt(fleet.modelsNodeResources() ? 2 : 6) == 0) {
+            JobSpec.Builder b = nodeFitJob(r, JobSpec.builder(id, project))
+                    .priorityClass(CLASSES[r.nextInt(CLASSES.length)])
+                    .walltime(r.nextInt(5) == 0 ? 0 : 60 + r.nextInt(3600))
+                    .requeue(r.nextInt(4) > 0);
+            if (r.nextBoolean()) b.preemptible(r.nextBoolean());
+            if (r.nextInt(3) == 0) b.models(fleet.models().get(r.nextInt(fleet.modelCount())));
+            if (!awards.isEmpty() && r.nextInt(4) == 0) b.award(awards.get(r.nextInt(awards.size())));
+            return b.build();
+        }
+        int[] sizes = {1, 1, 1, 2, 4, 4, 8, 8};
+        int g = sizes[r.nextInt(sizes.length)];
+        int members = r.nextInt(4) == 0 ? 1 + r.nextInt(20) : 1;
+        JobSpec.Builder b = JobSpec.builder(id, project).gang(members, g)
+                .priorityClass(CLASSES[r.nextInt(CLASSES.length)])
+                .walltime(r.nextInt(5) == 0 ? 0 : 60 + r.nextInt(3600))
+                .requeue(r.nextInt(4) > 0);
+        if (r.nextBoolean()) b.preemptible(r.nextBoolean());
+        if (r.nextInt(3) == 0) b.models(fleet.models().get(r.nextInt(fleet.modelCount())));
+        Level level = Level.values()[r.nextInt(Level.values().length)];
+        if (r.nextBoolean()) b.within(level); else b.prefer(level);
+        if (!awards.isEmpty() && r.nextInt(4) == 0) b.award(awards.get(r.nextInt(awards.size())));
+        return b.build();
+    }
+
+    private Command finishSomething(Engine engine) {
+        List<Job> running = new ArrayList<>(engine.state().running().byDeadline());
+        if (running.isEmpty()) return new Command.JobFinished(now, "nothing-runs", true);
+        Job j = running.get(r.nextInt(Math.min(running.size(), 8)));
+        // Finish at its deadline at the latest (jobs cannot outlive their walltime) or now.
+        long t = Math.max(now, Math.min(j.deadline() + (r.nextInt(10) == 0 ? 100 : 0), now + r.nextInt(3600)));
+        now = t;
+        return new Command.JobFinished(t, j.id(), r.nextInt(10) > 0);
+    }
+
+    private Command awardCommand(Engine engine) {
+        if (!awards.isEmpty() && r.nextBoolean()) {
+            String id = awards.get(r.nextInt(awards.size()));
+            AwardSpec a = engine.award(id);
+            return new Command.ReviseAward(now, id, Math.max(1, a.budgetGpuSeconds() / 2 + r.nextInt(1_000_000)),
+                    a.to() + r.nextInt(100_000) - 20_000);
+        }
+        String id = "award-" + awards.size();
+        awards.add(id);
+        String[] holders = {"pub", "ind", PROJECTS[r.nextInt(PROJECTS.length)]};
+        String model = fleet.models().get(r.nextInt(fleet.modelCount()));
+        AwardSpec spec = r.nextBoolean()
+                ? new AwardSpec(id, holders[r.nextInt(3)], AwardSpec.Kind.BUDGET, r.nextBoolean() ? model : null,
+                        1 + r.nextInt(5_000_000), 0, now - r.nextInt(1000), now + 1 + r.nextInt(200_000))
+                : new AwardSpec(id, holders[r.nextInt(3)], AwardSpec.Kind.DEDICATED, model, 0,
+                        1 + r.nextInt((int) fleet.gpusOfModel(fleet.modelIndex(model))), now + r.nextInt(5000), now + 5001 + r.nextInt(100_000));
+        return new Command.GrantAward(now, spec);
+    }
+
+}
