@@ -87,6 +87,13 @@ final class ServeCommand implements Callable<Integer> {
             System.out.flush();
             stopped.countDown();
         }, "nuri-shutdown"));
+        Throwable fault = server.loop().stopped().join(); // null: stopped by the shutdown hook (SIGTERM)
+        if (fault != null) {
+            // Memory may hold more than the journal: exit, so that a supervisor restarts it and recovery rebuilds the truth.
+            System.err.println("nuri serve: the engine stopped: " + fault.getMessage()
+                    + ". Nothing unjournaled was answered; start nuri serve again to recover from the journal.");
+            return 70;
+        }
         stopped.await();
         return 0;
     }

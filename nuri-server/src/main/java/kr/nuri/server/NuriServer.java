@@ -217,6 +217,9 @@ public final class NuriServer implements AutoCloseable {
 
     public ApiServer api() { return api; }
 
+    /** The engine loop: {@link EngineLoop#stopped()} tells when it stops on its own. */
+    public EngineLoop loop() { return loop; }
+
     /** The engine's state hash; after {@link #close()}, that of the state the journal holds. */
     public long stateHash() {
         return engine.stateHash();

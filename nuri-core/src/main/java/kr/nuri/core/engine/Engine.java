@@ -43,6 +43,16 @@ public final class Engine {
         Rejection rejection = validator.validate(command);
         if (rejection != null) return Result.rejected(rejection);
         out = new ArrayList<>();
+        try {
+            return decide(command);
+        } catch (RuntimeException e) {
+            int applied = out.size();
+            out = null;
+            throw new EngineFault(command, applied, e);
+        }
+    }
+
+    private Result decide(Command command) {
         long now = command.time();
         PassStats pass = null;
         switch (command) {

@@ -11,6 +11,7 @@ import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.EngineFault;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
 import kr.nuri.server.journal.Journal;
@@ -42,6 +43,9 @@ public final class EngineLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The journal writer failed: batches it had not made durable are answered as not stored. */
+    private volatile boolean journalFailed;
+    private final CompletableFuture<Throwable> stopped = new CompletableFuture<>();
     private volatile long eventsAssigned;
     private long eventsSinceCheckpoint;
     private long eventsSinceSnapshot;
@@ -61,7 +65,10 @@ public final class EngineLoop implements AutoCloseable {
         this.metrics = metrics;
         this.snapshotter = snapshotter;
         this.eventsAssigned = journal.nextSeq() - 1;
-        this.writer = new JournalWriter(journal, clockMillis, metrics, settings.leaseRenewMillis(), this::stopFor);
+        this.writer = new JournalWriter(journal, clockMillis, metrics, settings.leaseRenewMillis(), t -> {
+            journalFailed = true;
+            stopFor(t);
+        });
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.thread = Thread.ofPlatform().name("nuri-engine").unstarted(this::run);
     }
@@ -97,6 +104,12 @@ public final class EngineLoop implements AutoCloseable {
 
     public boolean isRunning() { return running; }
 
+    /** Why the loop stopped on its own (the journal failed, or a command failed part-way); null while it runs. */
+    public Throwable failure() { return failure; }
+
+    /** Completes when the loop stops: with the failure that stopped it, or null after {@link #close()}. */
+    public CompletableFuture<Throwable> stopped() { return stopped; }
+
     /** Events given journal positions so far (on the engine thread: those of every batch run). */
     public long eventsAssigned() { return eventsAssigned; }
 
@@ -108,6 +121,20 @@ public final class EngineLoop implements AutoCloseable {
         failure = t;
         running = false;
         thread.interrupt();
+        stopped.complete(t);
+    }
+
+    /**
+     * A command failed part-way on the engine thread: the engine holds events no journal has, and may not decide
+     * again. Stop (without interrupting this thread, which still hands the batch's earlier, complete commands to the
+     * writer); a restart rebuilds the engine from the journal.
+     */
+    private void faulted(EngineFault f) {
+        failure = f;
+        running = false;
+        log.error("engine stopped: {}. Nothing after the last complete command is stored; restart to recover from the journal.",
+                f.getMessage(), f);
+        stopped.complete(f);
     }
 
     private void run() {
@@ -144,11 +171,23 @@ public final class EngineLoop implements AutoCloseable {
         BatchSession session = new BatchSession(now, events);
         Object[] answers = new Object[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
+            if (!running) {
+                answers[i] = new Unavailable("not stored: the engine has stopped: " + failureMessage());
+                continue;
+            }
             try {
                 answers[i] = batch.get(i).work().run(session);
             } catch (RuntimeException e) {
                 answers[i] = e; // a bug in one request's handler must not take the batch down
             }
+        }
+        if (!running) {
+            // Faulted: journal the complete commands before the fault (answered once durable), nothing of the state after.
+            List<Runnable> replies = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) replies.add(reply(batch.get(i), answers[i]));
+            eventsAssigned += events.size();
+            writer.enqueue(new JournalWriter.Batch(events, null, wallMillis, replies, List.of()));
+            return;
         }
         if (wallMillis >= nextSecondMillis) {
             for (String id : execution.dueBy(now, engine)) session.apply(t -> new Command.JobFinished(t, id, true));
@@ -187,20 +226,22 @@ public final class EngineLoop implements AutoCloseable {
             for (Subscriber s : subscribers) after.add(s.prepare(published, engine));
         }
         List<Runnable> replies = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Task<?> task = batch.get(i);
-            Object answer = answers[i];
-            replies.add(() -> {
-                metrics.request(System.nanoTime() - task.queuedNanos());
-                task.complete(running || answer instanceof RuntimeException ? answer
-                        : new Unavailable("not stored: " + failureMessage()));
-            });
-        }
+        for (int i = 0; i < batch.size(); i++) replies.add(reply(batch.get(i), answers[i]));
         writer.enqueue(new JournalWriter.Batch(events, checkpoint, wallMillis, replies, after));
+    }
+
+    /** Answers a task once its batch is durable (or, if the journal failed first, as not stored). */
+    private Runnable reply(Task<?> task, Object answer) {
+        return () -> {
+            metrics.request(System.nanoTime() - task.queuedNanos());
+            task.complete(!journalFailed || answer instanceof RuntimeException ? answer
+                    : new Unavailable("not stored: " + failureMessage()));
+        };
     }
 
     @Override
     public void close() {
+        stopped.complete(null);
         running = false;
         thread.interrupt();
         try {
@@ -233,8 +274,15 @@ public final class EngineLoop implements AutoCloseable {
 
         @Override
         public Result apply(LongFunction<Command> command) {
+            if (!running) throw new Unavailable("not stored: the engine has stopped: " + failureMessage());
             long t0 = System.nanoTime();
-            Result r = engine.apply(command.apply(now));
+            Result r;
+            try {
+                r = engine.apply(command.apply(now));
+            } catch (EngineFault f) {
+                faulted(f);
+                throw new Unavailable("not stored: the engine has stopped: " + f.getMessage());
+            }
             if (r.pass() != null) metrics.pass(System.nanoTime() - t0, r.pass());
             for (Event e : r.events()) {
                 for (EventObserver o : observers) o.observe(e, engine);
