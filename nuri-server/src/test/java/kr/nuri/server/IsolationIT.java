@@ -2,28 +2,54 @@ package kr.nuri.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kr.nuri.server.api.ApiRoute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Tenant isolation on every route: a user and a tenant admin of organisation A walk the whole API against
- * organisation B's job, tenants, award, token and user. Each answer is 403 or 404, or, for collections and
- * shared fleet views, a 200 that holds none of B's names. Nothing stored changes.
+ * Tenant isolation on every route, on both stores: a user and a tenant admin of organisation A walk the whole API
+ * against organisation B's job, tenants, award, token and user, and each answer is exactly the answer for an object
+ * that does not exist (same status, same body but for the name: no existence oracle), a 403 or 404, or, for
+ * collections and shared fleet views, a 200 that holds none of B's names. The event stream carries none of B's
+ * events, {@code /metrics} is refused. Nothing stored changes.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class IsolationIT {
     /** Strings that only B's objects contain. */
     private static final List<String> B_SECRETS = List.of("job-of-b", "\"b1\"", "award-b", "bob", "org-b");
+    /** B's names and, for each, the name of an object that does not exist. */
+    private static final Map<String, String> GHOSTS = new LinkedHashMap<>();
+
+    static {
+        GHOSTS.put("job-of-b", "job-of-z");
+        GHOSTS.put("award-b", "award-z");
+        GHOSTS.put("org-b", "org-z");
+        GHOSTS.put("b1", "z1");
+        GHOSTS.put("bob", "zed");
+    }
+
+    @Parameter
+    TestStore store;
 
     @TempDir
     Path dir;
 
     @Test
-    void membersOfTenantAGetNothingOfTenantB() {
-        try (TestServer s = new TestServer(TestStore.H2, dir).start()) {
+    void membersOfTenantAGetNothingOfTenantB() throws Exception {
+        try (TestServer s = new TestServer(store, dir).start()) {
             assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-b\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1,"
                     + "\"award\":\"award-b\",\"walltime\":3600}").status()).isEqualTo(201);
             assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-a\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
@@ -37,9 +63,18 @@ class IsolationIT {
             for (var actor : actors.entrySet()) {
                 for (ApiRoute r : s.server.api().routes()) {
                     for (String path : pathsAgainstB(r.path(), bTokenId)) {
-                        TestServer.Response res = s.call(r.method().name(), path, actor.getValue(), bodyAgainstB(r.body()));
+                        String body = bodyAgainstB(r.body());
+                        TestServer.Response res = s.call(r.method().name(), path, actor.getValue(), body);
                         String what = actor.getKey() + " " + r.method().name() + " " + path + " -> " + res.status() + " " + res.text();
-                        assertThat(res.status()).as(what).isIn(200, 204, 403, 404);
+                        assertThat(res.status()).as(what).isIn(200, 204, 400, 403, 404); // 400: a body naming what the caller may not see
+                        if (res.status() != 200) {
+                            // An object the caller may not see answers exactly as one that does not exist.
+                            String ghostPath = ghost(path, bTokenId);
+                            TestServer.Response none = s.call(r.method().name(), ghostPath, actor.getValue(), body == null ? null : ghost(body, bTokenId));
+                            assertThat(res.status()).as(what + "\n  but for nothing at all: " + ghostPath + " -> " + none.status() + " " + none.text())
+                                    .isEqualTo(none.status());
+                            assertThat(ghost(res.text(), bTokenId)).as(what + " (the body, B's names replaced)").isEqualTo(none.text());
+                        }
                         if (res.status() == 200) {
                             for (String secret : B_SECRETS) assertThat(res.text()).as(what).doesNotContain(secret);
                         }
@@ -49,9 +84,52 @@ class IsolationIT {
                 }
             }
             assertThat(checked).isGreaterThan(40);
+            for (String token : actors.values()) {
+                TestServer.Response metrics = s.call("GET", "/metrics", token, null);
+                assertThat(metrics.status()).as("/metrics for a member of A: " + metrics.text()).isEqualTo(403);
+            }
             assertThat(s.call("GET", "/api/v1/status", null).json().get("stateHash").asString()).isEqualTo(hashBefore);
             assertThat(s.call("GET", "/api/v1/whoami", bToken, null).status()).as("B's token was not revoked").isEqualTo(200);
             assertThat(s.call("GET", "/api/v1/jobs/job-of-b", null).json().get("state").asString()).isEqualTo("RUNNING");
+            streamCarriesNothingOfB(s, actors.get("user of A"));
+        }
+    }
+
+    /** B's names (and token id) replaced by those of objects that do not exist. */
+    private static String ghost(String text, String bTokenId) {
+        String out = text.replace(bTokenId, "zzzzzzzz".substring(0, Math.min(8, bTokenId.length())));
+        for (var g : GHOSTS.entrySet()) out = out.replace(g.getKey(), g.getValue());
+        return out;
+    }
+
+    /**
+     * A's user listens to the event stream while B's jobs are submitted, started and cancelled, then A's own job:
+     * A's event arrives (the stream works), and nothing before it names B.
+     */
+    private static void streamCarriesNothingOfB(TestServer s, String token) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(s.server.url() + "/api/v1/events")).header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<java.util.stream.Stream<String>> res = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofLines());
+        assertThat(res.statusCode()).isEqualTo(200);
+        List<String> seen = new ArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            var lines = res.body().iterator();
+            while (lines.hasNext()) {
+                String line = lines.next();
+                synchronized (seen) {
+                    seen.add(line);
+                }
+                if (line.contains("job-of-a2")) return;
+            }
+        });
+        Thread.sleep(300); // connected
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-b2\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/jobs/job-of-b2/cancel", null).status()).isIn(200, 204);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-a2\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
+        reader.join(10_000);
+        res.body().close();
+        synchronized (seen) {
+            assertThat(String.join("\n", seen)).as("A's user's event stream").contains("job-of-a2").doesNotContain("job-of-b", "\"b1\"", "bob");
         }
     }
 

@@ -11,16 +11,24 @@ import java.util.SplittableRandom;
 import kr.nuri.server.api.ApiRoute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Thousands of generated malformed requests, as the operator, to every route: broken JSON, non-objects,
  * a field of the wrong type, out-of-range or negative numbers, unknown fields, unknown ids, bad query
- * parameters, oversize bodies. Every answer is a 4xx problem (naming the mutated field where there is
+ * parameters, oversize bodies, on both stores. Every answer is a 4xx problem (naming the mutated field where there is
  * one); none is a 5xx; the journal, the state hash and the tokens are unchanged.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class MalformedRequestIT {
+    @Parameter
+    TestStore store;
+
     private static final long SEED = Long.getLong("nuri.test.seed", 20261122L);
     private static final int REQUESTS = Integer.getInteger("nuri.test.malformed", 3_000);
 
@@ -30,7 +38,7 @@ class MalformedRequestIT {
     @Test
     void noMalformedRequestIsStoredOrAnsweredWith5xx() {
         SplittableRandom rnd = new SplittableRandom(SEED);
-        try (TestServer s = new TestServer(TestStore.H2, dir).start()) {
+        try (TestServer s = new TestServer(store, dir).start()) {
             s.call("POST", "/api/v1/jobs", "{\"id\":\"known\",\"project\":\"a1\",\"gpus\":8,\"walltime\":3600}");
             JsonNode before = s.call("GET", "/api/v1/status", null).json();
             int tokensBefore = s.call("GET", "/api/v1/tokens", null).json().size();

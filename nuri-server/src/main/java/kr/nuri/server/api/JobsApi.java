@@ -54,11 +54,11 @@ final class JobsApi {
         api.respond(ctx, 201, s -> {
             Engine e = s.engine();
             int project = e.state().tenants().index(r.project() == null ? "" : r.project());
-            if (project < 0 || !api.access.submitsTo(p, project)) {
-                throw new Problem(project < 0 ? 400 : 403, "unknown-project", "project", r.project(), project < 0
-                        ? "no project '" + r.project() + "'. Maybe check 'nuri quota'?"
-                        : "you may not submit to project '" + r.project() + "'");
+            // A project the caller may not see answers exactly as one that does not exist (no existence oracle).
+            if (project < 0 || !api.access.seesTenant(p, project)) {
+                throw new Problem(400, "unknown-project", "project", r.project(), "no project '" + r.project() + "'. Maybe check 'nuri quota'?");
             }
+            if (!api.access.submitsTo(p, project)) throw Problem.forbidden("you may not submit to project '" + r.project() + "'");
             String id = r.id() != null ? r.id() : "job-" + e.state().nextSeq();
             JobSpec spec = spec(r, id, p);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));

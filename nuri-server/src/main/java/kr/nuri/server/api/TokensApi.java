@@ -65,7 +65,9 @@ final class TokensApi {
         if ((role == Role.USER || role == Role.TENANT_ADMIN) && r.tenant() == null) {
             throw Problem.badRequest("tenant", null, "a " + role.wireName() + " token needs the tenant it acts in");
         }
-        if (r.tenant() != null && api.access.tenant(r.tenant()) < 0) {
+        // A tenant the caller may not see answers exactly as one that does not exist (no existence oracle).
+        if (r.tenant() != null && (api.access.tenant(r.tenant()) < 0
+                || !(p.readsAll() || api.access.seesTenant(p, api.access.tenant(r.tenant()))))) {
             throw Problem.badRequest("tenant", r.tenant(), "no tenant '" + r.tenant() + "'");
         }
         if (!p.isOperator() && (role == Role.OPERATOR || role == Role.PROGRAMME_MANAGER || !administers(p, r.tenant()))) {
