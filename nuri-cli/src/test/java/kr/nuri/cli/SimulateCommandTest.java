@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,21 @@ class SimulateCommandTest {
         assertThat(((Number) failures.get("mtbf_hours_per_node")).doubleValue()).isEqualTo(300.0);
         Map<String, Object> frag = (Map<String, Object>) s.get("fragmentation");
         assertThat(((Number) frag.get("samples")).intValue()).isPositive();
-        assertThat(((Number) frag.get("mean_fragmentation_pct")).doubleValue()).isBetween(0.0, 100.0);
+        // The summary's mean is the mean of the hourly samples written to over_time.csv, and the samples are real.
+        List<String> rows = Files.readAllLines(out.resolve("over_time.csv"));
+        double sum = 0;
+        int sampled = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",", -1);
+            if (cells[5].isEmpty()) continue;
+            double pct = Double.parseDouble(cells[5]);
+            assertThat(Double.parseDouble(cells[4])).as("fragmented GPUs are idle GPUs: " + row).isLessThanOrEqualTo(Double.parseDouble(cells[3]));
+            sum += pct;
+            sampled++;
+        }
+        assertThat(sampled).as("hourly fragmentation samples").isEqualTo(((Number) frag.get("samples")).intValue());
+        assertThat(((Number) frag.get("mean_fragmentation_pct")).doubleValue()).as("mean fragmentation")
+                .isCloseTo(sum / sampled, org.assertj.core.data.Offset.offset(1e-9)).isPositive();
         Map<String, Object> classes = (Map<String, Object>) s.get("by_tenant_class");
         assertThat(classes).containsOnlyKeys("org-a", "org-b");
         Map<String, Object> ftf = (Map<String, Object>) ((Map<String, Object>) classes.get("org-a")).get("finish_time_fairness");

@@ -2,6 +2,7 @@ package kr.nuri.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -67,7 +68,10 @@ class ServerIT {
         while (s.call("GET", "/api/v1/jobs/next", null).json().get("estimatedStart").isNull() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(s.call("GET", "/api/v1/jobs/next", null).json().get("estimatedStart").asString()).startsWith("20");
+        // 'big' holds all 64 of a1's H100 quota for its 3,600-s walltime: 'next' can start when it ends, not before.
+        java.time.Instant bigStart = java.time.Instant.parse(s.call("GET", "/api/v1/jobs/big", null).json().get("started").asString());
+        assertThat(java.time.Instant.parse(s.call("GET", "/api/v1/jobs/next", null).json().get("estimatedStart").asString()))
+                .as("estimated start of 'next'").isEqualTo(bigStart.plusSeconds(3600));
 
         JsonNode cancelled = s.call("POST", "/api/v1/jobs/big/cancel", null).json();
         assertThat(cancelled.get("state").asString()).isEqualTo("CANCELLED");
@@ -96,7 +100,7 @@ class ServerIT {
         }
         JsonNode twoShared = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":2,\"gpuMilli\":500}").json();
         assertThat(twoShared.get("status").asInt()).isEqualTo(400);
-        assertThat(twoShared.get("field").asString()).isEqualTo("gpusPerMember");
+        assertThat(twoShared.get("field").asString()).as("the request's field, not the engine's").isEqualTo("gpus");
         JsonNode tooMuch = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":1,\"gpuMilli\":1500}").json();
         assertThat(tooMuch.get("field").asString()).isEqualTo("gpuMilli");
         assertThat(tooMuch.get("value").asString()).isEqualTo("1500");
@@ -116,7 +120,7 @@ class ServerIT {
         assertThat(p.get("field").asString()).isEqualTo("gpus");
         assertThat(p.get("value").asString()).isEqualTo("\"eight\"");
         JsonNode model = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":1,\"gpuModel\":\"A100\"}").json();
-        assertThat(model.get("field").asString()).isEqualTo("models");
+        assertThat(model.get("field").asString()).as("the request's field, not the engine's").isEqualTo("gpuModel");
         assertThat(model.get("detail").asString()).contains("A100").contains("H100");
         JsonNode huge = s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":4096,\"gpusPerNode\":8}").json();
         assertThat(huge.get("status").asInt()).isEqualTo(400);
@@ -271,7 +275,12 @@ class ServerIT {
             if (row.get("key").asString().equals("org-b")) org = row.get("gpuHours").asDouble();
             if (row.get("key").asString().equals("b1")) project = row.get("gpuHours").asDouble();
         }
-        assertThat(project).isGreaterThanOrEqualTo(8 * 2 / 3600.0).isEqualTo(org);
+        JsonNode u = s.call("GET", "/api/v1/jobs/u", null).json();
+        long held = java.time.Instant.parse(u.get("ended").asString()).getEpochSecond() - java.time.Instant.parse(u.get("started").asString()).getEpochSecond();
+        assertThat(held).as("seconds the job ran").isBetween(2L, 60L);
+        // Exactly 8 GPUs × the seconds between its start and its completion: not the walltime, not rounded up.
+        assertThat(project).as("b1's GPU-hours").isCloseTo(8 * held / 3600.0, within(1e-9)).isEqualTo(org);
+        assertThat(u.get("gpuHours").asDouble()).as("the job's own GPU-hours").isCloseTo(8 * held / 3600.0, within(1e-9));
         JsonNode byAward = s.call("GET", "/api/v1/usage?by=award", null).json();
         assertThat(byAward.get("rows").get(0).get("key").asString()).isEqualTo("award-b");
         assertThat(s.call("GET", "/api/v1/awards/award-b", null).json().get("usedGpuHours").asDouble()).isEqualTo(project);

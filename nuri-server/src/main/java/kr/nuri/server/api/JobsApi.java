@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Rejection;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
@@ -62,14 +63,35 @@ final class JobsApi {
             String id = r.id() != null ? r.id() : "job-" + e.state().nextSeq();
             JobSpec spec = spec(r, id, p);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
-            ApiContext.accepted(result);
+            acceptedSubmission(result, r);
             Job job = e.job(id);
             if (job.state() == JobState.PENDING && job.estimatedStart() < 0) s.wantEstimatesSoon();
             return Views.ack(job, e);
         }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
     }
 
+    /** A refused submission, naming the field of the request that became the engine's (members, gpusPerMember…). */
+    private static void acceptedSubmission(Result result, SubmitRequest r) {
+        if (result.accepted()) return;
+        Rejection x = result.rejection();
+        String field = switch (x.field() == null ? "" : x.field()) {
+            case "members" -> r.nodes() != null ? "nodes" : "gpus";
+            case "gpusPerMember" -> r.gpusPerNode() != null ? "gpusPerNode" : "gpus";
+            case "models" -> r.gpuModels() != null ? "gpuModels" : "gpuModel";
+            case "priorityClass" -> "priority";
+            case "jobId" -> "id";
+            default -> x.field();
+        };
+        throw Problem.of(new Rejection(x.code(), field, x.value(), x.message()));
+    }
+
     private static JobSpec spec(SubmitRequest r, String id, Principal p) {
+        // Each number is checked under its own name before they are combined into members × GPUs per member.
+        if (r.gpus() != null && r.gpus() < 0) throw Problem.badRequest("gpus", r.gpus(), "gpus must be 0 (CPU only) or more");
+        if (r.nodes() != null && r.nodes() < 1) throw Problem.badRequest("nodes", r.nodes(), "nodes must be at least 1");
+        if (r.gpusPerNode() != null && r.gpusPerNode() < 1) {
+            throw Problem.badRequest("gpusPerNode", r.gpusPerNode(), "gpusPerNode must be at least 1. Maybe leave it out for a CPU-only job?");
+        }
         int members;
         int perMember;
         if (r.nodes() != null || r.gpusPerNode() != null) {
@@ -85,9 +107,9 @@ final class JobsApi {
                         "give gpus with nodes or gpusPerNode, or both nodes and gpusPerNode");
             } else {
                 int split = r.nodes() != null ? r.nodes() : r.gpusPerNode();
-                if (split <= 0 || r.gpus() <= 0 || r.gpus() % split != 0) {
-                    throw Problem.badRequest(r.nodes() != null ? "nodes" : "gpusPerNode", split,
-                            "gpus=" + r.gpus() + " must divide evenly by it");
+                if (r.gpus() <= 0 || r.gpus() % split != 0) {
+                    throw Problem.badRequest("gpus", r.gpus(), "gpus must divide evenly by " + (r.nodes() != null ? "nodes" : "gpusPerNode")
+                            + "=" + split);
                 }
                 members = r.nodes() != null ? split : r.gpus() / split;
                 perMember = r.nodes() != null ? r.gpus() / split : split;

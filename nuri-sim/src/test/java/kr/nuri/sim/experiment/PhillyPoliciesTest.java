@@ -88,5 +88,35 @@ class PhillyPoliciesTest {
             }
         }
         assertThat(run("srtf", 4, jobs).summary().preemptions()).as("srtf preempts in this mix").isPositive();
+        srtfNeverOversubscribes(jobs);
+    }
+
+    /**
+     * Under srtf a job's run is broken by preemptions, so [first start, end) is not when it held GPUs: sample what the
+     * running jobs hold every 10 s of virtual time instead (from their placements, not the capacity index), with the
+     * engine's own invariant checks on every event too.
+     */
+    private static void srtfNeverOversubscribes(List<Arrival> jobs) {
+        var config = Philly.vcCluster("vc", 4, "srtf").withAssertions(kr.nuri.core.config.AssertionLevel.FULL);
+        kr.nuri.sim.Simulation sim = new kr.nuri.sim.Simulation(config, 600);
+        sim.checkpointEvery(1);
+        long[] samples = {0, 0};
+        sim.sampleEvery(10, (time, state) -> {
+            long total = 0;
+            java.util.Map<Integer, Long> perNode = new java.util.HashMap<>();
+            for (var j : state.running().byDeadline()) {
+                for (int i = 0; i < j.nodes().length; i++) {
+                    total += j.gpus()[i];
+                    perNode.merge(j.nodes()[i], (long) j.gpus()[i], Long::sum);
+                }
+            }
+            assertThat(total).as("srtf: GPUs held at t=" + time).isLessThanOrEqualTo(32);
+            perNode.forEach((n, g) -> assertThat(g).as("srtf: GPUs held on node " + n + " at t=" + time).isLessThanOrEqualTo(8));
+            samples[0]++;
+            if (total > 0) samples[1]++;
+        });
+        sim.run(jobs);
+        assertThat(sim.preemptions()).as("srtf preempts in this mix").isPositive();
+        assertThat(samples[1]).as("samples with GPUs in use").isGreaterThan(1_000);
     }
 }
