@@ -1,6 +1,7 @@
 package kr.nuri.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,29 +12,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kr.nuri.server.journal.Database;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real {@code nuri serve} process under a submission load, killed with SIGKILL at random moments and
- * restarted: every acknowledged submission is there afterwards, none twice, no GPU is allocated twice
- * (checked by the server's FULL invariant checks on every event and again here from the placements), and
- * each restart verified the state hash at the journal's checkpoints. {@code -Dnuri.crash.kills=N} for more.
+ * A real {@code nuri serve} process under load — submissions, cancels, node down / drain / up — killed with SIGKILL
+ * at random moments (some while it recovers) and restarted. Afterwards: every acknowledged submission is stored
+ * once, with what was submitted; every acknowledged cancel and node change holds; every finished run is charged
+ * exactly GPUs × time held, and {@code /usage} agrees; no GPU is allocated twice (the server checks every event at
+ * FULL, and so does this test from the placements); the server never logged an error; each restart verified the
+ * journal's checkpoints, and a clean stop and the next start report the same state hash. On the embedded store,
+ * the data directory is also copied mid-run (a crash image, as a power loss would leave the files) and the image
+ * must recover with everything acknowledged before the copy began. {@code -Dnuri.crash.kills=N} for more kills.
  */
 class CrashIT {
     private static final long SEED = Long.getLong("nuri.test.seed", 42L);
@@ -45,9 +54,11 @@ class CrashIT {
     private static final String PG_PASSWORD = System.getenv().getOrDefault("NURI_TEST_PG_PASSWORD", "postgres");
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
     private static final Pattern TOKEN = Pattern.compile("NURI_TOKEN=(\\S+)");
-    private static final Pattern VERIFIED = Pattern.compile("verified at (\\d+) checkpoints");
+    private static final Pattern RECOVERED = Pattern.compile("state hash ([0-9a-f]{16}) verified at (\\d+) checkpoints");
+    private static final Pattern STOPPED = Pattern.compile("stopped; journal written, state hash ([0-9a-f]{16})");
     private static final Pattern FROM_SNAPSHOT = Pattern.compile("the snapshot at event (\\d+)");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String[] NODES = {"h-1-r1-n1", "h-1-r1-n2", "h-1-r2-n3", "h-2-r1-n1", "h-2-r2-n4"};
     private static final String FLEET = """
             name: crash
             sites:
@@ -68,9 +79,40 @@ class CrashIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile String url;
     private volatile String token;
-    private final List<Integer> verifiedPerStart = new ArrayList<>();
-
     private String store;
+    private String pgSchema;
+
+    /** What each start printed, and what went wrong anywhere: the test fails on any of it. */
+    private final List<Integer> verifiedPerStart = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> recoveredHashes = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> stoppedHashes = Collections.synchronizedList(new ArrayList<>());
+    private final Queue<String> serverErrors = new Queue<>();
+    private final Queue<Throwable> loaderFailures = new Queue<>();
+    private int startsFromSnapshot;
+    private int killsDuringRecovery;
+
+    /** A thread-safe list. */
+    private static final class Queue<T> extends ConcurrentLinkedQueue<T> { }
+
+    /** A submission as sent: what the stored job must show. */
+    record Submitted(String project, int gpus, long walltime) {}
+
+    /** Node operations in the order they were attempted: the op and whether it was acknowledged. */
+    record NodeOp(String op, boolean acknowledged) {}
+
+    private final Map<String, Submitted> mustExist = new ConcurrentHashMap<>();
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Set<String> attempted = ConcurrentHashMap.newKeySet();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<NodeOp>> nodeOps = new ConcurrentHashMap<>();
+
+    /** Every server this test started: none may outlive it, whatever failed. */
+    private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
+
+    @org.junit.jupiter.api.AfterEach
+    void killLeftovers() {
+        for (Process p : started) p.destroyForcibly();
+    }
 
     static List<String> stores() {
         return List.of(STORES.split(","));
@@ -78,127 +120,292 @@ class CrashIT {
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("stores")
-    void acknowledgedSubmissionsSurviveSigkill(String store) throws Exception {
+    void acknowledgedWorkSurvivesSigkill(String store) throws Exception {
         this.store = store;
         Path fleet = Files.writeString(dir.resolve("crash.yaml"), FLEET);
-        Process server = start(fleet);
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        Set<String> attempted = ConcurrentHashMap.newKeySet();
+        Process server = start(fleet, dir.resolve("data"));
         List<Thread> loaders = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int thread = t;
-            loaders.add(Thread.ofVirtual().start(() -> load(thread, attempted, acknowledged)));
+            loaders.add(loader("submit-" + t, () -> submitLoad(thread)));
         }
+        loaders.add(loader("cancel", this::cancelLoad));
+        loaders.add(loader("nodes", this::nodeLoad));
         SplittableRandom rnd = new SplittableRandom(SEED);
+        Path image = null;
+        Set<String> acknowledgedBeforeImage = Set.of();
         for (int k = 0; k < KILLS; k++) {
             Thread.sleep(300 + rnd.nextInt(1_200));
+            if (k == KILLS / 2 && store.equals("h2")) {
+                // A crash image: everything acknowledged before the copy began must be in the copied files.
+                acknowledgedBeforeImage = Set.copyOf(acknowledged);
+                image = dir.resolve("image");
+                copyTree(dir.resolve("data"), image);
+            }
             server.destroyForcibly(); // SIGKILL: no shutdown hook, no lease release, no flush
             server.waitFor(10, TimeUnit.SECONDS);
-            server = start(fleet);
+            if (k % 3 == 1) killDuringRecovery(fleet, rnd);
+            server = start(fleet, dir.resolve("data"));
         }
         Thread.sleep(500);
         loaders.forEach(Thread::interrupt);
         for (Thread t : loaders) t.join(10_000);
-
+        assertThat(loaderFailures).as("the loaders' own failures").isEmpty();
         assertThat(acknowledged).hasSizeGreaterThan(KILLS * 5);
-        // Jobs keep completing (virtual execution), so read nodes, jobs, nodes until nothing changed in between.
-        Map<String, JsonNode> jobs = new HashMap<>();
-        JsonNode nodes = null;
-        for (int attempt = 0; attempt < 50 && nodes == null; attempt++) {
-            JsonNode before = get("/api/v1/nodes").path("nodes");
-            jobs.clear();
-            for (String page = "/api/v1/jobs?limit=10000"; page != null; ) { // every page
-                JsonNode list = get(page);
-                for (JsonNode j : list.path("jobs")) {
-                    assertThat(jobs.put(j.get("id").asString(), j)).as("job listed twice: " + j).isNull();
-                }
-                JsonNode next = list.path("next");
-                page = next.isMissingNode() || next.isNull() ? null : "/api/v1/jobs?limit=10000&after=" + next.asLong();
+        assertThat(cancelled).as("cancels acknowledged").isNotEmpty();
+
+        // Bring every node back so that every job can finish, then compare everything at a quiet moment.
+        for (String node : NODES) assertThat(post("/api/v1/nodes/" + node + "/up", null)).isEqualTo(200);
+        // The backlog would take minutes on 128 GPUs: cancel what still waits, let what runs finish.
+        for (JsonNode j : listJobs().values()) {
+            if (j.get("state").asString().equals("PENDING")) assertThat(post("/api/v1/jobs/" + j.get("id").asString() + "/cancel", null)).isIn(200, 409);
+        }
+        Map<String, JsonNode> jobs = waitUntilAllEnded();
+        checkJobs(jobs);
+        checkNodesAndUsage(jobs);
+
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output, losing the line it prints last.
+        server.toHandle().destroy(); // a clean stop, then a restart that must find everything again with the same hash
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("nuri serve stops on SIGTERM").isTrue();
+        Thread.sleep(200); // the output drain has read the last line
+        assertThat(stoppedHashes).as("the hash printed on a clean stop").isNotEmpty();
+        String stoppedAt = stoppedHashes.get(stoppedHashes.size() - 1);
+        checkJournalHasEachSubmissionOnce();
+        Process again = start(fleet, dir.resolve("data"));
+        try {
+            assertThat(recoveredHashes.get(recoveredHashes.size() - 1)).as("the state hash recovered from the journal a clean stop left")
+                    .isEqualTo(stoppedAt);
+            Map<String, JsonNode> after = listJobs();
+            assertThat(after.keySet()).as("jobs after a clean stop and start").isEqualTo(jobs.keySet());
+            for (var j : jobs.entrySet()) {
+                assertThat(after.get(j.getKey()).get("state")).as(j.getKey()).isEqualTo(j.getValue().get("state"));
+                assertThat(after.get(j.getKey()).get("gpuHours")).as(j.getKey()).isEqualTo(j.getValue().get("gpuHours"));
             }
-            if (get("/api/v1/nodes").path("nodes").equals(before)) nodes = before;
+        } finally {
+            again.toHandle().destroy();
+            again.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(nodes).as("a quiet moment to compare nodes and jobs").isNotNull();
-        List<String> missing = acknowledged.stream().filter(id -> !jobs.containsKey(id)).sorted().toList();
-        assertThat(missing).as("acknowledged jobs lost (of %d acknowledged, %d listed)", acknowledged.size(), jobs.size()).isEmpty();
-        assertThat(attempted).containsAll(jobs.keySet());
-        Map<String, Integer> held = new HashMap<>();
-        for (JsonNode j : jobs.values()) {
-            for (JsonNode share : j.path("placement").path("nodes")) held.merge(share.get("node").asString(), share.get("gpus").asInt(), Integer::sum);
-        }
-        held.forEach((node, gpus) -> assertThat(gpus).as("GPUs allocated on " + node).isLessThanOrEqualTo(8));
-        for (JsonNode n : nodes) {
-            assertThat(n.get("free").asInt()).as(n.toString()).isEqualTo(8 - held.getOrDefault(n.get("name").asString(), 0));
-        }
-        System.out.printf("crash test on " + store + ": %d SIGKILLs, %d submissions acknowledged, %d jobs stored, checkpoints verified per start %s, %d starts from a snapshot%n",
-                KILLS, acknowledged.size(), jobs.size(), verifiedPerStart, startsFromSnapshot);
+        if (image != null) checkCrashImage(fleet, image, acknowledgedBeforeImage);
+        Thread.sleep(200);
+        assertThat(serverErrors).as("errors nuri serve logged").isEmpty();
+        assertThat(killsDuringRecovery).as("kills that landed while the server was recovering").isPositive();
+        assertThat(verifiedPerStart.stream().mapToInt(Integer::intValue).sum()).as("checkpoints verified over the restarts").isPositive();
         if (Long.parseLong(System.getProperty("nuri.crash.snapshotEvery", "100")) <= 200) {
             assertThat(startsFromSnapshot).as("restarts that began from a snapshot").isPositive();
         }
-        assertThat(verifiedPerStart.stream().mapToInt(Integer::intValue).sum()).as("checkpoints verified over the restarts").isPositive();
-
-        server.destroy(); // SIGTERM: a clean stop, then a restart that must find everything again
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("nuri serve stops on SIGTERM").isTrue();
-        Process again = start(fleet);
-        try {
-            for (String id : acknowledged) {
-                HttpRequest r = HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs/" + id)).timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + token).build();
-                assertThat(http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode()).as("job " + id + " after a clean stop").isEqualTo(200);
-            }
-        } finally {
-            again.destroy();
-            again.waitFor(30, TimeUnit.SECONDS);
-        }
+        System.out.printf("crash test on %s: %d SIGKILLs (%d during recovery), %d submissions acknowledged, %d jobs stored, %d cancels, "
+                        + "%d node changes acknowledged, checkpoints verified per start %s, %d starts from a snapshot, crash image %s%n",
+                store, KILLS, killsDuringRecovery, acknowledged.size(), jobs.size(), cancelled.size(),
+                nodeOps.values().stream().flatMap(List::stream).filter(NodeOp::acknowledged).count(), verifiedPerStart, startsFromSnapshot,
+                image == null ? "not taken" : "recovered all " + acknowledgedBeforeImage.size() + " acknowledged before it");
     }
 
-    private volatile String lastHash;
-
-    private String pgSchema;
-
-    /** A fresh schema in the test PostgreSQL, made on first use. */
-    private String postgresUrl() {
-        if (pgSchema == null) {
-            pgSchema = "nuri_crash_" + ProcessHandle.current().pid();
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
-                c.createStatement().execute("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE");
-                c.createStatement().execute("CREATE SCHEMA " + pgSchema);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("the crash test needs PostgreSQL at " + PG_URL + ": " + e.getMessage(), e);
+    /** Starts a loader; whatever it throws is kept, not lost with its thread. */
+    private Thread loader(String name, ThrowingRunnable body) {
+        return Thread.ofVirtual().name(name).start(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                loaderFailures.add(new AssertionError(name + ": " + t, t));
             }
-        }
-        return PG_URL + "?currentSchema=" + pgSchema;
+        });
     }
-    private int startsFromSnapshot;
 
-    private void load(int thread, Set<String> attempted, Set<String> acknowledged) {
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private void submitLoad(int thread) throws InterruptedException {
         SplittableRandom rnd = new SplittableRandom(SEED * 31 + thread);
         for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
             String id = "t" + thread + "-" + n;
             int gpus = List.of(1, 2, 4, 8, 16).get(rnd.nextInt(5));
-            String body = "{\"id\":\"" + id + "\",\"project\":\"p" + (1 + rnd.nextInt(2)) + "\",\"gpus\":" + gpus
-                    + (gpus > 8 ? ",\"gpusPerNode\":8" : "") + ",\"walltime\":600,\"runtime\":" + (1 + rnd.nextInt(3)) + "}";
+            String project = "p" + (1 + rnd.nextInt(2));
+            long walltime = 600 + rnd.nextInt(600);
+            String body = "{\"id\":\"" + id + "\",\"project\":\"" + project + "\",\"gpus\":" + gpus
+                    + (gpus > 8 ? ",\"gpusPerNode\":8" : "") + ",\"walltime\":" + walltime + ",\"runtime\":" + (1 + rnd.nextInt(3)) + "}";
             attempted.add(id);
             while (!Thread.currentThread().isInterrupted()) {
                 int status = post("/api/v1/jobs", body);
-                if (status == 201 || status == 409) { // 409: stored before a crash that lost the answer
+                if (status == 201 || status == 409) { // 409: stored before a crash that lost the answer; it must be there
+                    mustExist.put(id, new Submitted(project, gpus, walltime));
                     if (status == 201) acknowledged.add(id);
                     break;
                 }
-                if (status >= 400 && status < 500 && status != 409) throw new AssertionError(id + " refused with " + status);
-                try {
-                    Thread.sleep(50); // server down or restarting: retry the same id, as a real client would
-                } catch (InterruptedException e) {
-                    return;
+                if (status >= 400 && status < 500) throw new AssertionError(id + " refused with " + status);
+                Thread.sleep(50); // server down or restarting: retry the same id, as a real client would
+            }
+        }
+    }
+
+    private void cancelLoad() throws InterruptedException {
+        SplittableRandom rnd = new SplittableRandom(SEED * 7);
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(100 + rnd.nextInt(200));
+            List<String> ids = new ArrayList<>(acknowledged);
+            if (ids.isEmpty()) continue;
+            Collections.sort(ids);
+            String id = ids.get(rnd.nextInt(ids.size()));
+            int status = post("/api/v1/jobs/" + id + "/cancel", null);
+            if (status == 200) cancelled.add(id);
+            else if (status != 409 && status > 0 && status != 503) throw new AssertionError("cancel " + id + " answered " + status);
+        }
+    }
+
+    private void nodeLoad() throws InterruptedException {
+        SplittableRandom rnd = new SplittableRandom(SEED * 13);
+        while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(150 + rnd.nextInt(300));
+            String node = NODES[rnd.nextInt(NODES.length)];
+            String op = List.of("down", "drain", "up", "up").get(rnd.nextInt(4));
+            int status = post("/api/v1/nodes/" + node + "/" + op, null);
+            if (status > 0 && status != 200 && status != 503) throw new AssertionError(op + " " + node + " answered " + status);
+            nodeOps.computeIfAbsent(node, n -> Collections.synchronizedList(new ArrayList<>())).add(new NodeOp(op, status == 200));
+        }
+    }
+
+    /** Waits until no job waits or runs (every job has a short runtime) and returns them all. */
+    private Map<String, JsonNode> waitUntilAllEnded() throws Exception {
+        Map<String, JsonNode> jobs = Map.of();
+        for (int attempt = 0; attempt < 120; attempt++) {
+            jobs = listJobs();
+            boolean active = jobs.values().stream().anyMatch(j -> Set.of("PENDING", "RUNNING").contains(j.get("state").asString()));
+            if (!active) return jobs;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("jobs still waiting or running a minute after the load stopped: "
+                + jobs.values().stream().filter(j -> Set.of("PENDING", "RUNNING").contains(j.get("state").asString())).limit(5).toList());
+    }
+
+    private Map<String, JsonNode> listJobs() throws IOException, InterruptedException {
+        Map<String, JsonNode> jobs = new HashMap<>();
+        for (String page = "/api/v1/jobs?limit=10000"; page != null; ) {
+            JsonNode list = get(page);
+            for (JsonNode j : list.path("jobs")) {
+                assertThat(jobs.put(j.get("id").asString(), j)).as("job listed twice across pages: " + j).isNull();
+            }
+            JsonNode next = list.path("next");
+            page = next.isMissingNode() || next.isNull() ? null : "/api/v1/jobs?limit=10000&after=" + next.asLong();
+        }
+        return jobs;
+    }
+
+    private void checkJobs(Map<String, JsonNode> jobs) {
+        List<String> missing = mustExist.keySet().stream().filter(id -> !jobs.containsKey(id)).sorted().toList();
+        assertThat(missing).as("acknowledged (or 409: stored) jobs lost, of %d, %d listed", mustExist.size(), jobs.size()).isEmpty();
+        assertThat(attempted).as("every stored job was submitted").containsAll(jobs.keySet());
+        for (var e : mustExist.entrySet()) {
+            JsonNode j = jobs.get(e.getKey());
+            Submitted s = e.getValue();
+            assertThat(j.get("project").asString()).as(e.getKey() + " project").isEqualTo(s.project());
+            assertThat(j.get("gpus").asInt()).as(e.getKey() + " GPUs").isEqualTo(s.gpus());
+            assertThat(j.get("walltime").asLong()).as(e.getKey() + " walltime").isEqualTo(s.walltime());
+        }
+        for (String id : cancelled) assertThat(jobs.get(id).get("state").asString()).as("cancel of " + id + " was acknowledged").isEqualTo("CANCELLED");
+        int checkedCharges = 0;
+        for (JsonNode j : jobs.values()) {
+            if (j.get("runs").asInt() != 1 || j.get("started").isNull() || j.get("ended").isNull()) continue;
+            long held = Instant.parse(j.get("ended").asString()).getEpochSecond() - Instant.parse(j.get("started").asString()).getEpochSecond();
+            assertThat(j.get("gpuHours").asDouble()).as(j.get("id").asString() + ": GPUs × time held")
+                    .isCloseTo(j.get("gpus").asInt() * held / 3600.0, within(1e-9));
+            checkedCharges++;
+        }
+        assertThat(checkedCharges).as("finished single runs whose charge was checked").isGreaterThan(mustExist.size() / 4);
+    }
+
+    private void checkNodesAndUsage(Map<String, JsonNode> jobs) throws Exception {
+        JsonNode nodes = get("/api/v1/nodes").path("nodes");
+        Map<String, String> health = new HashMap<>();
+        for (JsonNode n : nodes) {
+            assertThat(n.get("free").asInt()).as("no job runs, so every GPU is free: " + n).isEqualTo(8);
+            health.put(n.get("name").asString(), n.get("health").asString());
+        }
+        // Node changes were acknowledged and then all nodes brought up: the up at the end is the last word.
+        for (String node : NODES) assertThat(health.get(node)).as(node).isEqualTo("UP");
+        assertThat(nodeOps.values().stream().flatMap(List::stream).filter(o -> o.acknowledged() && !o.op().equals("up")).count())
+                .as("downs and drains acknowledged").isPositive();
+        double charged = jobs.values().stream().mapToDouble(j -> j.get("gpuHours").asDouble()).sum();
+        double used = 0;
+        for (JsonNode row : get("/api/v1/usage?by=project").path("rows")) used += row.get("gpuHours").asDouble();
+        assertThat(used).as("/usage by project against the jobs' own GPU-hours").isCloseTo(charged, within(1e-6));
+    }
+
+    /** The journal itself, read after the clean stop: each acknowledged submission appears exactly once. */
+    private void checkJournalHasEachSubmissionOnce() throws Exception {
+        String jdbc = store.equals("postgres") ? postgresUrl() : Database.embeddedUrl(dir.resolve("data"));
+        Map<String, Integer> submissions = new HashMap<>();
+        try (var c = java.sql.DriverManager.getConnection(jdbc, store.equals("postgres") ? PG_USER : "", store.equals("postgres") ? PG_PASSWORD : "");
+             var rs = c.createStatement().executeQuery("SELECT body FROM journal WHERE kind = 'JobSubmitted'")) {
+            while (rs.next()) submissions.merge(JSON.readTree(rs.getString(1)).path("spec").path("id").asString(), 1, Integer::sum);
+        }
+        assertThat(submissions.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
+                .as("jobs submitted twice in the journal").isEmpty();
+        assertThat(submissions.keySet()).as("the journal's submissions").containsAll(mustExist.keySet());
+    }
+
+    /** The image copied mid-run starts and holds every submission acknowledged before the copy began. */
+    private void checkCrashImage(Path fleet, Path image, Set<String> before) throws Exception {
+        Process p = start(fleet, image);
+        try {
+            Map<String, JsonNode> jobs = listJobs();
+            List<String> missing = before.stream().filter(id -> !jobs.containsKey(id)).sorted().toList();
+            assertThat(missing).as("acknowledged before the crash image was taken, missing from it (of %d)", before.size()).isEmpty();
+        } finally {
+            p.toHandle().destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // a write-ahead segment rotated away while copying: as a crash would find it
+                    }
                 }
             }
         }
+    }
+
+    /** Starts the server and kills it once it has begun recovering, before it listens. */
+    private void killDuringRecovery(Path fleet, SplittableRandom rnd) throws Exception {
+        Process p = command(fleet, dir.resolve("data"));
+        java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
+        boolean[] listened = {false};
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    scan(line);
+                    if (line.startsWith("Nuri ")) loaded.countDown(); // the fleet is loaded; the store and the replay come next
+                    if (LISTENING.matcher(line).find()) listened[0] = true;
+                }
+            } catch (IOException closed) {
+                // the stream closes when the process is killed
+            }
+            loaded.countDown();
+        });
+        loaded.await(30, TimeUnit.SECONDS);
+        Thread.sleep(rnd.nextInt(150));
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        reader.join(5_000);
+        if (!listened[0]) killsDuringRecovery++;
     }
 
     private int post(String path, String body) {
         try {
             HttpRequest r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
             return http.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -216,31 +423,59 @@ class CrashIT {
         return JSON.readTree(res.body());
     }
 
-    /** Starts the real command from the shaded jar and waits until it listens. */
-    private Process start(Path fleet) throws IOException {
+    /** A fresh schema in the test PostgreSQL, made on first use. */
+    private String postgresUrl() {
+        if (pgSchema == null) {
+            pgSchema = "nuri_crash_" + ProcessHandle.current().pid();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
+                c.createStatement().execute("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE");
+                c.createStatement().execute("CREATE SCHEMA " + pgSchema);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the crash test needs PostgreSQL at " + PG_URL + ": " + e.getMessage(), e);
+            }
+        }
+        return PG_URL + "?currentSchema=" + pgSchema;
+    }
+
+    private Process command(Path fleet, Path data) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", Path.of("target", "nuri.jar").toAbsolutePath().toString(),
-                "serve", "--fleet", fleet.toString(), "--port", "0", "--data", dir.resolve("data").toString(), "--tick", "0.5",
+                "serve", "--fleet", fleet.toString(), "--port", "0", "--data", data.toString(), "--tick", "0.5",
                 "--checkpoint-every", "50", "--snapshot-every", System.getProperty("nuri.crash.snapshotEvery", "100"), "--check", "FULL",
                 "--wal-segment-mb", "0.05")); // H2: the write-ahead file rotates many times between kills
         if (store.equals("postgres")) command.addAll(List.of("--db", postgresUrl(), "--db-user", PG_USER, "--db-password", PG_PASSWORD));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        started.add(p);
+        return p;
+    }
+
+    /** Reads one line the server printed: what it recovered, what it stopped with, and any error. */
+    private void scan(String line) {
+        if (line.contains("ERROR") || line.contains("Exception") || line.contains("invariant violated")) serverErrors.add(line);
+        Matcher m = TOKEN.matcher(line);
+        if (m.find()) token = m.group(1);
+        if (FROM_SNAPSHOT.matcher(line).find()) startsFromSnapshot++;
+        m = RECOVERED.matcher(line);
+        if (m.find()) {
+            recoveredHashes.add(m.group(1));
+            verifiedPerStart.add(Integer.parseInt(m.group(2)));
+        }
+        m = STOPPED.matcher(line);
+        if (m.find()) stoppedHashes.add(m.group(1));
+    }
+
+    /** Starts the real command from the shaded jar, waits until it listens, and keeps reading what it prints. */
+    private Process start(Path fleet, Path data) throws IOException {
+        Process p = command(fleet, data);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
-            if (line.contains("ERROR") || line.contains("WARN")) System.out.println("serve: " + line); // recovery trouble, in the test's output
-            Matcher m = TOKEN.matcher(line);
-            if (m.find()) token = m.group(1);
-            if (FROM_SNAPSHOT.matcher(line).find()) startsFromSnapshot++;
-            m = VERIFIED.matcher(line);
-            if (m.find()) verifiedPerStart.add(Integer.parseInt(m.group(1)));
-            Matcher h = Pattern.compile("state hash ([0-9a-f]{16})").matcher(line);
-            if (h.find()) lastHash = h.group(1);
-            m = LISTENING.matcher(line);
+            scan(line);
+            Matcher m = LISTENING.matcher(line);
             if (m.find()) {
                 url = m.group(1);
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep draining its output
+                Thread.ofVirtual().start(() -> out.lines().forEach(this::scan)); // errors and the hash at a clean stop
                 return p;
             }
         }
