@@ -125,12 +125,16 @@ public final class EngineReport {
         double[] pct = new double[byHour.length];
         Map<Long, FleetFragmentation.Sample> atHour = new HashMap<>();
         if (fragmentation != null) for (FleetFragmentation.Sample x : fragmentation.samples()) atHour.put(Math.floorDiv(x.time(), 3600), x);
-        for (int h = 0; h < byHour.length; h++) {
-            hours[h] = h;
-            pct[h] = 100 * byHour[h] / gpus;
+        // Every fragmentation sample gets its row, also one taken at the run's last moment, after the last full hour.
+        long rowsShown = Math.max(byHour.length, atHour.keySet().stream().mapToLong(h -> h + 1).max().orElse(0));
+        for (int h = 0; h < rowsShown; h++) {
+            if (h < byHour.length) {
+                hours[h] = h;
+                pct[h] = 100 * byHour[h] / gpus;
+            }
             FleetFragmentation.Sample x = atHour.get((long) h);
-            over.add(List.of(h, byHour[h], pct[h], x == null ? "" : x.idleGpus(), x == null ? "" : x.fragmentedGpus(),
-                    x == null ? "" : 100 * x.fragmentedGpus() / gpus));
+            over.add(List.of(h, h < byHour.length ? byHour[h] : "", h < byHour.length ? pct[h] : "", x == null ? "" : x.idleGpus(),
+                    x == null ? "" : x.fragmentedGpus(), x == null ? "" : 100 * x.fragmentedGpus() / gpus));
         }
         r.table(new Report.Table("over_time.csv", "GPUs allocated per hour (mean over the hour); idle and fragmented GPUs at the hour's start",
                 List.of("hour", "gpus_allocated", "utilisation_pct", "idle_gpus", "fragmented_gpus", "fragmentation_pct"), over, false));
