@@ -154,6 +154,7 @@ class CrashIT {
         assertThat(acknowledged).hasSizeGreaterThan(KILLS * 5);
         assertThat(cancelled).as("cancels acknowledged").isNotEmpty();
 
+        checkNodeChangesHeld();
         // Bring every node back so that every job can finish, then compare everything at a quiet moment.
         for (String node : NODES) assertThat(post("/api/v1/nodes/" + node + "/up", null)).isEqualTo(200);
         // The backlog would take minutes on 128 GPUs: cancel what still waits, let what runs finish.
@@ -264,6 +265,26 @@ class CrashIT {
             int status = post("/api/v1/nodes/" + node + "/" + op, null);
             if (status > 0 && status != 200 && status != 503) throw new AssertionError(op + " " + node + " answered " + status);
             nodeOps.computeIfAbsent(node, n -> Collections.synchronizedList(new ArrayList<>())).add(new NodeOp(op, status == 200));
+        }
+    }
+
+    /**
+     * Each node's health is what its last acknowledged change made it, or what a later change made that was sent
+     * but not answered (a crash may or may not have kept it).
+     */
+    private void checkNodeChangesHeld() throws Exception {
+        Map<String, String> health = new HashMap<>();
+        for (JsonNode n : get("/api/v1/nodes").path("nodes")) health.put(n.get("name").asString(), n.get("health").asString());
+        for (var e : nodeOps.entrySet()) {
+            List<String> allowed = new ArrayList<>(List.of("UP")); // before any acknowledged change
+            synchronized (e.getValue()) {
+                for (NodeOp op : e.getValue()) {
+                    String h = switch (op.op()) { case "down" -> "DOWN"; case "drain" -> "DRAIN"; default -> "UP"; };
+                    if (op.acknowledged()) allowed.clear();
+                    allowed.add(h);
+                }
+            }
+            assertThat(health.get(e.getKey())).as("health of " + e.getKey() + " after " + e.getValue()).isIn(allowed);
         }
     }
 
