@@ -53,12 +53,12 @@ final class BenchCommand implements Runnable {
     /** {@code nuri bench serve}. */
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Submissions per second and p50/p99 latency over HTTP on loopback with the durable journal, "
-                    + "on embedded H2 (default) or PostgreSQL (--db). Last line: submissions_per_s=<number>."})
+                    + "on embedded SQLite (default) or PostgreSQL (--db). Last line: submissions_per_s=<number>."})
     static final class Serve implements Callable<Integer> {
         @Mixin
         FleetOption fleet;
 
-        /** PostgreSQL (a schema is made and dropped) or, by default, embedded H2 in a temporary directory. */
+        /** PostgreSQL (a schema is made and dropped) or, by default, embedded SQLite in a temporary directory. */
         @Mixin
         DatabaseOptions db;
 

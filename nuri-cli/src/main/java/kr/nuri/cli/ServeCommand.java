@@ -42,8 +42,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "200000", description = "Events between snapshots; a restart replays at most this many (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
-    @Option(names = "--wal-segment-mb", defaultValue = "64", description = "Size at which the embedded database's write-ahead file (nuri-data/nuri.wal) starts a new segment; it keeps at most two (default: ${DEFAULT-VALUE}).")
-    double walSegmentMb;
 
     @Option(names = "--check", defaultValue = "OFF", description = "Invariant checks: OFF, CHEAP or FULL (default: ${DEFAULT-VALUE}).")
     AssertionLevel check;
@@ -52,16 +50,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
         if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
-        if (!(walSegmentMb >= 0.004 && walSegmentMb <= 65_536)) {
-            throw new IllegalArgumentException("--wal-segment-mb " + walSegmentMb + " is outside 0.004..65536. Maybe 64?");
-        }
         NuriConfig config = fleet.load();
         Fleet f = config.engine().fleet();
         System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
         ServerOptions options = new ServerOptions(config, host, port, db.url(), db.user(), db.password(),
-                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000,
-                Math.round(walSegmentMb * (1 << 20)));
+                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000);
         NuriServer server;
         try {
             server = NuriServer.start(options);
@@ -69,9 +63,15 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("nuri serve: " + e.getMessage());
             return 3;
         }
+        if (server.imported() != null) {
+            var i = server.imported();
+            System.out.printf("found the H2 store an earlier Nuri wrote (%s): imported its %,d events into SQLite (%d from its write-ahead file), "
+                    + "state hash %016x verified at %d checkpoints; the H2 files are kept: delete them once you no longer want them%n",
+                    i.from(), i.events(), i.rowsFromWriteAheadFile(), i.stateHash(), i.checkpointsVerified());
+        }
         NuriServer.Recovery r = server.recovery();
         System.out.printf("journal: %s; recovered %s%,d events in %.1f s, state hash %016x verified at %d checkpoints%n",
-                options.embedded() ? "embedded H2 in " + data.toAbsolutePath() : options.dbUrl(),
+                options.embedded() ? "embedded SQLite in " + data.toAbsolutePath().resolve("nuri.db") : options.dbUrl(),
                 r.snapshotSeq() > 0 ? "the snapshot at event " + r.snapshotSeq() + " and " : "", r.events(), r.millis() / 1000.0,
                 r.stateHash(), r.checkpointsVerified());
         if (server.firstToken() != null) {

@@ -17,8 +17,8 @@ import kr.nuri.server.auth.TokenStore;
 import kr.nuri.server.journal.Database;
 import kr.nuri.server.journal.EventCodec;
 import kr.nuri.server.journal.Journal;
-import kr.nuri.server.journal.JournalFile;
 import kr.nuri.server.journal.Lease;
+import kr.nuri.server.journal.legacy.H2Import;
 import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
 import kr.nuri.server.loop.EventObserver;
@@ -44,11 +44,11 @@ public final class NuriServer implements AutoCloseable {
     private final Recovery recovery;
     private final String firstToken;
     private final String url;
-    private final JournalFile wal;
+    private final H2Import.Summary imported;
 
     private NuriServer(Database db, Lease lease, Engine engine, EngineLoop loop, ApiServer api, ServerSnapshots snapshots,
-                       Recovery recovery, String firstToken, String url, JournalFile wal) {
-        this.wal = wal;
+                       Recovery recovery, String firstToken, String url, H2Import.Summary imported) {
+        this.imported = imported;
         this.engine = engine;
         this.snapshots = snapshots;
         this.db = db;
@@ -69,16 +69,21 @@ public final class NuriServer implements AutoCloseable {
     public static NuriServer start(ServerOptions o) {
         LongSupplier clock = System::currentTimeMillis;
         String dbUrl = o.embedded() ? Database.embeddedUrl(o.dataDir()) : o.dbUrl();
-        java.nio.file.Path walFile = Database.journalFileFor(dbUrl); // H2 file databases: see JournalFile
-        Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword(), walFile);
-        JournalFile wal = null;
+        Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword());
+        H2Import.Summary imported = null;
         try {
             Lease lease = new Lease(db, o.leaseTtlMillis());
             lease.acquire(clock.getAsLong());
             JsonMapper json = Json.mapper();
             EventCodec codec = new EventCodec(json);
-            if (walFile != null) wal = JournalFile.open(walFile, o.walSegmentBytes());
-            Journal journal = new Journal(db, codec, lease, wal);
+            if (o.embedded() && H2Import.due(o.dataDir(), db)) {
+                // An earlier Nuri's H2 store: never start empty beside it. Its journal comes over, verified; its files stay.
+                imported = H2Import.run(o.dataDir(), db, codec, o.config().engine());
+            } else if (o.embedded() && Files.exists(H2Import.h2File(o.dataDir()))) {
+                log.info("{} is the H2 store an earlier Nuri wrote; its journal was imported into {}. Delete it (and nuri.wal*) "
+                        + "once you no longer want it.", H2Import.h2File(o.dataDir()), dbUrl);
+            }
+            Journal journal = new Journal(db, codec, lease);
             checkFingerprint(journal, o);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
@@ -108,9 +113,8 @@ public final class NuriServer implements AutoCloseable {
                         + "). Maybe another program uses that port: try --port 0 for a free one.", e);
             }
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
-            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, wal);
+            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, imported);
         } catch (RuntimeException e) {
-            if (wal != null) wal.close();
             db.close();
             throw e;
         }
@@ -172,8 +176,7 @@ public final class NuriServer implements AutoCloseable {
             if (seq != nextExpected[0]) {
                 throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
                         + " but goes on at event " + seq + ": the database lost rows it had acknowledged. Refusing to serve a state "
-                        + "that misses them; restore the database from a backup" + (journal.hasWriteAheadFile()
-                        ? " (the write-ahead file did not hold them either)" : "") + ".");
+                        + "that misses them; restore the database from a backup.");
             }
             nextExpected[0] = seq + 1;
             engine.replay(event);
@@ -212,6 +215,9 @@ public final class NuriServer implements AutoCloseable {
 
     public Recovery recovery() { return recovery; }
 
+    /** What this start imported from an earlier Nuri's H2 store; null when it imported nothing. */
+    public H2Import.Summary imported() { return imported; }
+
     /** The first operator token, when this start made it (an empty token table); null otherwise. */
     public String firstToken() { return firstToken; }
 
@@ -230,7 +236,6 @@ public final class NuriServer implements AutoCloseable {
     public void close() {
         api.close();
         loop.close();
-        if (wal != null) wal.close(); // the journal writer has stopped
         snapshots.close();
         try {
             lease.release();

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
-/** The API end to end on a real server, against the embedded H2 database and a real PostgreSQL. */
+/** The API end to end on a real server, against the embedded SQLite database and a real PostgreSQL. */
 @ParameterizedClass
 @EnumSource(TestStore.class)
 class ServerIT {
@@ -196,7 +196,6 @@ class ServerIT {
             st.execute("DELETE FROM journal WHERE seq > " + (newest - 5));
             st.execute("DELETE FROM checkpoint WHERE seq > " + (newest - 5));
         }
-        java.nio.file.Files.deleteIfExists(kr.nuri.server.journal.Database.journalFileFor(kr.nuri.server.journal.Database.embeddedUrl(s.dir))); // the embedded store's copy is lost too
         s.start();
         assertThat(s.server.recovery().snapshotSeq()).as("the snapshot ahead of the journal was not used").isZero();
         JsonNode status = s.call("GET", "/api/v1/status", null).json();
@@ -204,45 +203,12 @@ class ServerIT {
     }
 
     @Test
-    void rowsTheEmbeddedDatabaseLostComeBackFromItsWriteAheadFile() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(s.dbUrl == null, "the write-ahead file is the embedded store's");
-        for (int i = 0; i < 100; i++) s.call("POST", "/api/v1/jobs", "{\"id\":\"w" + i + "\",\"project\":\"a1\",\"gpus\":1}");
-        JsonNode before = s.call("GET", "/api/v1/status", null).json();
-        s.stop();
-        java.nio.file.Path wal = kr.nuri.server.journal.Database.journalFileFor(kr.nuri.server.journal.Database.embeddedUrl(s.dir));
-        assertThat(kr.nuri.server.journal.JournalFile.previous(wal)).as("the file rotated (16-KiB segments in tests)").exists();
-        long oldestKept = kr.nuri.server.journal.JournalFile.readSegments(wal).getFirst().seq();
-        // H2 killed at the wrong moment loses its last commits: take out of it every row the two segments hold but the first.
-        try (var c = java.sql.DriverManager.getConnection(kr.nuri.server.journal.Database.embeddedUrl(s.dir), "", "");
-             var st = c.createStatement()) {
-            assertThat(st.executeUpdate("DELETE FROM journal WHERE seq > " + oldestKept)).isGreaterThan(40);
-        }
-        s.start();
-        JsonNode after = s.call("GET", "/api/v1/status", null).json();
-        assertThat(after.get("journalEvents").asLong()).isGreaterThanOrEqualTo(before.get("journalEvents").asLong());
-        assertThat(String.format("%016x", s.server.recovery().stateHash())).as("the state the journal held before").isEqualTo(before.get("stateHash").asString());
-        for (int i = 0; i < 100; i++) assertThat(s.call("GET", "/api/v1/jobs/w" + i, null).status()).as("job w" + i).isEqualTo(200);
-        assertThat(kr.nuri.server.journal.JournalFile.readSegments(wal)).as("emptied once H2 held every row; only rows since the restart")
-                .allSatisfy(r -> assertThat(r.seq()).isGreaterThan(before.get("journalEvents").asLong()));
-    }
-
-    @Test
-    void rowsMissingInsideTheJournalAreRefilledFromTheWriteAheadFileOrTheStartIsRefused() throws Exception {
+    void aJournalWithRowsMissingInsideItIsRefused() throws Exception {
         for (int i = 0; i < 40; i++) s.call("POST", "/api/v1/jobs", "{\"id\":\"h" + i + "\",\"project\":\"a1\",\"gpus\":1}");
         JsonNode before = s.call("GET", "/api/v1/status", null).json();
         long end = before.get("journalEvents").asLong();
         s.stop();
         String band = "seq BETWEEN " + (end - 30) + " AND " + (end - 26);
-        java.nio.file.Path wal = kr.nuri.server.journal.Database.journalFileFor(kr.nuri.server.journal.Database.embeddedUrl(s.dir));
-        if (s.dbUrl == null) {
-            // H2 keeping a later commit and losing an earlier one: five events gone below its last row.
-            execute("DELETE FROM journal WHERE " + band);
-            s.start();
-            assertThat(String.format("%016x", s.server.recovery().stateHash())).as("refilled from the file").isEqualTo(before.get("stateHash").asString());
-            s.stop();
-            java.nio.file.Files.deleteIfExists(kr.nuri.server.journal.JournalFile.previous(wal));
-            java.nio.file.Files.deleteIfExists(wal);
-        }
         execute("DELETE FROM journal WHERE " + band);
         assertThatThrownBy(s::start).hasMessageContaining("the journal has no event " + (end - 30) + ".." + (end - 26))
                 .hasMessageContaining("goes on at event " + (end - 25));

@@ -45,7 +45,7 @@ public final class TestServer implements AutoCloseable {
     public ServerOptions options() {
         return new ServerOptions(smallFleet(), "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
                 dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, 20, snapshotEvery, 100_000, 5_000),
-                AssertionLevel.FULL, 15_000, 16_384); // small write-ahead segments: the tests' restarts read across rotations
+                AssertionLevel.FULL, 15_000);
     }
 
     public TestServer start() {

@@ -7,12 +7,12 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The two stores the integration tests run against: the embedded H2 file database, and the real
+ * The two stores the integration tests run against: the embedded SQLite file database, and the real
  * PostgreSQL (NURI_TEST_PG, default jdbc:postgresql://127.0.0.1:5432/test as postgres) in a fresh schema
  * per test, dropped afterwards.
  */
 public enum TestStore {
-    H2, POSTGRES;
+    SQLITE, POSTGRES;
 
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     public static final String PG_URL = System.getenv().getOrDefault("NURI_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/test");
@@ -21,7 +21,7 @@ public enum TestStore {
 
     /** A JDBC URL for a new, empty database of this kind (null = embedded in {@code dir}). */
     public String newDatabase(Path dir) {
-        if (this == H2) return null;
+        if (this == SQLITE) return null;
         String schema = "nuri_it_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD)) {
             c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -22,12 +22,12 @@ import kr.nuri.server.loop.LoopSettings;
 
 /**
  * {@code nuri bench serve}: submissions per second and their latency over HTTP on loopback, with the
- * durable journal (group commit), on the embedded H2 database or on PostgreSQL. Closed loop: each of
+ * durable journal (group commit), on the embedded SQLite database or on PostgreSQL. Closed loop: each of
  * {@code clients} virtual threads submits, waits for the acknowledgement, submits again. Client and
  * server share the machine, so the figures are a floor.
  */
 public final class ServeBenchmark {
-    /** Benchmark settings. {@code dbUrl} null = embedded H2 in a temporary directory. */
+    /** Benchmark settings. {@code dbUrl} null = embedded SQLite in a temporary directory. */
     public record Options(String dbUrl, String dbUser, String dbPassword, int clients, int warmupSeconds, int seconds, long seed,
                           long tickMillis) {}
 
@@ -54,10 +54,9 @@ public final class ServeBenchmark {
         }
         ServerOptions options = new ServerOptions(config, "127.0.0.1", 0, url, o.dbUser(), o.dbPassword(), dir,
                 new LoopSettings(o.tickMillis(), LoopSettings.DEFAULT.checkpointEvery(), LoopSettings.DEFAULT.snapshotEvery(),
-                        LoopSettings.DEFAULT.queueCapacity(), LoopSettings.DEFAULT.leaseRenewMillis()), AssertionLevel.OFF, 15_000,
-                ServerOptions.DEFAULT_WAL_SEGMENT_BYTES);
+                        LoopSettings.DEFAULT.queueCapacity(), LoopSettings.DEFAULT.leaseRenewMillis()), AssertionLevel.OFF, 15_000);
         try (NuriServer server = NuriServer.start(options)) {
-            out.printf("server: %s on %s, fleet %s%n", server.url(), url == null ? "embedded H2 (" + dir + ")" : url,
+            out.printf("server: %s on %s, fleet %s%n", server.url(), url == null ? "embedded SQLite (" + dir + ")" : url,
                     config.engine().fleet().name());
             measure(server.url(), server.firstToken());
         } finally {

@@ -48,7 +48,6 @@ public final class TokenStore {
                         + "VALUES (:id, :hash, :role, :tenant, :user, :at)")
                 .bind("id", id).bind("hash", hash).bind("role", role.name()).bind("tenant", tenant)
                 .bind("user", user).bind("at", nowMillis).execute());
-        db.jdbi().useHandle(db::sync);
         TokenInfo info = new TokenInfo(id, user, role, tenant, nowMillis);
         byId.put(id, new Stored(info, hash));
         return new Issued(info, PREFIX + id + "_" + secretText);
@@ -78,7 +77,6 @@ public final class TokenStore {
         proven.values().removeIf(p -> p.tokenId().equals(id));
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE api_token SET revoked_at = :at WHERE id = :id")
                 .bind("at", nowMillis).bind("id", id).execute());
-        db.jdbi().useHandle(db::sync);
         return true;
     }
 

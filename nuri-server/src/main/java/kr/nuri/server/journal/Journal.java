@@ -14,27 +14,18 @@ public final class Journal {
     private final Database db;
     private final EventCodec codec;
     private final Lease lease;
-    private final JournalFile file;
     private long nextSeq;
     private long lastSyncNanos;
 
-    /**
-     * A journal whose rows also go, first and forced, to {@code file} (the embedded store's write-ahead file; null
-     * for PostgreSQL, whose commit is durable).
-     */
-    public Journal(Database db, EventCodec codec, Lease lease, JournalFile file) {
+    public Journal(Database db, EventCodec codec, Lease lease) {
         this.db = db;
         this.codec = codec;
         this.lease = lease;
-        this.file = file;
         this.nextSeq = db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one()) + 1;
     }
 
-    /** How long the last append's sync to disk took (0 where commit already syncs). */
+    /** How long the last append's commit took: the store syncs its log to disk before the commit returns. */
     public long lastSyncNanos() { return lastSyncNanos; }
-
-    /** Whether rows also go to a write-ahead file (the embedded store). */
-    public boolean hasWriteAheadFile() { return file != null; }
 
     /** The sequence number the next appended event gets. */
     public long nextSeq() { return nextSeq; }
@@ -43,23 +34,20 @@ public final class Journal {
     public record Group(List<Event> events, Long checkpointHash) {}
 
     /**
-     * Appends groups of events (with their checkpoints) durably, in one transaction that also renews the
-     * writer lease.
+     * Appends groups of events (with their checkpoints) durably, in one transaction that also renews the writer
+     * lease: when it returns, the rows are on disk (SQLite {@code synchronous=FULL}, PostgreSQL's commit).
      *
-     * @throws LeaseLostException if another process took the writer lease; nothing was written to the database (an
-     *         embedded store's write-ahead file may hold the rows, and its next start puts them in)
+     * @throws LeaseLostException if another process took the writer lease; nothing was written
      */
     public void append(List<Group> groups, long nowMillis) {
         // Encode once, numbering as the rows will be stored.
-        List<JournalFile.Row> rows = new ArrayList<>();
+        List<JournalRow> rows = new ArrayList<>();
         long seq = nextSeq;
         for (Group g : groups) {
-            for (Event e : g.events()) rows.add(JournalFile.Row.event(seq++, e.time(), EventCodec.kind(e), codec.encode(e)));
-            if (g.checkpointHash() != null) rows.add(JournalFile.Row.checkpoint(seq - 1, g.checkpointHash(), nowMillis));
+            for (Event e : g.events()) rows.add(JournalRow.event(seq++, e.time(), EventCodec.kind(e), codec.encode(e)));
+            if (g.checkpointHash() != null) rows.add(JournalRow.checkpoint(seq - 1, g.checkpointHash(), nowMillis));
         }
         long t0 = System.nanoTime();
-        if (file != null) file.append(rows); // durable here first: H2 alone was seen to lose commits it had synced (see JournalFile)
-        long fileNanos = System.nanoTime() - t0;
         db.jdbi().useTransaction(h -> {
             if (!lease.renew(h, nowMillis)) {
                 throw new LeaseLostException("this process lost the writer lease of " + db.url()
@@ -67,27 +55,17 @@ public final class Journal {
             }
             insert(h, rows);
         });
-        if (file != null && file.rotationDue()) {
-            db.jdbi().useHandle(db::sync); // see JournalFile: a segment goes only after a later rotation's sync
-            file.rotate();
-        }
-        if (file != null || db.isPostgres()) {
-            lastSyncNanos = fileNanos; // PostgreSQL's commit has synced (synchronous_commit); the file was forced
-        } else {
-            long t1 = System.nanoTime();
-            db.jdbi().useHandle(db::sync);
-            lastSyncNanos = System.nanoTime() - t1;
-        }
+        lastSyncNanos = System.nanoTime() - t0;
         nextSeq = seq;
     }
 
     /** Inserts journal rows (events and checkpoints) in the caller's transaction. */
-    static void insert(org.jdbi.v3.core.Handle h, List<JournalFile.Row> rows) {
+    public static void insert(org.jdbi.v3.core.Handle h, List<JournalRow> rows) {
         PreparedBatch events = h.prepareBatch("INSERT INTO journal (seq, at, kind, body) VALUES (:seq, :at, :kind, :body)");
         PreparedBatch checkpoints = h.prepareBatch("INSERT INTO checkpoint (seq, state_hash, at) VALUES (:seq, :hash, :at)");
         boolean anyEvent = false;
         boolean anyCheckpoint = false;
-        for (JournalFile.Row r : rows) {
+        for (JournalRow r : rows) {
             if (r.event()) {
                 events.bind("seq", r.seq()).bind("at", r.at()).bind("kind", r.kind()).bind("body", r.body()).add();
                 anyEvent = true;

@@ -29,7 +29,7 @@ public final class Lease {
     /** Takes the lease or throws {@link LeaseHeldException} naming who holds it. */
     public void acquire(long nowMillis) {
         db.jdbi().useTransaction(h -> {
-            Optional<Holder> current = h.createQuery("SELECT holder, expires_at FROM lease WHERE name = :n FOR UPDATE")
+            Optional<Holder> current = h.createQuery("SELECT holder, expires_at FROM lease WHERE name = :n" + db.forUpdate())
                     .bind("n", NAME).map((rs, ctx) -> new Holder(rs.getString(1), rs.getLong(2))).findOne();
             if (current.isEmpty()) {
                 h.createUpdate("INSERT INTO lease (name, holder, expires_at) VALUES (:n, :h, :e)")

@@ -3,5 +3,5 @@ CREATE TABLE snapshot (
     seq        BIGINT PRIMARY KEY,
     state_hash BIGINT NOT NULL,
     at         BIGINT NOT NULL,
-    body       BINARY LARGE OBJECT NOT NULL
+    body       BLOB NOT NULL
 );
