@@ -23,9 +23,9 @@ final class CancelCommand implements Callable<Integer> {
         for (String id : ids) {
             try {
                 c.post("/api/v1/jobs/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/cancel", null);
-                System.out.println("cancelled " + id);
+                System.out.println("cancelled " + kr.nuri.cli.client.Text.printable(id));
             } catch (IllegalArgumentException e) {
-                System.err.println("nuri cancel: " + id + ": " + e.getMessage());
+                System.err.println("nuri cancel: " + kr.nuri.cli.client.Text.printable(id + ": " + e.getMessage()));
                 failed++;
             }
         }

@@ -18,7 +18,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ConfigException || ex instanceof IllegalArgumentException || ex instanceof kr.nuri.sim.trace.TraceException) {
-                line.getErr().println("nuri: " + ex.getMessage());
+                line.getErr().println("nuri: " + kr.nuri.cli.client.Text.printable(ex.getMessage()));
                 return 2;
             }
             if (ex instanceof java.io.UncheckedIOException io) { // a file that is not there or cannot be read
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
                 return 2;
             }
             if (ex instanceof IllegalStateException) { // the environment, not the input: a database, a lock, a port
-                line.getErr().println("nuri: " + ex.getMessage());
+                line.getErr().println("nuri: " + kr.nuri.cli.client.Text.printable(ex.getMessage()));
                 return 1;
             }
             throw ex;

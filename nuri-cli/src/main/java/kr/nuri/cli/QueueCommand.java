@@ -35,7 +35,7 @@ final class QueueCommand implements Callable<Integer> {
         if (tenant != null) q.append("&tenant=").append(tenant);
         if (user != null) q.append("&user=").append(user);
         JsonNode list = connection.client().get(q.toString());
-        Table t = new Table("JOBID", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "NODES(REASON)", "START");
+        Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "NODES(REASON)", "START");
         Instant now = Instant.now();
         for (JsonNode j : list.path("jobs")) {
             String st = j.path("state").asString();
@@ -45,7 +45,7 @@ final class QueueCommand implements Callable<Integer> {
             String model = running ? j.path("placement").path("model").asString() : String.join(",", j.path("models").valueStream().map(JsonNode::asString).toList());
             String time = running ? SlurmTime.format(Duration.between(Instant.parse(j.path("started").asString()), now).toSeconds()) : "0:00";
             String start = running ? j.path("started").asString() : j.path("estimatedStart").asString("N/A");
-            t.row(j.path("id").asString(), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
+            t.row(j.path("id").asString(), j.path("name").asString("-"), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
                     abbreviation(st), gpus(j), model, time, where, start);
         }
         t.print(System.out);

@@ -48,8 +48,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--award", description = "Award to charge.")
     String award;
 
-    @Option(names = {"-J", "--job-name", "--id"}, description = "Job id (default: assigned by the server).")
-    String id;
+    @Option(names = {"-J", "--job-name"}, description = "A name for the job (free, not unique; the server gives its id).")
+    String name;
 
     @Option(names = "--runtime", description = "Virtual execution: the job completes after this time (same formats as --time).")
     String runtime;
@@ -80,7 +80,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
         if (memory != null) body.put("memoryMib", mebibytes(memory));
         body.put("project", project);
-        if (id != null) body.put("id", id);
+        if (name != null) body.put("name", name);
         if (gpus != null) body.put("gpus", gpus);
         if (nodes != null) body.put("nodes", nodes);
         if (gpusPerNode != null) body.put("gpusPerNode", gpusPerNode);
@@ -95,7 +95,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (noRequeue) body.put("requeue", false);
         JsonNode job = connection.client().post("/api/v1/jobs", body);
         String state = job.path("state").asString();
-        System.out.printf("Submitted job %s (%s%s)%n", job.path("id").asString(), state,
+        System.out.printf("Submitted job %s (%s%s)%n", kr.nuri.cli.client.Text.printable(job.path("id").asString()), state,
                 state.equals("PENDING") ? ": " + job.path("pendingReason").asString() : " on " + job.path("nodes").asInt() + " " + job.path("model").asString() + " nodes");
         return 0;
     }

@@ -102,6 +102,8 @@ class CrashIT {
 
     private final Map<String, Submitted> mustExist = new ConcurrentHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** The id the server gave each acknowledged job (by its name). */
+    private final Map<String, String> idOf = new ConcurrentHashMap<>();
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Map<String, List<NodeOp>> nodeOps = new ConcurrentHashMap<>();
@@ -228,22 +230,25 @@ class CrashIT {
     private void submitLoad(int thread) throws InterruptedException {
         SplittableRandom rnd = new SplittableRandom(SEED * 31 + thread);
         for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
-            String id = "t" + thread + "-" + n;
+            String id = "t" + thread + "-" + n; // the job's name, and the idempotency key of its submission
             int gpus = List.of(1, 2, 4, 8, 16).get(rnd.nextInt(5));
             String project = "p" + (1 + rnd.nextInt(2));
             long walltime = 600 + rnd.nextInt(600);
-            String body = "{\"id\":\"" + id + "\",\"project\":\"" + project + "\",\"gpus\":" + gpus
+            String body = "{\"name\":\"" + id + "\",\"project\":\"" + project + "\",\"gpus\":" + gpus
                     + (gpus > 8 ? ",\"gpusPerNode\":8" : "") + ",\"walltime\":" + walltime + ",\"runtime\":" + (1 + rnd.nextInt(3)) + "}";
             attempted.add(id);
             while (!Thread.currentThread().isInterrupted()) {
-                int status = post("/api/v1/jobs", body);
-                if (status == 201 || status == 409) { // 409: stored before a crash that lost the answer; it must be there
+                // A retry after a lost answer carries the same key: the server answers with the job the first attempt made.
+                HttpResponse<String> r = send("/api/v1/jobs", body, id);
+                int status = r == null ? -1 : r.statusCode();
+                if (status == 201) {
                     mustExist.put(id, new Submitted(project, gpus, walltime));
-                    if (status == 201) acknowledged.add(id);
+                    idOf.put(id, JSON.readTree(r.body()).get("id").asString());
+                    acknowledged.add(id);
                     break;
                 }
-                if (status >= 400 && status < 500) throw new AssertionError(id + " refused with " + status);
-                Thread.sleep(50); // server down or restarting: retry the same id, as a real client would
+                if (status >= 400 && status < 500) throw new AssertionError(id + " refused with " + status + ": " + r.body());
+                Thread.sleep(50); // server down or restarting: retry, as a real client would
             }
         }
     }
@@ -256,7 +261,7 @@ class CrashIT {
             if (ids.isEmpty()) continue;
             Collections.sort(ids);
             String id = ids.get(rnd.nextInt(ids.size()));
-            int status = post("/api/v1/jobs/" + id + "/cancel", null);
+            int status = post("/api/v1/jobs/" + idOf.get(id) + "/cancel", null);
             if (status == 200) cancelled.add(id);
             else if (status != 409 && status > 0 && status != 503) throw new AssertionError("cancel " + id + " answered " + status);
         }
@@ -312,7 +317,8 @@ class CrashIT {
         for (String page = "/api/v1/jobs?limit=10000"; page != null; ) {
             JsonNode list = get(page);
             for (JsonNode j : list.path("jobs")) {
-                assertThat(jobs.put(j.get("id").asString(), j)).as("job listed twice across pages: " + j).isNull();
+                // By name: a name twice is a submission that ran twice (the retry's key not honoured), or a page listed twice.
+                assertThat(jobs.put(j.get("name").asString(), j)).as("job stored twice: " + j).isNull();
             }
             JsonNode next = list.path("next");
             page = next.isMissingNode() || next.isNull() ? null : "/api/v1/jobs?limit=10000&after=" + next.asLong();
@@ -366,7 +372,7 @@ class CrashIT {
         Map<String, Integer> submissions = new HashMap<>();
         try (var c = java.sql.DriverManager.getConnection(jdbc, store.equals("postgres") ? PG_USER : "", store.equals("postgres") ? PG_PASSWORD : "");
              var rs = c.createStatement().executeQuery("SELECT body FROM journal WHERE kind = 'JobSubmitted'")) {
-            while (rs.next()) submissions.merge(JSON.readTree(rs.getString(1)).path("spec").path("id").asString(), 1, Integer::sum);
+            while (rs.next()) submissions.merge(JSON.readTree(rs.getString(1)).path("spec").path("name").asString(), 1, Integer::sum);
         }
         assertThat(submissions.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                 .as("jobs submitted twice in the journal").isEmpty();
@@ -431,16 +437,23 @@ class CrashIT {
     }
 
     private int post(String path, String body) {
+        HttpResponse<String> r = send(path, body, null);
+        return r == null ? -1 : r.statusCode();
+    }
+
+    /** A POST; null when the server did not answer (down, restarting, killed mid-request). */
+    private HttpResponse<String> send(String path, String body, String idempotencyKey) {
         try {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
-            return http.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+                    .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 

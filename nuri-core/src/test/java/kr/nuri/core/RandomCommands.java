@@ -78,7 +78,7 @@ public final class RandomCommands {
         } else if (dice < 89) {
             c = awardCommand(engine);
         } else {
-            c = new Command.Tick(now);
+            c = new Command.Tick(now, r.nextBoolean()); // the periodic full pass, or the server's walltime tick
         }
         n++;
         return c;

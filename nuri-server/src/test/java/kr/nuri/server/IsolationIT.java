@@ -50,9 +50,10 @@ class IsolationIT {
     @Test
     void membersOfTenantAGetNothingOfTenantB() throws Exception {
         try (TestServer s = new TestServer(store, dir).start()) {
-            assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-b\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1,"
+            assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"job-of-b\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1,"
                     + "\"award\":\"award-b\",\"walltime\":3600}").status()).isEqualTo(201);
-            assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-a\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
+            assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"job-of-a\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
+            String bJob = s.id("job-of-b"); // the id the server gave it
             String bToken = s.token("bob", "user", "b1");
             String bTokenId = bToken.split("_")[1];
             Map<String, String> actors = Map.of(
@@ -69,11 +70,11 @@ class IsolationIT {
                         assertThat(res.status()).as(what).isIn(200, 204, 400, 403, 404); // 400: a body naming what the caller may not see
                         if (res.status() != 200) {
                             // An object the caller may not see answers exactly as one that does not exist.
-                            String ghostPath = ghost(path, bTokenId);
-                            TestServer.Response none = s.call(r.method().name(), ghostPath, actor.getValue(), body == null ? null : ghost(body, bTokenId));
+                            String ghostPath = ghost(path, bTokenId, bJob);
+                            TestServer.Response none = s.call(r.method().name(), ghostPath, actor.getValue(), body == null ? null : ghost(body, bTokenId, bJob));
                             assertThat(res.status()).as(what + "\n  but for nothing at all: " + ghostPath + " -> " + none.status() + " " + none.text())
                                     .isEqualTo(none.status());
-                            assertThat(ghost(res.text(), bTokenId)).as(what + " (the body, B's names replaced)").isEqualTo(none.text());
+                            assertThat(ghost(res.text(), bTokenId, bJob)).as(what + " (the body, B's names replaced)").isEqualTo(none.text());
                         }
                         if (res.status() == 200) {
                             for (String secret : B_SECRETS) assertThat(res.text()).as(what).doesNotContain(secret);
@@ -92,12 +93,31 @@ class IsolationIT {
             assertThat(s.call("GET", "/api/v1/whoami", bToken, null).status()).as("B's token was not revoked").isEqualTo(200);
             assertThat(s.call("GET", "/api/v1/jobs/job-of-b", null).json().get("state").asString()).isEqualTo("RUNNING");
             streamCarriesNothingOfB(s, actors.get("user of A"));
+            awardsAreReadAndChargedAlike(s, actors, bToken, bTokenId, bJob);
+        }
+    }
+
+    /**
+     * An award is charged only by those who may read it: B's user reads and charges B's organisation's award; A's
+     * members naming it get exactly the answer an award that does not exist gets.
+     */
+    private static void awardsAreReadAndChargedAlike(TestServer s, Map<String, String> actors, String bToken, String bTokenId, String bJob) {
+        assertThat(s.call("GET", "/api/v1/awards/award-b", bToken, null).status()).as("B's user reads the award that pays for b1").isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/jobs", bToken, "{\"project\":\"b1\",\"gpus\":1,\"award\":\"award-b\",\"walltime\":600}").status())
+                .isEqualTo(201);
+        for (var actor : actors.entrySet()) {
+            TestServer.Response withB = s.call("POST", "/api/v1/jobs", actor.getValue(), "{\"project\":\"a1\",\"gpus\":1,\"award\":\"award-b\"}");
+            TestServer.Response none = s.call("POST", "/api/v1/jobs", actor.getValue(), "{\"project\":\"a1\",\"gpus\":1,\"award\":\"award-z\"}");
+            String what = actor.getKey() + " charging B's award -> " + withB.status() + " " + withB.text();
+            assertThat(withB.status()).as(what).isEqualTo(none.status()).isEqualTo(400);
+            assertThat(ghost(withB.text(), bTokenId, bJob)).as(what).isEqualTo(none.text());
         }
     }
 
     /** B's names (and token id) replaced by those of objects that do not exist. */
-    private static String ghost(String text, String bTokenId) {
-        String out = text.replace(bTokenId, "zzzzzzzz".substring(0, Math.min(8, bTokenId.length())));
+    private static String ghost(String text, String bTokenId, String bJob) {
+        String out = text.replace(bTokenId, "zzzzzzzz".substring(0, Math.min(8, bTokenId.length()))).replace("'" + bJob + "'", "'job-of-z'")
+                .replace("\"" + bJob + "\"", "\"job-of-z\"").replace("/" + bJob, "/job-of-z");
         for (var g : GHOSTS.entrySet()) out = out.replace(g.getKey(), g.getValue());
         return out;
     }
@@ -123,9 +143,9 @@ class IsolationIT {
             }
         });
         Thread.sleep(300); // connected
-        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-b2\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"job-of-b2\",\"project\":\"b1\",\"user\":\"bob\",\"gpus\":1}").status()).isEqualTo(201);
         assertThat(s.call("POST", "/api/v1/jobs/job-of-b2/cancel", null).status()).isIn(200, 204);
-        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"job-of-a2\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"job-of-a2\",\"project\":\"a1\",\"user\":\"alice\",\"gpus\":1}").status()).isEqualTo(201);
         reader.join(10_000);
         res.body().close();
         synchronized (seen) {

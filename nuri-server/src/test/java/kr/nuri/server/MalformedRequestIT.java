@@ -39,7 +39,7 @@ class MalformedRequestIT {
     void noMalformedRequestIsStoredOrAnsweredWith5xx() {
         SplittableRandom rnd = new SplittableRandom(SEED);
         try (TestServer s = new TestServer(store, dir).start()) {
-            s.call("POST", "/api/v1/jobs", "{\"id\":\"known\",\"project\":\"a1\",\"gpus\":8,\"walltime\":3600}");
+            s.call("POST", "/api/v1/jobs", "{\"name\":\"known\",\"project\":\"a1\",\"gpus\":8,\"walltime\":3600}");
             JsonNode before = s.call("GET", "/api/v1/status", null).json();
             int tokensBefore = s.call("GET", "/api/v1/tokens", null).json().size();
             List<ApiRoute> routes = s.server.api().routes();

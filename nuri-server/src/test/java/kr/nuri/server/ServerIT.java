@@ -48,7 +48,7 @@ class ServerIT {
 
     @Test
     void aSubmittedJobStartsWithAPlacementAndAWaitingOneHasAReasonAndAnEstimatedStart() throws InterruptedException {
-        TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
+        TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"name\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
                 + "\"gpuModel\":\"H100\",\"walltime\":3600}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.json().get("state").asString()).as(r.text()).isEqualTo("RUNNING");
@@ -57,7 +57,7 @@ class ServerIT {
         assertThat(big.get("placement").get("nodes")).hasSize(8);
         assertThat(big.get("placement").get("model").asString()).isEqualTo("H100");
 
-        JsonNode waiting = s.call("POST", "/api/v1/jobs", "{\"id\":\"next\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
+        JsonNode waiting = s.call("POST", "/api/v1/jobs", "{\"name\":\"next\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"
                 + "\"gpuModel\":\"H100\",\"walltime\":600}").json();
         assertThat(waiting.get("state").asString()).isEqualTo("PENDING");
         JsonNode again = s.call("GET", "/api/v1/jobs/next", null).json();
@@ -78,13 +78,124 @@ class ServerIT {
         assertThat(s.call("GET", "/api/v1/jobs/next", null).json().get("state").asString()).isEqualTo("RUNNING");
         assertThat(s.call("POST", "/api/v1/jobs/next/complete", "{\"success\":true}").json().get("state").asString()).isEqualTo("COMPLETED");
         assertThat(s.call("POST", "/api/v1/jobs/next/complete", null).status()).isEqualTo(409);
-        assertThat(s.call("POST", "/api/v1/jobs", "{\"id\":\"next\",\"project\":\"a2\",\"gpus\":1}").status()).isEqualTo(409);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"next\",\"project\":\"a2\",\"gpus\":1}").status())
+                .as("names are free, not unique").isEqualTo(201);
+    }
+
+    @Test
+    void jobIdsAreTheServersSoNoUserCanBlockAnotherOnesSubmissions() {
+        // Found by trying the product: a user who submitted {"id":"job-14"} made every later plain submission fail with 409.
+        String user = s.token("mallory", "user", "a1");
+        TestServer.Response planted = s.call("POST", "/api/v1/jobs", user, "{\"id\":\"job-14\",\"project\":\"a1\",\"gpus\":1}");
+        assertThat(planted.status()).as(planted.text()).isEqualTo(400);
+        assertThat(planted.json().get("field").asString()).isEqualTo("id");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"project\":\"a2\",\"gpus\":1}");
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            assertThat(ids.add(r.json().get("id").asString())).as("a new id each time").isTrue();
+        }
+    }
+
+    @Test
+    void aRetriedSubmissionWithItsIdempotencyKeyRunsOnce() {
+        String alice = s.token("alice", "user", "a1");
+        String bob = s.token("bob", "user", "a1");
+        String body = "{\"name\":\"train\",\"project\":\"a1\",\"gpus\":1}";
+        TestServer.Response first = s.callWith("POST", "/api/v1/jobs", alice, body, "Idempotency-Key", "attempt-7");
+        TestServer.Response retry = s.callWith("POST", "/api/v1/jobs", alice, body, "Idempotency-Key", "attempt-7");
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+        assertThat(retry.json().get("id").asString()).as("the retry answers with the job its first attempt made")
+                .isEqualTo(first.json().get("id").asString());
+        TestServer.Response other = s.callWith("POST", "/api/v1/jobs", bob, body, "Idempotency-Key", "attempt-7");
+        assertThat(other.json().get("id").asString()).as("keys are per user: bob's is his own job").isNotEqualTo(first.json().get("id").asString());
+        assertThat(s.call("GET", "/api/v1/jobs?limit=100", null).json().get("count").asInt()).isEqualTo(2);
+        // Survives a restart: the key is journaled with the job.
+        s.stop();
+        s.start();
+        assertThat(s.callWith("POST", "/api/v1/jobs", alice, body, "Idempotency-Key", "attempt-7").json().get("id").asString())
+                .isEqualTo(first.json().get("id").asString());
+        TestServer.Response bad = s.callWith("POST", "/api/v1/jobs", alice, body, "Idempotency-Key", "k".repeat(200));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("field").asString()).isEqualTo("Idempotency-Key");
+    }
+
+    @Test
+    void whatIsNotUnderstoodIsRefusedNamingTheParameterOrField() {
+        // Found by trying the product: /jobs?node=X returned every job, ?project= and /usage?tenant= were ignored,
+        // nodes?health=bogus gave an empty 200, gpuModel with gpuModels and gpuMilli 1000 were taken silently.
+        String[][] gets = {
+                {"/api/v1/jobs?node=h-1-r1-n1", "node"}, {"/api/v1/jobs?project=a1", "project"}, {"/api/v1/usage?tenant=a1", "tenant"},
+                {"/api/v1/nodes?health=bogus", "health"}, {"/api/v1/nodes?site=nowhere", "site"}, {"/api/v1/awards?limit=5", "limit"},
+                {"/api/v1/status?verbose=1", "verbose"},
+        };
+        for (String[] g : gets) {
+            TestServer.Response r = s.call("GET", g[0], null);
+            assertThat(r.status()).as(g[0] + " -> " + r.text()).isEqualTo(400);
+            assertThat(r.json().get("field").asString()).as(g[0]).isEqualTo(g[1]);
+        }
+        String[][] posts = {
+                {"{\"project\":\"a1\",\"gpus\":1,\"gpuModel\":\"H100\",\"gpuModels\":[\"H100\"]}", "gpuModels"},
+                {"{\"project\":\"a1\",\"gpus\":1,\"gpuMilli\":1000}", "gpuMilli"},
+        };
+        for (String[] p : posts) {
+            TestServer.Response r = s.call("POST", "/api/v1/jobs", p[0]);
+            assertThat(r.status()).as(p[0] + " -> " + r.text()).isEqualTo(400);
+            assertThat(r.json().get("field").asString()).isEqualTo(p[1]);
+        }
+        assertThat(s.call("GET", "/api/v1/jobs?tenant=a1&state=active&limit=5", null).status()).as("what a route takes still works").isEqualTo(200);
+        JsonNode api = s.call("GET", "/openapi.json", null, null).json();
+        assertThat(api.get("paths").get("/api/v1/jobs").get("get").get("parameters").toString()).contains("\"tenant\"", "\"after\"");
+    }
+
+    @Test
+    void aJobEndsAtItsWalltimeNotAtTheNextPeriodicTick() throws InterruptedException {
+        // Found by trying the product: a 60-s job held its GPUs until the 30-s tick came, up to 30 s unmetered. The
+        // periodic tick is an hour away in these tests.
+        TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"name\":\"short\",\"project\":\"a1\",\"gpus\":8,\"walltime\":2}");
+        assertThat(r.json().get("state").asString()).isEqualTo("RUNNING");
+        long deadline = System.nanoTime() + 8_000_000_000L;
+        JsonNode j = s.call("GET", "/api/v1/jobs/short", null).json();
+        while (j.get("state").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            j = s.call("GET", "/api/v1/jobs/short", null).json();
+        }
+        assertThat(j.get("state").asString()).as("ended within seconds of its walltime").isEqualTo("TIMEOUT");
+        long held = java.time.Instant.parse(j.get("ended").asString()).getEpochSecond() - java.time.Instant.parse(j.get("started").asString()).getEpochSecond();
+        assertThat(held).as("ended within a second of its walltime (the loop looks once a second)").isBetween(2L, 3L);
+        assertThat(j.get("gpuHours").asDouble()).as("charged exactly its walltime").isCloseTo(8 * 2 / 3600.0, within(1e-12));
+        String node = s.call("GET", "/api/v1/nodes?limit=50", null).json().get("nodes").toString();
+        assertThat(node).as("its GPUs are free again").doesNotContain("\"free\":0");
+    }
+
+    @Test
+    void identifiersAndNamesWithControlCharactersAreRefusedNamingTheField() {
+        String[][] cases = {
+                {"name", "{\"name\":\"\\u001b[2J\\u001b[31mowned\",\"project\":\"a1\",\"gpus\":1}"},
+                {"name", "{\"name\":\"a\\u0000b\",\"project\":\"a1\",\"gpus\":1}"},
+                {"name", "{\"name\":\"evil\\u202Egnp.exe\",\"project\":\"a1\",\"gpus\":1}"},
+                {"name", "{\"name\":\"" + "x".repeat(129) + "\",\"project\":\"a1\",\"gpus\":1}"},
+                {"award", "{\"project\":\"a1\",\"gpus\":1,\"award\":\"a\\nb\"}"},
+        };
+        String hash = s.call("GET", "/api/v1/status", null).json().get("stateHash").asString();
+        for (String[] c : cases) {
+            TestServer.Response r = s.call("POST", "/api/v1/jobs", c[1]);
+            assertThat(r.status()).as(c[1] + " -> " + r.text()).isEqualTo(400);
+            assertThat(r.json().get("field").asString()).as(r.text()).isEqualTo(c[0]);
+            assertThat(r.text()).as("nothing unprintable echoed back").doesNotContain("\\u001b[", "\u0000");
+        }
+        TestServer.Response token = s.call("POST", "/api/v1/tokens", "{\"user\":\"x\\u0007\",\"role\":\"user\",\"tenant\":\"a1\"}");
+        assertThat(token.json().get("field").asString()).isEqualTo("user");
+        assertThat(s.call("GET", "/api/v1/status", null).json().get("stateHash").asString()).as("nothing stored").isEqualTo(hash);
+        assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"훈련 run #1 (ok)\",\"project\":\"a1\",\"gpus\":1}").status())
+                .as("printable names of any script pass").isEqualTo(201);
     }
 
     @Test
     void gpuSharesStartTogetherOnOneGpuAndSurviveARestart() {
         for (String id : new String[] {"s1", "s2", "s3"}) {
-            TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"id\":\"" + id + "\",\"project\":\"a1\",\"gpus\":1,"
+            TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"name\":\"" + id + "\",\"project\":\"a1\",\"gpus\":1,"
                     + "\"gpuMilli\":300,\"gpuModel\":\"H100\",\"walltime\":3600}");
             assertThat(r.status()).as(r.text()).isEqualTo(201);
             assertThat(r.json().get("state").asString()).isEqualTo("RUNNING");
@@ -132,7 +243,7 @@ class ServerIT {
     @Test
     void everyAcknowledgedRequestSurvivesARestartWithTheSameStateHash() {
         for (int i = 0; i < 40; i++) {
-            int status = s.call("POST", "/api/v1/jobs", "{\"id\":\"j" + i + "\",\"project\":\"" + (i % 2 == 0 ? "a1" : "b1")
+            int status = s.call("POST", "/api/v1/jobs", "{\"name\":\"j" + i + "\",\"project\":\"" + (i % 2 == 0 ? "a1" : "b1")
                     + "\",\"gpus\":8,\"walltime\":3600}").status();
             assertThat(status).isEqualTo(201);
         }
@@ -158,7 +269,7 @@ class ServerIT {
         s.snapshotEvery = 25;
         s.start();
         for (int i = 0; i < 60; i++) {
-            s.call("POST", "/api/v1/jobs", "{\"id\":\"s" + i + "\",\"project\":\"" + (i % 3 == 0 ? "b1" : "a2")
+            s.call("POST", "/api/v1/jobs", "{\"name\":\"s" + i + "\",\"project\":\"" + (i % 3 == 0 ? "b1" : "a2")
                     + "\",\"gpus\":" + (1 + i % 8) + ",\"walltime\":3600}");
             if (i % 7 == 6) s.call("POST", "/api/v1/jobs/s" + (i - 3) + "/complete", null);
         }
@@ -180,7 +291,7 @@ class ServerIT {
         s.stop();
         s.snapshotEvery = 10;
         s.start();
-        for (int i = 0; i < 30; i++) s.call("POST", "/api/v1/jobs", "{\"id\":\"x" + i + "\",\"project\":\"a1\",\"gpus\":1}");
+        for (int i = 0; i < 30; i++) s.call("POST", "/api/v1/jobs", "{\"name\":\"x" + i + "\",\"project\":\"a1\",\"gpus\":1}");
         s.stop();
         // Simulate a store that lost acknowledged journal rows but kept a later snapshot.
         String url = s.dbUrl != null ? s.dbUrl : kr.nuri.server.journal.Database.embeddedUrl(s.dir);
@@ -204,7 +315,7 @@ class ServerIT {
 
     @Test
     void aJournalWithRowsMissingInsideItIsRefused() throws Exception {
-        for (int i = 0; i < 40; i++) s.call("POST", "/api/v1/jobs", "{\"id\":\"h" + i + "\",\"project\":\"a1\",\"gpus\":1}");
+        for (int i = 0; i < 40; i++) s.call("POST", "/api/v1/jobs", "{\"name\":\"h" + i + "\",\"project\":\"a1\",\"gpus\":1}");
         JsonNode before = s.call("GET", "/api/v1/status", null).json();
         long end = before.get("journalEvents").asLong();
         s.stop();
@@ -231,7 +342,7 @@ class ServerIT {
 
     @Test
     void usageIsChargedByProjectTenantAndModelAsJsonAndCsv() throws Exception {
-        s.call("POST", "/api/v1/jobs", "{\"id\":\"u\",\"project\":\"b1\",\"gpus\":8,\"award\":\"award-b\",\"walltime\":3600}");
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"u\",\"project\":\"b1\",\"gpus\":8,\"award\":\"award-b\",\"walltime\":3600}");
         Thread.sleep(2_100);
         s.call("POST", "/api/v1/jobs/u/complete", null);
         JsonNode byTenant = s.call("GET", "/api/v1/usage?by=tenant", null).json();
@@ -272,7 +383,7 @@ class ServerIT {
             }
         });
         Thread.sleep(300);
-        s.call("POST", "/api/v1/jobs", "{\"id\":\"e\",\"project\":\"a1\",\"gpus\":1}");
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"e\",\"project\":\"a1\",\"gpus\":1}");
         assertThat(firstJobEvent.get(10, TimeUnit.SECONDS)).isEqualTo("event: JobSubmitted");
 
         String metrics = s.call("GET", "/metrics", null).text();

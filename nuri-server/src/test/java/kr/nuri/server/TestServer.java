@@ -72,8 +72,44 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Job ids are the server's: tests name their jobs ({@code "name"} in a submission) and address them by that name;
+     * a path {@code /api/v1/jobs/<name>…} goes to the id the server gave the job of that name.
+     */
+    private final java.util.Map<String, String> idsByName = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The id the server gave the job the test named {@code name}. */
+    public String id(String name) {
+        String id = idsByName.get(name);
+        if (id == null) throw new IllegalStateException("no job named '" + name + "' was submitted by this test");
+        return id;
+    }
+
+    private String byId(String path) {
+        String prefix = "/api/v1/jobs/";
+        if (!path.startsWith(prefix)) return path;
+        String rest = path.substring(prefix.length());
+        int end = rest.indexOf('/') >= 0 ? rest.indexOf('/') : rest.indexOf('?') >= 0 ? rest.indexOf('?') : rest.length();
+        String id = idsByName.get(rest.substring(0, end));
+        return id == null ? path : prefix + id + rest.substring(end);
+    }
+
     public Response call(String method, String path, String token, String body) {
+        Response r = send(method, byId(path), token, body);
+        if (method.equals("POST") && path.equals("/api/v1/jobs") && r.status() == 201 && body != null && body.contains("\"name\"")) {
+            idsByName.put(JSON.readTree(body).get("name").asString(), r.json().get("id").asString());
+        }
+        return r;
+    }
+
+    /** A call with one more request header. */
+    public Response callWith(String method, String path, String token, String body, String header, String value) {
+        return send(method, byId(path), token, body, header, value);
+    }
+
+    private Response send(String method, String path, String token, String body, String... header) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+        if (header.length == 2) b.header(header[0], header[1]);
         if (token != null) b.header("Authorization", "Bearer " + token);
         b.header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -14,7 +14,8 @@ public final class Table {
 
     public void row(Object... cells) {
         String[] r = new String[cells.length];
-        for (int i = 0; i < cells.length; i++) r[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
+        // Cells come from the server and, through it, from other users: never let one steer the terminal.
+        for (int i = 0; i < cells.length; i++) r[i] = cells[i] == null ? "-" : Text.printable(String.valueOf(cells[i]));
         rows.add(r);
     }
 

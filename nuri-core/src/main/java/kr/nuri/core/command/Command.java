@@ -40,7 +40,13 @@ public sealed interface Command {
 
     /**
      * The clock moved: ends jobs past their walltime, activates or closes dedicated awards, and runs a full
-     * scheduling pass that gives every waiting job a reason and an estimated start.
+     * scheduling pass that gives every waiting job a reason and an estimated start ({@code fullPass}), or only the
+     * incremental pass a completion triggers (a walltime that just ended: its GPUs go back at once, without the cost of
+     * a full pass over the backlog).
      */
-    record Tick(long time) implements Command {}
+    record Tick(long time, boolean fullPass) implements Command {
+        public Tick(long time) {
+            this(time, true);
+        }
+    }
 }

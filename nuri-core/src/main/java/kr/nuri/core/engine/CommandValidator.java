@@ -97,6 +97,10 @@ final class CommandValidator {
         if (state.job(s.id()) != null) {
             return Rejection.of(Code.DUPLICATE_JOB, "id", s.id(), "job '" + s.id() + "' exists already. Maybe pick a new id?");
         }
+        if (s.submitKey() != null && state.jobBySubmitKey(s.user(), s.submitKey()) != null) {
+            return Rejection.of(Code.DUPLICATE_JOB, "submitKey", s.submitKey(), "user " + s.user() + " submitted job '"
+                    + state.jobBySubmitKey(s.user(), s.submitKey()).id() + "' with this key already. Maybe a new key for a new job?");
+        }
         int project = state.tenants().index(s.project() == null ? "" : s.project());
         if (project < 0) {
             return Rejection.of(Code.UNKNOWN_PROJECT, "project", s.project(), "no project '" + s.project() + "'. Maybe check 'nuri quota'?");

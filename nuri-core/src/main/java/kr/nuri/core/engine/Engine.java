@@ -105,7 +105,7 @@ public final class Engine {
                     Job j = state.running().byDeadline().first();
                     emit(new Event.JobEnded(now, j.id(), Outcome.TIMEOUT, j.deadline(), false, "walltime ended"));
                 }
-                pass = scheduler.pass(now, true, this::emit);
+                pass = scheduler.pass(now, c.fullPass(), this::emit);
             }
         }
         List<Event> events = out;

@@ -17,6 +17,9 @@ import kr.nuri.core.fleet.Level;
  *                   trace's {@code gpu_milli}; {@code gpusPerMember} must then be 1); 0 or 1000 = whole GPUs
  * @param cpuMilli   CPU per member in thousandths of a core; 0 = none asked (checked only on nodes that model CPU)
  * @param memoryMib  memory per member in MiB; 0 = none asked
+ * @param name       what the submitter calls the job (Slurm's {@code --job-name}): free, not unique; null = none
+ * @param submitKey  a key the submitter chose so that a retried submission does not run the job twice (HTTP's
+ *                   {@code Idempotency-Key}): unique per user; null = none
  *
  * <p>A job with a share, CPU or memory, or no GPUs (a CPU-only task), is a <em>node-fit</em> job: one member,
  * placed node by node by the fleet's node placement policy (see {@code schedule/NodePlacement}); the other jobs
@@ -25,7 +28,7 @@ import kr.nuri.core.fleet.Level;
 public record JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
                       List<String> models, Level level, boolean levelRequired, String priorityClass,
                       long walltime, Boolean preemptible, boolean requeue, long runtime,
-                      int gpuMilli, int cpuMilli, long memoryMib) {
+                      int gpuMilli, int cpuMilli, long memoryMib, String name, String submitKey) {
     /** Thousandths in a whole GPU. */
     public static final int WHOLE_GPU = 1000;
 
@@ -40,7 +43,7 @@ public record JobSpec(String id, String project, String user, String award, int 
                    List<String> models, Level level, boolean levelRequired, String priorityClass,
                    long walltime, Boolean preemptible, boolean requeue, long runtime) {
         this(id, project, user, award, members, gpusPerMember, models, level, levelRequired, priorityClass, walltime,
-                preemptible, requeue, runtime, 0, 0, 0);
+                preemptible, requeue, runtime, 0, 0, 0, null, null);
     }
 
     public long totalGpus() {
@@ -86,6 +89,8 @@ public record JobSpec(String id, String project, String user, String award, int 
         private int gpuMilli;
         private int cpuMilli;
         private long memoryMib;
+        private String name;
+        private String submitKey;
 
         private Builder(String id, String project) {
             this.id = id;
@@ -108,10 +113,12 @@ public record JobSpec(String id, String project, String user, String award, int 
         public Builder share(int milli) { members = 1; gpusPerMember = 1; gpuMilli = milli; return this; }
         public Builder cpuMilli(int v) { cpuMilli = v; return this; }
         public Builder memoryMib(long v) { memoryMib = v; return this; }
+        public Builder name(String v) { name = v; return this; }
+        public Builder submitKey(String v) { submitKey = v; return this; }
 
         public JobSpec build() {
             return new JobSpec(id, project, user, award, members, gpusPerMember, models, level, required,
-                    priorityClass, walltime, preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib);
+                    priorityClass, walltime, preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib, name, submitKey);
         }
     }
 }

@@ -38,6 +38,8 @@ public final class State {
     private final AwardBook awards = new AwardBook();
     /** In submission (seq) order: JobSubmitted events come in seq order, so hashing and snapshots need no sort. */
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    /** Jobs by (user, submit key): a retried submission finds the job its first attempt made. */
+    private final Map<String, Job> bySubmitKey = new HashMap<>();
     private final PendingQueue queue;
     private final RunningIndex running;
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
@@ -127,6 +129,7 @@ public final class State {
         Job job = new Job(s, e.seq(), e.time(), tenants.index(s.project()), award, cls, pc.priority(), walltime,
                 preemptible, models);
         jobs.put(s.id(), job);
+        if (s.submitKey() != null) bySubmitKey.put(s.user() + '\n' + s.submitKey(), job);
         queue.add(job);
         nextSeq = Math.max(nextSeq, e.seq() + 1);
     }
@@ -380,6 +383,8 @@ public final class State {
     public long now() { return now; }
     public long nextSeq() { return nextSeq; }
     public Job job(String id) { return jobs.get(id); }
+    /** The job {@code user} submitted with {@code submitKey}, or null. */
+    public Job jobBySubmitKey(String user, String submitKey) { return bySubmitKey.get(user + '\n' + submitKey); }
     public Collection<Job> jobs() { return jobs.values(); }
     public Map<String, Reservation> reservations() { return reservationsView; }
     /** GPU-seconds charged to a tenant's subtree by finished runs. */

@@ -103,7 +103,7 @@ class NodePlacementTest {
         assertThat(refusal(w, JobSpec.builder("x", "p").share(500).gang(1, 2).build()).field()).isEqualTo("gpusPerMember");
         assertThat(refusal(w, JobSpec.builder("x", "p").gang(2, 1).cpuMilli(1_000).build()).field()).isEqualTo("members");
         assertThat(refusal(w, JobSpec.builder("x", "p").gang(1, 0).build()).field()).isEqualTo("gpusPerMember");
-        assertThat(refusal(w, new JobSpec("x", "p", "u", null, 1, 1, List.of(), null, true, "training", 0, null, true, 0, 1_200, 0, 0))
+        assertThat(refusal(w, new JobSpec("x", "p", "u", null, 1, 1, List.of(), null, true, "training", 0, null, true, 0, 1_200, 0, 0, null, null))
                 .field()).isEqualTo("gpuMilli");
         Rejection tooMuchCpu = refusal(w, JobSpec.builder("x", "p").gpus(1).cpuMilli(9_000).build());
         assertThat(tooMuchCpu.field()).isEqualTo("cpuMilli");

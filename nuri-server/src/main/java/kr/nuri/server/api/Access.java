@@ -32,6 +32,16 @@ final class Access {
         return scope >= 0 && t >= 0 && tree.isWithin(t, scope);
     }
 
+    /**
+     * An award of tenant {@code awardTenant}: operators and programme managers see all; others those of their subtree
+     * and those that cover it (an award to their organisation pays for their projects' jobs).
+     */
+    boolean seesAward(Principal p, int awardTenant) {
+        if (p.readsAll()) return true;
+        int scope = scope(p);
+        return scope >= 0 && awardTenant >= 0 && (tree.isWithin(awardTenant, scope) || tree.isWithin(scope, awardTenant));
+    }
+
     boolean seesJob(Principal p, Job j) {
         if (p.readsAll()) return true;
         if (!seesTenant(p, j.project())) return false;

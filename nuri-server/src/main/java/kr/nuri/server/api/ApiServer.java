@@ -72,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
-            for (ApiRoute r : routes) config.routes.addHttpHandler(r.method(), r.path(), secured(r.roles(), r.handler()));
+            for (ApiRoute r : routes) config.routes.addHttpHandler(r.method(), r.path(), secured(r.roles(), knownQuery(r)));
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", api.loop.isRunning() ? "ok" : "stopped")));
             config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
             config.routes.get("/metrics", secured(Set.of(Role.OPERATOR, Role.PROGRAMME_MANAGER), ctx -> {
@@ -110,6 +110,20 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** A query parameter the route does not take is refused, naming it: a filter silently ignored answers too much. */
+    private static Handler knownQuery(ApiRoute r) {
+        return ctx -> {
+            for (String name : ctx.queryParamMap().keySet()) {
+                if (!r.query().contains(name)) {
+                    throw Problem.badRequest(name, Identifiers.escaped(String.join(",", ctx.queryParams(name))), "query parameter '"
+                            + Identifiers.escaped(name) + "' is not one " + r.method().name() + " " + r.path() + " takes"
+                            + (r.query().isEmpty() ? " (it takes none)" : "; it takes " + r.query().stream().sorted().toList()));
+                }
+            }
+            r.handler().handle(ctx);
+        };
     }
 
     private Handler secured(Set<Role> roles, Handler handler) {

@@ -28,7 +28,8 @@ final class FleetApi {
 
     List<ApiRoute> routes() {
         return List.of(
-                new ApiRoute(GET, "/api/v1/nodes", ALL, "Nodes with health and free GPUs (filters: site, model, health; limit, offset)", null, this::list),
+                new ApiRoute(GET, "/api/v1/nodes", ALL, "Nodes with health and free GPUs (filters: site, model, health; limit, offset)", null, this::list)
+                        .withQuery("site", "model", "health", "limit", "offset"),
                 new ApiRoute(GET, "/api/v1/nodes/summary", ALL, "Node counts by site, model, health and allocation (like sinfo)", null, this::summary),
                 new ApiRoute(GET, "/api/v1/nodes/{name}", ALL, "One node", null, this::get),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/down", OPERATORS, "Mark a node down: its jobs end (requeued if they allow)", null,
@@ -52,6 +53,13 @@ final class FleetApi {
             State st = s.engine().state();
             Fleet f = st.fleet();
             if (model != null && f.modelIndex(model) < 0) throw Problem.badRequest("model", model, "no GPU model '" + model + "'. Maybe one of " + f.models() + "?");
+            if (health != null && java.util.Arrays.stream(kr.nuri.core.fleet.Health.values()).noneMatch(h -> h.name().equalsIgnoreCase(health))) {
+                throw Problem.badRequest("health", Identifiers.escaped(health), "health must be one of "
+                        + java.util.Arrays.toString(kr.nuri.core.fleet.Health.values()).toLowerCase(java.util.Locale.ROOT));
+            }
+            if (site != null && java.util.stream.IntStream.range(0, f.siteCount()).noneMatch(i -> f.siteName(i).equals(site))) {
+                throw Problem.badRequest("site", Identifiers.escaped(site), "no site '" + Identifiers.escaped(site) + "' in fleet " + f.name());
+            }
             List<Views.NodeView> out = new ArrayList<>();
             int total = 0;
             for (int n = 0; n < f.nodeCount(); n++) {

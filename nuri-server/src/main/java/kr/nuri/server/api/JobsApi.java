@@ -33,14 +33,15 @@ final class JobsApi {
     List<ApiRoute> routes() {
         return List.of(
                 new ApiRoute(POST, "/api/v1/jobs", SUBMITTERS, "Submit a job (a gang of GPUs)", "SubmitRequest", this::submit),
-                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user; limit, after)", null, this::list),
+                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user; limit, after)", null, this::list)
+                        .withQuery("state", "tenant", "user", "limit", "after"),
                 new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/complete", SUBMITTERS, "Report that a running job finished", "CompleteRequest", this::complete));
     }
 
     /** What {@code POST /api/v1/jobs} takes; {@code nuri submit} builds it from sbatch-like options. */
-    record SubmitRequest(String id, String project, String user, String award, Integer gpus, Integer nodes,
+    record SubmitRequest(String id, String name, String project, String user, String award, Integer gpus, Integer nodes,
                          Integer gpusPerNode, String gpuModel, List<String> gpuModels, String topology,
                          Boolean topologyRequired, String priority, Long walltime, Long runtime, Boolean preemptible,
                          Boolean requeue, Integer gpuMilli, Integer cpuMilli, Long memoryMib) {}
@@ -52,6 +53,20 @@ final class JobsApi {
     private void submit(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         SubmitRequest r = api.body(ctx, SubmitRequest.class);
+        if (r.id() != null) {
+            // A client-chosen id let one user make every later submission of every tenant collide with it.
+            throw Problem.badRequest("id", Identifiers.escaped(r.id()), "job ids are given by the server. Maybe name the job with "
+                    + "\"name\" (free, not unique), and send an Idempotency-Key header so that a retry does not run it twice?");
+        }
+        Identifiers.check("name", r.name());
+        Identifiers.check("project", r.project());
+        Identifiers.check("user", r.user());
+        Identifiers.check("award", r.award());
+        Identifiers.check("gpuModel", r.gpuModel());
+        if (r.gpuModels() != null) r.gpuModels().forEach(m -> Identifiers.check("gpuModels", m));
+        Identifiers.check("priority", r.priority());
+        Identifiers.check("topology", r.topology());
+        String key = Identifiers.check("Idempotency-Key", ctx.header("Idempotency-Key"));
         api.respond(ctx, 201, s -> {
             Engine e = s.engine();
             int project = e.state().tenants().index(r.project() == null ? "" : r.project());
@@ -60,11 +75,22 @@ final class JobsApi {
                 throw new Problem(400, "unknown-project", "project", r.project(), "no project '" + r.project() + "'. Maybe check 'nuri quota'?");
             }
             if (!api.access.submitsTo(p, project)) throw Problem.forbidden("you may not submit to project '" + r.project() + "'");
-            String id = r.id() != null ? r.id() : "job-" + e.state().nextSeq();
-            JobSpec spec = spec(r, id, p);
+            if (r.award() != null) {
+                // An award the caller may not read is one it may not charge, and answers exactly as one that does not exist.
+                int a = e.state().awards().index(r.award());
+                if (a < 0 || !api.access.seesAward(p, e.state().tenants().index(e.state().awards().get(a).tenant()))) {
+                    throw new Problem(400, "unknown-award", "award", r.award(), "no award '" + r.award() + "'");
+                }
+            }
+            String owner = p.isOperator() && r.user() != null ? r.user() : p.user();
+            Job earlier = key == null ? null : e.state().jobBySubmitKey(owner, key);
+            if (earlier != null) return Views.ack(earlier, e); // a retry: the job its first attempt made, not a second one
+            String id = "job-" + e.state().nextSeq();
+            for (int n = 2; e.job(id) != null; n++) id = "job-" + e.state().nextSeq() + "-" + n; // ids an older build let clients choose
+            JobSpec spec = spec(r, id, p, key);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
             acceptedSubmission(result, r);
-            Job job = e.job(id);
+            Job job = e.job(spec.id());
             if (job.state() == JobState.PENDING && job.estimatedStart() < 0) s.wantEstimatesSoon();
             return Views.ack(job, e);
         }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
@@ -85,7 +111,14 @@ final class JobsApi {
         throw Problem.of(new Rejection(x.code(), field, x.value(), x.message()));
     }
 
-    private static JobSpec spec(SubmitRequest r, String id, Principal p) {
+    private static JobSpec spec(SubmitRequest r, String id, Principal p, String submitKey) {
+        if (r.gpuModel() != null && r.gpuModels() != null) {
+            throw Problem.badRequest("gpuModels", String.join(",", r.gpuModels()), "give gpuModel or gpuModels, not both");
+        }
+        if (r.gpuMilli() != null && (r.gpuMilli() < 0 || r.gpuMilli() >= JobSpec.WHOLE_GPU)) {
+            throw Problem.badRequest("gpuMilli", r.gpuMilli(), "gpuMilli is a share of one GPU, 1 to 999 thousandths. Maybe leave it out "
+                    + "for whole GPUs?");
+        }
         // Each number is checked under its own name before they are combined into members × GPUs per member.
         if (r.gpus() != null && r.gpus() < 0) throw Problem.badRequest("gpus", r.gpus(), "gpus must be 0 (CPU only) or more");
         if (r.nodes() != null && r.nodes() < 1) throw Problem.badRequest("nodes", r.nodes(), "nodes must be at least 1");
@@ -137,7 +170,7 @@ final class JobsApi {
                 r.topologyRequired() == null || r.topologyRequired(), r.priority() == null ? "training" : r.priority(),
                 r.walltime() == null ? 0 : r.walltime(), r.preemptible(), r.requeue() == null || r.requeue(),
                 r.runtime() == null ? 0 : r.runtime(), r.gpuMilli() == null ? 0 : r.gpuMilli(), r.cpuMilli() == null ? 0 : r.cpuMilli(),
-                r.memoryMib() == null ? 0 : r.memoryMib());
+                r.memoryMib() == null ? 0 : r.memoryMib(), r.name(), submitKey);
     }
 
     private void list(Context ctx) {

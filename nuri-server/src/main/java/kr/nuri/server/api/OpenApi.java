@@ -27,6 +27,9 @@ final class OpenApi {
             List<Map<String, Object>> params = new java.util.ArrayList<>();
             Matcher m = PARAM.matcher(r.path());
             while (m.find()) params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
+            for (String q : r.query().stream().sorted().toList()) {
+                params.add(Map.of("name", q, "in", "query", "required", false, "schema", Map.of("type", "string")));
+            }
             if (!params.isEmpty()) op.put("parameters", params);
             if (r.body() != null) {
                 op.put("requestBody", Map.of("required", true, "content",

@@ -92,7 +92,7 @@ final class TenantsApi {
     }
 
     private boolean seesAward(State st, Principal p, AwardSpec a) {
-        return p.readsAll() || api.access.seesTenant(p, st.tenants().index(a.tenant()));
+        return api.access.seesAward(p, st.tenants().index(a.tenant()));
     }
 
     private void awards(Context ctx) {
@@ -120,6 +120,9 @@ final class TenantsApi {
 
     private void grant(Context ctx) {
         AwardRequest r = api.body(ctx, AwardRequest.class);
+        Identifiers.check("id", r.id());
+        Identifiers.check("tenant", r.tenant());
+        Identifiers.check("model", r.model());
         if (r.id() == null || r.id().isBlank() || r.id().length() > 128) throw Problem.badRequest("id", r.id(), "id must have 1 to 128 characters");
         if (r.kind() == null) throw Problem.badRequest("kind", null, "kind is required: budget or dedicated");
         AwardSpec.Kind kind;

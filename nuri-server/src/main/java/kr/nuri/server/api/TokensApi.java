@@ -57,6 +57,8 @@ final class TokensApi {
     private void create(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         TokenRequest r = api.body(ctx, TokenRequest.class);
+        Identifiers.check("user", r.user());
+        Identifiers.check("tenant", r.tenant());
         if (r.user() == null || !USER.matcher(r.user()).matches()) {
             throw Problem.badRequest("user", r.user(), "user must be 1 to 64 letters, digits or . _ @ -");
         }

@@ -27,7 +27,8 @@ final class UsageApi {
 
     List<ApiRoute> routes() {
         return List.of(new ApiRoute(GET, "/api/v1/usage", Set.of(Role.values()),
-                "GPU-hours over [from, to) grouped by=tenant|project|award|model (format=json|csv)", null, this::usage));
+                "GPU-hours over [from, to) grouped by=tenant|project|award|model (format=json|csv)", null, this::usage)
+                .withQuery("by", "from", "to", "format"));
     }
 
     record UsageRow(String key, String model, double gpuHours) {}

@@ -24,7 +24,7 @@ final class Views {
 
     record Placement(String model, boolean borrowed, List<NodeShare> nodes) {}
 
-    record JobView(String id, String project, String user, String award, String state, String priorityClass, int gpus,
+    record JobView(String id, String name, String project, String user, String award, String state, String priorityClass, int gpus,
                    int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
                    long walltime, long runtime, boolean preemptible, boolean requeue, String submitted, String started,
                    String ended, String pendingReason, String reasonDetail, String estimatedStart, Placement placement,
@@ -43,7 +43,7 @@ final class Views {
         }
         boolean pending = j.state() == JobState.PENDING;
         List<String> models = Arrays.stream(j.allowedModels()).mapToObj(fleet.models()::get).toList();
-        return new JobView(j.id(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
+        return new JobView(j.id(), spec.name(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
                 j.totalGpus(), spec.members(), spec.gpusPerMember(), models, spec.level().name().toLowerCase(java.util.Locale.ROOT),
                 spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
@@ -53,11 +53,11 @@ final class Views {
     }
 
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */
-    record JobAck(String id, String state, String pendingReason, String estimatedStart, String model, int nodes) {}
+    record JobAck(String id, String name, String state, String pendingReason, String estimatedStart, String model, int nodes) {}
 
     static JobAck ack(Job j, Engine engine) {
         boolean running = j.state() == JobState.RUNNING;
-        return new JobAck(j.id(), j.state().name(), j.state() == JobState.PENDING && j.reason() != null ? j.reason().name() : null,
+        return new JobAck(j.id(), j.spec().name(), j.state().name(), j.state() == JobState.PENDING && j.reason() != null ? j.reason().name() : null,
                 j.state() == JobState.PENDING ? time(j.estimatedStart()) : null,
                 running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
     }

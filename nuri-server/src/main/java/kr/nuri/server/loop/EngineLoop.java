@@ -191,6 +191,12 @@ public final class EngineLoop implements AutoCloseable {
         }
         if (wallMillis >= nextSecondMillis) {
             for (String id : execution.dueBy(now, engine)) session.apply(t -> new Command.JobFinished(t, id, true));
+            // A walltime that has ended ends its job now, not at the next periodic tick: its GPUs go back within a second
+            // (it is charged to its walltime either way).
+            var byDeadline = engine.state().running().byDeadline();
+            if (!byDeadline.isEmpty() && byDeadline.first().deadline() <= now && wallMillis < nextTickMillis) {
+                session.apply(t -> new Command.Tick(t, false));
+            }
             nextSecondMillis = wallMillis + 1_000;
         }
         if (estimatesWanted) {
