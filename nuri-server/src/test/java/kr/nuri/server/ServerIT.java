@@ -366,6 +366,72 @@ class ServerIT {
         assertThat(s.call("GET", "/api/v1/usage?by=colour", null).json().get("field").asString()).isEqualTo("by");
     }
 
+    /** Opens the event stream; the lines it sends go to {@code lines}. */
+    private HttpResponse<java.util.stream.Stream<String>> openStream(String token, String lastEventId, java.util.List<String> lines) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.server.url() + "/api/v1/events")).header("Accept", "text/event-stream");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
+        HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofLines());
+        if (r.statusCode() == 200) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    r.body().forEach(l -> {
+                        synchronized (lines) {
+                            lines.add(l);
+                        }
+                    });
+                } catch (RuntimeException closed) {
+                    // the test closed it
+                }
+            });
+        }
+        return r;
+    }
+
+    private static String joined(java.util.List<String> lines) {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    @Test
+    void theEventStreamRefusesWhatItCannotServeAndResumesFromTheLastEventId() throws Exception {
+        // Found by trying the product: a bad token got 200 and "event: error" (browsers reconnect forever), no id: lines.
+        java.util.List<String> none = new java.util.ArrayList<>();
+        assertThat(openStream(null, null, none).statusCode()).as("no token").isEqualTo(401);
+        assertThat(openStream("nuri_bogus_token", null, none).statusCode()).as("a bad token").isEqualTo(401);
+        HttpResponse<String> noAccept = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.server.url() + "/api/v1/events"))
+                .header("Authorization", "Bearer " + s.operatorToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(noAccept.statusCode()).as("without Accept: text/event-stream").isEqualTo(406);
+        assertThat(noAccept.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+
+        java.util.List<String> first = new java.util.ArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> live = openStream(s.operatorToken, null, first);
+        Thread.sleep(300);
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"one\",\"project\":\"a1\",\"gpus\":1}");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!joined(first).contains("\"one\"") && System.nanoTime() < deadline) Thread.sleep(50);
+        String seen = joined(first);
+        assertThat(seen).contains("event: JobSubmitted").containsPattern("(?m)^id: \\d+$");
+        java.util.regex.Matcher ids = java.util.regex.Pattern.compile("(?m)^id: (\\d+)$").matcher(seen);
+        String lastId = null;
+        while (ids.find()) lastId = ids.group(1);
+        live.body().close();
+        // While it is away: another job. Reconnecting with the last id it saw gets exactly what it missed.
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"two\",\"project\":\"a1\",\"gpus\":1}");
+        java.util.List<String> resumed = new java.util.ArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> again = openStream(s.operatorToken, lastId, resumed);
+        deadline = System.nanoTime() + 5_000_000_000L;
+        while (!joined(resumed).contains("\"two\"") && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(joined(resumed)).as("resumed after id " + lastId).contains("\"two\"").doesNotContain("\"one\"");
+        // At most four streams per token.
+        java.util.List<HttpResponse<java.util.stream.Stream<String>>> open = new java.util.ArrayList<>(java.util.List.of(again));
+        for (int i = 0; i < 3; i++) open.add(openStream(s.operatorToken, null, new java.util.ArrayList<>()));
+        Thread.sleep(200);
+        assertThat(openStream(s.operatorToken, null, none).statusCode()).as("a fifth stream of one token").isEqualTo(429);
+        for (var o : open) o.body().close();
+    }
+
     @Test
     void eventsStreamAndMetricsAndOpenApi() throws Exception {
         HttpClient http = HttpClient.newHttpClient();

@@ -87,7 +87,8 @@ final class ApiContext {
                 yield new Problem(500, "internal-error", null, null, "the server failed; it is logged");
             }
         };
-        ctx.status(p.status()).contentType("application/problem+json").json(p.body(ctx.path()));
+        ctx.status(p.status()).json(p.body(ctx.path()));
+        ctx.contentType("application/problem+json"); // after json(), which sets its own
     }
 
     static void accepted(Result r) {

@@ -41,7 +41,7 @@ public final class ApiServer implements AutoCloseable {
         Access access = new Access(tree);
         this.api = new ApiContext(loop, json, access, tokens, clockMillis);
         this.metrics = metrics;
-        this.stream = new EventStream(access, codec);
+        this.stream = new EventStream(access, codec, journalEvents.getAsLong());
         routes.addAll(new JobsApi(api).routes());
         routes.addAll(new FleetApi(api).routes());
         routes.addAll(new TenantsApi(api).routes());
@@ -82,15 +82,37 @@ public final class ApiServer implements AutoCloseable {
                 });
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
             }));
+            // Refused before the stream opens, with a status a browser's EventSource does not retry forever.
+            config.routes.before("/api/v1/events", ctx -> {
+                Principal p = authenticate(ctx);
+                if (p == null) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"nuri\"");
+                    throw new Problem(401, "unauthenticated", "Authorization", null, "a valid bearer token is required: Authorization: Bearer nuri_…");
+                }
+                String accept = ctx.header("Accept");
+                if (accept == null || !accept.contains("text/event-stream")) {
+                    throw new Problem(406, "not-acceptable", "Accept", accept, "this route is a server-sent-event stream: send Accept: text/event-stream");
+                }
+                for (String q : ctx.queryParamMap().keySet()) {
+                    throw Problem.badRequest(q, null, "query parameter '" + Identifiers.escaped(q) + "' is not one GET /api/v1/events takes (it takes none)");
+                }
+                if (!stream.admits(p)) {
+                    throw new Problem(429, "too-many-streams", "Authorization", p.tokenId(), "this token has " + EventStream.MAX_PER_TOKEN
+                            + " event streams open already. Maybe close one?");
+                }
+                ctx.attribute(ApiContext.PRINCIPAL, p);
+            });
             config.routes.sse("/api/v1/events", client -> {
                 client.keepAlive();
-                Principal p = authenticate(client.ctx());
-                if (p == null) {
-                    client.sendEvent("error", "{\"status\":401,\"detail\":\"a valid bearer token is required\"}");
-                    client.close();
-                    return;
+                Principal p = client.ctx().attribute(ApiContext.PRINCIPAL);
+                String last = client.ctx().header("Last-Event-ID");
+                long lastId = -1;
+                try {
+                    if (last != null) lastId = Long.parseLong(last.strip());
+                } catch (NumberFormatException e) {
+                    lastId = 0; // not one of ours: everything still held, or a reset
                 }
-                stream.serve(client, p); // blocks this (virtual) request thread until the client goes
+                stream.serve(client, p, lastId); // blocks this (virtual) request thread until the client goes
             });
             config.routes.exception(Problem.class, (e, ctx) -> ApiContext.problem(ctx, e));
             config.routes.exception(EngineLoop.Unavailable.class, (e, ctx) -> ApiContext.problem(ctx, e));

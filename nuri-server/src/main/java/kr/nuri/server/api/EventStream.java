@@ -16,51 +16,73 @@ import kr.nuri.server.journal.EventCodec;
  * The server-sent-event stream of job and node events. Each durable batch is turned into messages once
  * (on the engine thread, where jobs can be looked up); each client has its own bounded queue drained by
  * its own virtual thread, so a slow client never slows the engine: when its queue overflows it is
- * disconnected and reconnects.
+ * disconnected and reconnects. Every message carries its journal position as its {@code id:}; a client that
+ * reconnects with {@code Last-Event-ID} gets what it missed from the last {@value #KEPT} messages (a
+ * Kubernetes watch's resume), or, if it missed more (or the server restarted since), an {@code event: reset}
+ * telling it to read the state again.
  */
 final class EventStream {
     private static final int CLIENT_QUEUE = 10_000;
+    /** Recent messages kept for clients that reconnect. */
+    static final int KEPT = 10_000;
+    /** Streams one token may hold open at once. */
+    static final int MAX_PER_TOKEN = 4;
     private final Access access;
     private final EventCodec codec;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
+    /** Guards {@link #recent} and client registration against delivery, so a resume neither misses nor repeats. */
+    private final Object lock = new Object();
+    private final java.util.ArrayDeque<Message> recent = new java.util.ArrayDeque<>();
+    /** The journal position of the last event delivered (or, before any, of the journal's end at start). */
+    private long lastSeq;
 
-    EventStream(Access access, EventCodec codec) {
+    EventStream(Access access, EventCodec codec, long journalEnd) {
         this.access = access;
         this.codec = codec;
+        this.lastSeq = journalEnd;
     }
 
-    /** A message and what decides who may see it: the job (for job events) or nothing (node events). */
-    record Message(String kind, String data, Job job, boolean operatorsOnly) {}
+    /** A message, its journal position, and what decides who may see it: the job (for job events) or nothing (node events). */
+    record Message(long seq, String kind, String data, Job job, boolean operatorsOnly) {}
 
     /** Called on the engine thread for each batch; the returned delivery runs once the batch is durable. */
-    Runnable prepare(List<Event> events, Engine engine) {
-        if (clients.isEmpty()) return () -> { };
+    Runnable prepare(long firstSeq, List<Event> events, Engine engine) {
         List<Message> messages = new java.util.ArrayList<>();
+        long seq = firstSeq;
         for (Event e : events) {
             String kind = EventCodec.kind(e);
+            long at = seq++;
             Message m = switch (e) {
-                case Event.JobSubmitted s -> new Message(kind, codec.encode(e), engine.job(s.spec().id()), false);
-                case Event.JobStarted s -> new Message(kind, started(s, engine), engine.job(s.jobId()), false);
-                case Event.JobEnded s -> new Message(kind, codec.encode(e), engine.job(s.jobId()), false);
-                case Event.NodeHealthChanged n -> new Message(kind, "{\"time\":" + n.time() + ",\"node\":\""
+                case Event.JobSubmitted s -> new Message(at, kind, codec.encode(e), engine.job(s.spec().id()), false);
+                case Event.JobStarted s -> new Message(at, kind, started(s, engine), engine.job(s.jobId()), false);
+                case Event.JobEnded s -> new Message(at, kind, codec.encode(e), engine.job(s.jobId()), false);
+                case Event.NodeHealthChanged n -> new Message(at, kind, "{\"time\":" + n.time() + ",\"node\":\""
                         + engine.state().fleet().nodeName(n.node()) + "\",\"health\":\"" + n.health() + "\"}", null, false);
-                case Event.QuotaSet q -> new Message(kind, codec.encode(e), null, true);
-                case Event.AwardGranted a -> new Message(kind, codec.encode(e), null, true);
-                case Event.AwardRevised a -> new Message(kind, codec.encode(e), null, true);
+                case Event.QuotaSet q -> new Message(at, kind, codec.encode(e), null, true);
+                case Event.AwardGranted a -> new Message(at, kind, codec.encode(e), null, true);
+                case Event.AwardRevised a -> new Message(at, kind, codec.encode(e), null, true);
                 default -> null;
             };
             if (m != null) messages.add(m);
         }
-        return () -> deliver(messages);
+        long last = seq - 1;
+        return () -> deliver(messages, last);
     }
 
-    private void deliver(List<Message> messages) {
-        for (Message m : messages) {
-            for (Client c : clients) {
-                if (m.job() != null ? access.seesJob(c.principal, m.job()) : !m.operatorsOnly() || c.principal.readsAll()) {
-                    if (!c.queue.offer(m)) c.overflowed = true;
+    private boolean sees(Principal p, Message m) {
+        return m.job() != null ? access.seesJob(p, m.job()) : !m.operatorsOnly() || p.readsAll();
+    }
+
+    private void deliver(List<Message> messages, long last) {
+        synchronized (lock) {
+            for (Message m : messages) {
+                recent.addLast(m);
+                if (recent.size() > KEPT) recent.removeFirst();
+                for (Client c : clients) {
+                    if (sees(c.principal, m) && !c.queue.offer(m)) c.overflowed = true;
                 }
             }
+            lastSeq = Math.max(lastSeq, last);
         }
     }
 
@@ -73,16 +95,41 @@ final class EventStream {
         return codec.json().writeValueAsString(new Started(s.time(), s.jobId(), fleet.models().get(s.model()), nodes, s.gpus(), s.borrowed()));
     }
 
-    void serve(SseClient sse, Principal principal) {
+    /** Whether this token may open one more stream. */
+    boolean admits(Principal p) {
+        return clients.stream().filter(c -> c.principal.tokenId().equals(p.tokenId())).count() < MAX_PER_TOKEN;
+    }
+
+    /**
+     * Serves one client until it goes; {@code lastEventId}: the {@code Last-Event-ID} it sent (-1 = a new stream).
+     */
+    void serve(SseClient sse, Principal principal, long lastEventId) {
         Client c = new Client(principal);
-        clients.add(c);
+        boolean reset = false;
+        synchronized (lock) {
+            if (lastEventId >= 0 && lastEventId < lastSeq) {
+                long oldest = recent.isEmpty() ? Long.MAX_VALUE : recent.peekFirst().seq();
+                if (oldest > lastEventId + 1 && lastSeq > lastEventId) {
+                    reset = true; // it missed events that are no longer held here
+                } else {
+                    for (Message m : recent) {
+                        if (m.seq() > lastEventId && sees(principal, m)) c.queue.offer(m);
+                    }
+                }
+            }
+            clients.add(c);
+        }
         sse.onClose(() -> clients.remove(c));
         sse.sendComment("connected as " + principal.user());
+        if (reset) {
+            sse.sendEvent("reset", "{\"detail\":\"events after " + lastEventId + " are no longer held; read the state again\"}",
+                    Long.toString(lastSeq));
+        }
         try {
             while (!sse.terminated() && !c.overflowed) {
                 Message m = c.queue.poll(15, TimeUnit.SECONDS);
                 if (m == null) sse.sendComment("keep-alive");
-                else sse.sendEvent(m.kind(), m.data());
+                else sse.sendEvent(m.kind(), m.data(), Long.toString(m.seq()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -229,7 +229,8 @@ public final class EngineLoop implements AutoCloseable {
         }
         if (!events.isEmpty()) {
             List<Event> published = List.copyOf(events);
-            for (Subscriber s : subscribers) after.add(s.prepare(published, engine));
+            long firstSeq = eventsAssigned - events.size() + 1;
+            for (Subscriber s : subscribers) after.add(s.prepare(firstSeq, published, engine));
         }
         List<Runnable> replies = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) replies.add(reply(batch.get(i), answers[i]));
@@ -317,7 +318,8 @@ public final class EngineLoop implements AutoCloseable {
     /** Turns a batch of events into a delivery: prepared on the engine thread, run once they are durable. */
     @FunctionalInterface
     public interface Subscriber {
-        Runnable prepare(List<Event> events, Engine engine);
+        /** {@code firstSeq}: the journal position of the first event (the rest follow one by one). */
+        Runnable prepare(long firstSeq, List<Event> events, Engine engine);
     }
 
     /** The engine cannot take requests now (stopped, or its queue is full). */
