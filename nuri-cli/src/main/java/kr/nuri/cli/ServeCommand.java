@@ -46,16 +46,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--check", defaultValue = "OFF", description = "Invariant checks: OFF, CHEAP or FULL (default: ${DEFAULT-VALUE}).")
     AssertionLevel check;
 
+    @Option(names = "--token-days", defaultValue = "90", description = "How long a token works unless its maker says otherwise "
+            + "(default: ${DEFAULT-VALUE} days). When every operator token has expired, a start makes a new one and prints it once.")
+    int tokenDays;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
         if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
+        if (tokenDays < 1 || tokenDays > 3_650) throw new IllegalArgumentException("--token-days " + tokenDays + " is outside 1..3650. Maybe 90?");
         NuriConfig config = fleet.load();
         Fleet f = config.engine().fleet();
         System.out.printf("Nuri %s: fleet %s, %,d GPUs in %,d nodes, %d tenants%n", kr.nuri.server.Version.get(), f.name(),
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
         ServerOptions options = new ServerOptions(config, host, port, db.url(), db.user(), db.password(),
-                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000);
+                data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000,
+                tokenDays * 86_400_000L);
         NuriServer server;
         try {
             server = NuriServer.start(options);

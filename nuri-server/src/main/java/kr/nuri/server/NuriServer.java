@@ -91,10 +91,12 @@ public final class NuriServer implements AutoCloseable {
             List<EventObserver> observers = List.of(ledger, execution);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers);
-            TokenStore tokens = new TokenStore(db);
+            TokenStore tokens = new TokenStore(db, clock, o.tokenTtlMillis());
             String firstToken = null;
-            if (tokens.isEmpty()) {
-                firstToken = tokens.issue("operator", Role.OPERATOR, null, clock.getAsLong()).token();
+            if (!tokens.hasLiveOperator()) {
+                // A first start, or every operator token has expired: without one nobody could make tokens again.
+                if (!tokens.isEmpty()) log.warn("no operator token works any more (all expired); a new one is made and shown once");
+                firstToken = tokens.issue("operator", Role.OPERATOR, null, clock.getAsLong(), o.tokenTtlMillis()).token();
                 if (o.embedded()) writeToken(o.dataDir().resolve("operator-token"), firstToken);
             }
             ServerMetrics metrics = new ServerMetrics();

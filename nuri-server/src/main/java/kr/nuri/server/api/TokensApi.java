@@ -33,13 +33,23 @@ final class TokensApi {
                 new ApiRoute(DELETE, "/api/v1/tokens/{id}", ADMINS, "Revoke a token", null, this::revoke));
     }
 
-    record TokenRequest(String user, String role, String tenant) {}
+    record TokenRequest(String user, String role, String tenant, Integer expiresInDays) {}
 
-    record Created(TokenStore.TokenInfo token, String secret) {}
+    /** A token as shown: never its secret; times as ISO-8601. */
+    record TokenView(String id, String user, String role, String tenant, String created, String expires, String lastUsed) {}
+
+    record Created(TokenView token, String secret) {}
+
+    private TokenView view(TokenStore.TokenInfo t) {
+        long used = api.tokens.lastUsed(t.id());
+        return new TokenView(t.id(), t.user(), t.role().wireName(), t.tenant(), java.time.Instant.ofEpochMilli(t.createdAt()).toString(),
+                java.time.Instant.ofEpochMilli(t.expiresAt()).toString(), used == 0 ? null : java.time.Instant.ofEpochMilli(used).toString());
+    }
 
     private void whoami(Context ctx) {
         Principal p = ApiContext.principal(ctx);
-        ctx.json(new TokenStore.TokenInfo(p.tokenId(), p.user(), p.role(), p.tenant(), 0));
+        TokenStore.TokenInfo t = api.tokens.get(p.tokenId());
+        ctx.json(t == null ? new TokenView(p.tokenId(), p.user(), p.role().wireName(), p.tenant(), null, null, null) : view(t));
     }
 
     /** Whether p administers a token bound to {@code tenant}: operators all; tenant admins their subtree. */
@@ -51,7 +61,7 @@ final class TokensApi {
 
     private void list(Context ctx) {
         Principal p = ApiContext.principal(ctx);
-        ctx.json(api.tokens.all().stream().filter(t -> administers(p, t.tenant())).toList());
+        ctx.json(api.tokens.all().stream().filter(t -> administers(p, t.tenant())).map(this::view).toList());
     }
 
     private void create(Context ctx) {
@@ -76,8 +86,13 @@ final class TokensApi {
             throw Problem.forbidden("a tenant admin makes user or tenant-admin tokens inside " + p.tenant() + " only");
         }
         String tenant = role == Role.OPERATOR || role == Role.PROGRAMME_MANAGER ? null : r.tenant();
-        TokenStore.Issued issued = api.tokens.issue(r.user(), role, tenant, api.clockMillis.getAsLong());
-        ctx.status(201).json(new Created(issued.info(), issued.token()));
+        if (r.expiresInDays() != null && (r.expiresInDays() < 1 || r.expiresInDays() > 3_650)) {
+            throw Problem.badRequest("expiresInDays", r.expiresInDays(), "expiresInDays must be 1 to 3650. Maybe leave it out for "
+                    + api.tokens.defaultTtlMillis() / 86_400_000L + "?");
+        }
+        long ttl = r.expiresInDays() == null ? api.tokens.defaultTtlMillis() : r.expiresInDays() * 86_400_000L;
+        TokenStore.Issued issued = api.tokens.issue(r.user(), role, tenant, api.clockMillis.getAsLong(), ttl);
+        ctx.status(201).json(new Created(view(issued.info()), issued.token()));
     }
 
     private void revoke(Context ctx) {
@@ -85,7 +100,11 @@ final class TokensApi {
         String id = ctx.pathParam("id");
         TokenStore.TokenInfo t = api.tokens.get(id);
         if (t == null || !administers(p, t.tenant())) throw Problem.notFound("token", id);
-        api.tokens.revoke(id, api.clockMillis.getAsLong());
+        try {
+            api.tokens.revoke(id, api.clockMillis.getAsLong());
+        } catch (TokenStore.LastOperatorException e) {
+            throw new Problem(409, "last-operator-token", "id", id, e.getMessage());
+        }
         ctx.status(204);
     }
 }
