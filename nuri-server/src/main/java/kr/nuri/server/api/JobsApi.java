@@ -207,7 +207,7 @@ final class JobsApi {
                 hits.add(j);
             }
             hits.sort(Comparator.comparingLong(Job::seq));
-            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e)).toList();
+            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e, s.now())).toList();
             Long next = hits.size() > limit ? hits.get(limit - 1).seq() : null;
             return new JobList(views, views.size(), next);
         });
@@ -222,7 +222,7 @@ final class JobsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
-        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine()));
+        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine(), s.now()));
     }
 
     private void cancel(Context ctx) {
@@ -232,7 +232,7 @@ final class JobsApi {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not cancel job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
-            return Views.job(j, s.engine());
+            return Views.job(j, s.engine(), s.now());
         });
     }
 
@@ -244,7 +244,7 @@ final class JobsApi {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not report on job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.JobFinished(t, id, r.success() == null || r.success())));
-            return Views.job(j, s.engine());
+            return Views.job(j, s.engine(), s.now());
         });
     }
 }

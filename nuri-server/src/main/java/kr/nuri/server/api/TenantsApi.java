@@ -50,7 +50,7 @@ final class TenantsApi {
             State st = s.engine().state();
             List<Views.TenantView> out = new ArrayList<>();
             for (int t = 0; t < st.tenants().size(); t++) {
-                if (api.access.seesTenant(p, t)) out.add(Views.tenant(st, t));
+                if (api.access.seesTenant(p, t)) out.add(Views.tenant(st, t, s.now()));
             }
             return out;
         }));
@@ -65,7 +65,7 @@ final class TenantsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String name = ctx.pathParam("name");
-        ctx.json(api.call(s -> Views.tenant(s.engine().state(), visibleTenant(s.engine().state(), p, name))));
+        ctx.json(api.call(s -> Views.tenant(s.engine().state(), visibleTenant(s.engine().state(), p, name), s.now())));
     }
 
     private void setQuota(Context ctx) {
@@ -80,7 +80,7 @@ final class TenantsApi {
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
-            return Views.tenant(st, t);
+            return Views.tenant(st, t, s.now());
         }));
     }
 
@@ -101,7 +101,7 @@ final class TenantsApi {
             State st = s.engine().state();
             List<Views.AwardView> out = new ArrayList<>();
             for (int a = 0; a < st.awards().size(); a++) {
-                if (seesAward(st, p, st.awards().get(a))) out.add(Views.award(st, a));
+                if (seesAward(st, p, st.awards().get(a))) out.add(Views.award(st, a, s.now()));
             }
             return out;
         }));
@@ -114,7 +114,7 @@ final class TenantsApi {
             State st = s.engine().state();
             int a = st.awards().index(id);
             if (a < 0 || !seesAward(st, p, st.awards().get(a))) throw Problem.notFound("award", id);
-            return Views.award(st, a);
+            return Views.award(st, a, s.now());
         }));
     }
 
@@ -141,7 +141,7 @@ final class TenantsApi {
         ctx.status(201).json(api.call(s -> {
             ApiContext.accepted(s.apply(t -> new Command.GrantAward(t, spec)));
             State st = s.engine().state();
-            return Views.award(st, st.awards().index(spec.id()));
+            return Views.award(st, st.awards().index(spec.id()), s.now());
         }));
     }
 
@@ -158,7 +158,7 @@ final class TenantsApi {
             long b = budget != null ? budget : cur.budgetGpuSeconds();
             long end = to != null ? to : cur.to();
             ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, b, end)));
-            return Views.award(st, a);
+            return Views.award(st, a, s.now());
         }));
     }
 

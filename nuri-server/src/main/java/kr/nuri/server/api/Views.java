@@ -30,7 +30,8 @@ final class Views {
                    String ended, String pendingReason, String reasonDetail, String estimatedStart, Placement placement,
                    int runs, double gpuHours, String lastOutcome, int gpuMilli, int cpuMilli, long memoryMib) {}
 
-    static JobView job(Job j, Engine engine) {
+    /** A job as shown; {@code now}: the time its running part is charged up to (as {@code /usage} charges it). */
+    static JobView job(Job j, Engine engine, long now) {
         State s = engine.state();
         Fleet fleet = s.fleet();
         JobSpec spec = j.spec();
@@ -48,7 +49,7 @@ final class Views {
                 spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
                 pending && j.reason() != null ? j.reason().name() : null, pending ? j.reasonDetail() : null,
-                pending ? time(j.estimatedStart()) : null, placement, j.runs(), j.gpuSeconds() / 3600.0,
+                pending ? time(j.estimatedStart()) : null, placement, j.runs(), Charges.ofJob(j, now) / 3600.0,
                 j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib());
     }
 
@@ -76,7 +77,7 @@ final class Views {
     record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
                       double decayedGpuHours, double chargedGpuHours) {}
 
-    static TenantView tenant(State s, int t) {
+    static TenantView tenant(State s, int t, long now) {
         var tree = s.tenants();
         var q = s.quota();
         List<QuotaView> quotas = new ArrayList<>();
@@ -87,17 +88,23 @@ final class Views {
         }
         double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;
         return new TenantView(tree.name(t), tree.parent(t) < 0 ? null : tree.name(tree.parent(t)), tree.isLeaf(t),
-                tree.share(t), quotas, decayed, s.chargedGpuSeconds(t) / 3600.0);
+                tree.share(t), quotas, decayed, Charges.ofTenant(s, t, now) / 3600.0);
     }
 
+    /**
+     * An award as shown: {@code usedGpuHours} charged so far, its running jobs up to now included (as {@code /usage}
+     * counts them); {@code committedGpuHours} what those jobs may still use, up to their walltimes; {@code leftGpuHours}
+     * what new jobs may still have (the figure a waiting job's reason gives).
+     */
     record AwardView(String id, String tenant, String kind, String model, double budgetGpuHours, int gpus, String from,
-                     String to, boolean active, double usedGpuHours, double leftGpuHours) {}
+                     String to, boolean active, double usedGpuHours, double committedGpuHours, double leftGpuHours) {}
 
-    static AwardView award(State s, int a) {
+    static AwardView award(State s, int a, long now) {
         var spec = s.awards().get(a);
-        double limit = spec.limitGpuSeconds() / 3600.0;
-        double used = s.awards().used(a) / 3600.0;
+        long used = Charges.ofAward(s, a, now);
+        long committed = s.awards().used(a) + s.awards().committed(a) - used; // promised to running jobs and not yet used
         return new AwardView(spec.id(), spec.tenant(), spec.kind().name(), spec.model(), spec.budgetGpuSeconds() / 3600.0,
-                spec.gpus(), time(spec.from()), time(spec.to()), spec.activeAt(s.now()), used, Math.max(0, limit - used));
+                spec.gpus(), time(spec.from()), time(spec.to()), spec.activeAt(now), used / 3600.0, committed / 3600.0,
+                Math.max(0, s.awards().headroom(a)) / 3600.0);
     }
 }
