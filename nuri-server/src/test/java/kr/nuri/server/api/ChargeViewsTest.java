@@ -23,20 +23,22 @@ class ChargeViewsTest {
     @Test
     void jobsTenantsAwardsAndUsageAgree() {
         int runningSeen = 0;
+        int[] onAwards = {0};
         for (long seed = 1; seed <= 8; seed++) {
             RandomCommands stream = new RandomCommands(seed, (int) (seed % 4));
             Engine engine = new Engine(stream.config().withAssertions(AssertionLevel.OFF));
             UsageLedger ledger = new UsageLedger();
             for (int n = 0; n < 2_500; n++) {
                 for (Event e : engine.apply(stream.next(engine)).events()) ledger.observe(e, engine);
-                if (n % 250 == 249) runningSeen += compare(seed, engine, ledger, engine.state().now() + n % 37);
+                if (n % 50 == 49) runningSeen += compare(seed, engine, ledger, engine.state().now() + n % 37, onAwards);
             }
         }
         assertThat(runningSeen).as("running jobs at the moments compared").isGreaterThan(50);
+        assertThat(onAwards[0]).as("running jobs charging an award at the moments compared").isGreaterThan(10);
     }
 
     /** Compares the views at {@code now} (mid-run: running jobs have run on since the last event); returns how many ran. */
-    private static int compare(long seed, Engine engine, UsageLedger ledger, long now) {
+    private static int compare(long seed, Engine engine, UsageLedger ledger, long now, int[] onAwards) {
         var s = engine.state();
         int running = 0;
         long[] byProject = new long[s.tenants().size()];
@@ -51,6 +53,7 @@ class ChargeViewsTest {
             assertThat(v.gpuHours() * 3600).as("job " + j.id()).isCloseTo((double) Charges.ofJob(j, now), within(1e-6));
             for (int t = j.project(); t >= 0; t = s.tenants().parent(t)) fromJobs[t] += Charges.ofJob(j, now);
             if (j.state() == JobState.RUNNING) running++;
+            if (j.state() == JobState.RUNNING && j.award() >= 0 && Charges.running(j, now) > 0) onAwards[0]++;
         }
         for (int t = 0; t < s.tenants().size(); t++) {
             long usage = 0;
