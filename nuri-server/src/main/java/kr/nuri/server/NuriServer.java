@@ -103,7 +103,7 @@ public final class NuriServer implements AutoCloseable {
             ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots);
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
-                    loop::eventsAssigned, Version.get());
+                    loop::eventsAssigned, Version.get(), new kr.nuri.server.journal.AuditLog(db));
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             try {
                 api.start(o.host(), o.port());

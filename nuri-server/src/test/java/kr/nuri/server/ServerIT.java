@@ -122,6 +122,46 @@ class ServerIT {
     }
 
     @Test
+    void everyActOnTokensQuotasAwardsNodesAndOthersJobsIsAudited() {
+        String alice = s.token("alice", "user", "a1");
+        String pm = s.token("pat", "programme-manager", null);
+        String aliceJob = s.call("POST", "/api/v1/jobs", alice, "{\"project\":\"a1\",\"gpus\":1}").json().get("id").asString();
+        assertThat(s.call("PUT", "/api/v1/tenants/a2/quotas/H100", "{\"nominal\":40}").status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/awards", pm, "{\"id\":\"grant-9\",\"tenant\":\"a1\",\"kind\":\"budget\",\"model\":\"H100\","
+                + "\"gpuHours\":10,\"from\":\"2026-01-01\",\"to\":\"2027-01-01\"}").status()).isEqualTo(201);
+        assertThat(s.call("PATCH", "/api/v1/awards/grant-9", pm, "{\"gpuHours\":20}").status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/nodes/h-1-r1-n2/drain", null).status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/jobs/" + aliceJob + "/cancel", null).status()).as("the operator cancels alice's job").isEqualTo(200);
+        String tokenId = alice.split("_")[1];
+        assertThat(s.call("DELETE", "/api/v1/tokens/" + tokenId, null).status()).isEqualTo(204);
+        s.stop();
+        s.start(); // the trail is durable
+        JsonNode trail = s.call("GET", "/api/v1/audit?limit=50", null).json();
+        java.util.List<String> actions = new java.util.ArrayList<>();
+        for (JsonNode e : trail) actions.add(e.get("action").asString());
+        assertThat(actions).as("newest first").containsSubsequence("token.revoke", "job.cancel", "node.drain", "award.revise", "award.grant",
+                "quota.set", "token.create");
+        JsonNode quota = null;
+        JsonNode drain = null;
+        for (JsonNode e : trail) {
+            if (e.get("action").asString().equals("quota.set")) quota = e;
+            if (e.get("action").asString().equals("node.drain")) drain = e;
+        }
+        assertThat(quota.get("actor").asString()).isEqualTo("operator");
+        assertThat(quota.get("target").asString()).isEqualTo("a2/H100");
+        assertThat(quota.get("before").asString()).contains("nominal=64");
+        assertThat(quota.get("after").asString()).contains("nominal=40");
+        assertThat(drain.get("before").asString() + " -> " + drain.get("after").asString()).isEqualTo("UP -> DRAIN");
+        assertThat(java.time.Instant.parse(quota.get("at").asString())).isBefore(java.time.Instant.now().plusSeconds(1));
+        JsonNode forPm = s.call("GET", "/api/v1/audit", pm, null).json();
+        for (JsonNode e : forPm) assertThat(e.get("action").asString()).as("a programme manager reads quotas and awards").matches("(quota|award)\\..*");
+        assertThat(forPm.size()).isEqualTo(3);
+        assertThat(s.call("GET", "/api/v1/audit", s.token("carol", "tenant-admin", "org-a"), null).status()).isEqualTo(403);
+        assertThat(s.call("GET", "/api/v1/audit?action=token.&actor=operator", null).json().size()).isEqualTo(
+                actions.stream().filter(a -> a.startsWith("token.")).count() + 1); // the tenant admin's token just made
+    }
+
+    @Test
     void whatIsNotUnderstoodIsRefusedNamingTheParameterOrField() {
         // Found by trying the product: /jobs?node=X returned every job, ?project= and /usage?tenant= were ignored,
         // nodes?health=bogus gave an empty 200, gpuModel with gpuModels and gpuMilli 1000 were taken silently.

@@ -25,13 +25,20 @@ final class ApiContext {
     final Access access;
     final TokenStore tokens;
     final LongSupplier clockMillis;
+    final kr.nuri.server.journal.AuditLog audit;
 
-    ApiContext(EngineLoop loop, JsonMapper json, Access access, TokenStore tokens, LongSupplier clockMillis) {
+    ApiContext(EngineLoop loop, JsonMapper json, Access access, TokenStore tokens, LongSupplier clockMillis, kr.nuri.server.journal.AuditLog audit) {
         this.loop = loop;
         this.json = json;
         this.access = access;
         this.tokens = tokens;
         this.clockMillis = clockMillis;
+        this.audit = audit;
+    }
+
+    /** An audit entry for an act of {@code p}, now. */
+    kr.nuri.server.journal.AuditLog.Entry act(Principal p, String action, String target, String before, String after) {
+        return audit.entry(clockMillis.getAsLong(), p.user(), p.role().wireName(), p.tokenId(), action, target, before, after);
     }
 
     static Principal principal(Context ctx) {

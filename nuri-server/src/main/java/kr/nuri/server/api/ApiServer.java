@@ -37,9 +37,10 @@ public final class ApiServer implements AutoCloseable {
     private Javalin app;
 
     public ApiServer(EngineLoop loop, JsonMapper json, TenantTree tree, TokenStore tokens, UsageLedger ledger,
-                     EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version) {
+                     EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version,
+                     kr.nuri.server.journal.AuditLog audit) {
         Access access = new Access(tree);
-        this.api = new ApiContext(loop, json, access, tokens, clockMillis);
+        this.api = new ApiContext(loop, json, access, tokens, clockMillis, audit);
         this.metrics = metrics;
         this.stream = new EventStream(access, codec, journalEvents.getAsLong());
         routes.addAll(new JobsApi(api).routes());
@@ -47,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
         routes.addAll(new TenantsApi(api).routes());
         routes.addAll(new UsageApi(api, ledger).routes());
         routes.addAll(new TokensApi(api).routes());
+        routes.addAll(new AuditApi(api).routes());
         routes.addAll(new StatusApi(api, journalEvents, version).routes());
         this.openApi = OpenApi.document(routes, Map.of(
                 "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
@@ -86,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before("/api/v1/events", ctx -> {
                 Principal p = authenticate(ctx);
                 if (p == null) {
+                    refused(ctx);
                     ctx.header("WWW-Authenticate", "Bearer realm=\"nuri\"");
                     throw new Problem(401, "unauthenticated", "Authorization", null, "a valid bearer token is required: Authorization: Bearer nuri_…");
                 }
@@ -148,10 +151,27 @@ public final class ApiServer implements AutoCloseable {
         };
     }
 
+    private final java.util.concurrent.atomic.AtomicLong lastRefusalLog = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refusedSinceLog = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A refused authentication, logged so that an operator can see an attack: at most one line every 10 s, with a count. */
+    private void refused(Context ctx) {
+        long n = refusedSinceLog.incrementAndGet();
+        long now = api.clockMillis.getAsLong();
+        long last = lastRefusalLog.get();
+        if (now - last >= 10_000 && lastRefusalLog.compareAndSet(last, now)) {
+            refusedSinceLog.addAndGet(-n);
+            String token = ctx.header("Authorization");
+            log.warn("refused authentication: {} in the last {} s, the latest from {} for {} {} ({})", n, last == 0 ? 0 : (now - last) / 1000,
+                    ctx.ip(), ctx.method().name(), Identifiers.escaped(ctx.path()), token == null ? "no token" : "an unknown, revoked or expired token");
+        }
+    }
+
     private Handler secured(Set<Role> roles, Handler handler) {
         return ctx -> {
             Principal p = authenticate(ctx);
             if (p == null) {
+                refused(ctx);
                 ctx.header("WWW-Authenticate", "Bearer realm=\"nuri\"");
                 throw new Problem(401, "unauthenticated", "Authorization", null,
                         "a valid bearer token is required: Authorization: Bearer nuri_…");

@@ -111,7 +111,10 @@ final class FleetApi {
         ctx.json(api.call(s -> {
             int n = s.engine().state().fleet().nodeIndex(name);
             if (n < 0) throw Problem.notFound("node", name);
+            String before = s.engine().state().capacity().health(n).name();
             ApiContext.accepted(s.apply(command.apply(name)));
+            s.audit(api.act(ApiContext.principal(ctx), "node." + ctx.path().substring(ctx.path().lastIndexOf('/') + 1), name, before,
+                    s.engine().state().capacity().health(n).name()));
             return Views.node(s.engine().state(), n);
         }));
     }

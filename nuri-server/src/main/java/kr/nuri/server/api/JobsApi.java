@@ -231,7 +231,10 @@ final class JobsApi {
         api.respond(ctx, 200, s -> {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not cancel job '" + id + "'");
+            String before = j.state().name();
             ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
+            // Cancelling one's own job is ordinary; cancelling someone else's is an act to answer for.
+            if (!p.user().equals(j.spec().user())) s.audit(api.act(p, "job.cancel", id + " of " + j.spec().user(), before, j.state().name()));
             return Views.job(j, s.engine(), s.now());
         });
     }

@@ -79,9 +79,16 @@ final class TenantsApi {
             State st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
+            int m = st.fleet().modelIndex(model);
+            String before = m < 0 ? null : quotaText(st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m));
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
+            s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, quotaText(r.nominal(), borrow, lend)));
             return Views.tenant(st, t, s.now());
         }));
+    }
+
+    private static String quotaText(int nominal, int borrow, int lend) {
+        return "nominal=" + nominal + " borrowingLimit=" + borrow + " lendingLimit=" + lend;
     }
 
     /** A limit: absent or -1 means none. */
@@ -140,6 +147,7 @@ final class TenantsApi {
         AwardSpec spec = new AwardSpec(r.id(), r.tenant(), kind, r.model(), budget, gpus, from, to);
         ctx.status(201).json(api.call(s -> {
             ApiContext.accepted(s.apply(t -> new Command.GrantAward(t, spec)));
+            s.audit(api.act(ApiContext.principal(ctx), "award.grant", spec.id(), null, spec.toString()));
             State st = s.engine().state();
             return Views.award(st, st.awards().index(spec.id()), s.now());
         }));
@@ -157,7 +165,9 @@ final class TenantsApi {
             AwardSpec cur = st.awards().get(a);
             long b = budget != null ? budget : cur.budgetGpuSeconds();
             long end = to != null ? to : cur.to();
+            String before = "budgetGpuSeconds=" + cur.budgetGpuSeconds() + " to=" + Views.time(cur.to());
             ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, b, end)));
+            s.audit(api.act(ApiContext.principal(ctx), "award.revise", id, before, "budgetGpuSeconds=" + b + " to=" + Views.time(end)));
             return Views.award(st, a, s.now());
         }));
     }

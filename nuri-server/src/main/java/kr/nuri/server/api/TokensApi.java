@@ -92,6 +92,8 @@ final class TokensApi {
         }
         long ttl = r.expiresInDays() == null ? api.tokens.defaultTtlMillis() : r.expiresInDays() * 86_400_000L;
         TokenStore.Issued issued = api.tokens.issue(r.user(), role, tenant, api.clockMillis.getAsLong(), ttl);
+        api.audit.record(api.act(p, "token.create", issued.info().id(), null,
+                "user=" + r.user() + " role=" + role.wireName() + " tenant=" + tenant + " expires=" + view(issued.info()).expires()));
         ctx.status(201).json(new Created(view(issued.info()), issued.token()));
     }
 
@@ -102,6 +104,7 @@ final class TokensApi {
         if (t == null || !administers(p, t.tenant())) throw Problem.notFound("token", id);
         try {
             api.tokens.revoke(id, api.clockMillis.getAsLong());
+            api.audit.record(api.act(p, "token.revoke", id, "user=" + t.user() + " role=" + t.role().wireName() + " tenant=" + t.tenant(), "revoked"));
         } catch (TokenStore.LastOperatorException e) {
             throw new Problem(409, "last-operator-token", "id", id, e.getMessage());
         }

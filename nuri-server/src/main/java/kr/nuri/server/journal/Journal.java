@@ -40,6 +40,11 @@ public final class Journal {
      * @throws LeaseLostException if another process took the writer lease; nothing was written
      */
     public void append(List<Group> groups, long nowMillis) {
+        append(groups, List.of(), nowMillis);
+    }
+
+    /** {@link #append(List, long)} with the audit entries of the acts whose events these are, in the same transaction. */
+    public void append(List<Group> groups, List<AuditLog.Entry> audits, long nowMillis) {
         // Encode once, numbering as the rows will be stored.
         List<JournalRow> rows = new ArrayList<>();
         long seq = nextSeq;
@@ -54,6 +59,7 @@ public final class Journal {
                         + "; another nuri serve took over. Stopping without writing.");
             }
             insert(h, rows);
+            AuditLog.insert(h, audits);
         });
         lastSyncNanos = System.nanoTime() - t0;
         nextSeq = seq;

@@ -168,7 +168,8 @@ public final class EngineLoop implements AutoCloseable {
         long wallMillis = clockMillis.getAsLong();
         long now = Math.max(engine.state().now(), wallMillis / 1000);
         List<Event> events = new ArrayList<>();
-        BatchSession session = new BatchSession(now, events);
+        List<kr.nuri.server.journal.AuditLog.Entry> audits = new ArrayList<>();
+        BatchSession session = new BatchSession(now, events, audits);
         Object[] answers = new Object[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             if (!running) {
@@ -186,7 +187,7 @@ public final class EngineLoop implements AutoCloseable {
             List<Runnable> replies = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) replies.add(reply(batch.get(i), answers[i]));
             eventsAssigned += events.size();
-            writer.enqueue(new JournalWriter.Batch(events, null, wallMillis, replies, List.of()));
+            writer.enqueue(new JournalWriter.Batch(events, null, wallMillis, replies, List.of(), audits));
             return;
         }
         if (wallMillis >= nextSecondMillis) {
@@ -213,7 +214,7 @@ public final class EngineLoop implements AutoCloseable {
             lastTickMillis = wallMillis;
             nextTickMillis = wallMillis + settings.tickMillis();
         }
-        if (batch.isEmpty() && events.isEmpty()) return;
+        if (batch.isEmpty() && events.isEmpty() && audits.isEmpty()) return;
         eventsAssigned += events.size();
         eventsSinceCheckpoint += events.size();
         eventsSinceSnapshot += events.size();
@@ -234,7 +235,7 @@ public final class EngineLoop implements AutoCloseable {
         }
         List<Runnable> replies = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) replies.add(reply(batch.get(i), answers[i]));
-        writer.enqueue(new JournalWriter.Batch(events, checkpoint, wallMillis, replies, after));
+        writer.enqueue(new JournalWriter.Batch(events, checkpoint, wallMillis, replies, after, audits));
     }
 
     /** Answers a task once its batch is durable (or, if the journal failed first, as not stored). */
@@ -262,10 +263,17 @@ public final class EngineLoop implements AutoCloseable {
     private final class BatchSession implements Session {
         private final long now;
         private final List<Event> events;
+        private final List<kr.nuri.server.journal.AuditLog.Entry> audits;
 
-        BatchSession(long now, List<Event> events) {
+        BatchSession(long now, List<Event> events, List<kr.nuri.server.journal.AuditLog.Entry> audits) {
             this.now = now;
             this.events = events;
+            this.audits = audits;
+        }
+
+        @Override
+        public void audit(kr.nuri.server.journal.AuditLog.Entry entry) {
+            audits.add(entry);
         }
 
         @Override

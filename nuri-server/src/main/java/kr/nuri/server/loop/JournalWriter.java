@@ -22,7 +22,8 @@ final class JournalWriter {
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
 
     /** What one engine batch produced, waiting to be made durable. */
-    record Batch(List<Event> events, Long checkpoint, long wallMillis, List<Runnable> answers, List<Runnable> after) {}
+    record Batch(List<Event> events, Long checkpoint, long wallMillis, List<Runnable> answers, List<Runnable> after,
+                 List<kr.nuri.server.journal.AuditLog.Entry> audits) {}
 
     private final Journal journal;
     private final LongSupplier clockMillis;
@@ -99,14 +100,16 @@ final class JournalWriter {
 
     private void write(List<Batch> group, long now) {
         List<Journal.Group> groups = new ArrayList<>(group.size());
+        List<kr.nuri.server.journal.AuditLog.Entry> audits = new ArrayList<>();
         int events = 0;
         for (Batch b : group) {
             if (!b.events().isEmpty() || b.checkpoint() != null) groups.add(new Journal.Group(b.events(), b.checkpoint()));
+            audits.addAll(b.audits());
             events += b.events().size();
         }
-        if (groups.isEmpty()) return;
+        if (groups.isEmpty() && audits.isEmpty()) return;
         long t0 = System.nanoTime();
-        journal.append(groups, now);
+        journal.append(groups, audits, now);
         metrics.journalAppend(System.nanoTime() - t0, events);
         metrics.journalSync(journal.lastSyncNanos());
         lastWriteMillis = now;

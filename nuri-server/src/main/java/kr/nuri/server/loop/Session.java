@@ -19,6 +19,9 @@ public interface Session {
      */
     void wantEstimatesSoon();
 
+    /** Records an act in the audit trail, written with this batch's events. */
+    void audit(kr.nuri.server.journal.AuditLog.Entry entry);
+
     /** Applies a command made for the current time; its events are journaled before anyone is answered. */
     Result apply(LongFunction<Command> command);
 }
