@@ -212,6 +212,19 @@ final class SimulateCommand implements Callable<Integer> {
         return whatIf == null ? List.of() : WhatIf.read(whatIf, config.engine());
     }
 
+    /**
+     * A run in which the engine refused most submissions measures nothing: stop with the reason (exit status 2) rather
+     * than print figures of the few jobs left (or NaN of none).
+     */
+    static void mostlyAccepted(kr.nuri.sim.Simulation sim, int submitted) {
+        List<String> refused = sim.rejected();
+        if (submitted > 0 && refused.size() * 2 > submitted) {
+            throw new IllegalArgumentException(String.format("the engine refused %,d of %,d submissions, e.g. %s. Nothing meaningful to "
+                    + "report. Maybe the trace's projects or priority classes are not the fleet's (--fleet)?", refused.size(), submitted,
+                    refused.get(0)));
+        }
+    }
+
     /** One engine run, or two (without and with --what-if, in parallel) and their comparison. */
     private Report engineRun(String title, NuriConfig config, List<Arrival> arrivals, List<kr.nuri.core.command.Command> changes,
                              Progress progress, FailureModel failures, String note) {
@@ -231,6 +244,7 @@ final class SimulateCommand implements Callable<Integer> {
             EngineRun run = EngineRun.of(config, tick, checkpoint, arrivals, failures);
             run.sim().progress(progress);
             Summary s = run.sim().run(arrivals);
+            mostlyAccepted(run.sim(), arrivals.size());
             return EngineReport.of(title, config.engine(), run.sim(), s, List.of(note), run.fragmentation(), failures);
         }
         EngineRun base = EngineRun.of(config, tick, checkpoint, arrivals, failures);

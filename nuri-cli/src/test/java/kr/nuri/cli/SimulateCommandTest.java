@@ -35,6 +35,18 @@ class SimulateCommandTest {
         }
     }
 
+    @Test
+    void aRunWhoseSubmissionsAreRefusedStopsWithTheReason() throws Exception {
+        // Found by trying the product: all 10,000 submissions refused ("no priority class 'training'"), and the run still
+        // "completed" with JCT mean NaN h, p50 -0.00 h and exit status 0.
+        Path f = dir.resolve("batch-only.yaml");
+        Files.writeString(f, Files.readString(fleet()) + "priorityClasses:\n  - {name: batch, priority: 100, defaultWalltimeHours: 4, maxWalltimeHours: 48}\n");
+        Run r = nuri("simulate", "--fleet", f.toString(), "--jobs", "50");
+        assertThat(r.exit()).as(r.out() + r.err()).isNotZero();
+        assertThat(r.err()).contains("refused 50 of 50 submissions").contains("priority class");
+        assertThat(r.out()).doesNotContain("NaN").doesNotContain("-0.00");
+    }
+
     private Path fleet() throws Exception {
         Path f = dir.resolve("lab.yaml");
         Files.writeString(f, """

@@ -56,6 +56,8 @@ class MalformedRequestIT {
                 JsonNode problem = res.json();
                 assertThat(problem.get("status").asInt()).as(what).isEqualTo(res.status());
                 if (m.field() != null) assertThat(problem.get("field").asString()).as(what).isEqualTo(m.field());
+                assertThat(problem.get("detail").asString()).as(what + ": no library internals")
+                        .doesNotContain("Coercion", "FAIL_ON", "JsonToken", "tools.jackson", "com.fasterxml", "DeserializationFeature", "java.lang.");
             }
             JsonNode after = s.call("GET", "/api/v1/status", null).json();
             assertThat(after.get("journalEvents").asLong()).isEqualTo(before.get("journalEvents").asLong());

@@ -111,17 +111,39 @@ final class ApiContext {
             if (value == null) throw Problem.badRequest("body", "null", "the request needs a JSON object");
             return value;
         } catch (JacksonException first) {
-            throw explain(bytes, first);
+            throw explain(bytes, first, type);
         }
     }
 
+    /** What a field of a request record must be, in the request's words (never the JSON library's). */
+    static String expected(Class<?> type, String field) {
+        String top = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
+        boolean element = top.contains("[");
+        if (element) top = top.substring(0, top.indexOf('['));
+        if (type.isRecord()) {
+            for (var c : type.getRecordComponents()) {
+                if (!c.getName().equals(top)) continue;
+                Class<?> t = c.getType();
+                if (java.util.List.class.isAssignableFrom(t)) return element ? "a string" : "a list of strings";
+                if (t == Integer.class || t == int.class) return "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+                if (t == Long.class || t == long.class) return "a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+                if (t == Double.class || t == double.class) return "a finite number";
+                if (t == Boolean.class || t == boolean.class) return "true or false";
+                if (t == String.class) return "a string";
+            }
+        }
+        return "a value of the right type";
+    }
+
     /** Re-reads a refused body as a tree to name the field and the value at fault (only on the error path). */
-    private Problem explain(byte[] bytes, JacksonException first) {
+    private Problem explain(byte[] bytes, JacksonException first, Class<?> type) {
         JsonNode tree;
         try {
             tree = json.readTree(bytes);
         } catch (JacksonException e) {
-            return Problem.badRequest("body", null, "malformed JSON: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            return Problem.badRequest("body", null, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ". Maybe a missing quote, comma or brace?");
         }
         if (tree == null || !tree.isObject()) {
             return Problem.badRequest("body", tree == null ? "" : abbreviate(tree.toString()), "the request needs a JSON object");
@@ -134,7 +156,8 @@ final class ApiContext {
         String field = path(e);
         JsonNode at = tree.at("/" + field.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1"));
         String value = at == null || at.isMissingNode() ? null : abbreviate(at.toString());
-        return Problem.badRequest(field.isEmpty() ? "body" : field, value, "wrong type or out of range: " + e.getOriginalMessage());
+        if (field.isEmpty()) return Problem.badRequest("body", null, "the body must be one JSON object and nothing after it");
+        return Problem.badRequest(field, value, field + " must be " + expected(type, field));
     }
 
     private static String abbreviate(String s) {
