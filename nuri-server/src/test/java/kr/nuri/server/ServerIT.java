@@ -492,9 +492,23 @@ class ServerIT {
         s.call("POST", "/api/v1/jobs", "{\"name\":\"e\",\"project\":\"a1\",\"gpus\":1}");
         assertThat(firstJobEvent.get(10, TimeUnit.SECONDS)).isEqualTo("event: JobSubmitted");
 
+        s.call("GET", "/api/v1/jobs", "nuri_bogus_bogus", null); // a refused authentication
         String metrics = s.call("GET", "/metrics", null).text();
         assertThat(metrics).contains("nuri_gpus_allocated{model=\"H100\",tenant=\"a1\"} 1.0")
-                .contains("nuri_scheduling_pass_seconds").contains("nuri_journal_append_seconds");
+                .contains("nuri_scheduling_pass_seconds").contains("nuri_journal_append_seconds")
+                .containsPattern("nuri_http_requests_seconds_count\\{method=\"POST\",route=\"/api/v1/jobs\",status=\"201\"} [1-9]")
+                .containsPattern("nuri_auth_failures_total [1-9]")
+                .contains("nuri_nodes{allocation=\"mixed\",health=\"UP\"} 1.0")
+                .contains("nuri_jobs_wait_seconds_bucket{class=\"training\"")
+                .contains("jvm_memory_used_bytes").contains("process_cpu_usage");
+        // Every family says what it is; no label names a job.
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String family = line.split(" ")[2];
+                assertThat(metrics).as("# HELP for " + family).contains("# HELP " + family + " ");
+            }
+            if (!line.startsWith("#")) assertThat(line).as("bounded labels").doesNotContain("job-");
+        }
         JsonNode api = s.call("GET", "/openapi.json", null, null).json();
         assertThat(api.get("openapi").asString()).startsWith("3.1");
         assertThat(api.get("paths").has("/api/v1/jobs/{id}/cancel")).isTrue();

@@ -24,13 +24,47 @@ public final class ServerMetrics implements LoopMetrics {
     private final Timer journal = Timer.builder("nuri.journal.append").description("Durable append of one group of events")
             .publishPercentiles(0.5, 0.99).serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20))
             .register(registry);
-    private final Timer sync = Timer.builder("nuri.journal.sync").description("Sync to disk within an append (embedded H2)")
+    private final Timer sync = Timer.builder("nuri.journal.sync").description("Commit of an append, its log synced to disk")
             .publishPercentiles(0.5, 0.99).register(registry);
     private final Counter events = Counter.builder("nuri.journal.events").description("Events appended").register(registry);
     private final Timer passFull = passTimer("full");
     private final Timer passIncremental = passTimer("incremental");
-    private final Counter started = Counter.builder("nuri.jobs.started").register(registry);
-    private final Counter preemptions = Counter.builder("nuri.jobs.preempted").register(registry);
+    private final Counter started = Counter.builder("nuri.jobs.started").description("Job starts (restarts included)").register(registry);
+    private final Counter preemptions = Counter.builder("nuri.jobs.preempted").description("Jobs ended by preemption").register(registry);
+    private final Counter authFailures = Counter.builder("nuri.auth.failures").description("Requests refused for a missing, unknown, "
+            + "revoked or expired token").register(registry);
+    private final MultiGauge nodes = MultiGauge.builder("nuri.nodes").description("Nodes by health and allocation (idle, mixed, allocated)")
+            .register(registry);
+    /** Timers by (method, route template, status) and by priority class: bounded label sets, never a job or a raw path. */
+    private final Map<String, Timer> httpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> waitTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    {
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+    }
+
+    /** One HTTP request, by method, route template (not the path: no per-job labels) and status. */
+    void http(String method, String route, int status, double millis) {
+        httpTimers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("nuri.http.requests")
+                .description("HTTP requests by method, route and status").tags("method", method, "route", route, "status", Integer.toString(status))
+                .register(registry)).record(Duration.ofNanos((long) (millis * 1_000_000)));
+    }
+
+    void authFailure() {
+        authFailures.increment();
+    }
+
+    /** How long a job waited for its first start, by priority class. */
+    void waited(String priorityClass, long seconds) {
+        waitTimers.computeIfAbsent(priorityClass, c -> Timer.builder("nuri.jobs.wait").description("Wait from submission to first start, by priority class")
+                .tag("class", c).publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofDays(30)).register(registry)).record(Duration.ofSeconds(seconds));
+    }
     private final Timer requests = Timer.builder("nuri.engine.request").description("Queue wait + engine + durable append")
             .publishPercentiles(0.5, 0.99).register(registry);
     private final MultiGauge pending = MultiGauge.builder("nuri.queue.depth").description("Pending jobs per tenant and GPU model").register(registry);
@@ -42,8 +76,8 @@ public final class ServerMetrics implements LoopMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    public void gauge(String name, java.util.function.Supplier<Number> value) {
-        Gauge.builder(name, value).register(registry);
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     @Override
@@ -98,6 +132,19 @@ public final class ServerMetrics implements LoopMetrics {
             freeRows.add(MultiGauge.Row.of(Tags.of("model", s.fleet().models().get(m)), s.capacity().freeGpus(m, true)));
         }
         free.register(freeRows, true);
+        Map<String, long[]> byHealth = new HashMap<>();
+        for (int n = 0; n < s.fleet().nodeCount(); n++) {
+            int gpus = s.fleet().nodeGpus(n);
+            int f = s.capacity().free(n);
+            String allocation = f == gpus ? "idle" : f == 0 ? "allocated" : "mixed";
+            byHealth.computeIfAbsent(s.capacity().health(n).name() + "\t" + allocation, k -> new long[1])[0]++;
+        }
+        List<MultiGauge.Row<?>> nodeRows = new ArrayList<>();
+        byHealth.forEach((k, v) -> {
+            String[] p = k.split("\t");
+            nodeRows.add(MultiGauge.Row.of(Tags.of("health", p[0], "allocation", p[1]), v[0]));
+        });
+        nodes.register(nodeRows, true);
     }
 
     String scrape() {
