@@ -94,6 +94,7 @@ class IsolationIT {
             assertThat(s.call("GET", "/api/v1/jobs/job-of-b", null).json().get("state").asString()).isEqualTo("RUNNING");
             streamCarriesNothingOfB(s, actors.get("user of A"));
             awardsAreReadAndChargedAlike(s, actors, bToken, bTokenId, bJob);
+            otherOwnersHardwareIsNotShown(s, actors);
         }
     }
 
@@ -112,6 +113,24 @@ class IsolationIT {
             assertThat(withB.status()).as(what).isEqualTo(none.status()).isEqualTo(400);
             assertThat(ghost(withB.text(), bTokenId, bJob)).as(what).isEqualTo(none.text());
         }
+    }
+
+    /**
+     * Found by trying the product: every user saw per-node allocation of every owner. The B200 blocks are org-b's: A's
+     * members see none of their nodes, in lists, summaries or one by one (answered as a node that does not exist); the
+     * operator sees all.
+     */
+    private static void otherOwnersHardwareIsNotShown(TestServer s, Map<String, String> actors) {
+        for (var actor : actors.entrySet()) {
+            String nodes = s.call("GET", "/api/v1/nodes?limit=100", actor.getValue(), null).text();
+            assertThat(nodes).as(actor.getKey() + ": nodes").contains("h-1-r1-n1").doesNotContain("b-1-r1-n1", "B200");
+            assertThat(s.call("GET", "/api/v1/nodes/summary", actor.getValue(), null).text()).as(actor.getKey() + ": summary").doesNotContain("B200");
+            TestServer.Response one = s.call("GET", "/api/v1/nodes/b-1-r1-n1", actor.getValue(), null);
+            TestServer.Response none = s.call("GET", "/api/v1/nodes/z-9-r9-n9", actor.getValue(), null);
+            assertThat(one.status()).isEqualTo(404).isEqualTo(none.status());
+            assertThat(one.text().replace("b-1-r1-n1", "z-9-r9-n9")).isEqualTo(none.text());
+        }
+        assertThat(s.call("GET", "/api/v1/nodes?limit=100", null).text()).as("the operator").contains("b-1-r1-n1");
     }
 
     /** B's names (and token id) replaced by those of objects that do not exist. */

@@ -42,6 +42,17 @@ final class Access {
         return scope >= 0 && awardTenant >= 0 && (tree.isWithin(awardTenant, scope) || tree.isWithin(scope, awardTenant));
     }
 
+    /**
+     * Per-node detail of a node owned by {@code owner}: operators and programme managers see every node; others the
+     * nodes their own organisation (or a tenant above or inside their scope) owns. Other owners' hardware is theirs.
+     */
+    boolean seesNode(Principal p, String owner) {
+        if (p.readsAll()) return true;
+        int scope = scope(p);
+        int o = tree.index(owner == null ? "" : owner);
+        return scope >= 0 && o >= 0 && (tree.isWithin(scope, o) || tree.isWithin(o, scope));
+    }
+
     boolean seesJob(Principal p, Job j) {
         if (p.readsAll()) return true;
         if (!seesTenant(p, j.project())) return false;

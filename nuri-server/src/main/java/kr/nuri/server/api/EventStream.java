@@ -43,7 +43,11 @@ final class EventStream {
     }
 
     /** A message, its journal position, and what decides who may see it: the job (for job events) or nothing (node events). */
-    record Message(long seq, String kind, String data, Job job, boolean operatorsOnly) {}
+    record Message(long seq, String kind, String data, Job job, boolean operatorsOnly, String nodeOwner) {
+        Message(long seq, String kind, String data, Job job, boolean operatorsOnly) {
+            this(seq, kind, data, job, operatorsOnly, null);
+        }
+    }
 
     /** Called on the engine thread for each batch; the returned delivery runs once the batch is durable. */
     Runnable prepare(long firstSeq, List<Event> events, Engine engine) {
@@ -57,7 +61,8 @@ final class EventStream {
                 case Event.JobStarted s -> new Message(at, kind, started(s, engine), engine.job(s.jobId()), false);
                 case Event.JobEnded s -> new Message(at, kind, codec.encode(e), engine.job(s.jobId()), false);
                 case Event.NodeHealthChanged n -> new Message(at, kind, "{\"time\":" + n.time() + ",\"node\":\""
-                        + engine.state().fleet().nodeName(n.node()) + "\",\"health\":\"" + n.health() + "\"}", null, false);
+                        + engine.state().fleet().nodeName(n.node()) + "\",\"health\":\"" + n.health() + "\"}", null, false,
+                        engine.state().fleet().ownerOfBlock(engine.state().fleet().blockOfNode(n.node())));
                 case Event.QuotaSet q -> new Message(at, kind, codec.encode(e), null, true);
                 case Event.AwardGranted a -> new Message(at, kind, codec.encode(e), null, true);
                 case Event.AwardRevised a -> new Message(at, kind, codec.encode(e), null, true);
@@ -70,7 +75,9 @@ final class EventStream {
     }
 
     private boolean sees(Principal p, Message m) {
-        return m.job() != null ? access.seesJob(p, m.job()) : !m.operatorsOnly() || p.readsAll();
+        if (m.job() != null) return access.seesJob(p, m.job());
+        if (m.nodeOwner() != null) return access.seesNode(p, m.nodeOwner());
+        return !m.operatorsOnly() || p.readsAll();
     }
 
     private void deliver(List<Message> messages, long last) {

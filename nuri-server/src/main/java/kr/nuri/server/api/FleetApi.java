@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.LongFunction;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.fleet.Fleet;
+import kr.nuri.server.auth.Principal;
 import kr.nuri.core.state.State;
 import kr.nuri.server.auth.Role;
 
@@ -43,7 +44,12 @@ final class FleetApi {
 
     record SummaryRow(String site, String model, String health, String allocation, int nodes, long gpus, long freeGpus) {}
 
+    private String owner(Fleet f, int n) {
+        return f.ownerOfBlock(f.blockOfNode(n));
+    }
+
     private void list(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
         String site = ctx.queryParam("site");
         String model = ctx.queryParam("model");
         String health = ctx.queryParam("health");
@@ -63,6 +69,7 @@ final class FleetApi {
             List<Views.NodeView> out = new ArrayList<>();
             int total = 0;
             for (int n = 0; n < f.nodeCount(); n++) {
+                if (!api.access.seesNode(p, owner(f, n))) continue;
                 if (site != null && !site.equals(f.siteName(f.siteOfNode(n)))) continue;
                 if (model != null && f.modelOfNode(n) != f.modelIndex(model)) continue;
                 if (health != null && !st.capacity().health(n).name().equalsIgnoreCase(health)) continue;
@@ -74,11 +81,13 @@ final class FleetApi {
     }
 
     private void summary(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
         ctx.json(api.call(s -> {
             State st = s.engine().state();
             Fleet f = st.fleet();
             Map<String, long[]> rows = new TreeMap<>();
             for (int n = 0; n < f.nodeCount(); n++) {
+                if (!api.access.seesNode(p, owner(f, n))) continue;
                 int free = st.capacity().free(n);
                 String alloc = free == f.nodeGpus(n) ? "idle" : free == 0 ? "allocated" : "mixed";
                 String key = f.siteName(f.siteOfNode(n)) + "\t" + f.models().get(f.modelOfNode(n)) + "\t"
@@ -90,18 +99,19 @@ final class FleetApi {
             }
             List<SummaryRow> out = new ArrayList<>();
             rows.forEach((k, v) -> {
-                String[] p = k.split("\t");
-                out.add(new SummaryRow(p[0], p[1], p[2], p[3], (int) v[0], v[1], v[2]));
+                String[] c = k.split("\t");
+                out.add(new SummaryRow(c[0], c[1], c[2], c[3], (int) v[0], v[1], v[2]));
             });
             return out;
         }));
     }
 
     private void get(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
         String name = ctx.pathParam("name");
         ctx.json(api.call(s -> {
             int n = s.engine().state().fleet().nodeIndex(name);
-            if (n < 0) throw Problem.notFound("node", name);
+            if (n < 0 || !api.access.seesNode(p, owner(s.engine().state().fleet(), n))) throw Problem.notFound("node", name);
             return Views.node(s.engine().state(), n);
         }));
     }
