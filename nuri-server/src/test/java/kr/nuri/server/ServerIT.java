@@ -166,7 +166,7 @@ class ServerIT {
         // Found by trying the product: /jobs?node=X returned every job, ?project= and /usage?tenant= were ignored,
         // nodes?health=bogus gave an empty 200, gpuModel with gpuModels and gpuMilli 1000 were taken silently.
         String[][] gets = {
-                {"/api/v1/jobs?node=h-1-r1-n1", "node"}, {"/api/v1/jobs?project=a1", "project"}, {"/api/v1/usage?tenant=a1", "tenant"},
+                {"/api/v1/jobs?node=nowhere", "node"}, {"/api/v1/jobs?project=a1", "project"}, {"/api/v1/usage?tenant=a1", "tenant"},
                 {"/api/v1/nodes?health=bogus", "health"}, {"/api/v1/nodes?site=nowhere", "site"}, {"/api/v1/awards?limit=5", "limit"},
                 {"/api/v1/status?verbose=1", "verbose"},
         };

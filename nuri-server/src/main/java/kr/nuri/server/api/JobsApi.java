@@ -33,8 +33,8 @@ final class JobsApi {
     List<ApiRoute> routes() {
         return List.of(
                 new ApiRoute(POST, "/api/v1/jobs", SUBMITTERS, "Submit a job (a gang of GPUs)", "SubmitRequest", this::submit),
-                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user; limit, after)", null, this::list)
-                        .withQuery("state", "tenant", "user", "limit", "after"),
+                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user, node (running on it); limit, after)", null, this::list)
+                        .withQuery("state", "tenant", "user", "node", "limit", "after"),
                 new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/complete", SUBMITTERS, "Report that a running job finished", "CompleteRequest", this::complete));
@@ -187,6 +187,7 @@ final class JobsApi {
         }
         String tenant = ctx.queryParam("tenant");
         String user = ctx.queryParam("user");
+        String node = ctx.queryParam("node");
         int limit = ApiContext.queryInt(ctx, "limit", 100, 1, 10_000);
         long after = ApiContext.queryInt(ctx, "after", -1, -1, Integer.MAX_VALUE);
         JobState wanted = state;
@@ -197,12 +198,15 @@ final class JobsApi {
                 t = e.state().tenants().index(tenant);
                 if (t < 0 || !api.access.seesTenant(p, t)) throw Problem.notFound("tenant", tenant);
             }
+            int nodeIndex = node == null ? -1 : e.state().fleet().nodeIndex(node);
+            if (node != null && nodeIndex < 0) throw Problem.badRequest("node", Identifiers.escaped(node), "no node '" + Identifiers.escaped(node) + "'");
             int within = t;
             List<Job> hits = new ArrayList<>();
             for (Job j : e.state().jobs()) {
                 if (j.seq() <= after || (wanted != null && j.state() != wanted) || (activeOnly && j.state().isFinal())) continue;
                 if (within >= 0 && !e.state().tenants().isWithin(j.project(), within)) continue;
                 if (user != null && !user.equals(j.spec().user())) continue;
+                if (nodeIndex >= 0 && (j.state() != JobState.RUNNING || java.util.Arrays.stream(j.nodes()).noneMatch(x -> x == nodeIndex))) continue;
                 if (!api.access.seesJob(p, j)) continue;
                 hits.add(j);
             }

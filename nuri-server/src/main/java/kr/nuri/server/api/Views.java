@@ -63,12 +63,14 @@ final class Views {
                 running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
     }
 
-    record NodeView(String name, String site, String model, int gpus, int free, String health, boolean reserved) {}
+    record NodeView(String name, String site, String block, String rack, String owner, String model, int gpus, int free, String health,
+                    boolean reserved) {}
 
     static NodeView node(State s, int n) {
         Fleet f = s.fleet();
-        return new NodeView(f.nodeName(n), f.siteName(f.siteOfNode(n)), f.models().get(f.modelOfNode(n)), f.nodeGpus(n),
-                s.capacity().free(n), s.capacity().health(n).name(), s.capacity().reserved(n));
+        return new NodeView(f.nodeName(n), f.siteName(f.siteOfNode(n)), f.blockName(f.blockOfNode(n)), f.rackName(f.rackOfNode(n)),
+                f.ownerOfBlock(f.blockOfNode(n)), f.models().get(f.modelOfNode(n)), f.nodeGpus(n), s.capacity().free(n),
+                s.capacity().health(n).name(), s.capacity().reserved(n));
     }
 
     record QuotaView(String model, int nominal, int borrowingLimit, int lendingLimit, int awarded, long guaranteed,
