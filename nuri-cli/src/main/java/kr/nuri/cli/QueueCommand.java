@@ -35,18 +35,22 @@ final class QueueCommand implements Callable<Integer> {
         if (tenant != null) q.append("&tenant=").append(tenant);
         if (user != null) q.append("&user=").append(user);
         JsonNode list = connection.client().get(q.toString());
-        Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "NODES(REASON)", "START");
+        Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "TIME_LIMIT", "TIME_LEFT",
+                "NODELIST(REASON)", "START");
         Instant now = Instant.now();
         for (JsonNode j : list.path("jobs")) {
             String st = j.path("state").asString();
             boolean running = st.equals("RUNNING");
-            String where = running ? j.path("placement").path("nodes").size() + " nodes" : st.equals("PENDING")
+            String where = running ? nodeList(j.path("placement").path("nodes")) : st.equals("PENDING")
                     ? "(" + j.path("pendingReason").asString("") + ")" : j.path("lastOutcome").asString("");
             String model = running ? j.path("placement").path("model").asString() : String.join(",", j.path("models").valueStream().map(JsonNode::asString).toList());
-            String time = running ? SlurmTime.format(Duration.between(Instant.parse(j.path("started").asString()), now).toSeconds()) : "0:00";
+            long elapsed = running ? Math.max(0, Duration.between(Instant.parse(j.path("started").asString()), now).toSeconds()) : 0;
+            String time = running ? SlurmTime.format(elapsed) : "0:00";
+            long limit = j.path("walltime").asLong();
+            String left = running ? SlurmTime.format(Math.max(0, limit - elapsed)) : SlurmTime.format(limit);
             String start = running ? j.path("started").asString() : j.path("estimatedStart").asString("N/A");
             t.row(j.path("id").asString(), j.path("name").asString("-"), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
-                    abbreviation(st), gpus(j), model, time, where, start);
+                    abbreviation(st), gpus(j), model, time, SlurmTime.format(limit), left, where, start);
         }
         t.print(System.out);
         if (list.hasNonNull("next")) System.out.println("(more: raise --limit)");
@@ -54,6 +58,14 @@ final class QueueCommand implements Callable<Integer> {
     }
 
     /** GPUs of a job: a count, or a share of one GPU as a fraction (0.25), or 0 for a CPU-only job. */
+    /** The nodes a job runs on, as squeue's NODELIST: names joined by commas, the rest counted past eight. */
+    static String nodeList(JsonNode shares) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (JsonNode share : shares) names.add(share.path("node").asString());
+        java.util.List<String> list = new java.util.ArrayList<>(names);
+        return list.size() <= 8 ? String.join(",", list) : String.join(",", list.subList(0, 8)) + ",…(+" + (list.size() - 8) + ")";
+    }
+
     static String gpus(JsonNode j) {
         int milli = j.path("gpuMilli").asInt(0);
         if (milli > 0 && milli < 1000) return String.format(java.util.Locale.ROOT, "%.3f", milli / 1000.0).replaceAll("0+$", "");
