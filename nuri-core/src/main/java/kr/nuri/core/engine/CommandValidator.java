@@ -47,7 +47,7 @@ final class CommandValidator {
                     "time " + command.time() + " is before the engine's time " + state.now() + ". Maybe a clock skew between clients?");
         }
         return switch (command) {
-            case Command.SubmitJob c -> submit(c.spec());
+            case Command.SubmitJob c -> submit(c.spec(), c.time());
             case Command.CancelJob c -> {
                 Job j = state.job(c.jobId());
                 if (j == null) yield unknownJob(c.jobId());
@@ -89,7 +89,7 @@ final class CommandValidator {
                 "fleet '" + fleet.name() + "' has no GPU model '" + model + "'. Maybe one of " + fleet.models() + "?") : null;
     }
 
-    private Rejection submit(JobSpec s) {
+    private Rejection submit(JobSpec s, long now) {
         if (s == null) return Rejection.of(Code.INVALID_VALUE, "spec", null, "no job given");
         if (s.id() == null || s.id().isBlank() || s.id().length() > MAX_ID_LENGTH) {
             return Rejection.of(Code.INVALID_VALUE, "id", s.id(), "job id must have 1 to " + MAX_ID_LENGTH + " characters");
@@ -149,6 +149,11 @@ final class CommandValidator {
             int a = state.awards().index(s.award());
             if (a < 0) return Rejection.of(Code.UNKNOWN_AWARD, "award", s.award(), "no award '" + s.award() + "'");
             AwardSpec award = state.awards().get(a);
+            if (award.to() <= now) {
+                // Its window is over: the job would wait forever (found by trying the product). Say so now.
+                return Rejection.of(Code.INVALID_VALUE, "award", s.award(), "award " + s.award() + " ended at t=" + award.to()
+                        + "; a job charging it can never start. Maybe another award, or ask its programme manager to extend it?");
+            }
             if (!state.tenants().isWithin(project, state.tenants().index(award.tenant()))) {
                 return Rejection.of(Code.AWARD_NOT_FOR_PROJECT, "award", s.award(), "award " + s.award() + " belongs to "
                         + award.tenant() + ", and project " + s.project() + " is not inside it");

@@ -209,6 +209,21 @@ class SchedulingScenarioTest {
     }
 
     @Test
+    void aJobChargingAnAwardWhoseWindowEndedIsRefusedAtSubmit() {
+        // Found by trying the product: with its award expired, a job waited forever (AWARD_NOT_ACTIVE).
+        World w = World.small();
+        w.grant(new AwardSpec("old", "org-a", AwardSpec.Kind.BUDGET, "H100", 10 * HOUR, 0, 0, HOUR));
+        var refused = w.at(2 * HOUR).submit(JobSpec.builder("late", "a1").gpus(1).award("old").build());
+        assertThat(refused.rejection()).isNotNull();
+        assertThat(refused.rejection().field()).isEqualTo("award");
+        assertThat(refused.rejection().message()).contains("ended").contains("never start");
+        assertThat(w.job("late")).as("nothing stored").isNull();
+        // One that has not begun yet is taken: it will start when its window opens.
+        w.grant(new AwardSpec("soon", "org-a", AwardSpec.Kind.BUDGET, "H100", 10 * HOUR, 0, 3 * HOUR, 9 * HOUR));
+        assertThat(w.submit(JobSpec.builder("early", "a1").gpus(1).award("soon").build()).rejection()).isNull();
+    }
+
+    @Test
     void aDedicatedAwardIsGuaranteedQuotaOnlyInsideItsWindow() {
         World w = World.small();
         int b1 = w.engine.state().tenants().index("b1");
