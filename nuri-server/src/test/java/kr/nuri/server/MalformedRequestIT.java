@@ -59,11 +59,22 @@ class MalformedRequestIT {
                 assertThat(problem.get("detail").asString()).as(what + ": no library internals")
                         .doesNotContain("Coercion", "FAIL_ON", "JsonToken", "tools.jackson", "com.fasterxml", "DeserializationFeature", "java.lang.");
             }
+            // Path ids with control characters, and the event stream, which is not in the route table.
+            for (String path : List.of("/api/v1/jobs/job%1B%5B2J", "/api/v1/jobs/a%00b/cancel", "/api/v1/awards/%1B%5D0%3Bx%07",
+                    "/api/v1/nodes/%E2%80%AEevil", "/api/v1/events?since=5", "/api/v1/events")) {
+                String method = path.endsWith("/cancel") ? "POST" : "GET";
+                TestServer.Response res = s.call(method, path, null);
+                String what = method + " " + path + " -> " + res.status() + " " + res.text();
+                assertThat(res.status()).as(what).isBetween(400, 499);
+                assertThat(res.text()).as(what + ": nothing a terminal would obey is echoed").doesNotContain("\u001b", "\u0000", "\u0007", "\u202e");
+                statuses.merge(res.status(), 1, Integer::sum);
+            }
+            assertThat(statuses).as("the event stream without Accept: text/event-stream").containsKey(406);
             JsonNode after = s.call("GET", "/api/v1/status", null).json();
             assertThat(after.get("journalEvents").asLong()).isEqualTo(before.get("journalEvents").asLong());
             assertThat(after.get("stateHash").asString()).isEqualTo(before.get("stateHash").asString());
             assertThat(s.call("GET", "/api/v1/tokens", null).json().size()).isEqualTo(tokensBefore);
-            assertThat(statuses.keySet()).contains(400, 404);
+            assertThat(statuses.keySet()).contains(400, 404, 406);
         }
     }
 

@@ -12,12 +12,13 @@ public final class Problem extends RuntimeException {
     private final String field;
     private final String value;
 
+    /** The field, value and detail may quote what a client sent: anything not printable is written as {@code \\uXXXX}. */
     public Problem(int status, String title, String field, Object value, String detail) {
-        super(detail);
+        super(detail == null ? null : Identifiers.escaped(detail));
         this.status = status;
         this.title = title;
-        this.field = field;
-        this.value = value == null ? null : String.valueOf(value);
+        this.field = field == null ? null : Identifiers.escaped(field);
+        this.value = value == null ? null : Identifiers.escaped(String.valueOf(value));
     }
 
     public static Problem badRequest(String field, Object value, String detail) {
