@@ -365,13 +365,8 @@ class ServerIT {
                 .hasMessageContaining("goes on at event " + (end - 25));
     }
 
-    private void execute(String sql) throws java.sql.SQLException {
-        try (var c = s.dbUrl == null
-                ? java.sql.DriverManager.getConnection(kr.nuri.server.journal.Database.embeddedUrl(s.dir), "", "")
-                : java.sql.DriverManager.getConnection(s.dbUrl, TestStore.PG_USER, TestStore.PG_PASSWORD);
-             var st = c.createStatement()) {
-            assertThat(st.executeUpdate(sql)).as(sql).isPositive();
-        }
+    private void execute(String sql) {
+        assertThat(s.sql(sql)).as(sql).isPositive();
     }
 
     @Test

@@ -135,6 +135,18 @@ public final class TestServer implements AutoCloseable {
         return call(method, path, operatorToken, body);
     }
 
+    /** Runs one SQL update on this server's store (the server stopped, or for what it does not cache); returns the row count. */
+    public int sql(String statement) {
+        try (var c = dbUrl == null
+                ? java.sql.DriverManager.getConnection(kr.nuri.server.journal.Database.embeddedUrl(dir), "", "")
+                : java.sql.DriverManager.getConnection(dbUrl, TestStore.PG_USER, TestStore.PG_PASSWORD);
+             var st = c.createStatement()) {
+            return st.executeUpdate(statement);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Makes a token as the operator and returns its secret. */
     public String token(String user, String role, String tenant) {
         String body = "{\"user\":\"" + user + "\",\"role\":\"" + role + "\"" + (tenant == null ? "" : ",\"tenant\":\"" + tenant + "\"") + "}";

@@ -38,15 +38,6 @@ class TokensIT {
         s.close();
     }
 
-    private void sql(String statement) throws Exception {
-        try (var c = s.dbUrl == null
-                ? java.sql.DriverManager.getConnection(kr.nuri.server.journal.Database.embeddedUrl(s.dir), "", "")
-                : java.sql.DriverManager.getConnection(s.dbUrl, TestStore.PG_USER, TestStore.PG_PASSWORD);
-             var st = c.createStatement()) {
-            st.executeUpdate(statement);
-        }
-    }
-
     @Test
     void aTokenExpiresAndShowsItsLastUse() throws Exception {
         TestServer.Response made = s.call("POST", "/api/v1/tokens", "{\"user\":\"alice\",\"role\":\"user\",\"tenant\":\"a1\"}");
@@ -70,7 +61,7 @@ class TokensIT {
         assertThat(bad.json().get("field").asString()).isEqualTo("expiresInDays");
         // Expired (as the store says after a restart): refused.
         s.stop();
-        sql("UPDATE api_token SET expires_at = 1 WHERE id = '" + id + "'");
+        s.sql("UPDATE api_token SET expires_at = 1 WHERE id = '" + id + "'");
         s.start();
         assertThat(s.call("GET", "/api/v1/whoami", alice, null).status()).as("an expired token").isEqualTo(401);
     }
@@ -87,7 +78,7 @@ class TokensIT {
         assertThat(s.call("GET", "/api/v1/whoami", first, null).status()).isEqualTo(401);
         // Every operator token expired: the next start makes a new one (shown once) instead of locking everyone out.
         s.stop();
-        sql("UPDATE api_token SET expires_at = 1 WHERE role = 'OPERATOR'");
+        s.sql("UPDATE api_token SET expires_at = 1 WHERE role = 'OPERATOR'");
         s.server = null;
         s.operatorToken = null;
         s.start();

@@ -31,21 +31,11 @@ final class Identifiers {
     }
 
     static boolean printable(int cp) {
-        if (Character.isISOControl(cp)) return false;
-        return switch (Character.getType(cp)) {
-            case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SURROGATE,
-                 Character.UNASSIGNED, Character.PRIVATE_USE -> false;
-            default -> true;
-        };
+        return kr.nuri.core.util.Printable.isPrintable(cp);
     }
 
     /** The value with every character that is not printable written as {@code \\uXXXX}, safe to show anywhere. */
     static String escaped(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        value.codePoints().forEach(cp -> {
-            if (printable(cp)) out.appendCodePoint(cp);
-            else out.append(String.format("\\u%04X", cp));
-        });
-        return out.toString();
+        return kr.nuri.core.util.Printable.escaped(value);
     }
 }
