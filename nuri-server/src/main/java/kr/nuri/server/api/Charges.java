@@ -7,10 +7,31 @@ import kr.nuri.core.state.State;
 /**
  * GPU-seconds as every view shows them, by the engine's one charge rule ({@link Job#chargeFor}): finished runs as
  * charged, running jobs up to {@code now} (never past their walltime). A job, its project and ancestors, its award
- * and {@code /usage} then agree to the GPU-second at any moment.
+ * and {@code /usage} then agree to the GPU-second at any moment. The running part is summed once per request
+ * ({@link #at}), one pass over the running jobs, however many tenants or awards the answer lists.
  */
 final class Charges {
-    private Charges() {}
+    private final State state;
+    private final long[] runningByTenant;
+    private final long[] runningByAward;
+
+    private Charges(State state, long[] runningByTenant, long[] runningByAward) {
+        this.state = state;
+        this.runningByTenant = runningByTenant;
+        this.runningByAward = runningByAward;
+    }
+
+    /** The running jobs' charges up to {@code now}, per tenant subtree and per award. */
+    static Charges at(State s, long now) {
+        long[] byTenant = new long[s.tenants().size()];
+        long[] byAward = new long[s.awards().size()];
+        for (Job j : s.running().byDeadline()) {
+            long c = running(j, now);
+            for (int t = j.project(); t >= 0; t = s.tenants().parent(t)) byTenant[t] += c;
+            if (j.award() >= 0) byAward[j.award()] += c;
+        }
+        return new Charges(s, byTenant, byAward);
+    }
 
     /** What a running job's current run has used by {@code now}; 0 for a job not running. */
     static long running(Job j, long now) {
@@ -22,19 +43,11 @@ final class Charges {
     }
 
     /** A tenant's subtree. */
-    static long ofTenant(State s, int t, long now) {
-        long sum = s.chargedGpuSeconds(t);
-        for (Job j : s.running().byDeadline()) {
-            if (s.tenants().isWithin(j.project(), t)) sum += running(j, now);
-        }
-        return sum;
+    long ofTenant(int t) {
+        return state.chargedGpuSeconds(t) + runningByTenant[t];
     }
 
-    static long ofAward(State s, int a, long now) {
-        long sum = s.awards().used(a);
-        for (Job j : s.running().byDeadline()) {
-            if (j.award() == a) sum += running(j, now);
-        }
-        return sum;
+    long ofAward(int a) {
+        return state.awards().used(a) + runningByAward[a];
     }
 }

@@ -49,8 +49,9 @@ final class TenantsApi {
         ctx.json(api.call(s -> {
             State st = s.engine().state();
             List<Views.TenantView> out = new ArrayList<>();
+            Charges charges = Charges.at(st, s.now());
             for (int t = 0; t < st.tenants().size(); t++) {
-                if (api.access.seesTenant(p, t)) out.add(Views.tenant(st, t, s.now()));
+                if (api.access.seesTenant(p, t)) out.add(Views.tenant(st, t, charges));
             }
             return out;
         }));
@@ -65,7 +66,7 @@ final class TenantsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String name = ctx.pathParam("name");
-        ctx.json(api.call(s -> Views.tenant(s.engine().state(), visibleTenant(s.engine().state(), p, name), s.now())));
+        ctx.json(api.call(s -> Views.tenant(s.engine().state(), visibleTenant(s.engine().state(), p, name), Charges.at(s.engine().state(), s.now()))));
     }
 
     private void setQuota(Context ctx) {
@@ -83,7 +84,7 @@ final class TenantsApi {
             String before = m < 0 ? null : quotaText(st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m));
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
             s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, quotaText(r.nominal(), borrow, lend)));
-            return Views.tenant(st, t, s.now());
+            return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
     }
 
@@ -107,8 +108,9 @@ final class TenantsApi {
         ctx.json(api.call(s -> {
             State st = s.engine().state();
             List<Views.AwardView> out = new ArrayList<>();
+            Charges charges = Charges.at(st, s.now());
             for (int a = 0; a < st.awards().size(); a++) {
-                if (seesAward(st, p, st.awards().get(a))) out.add(Views.award(st, a, s.now()));
+                if (seesAward(st, p, st.awards().get(a))) out.add(Views.award(st, a, s.now(), charges));
             }
             return out;
         }));
@@ -121,7 +123,7 @@ final class TenantsApi {
             State st = s.engine().state();
             int a = st.awards().index(id);
             if (a < 0 || !seesAward(st, p, st.awards().get(a))) throw Problem.notFound("award", id);
-            return Views.award(st, a, s.now());
+            return Views.award(st, a, s.now(), Charges.at(st, s.now()));
         }));
     }
 
@@ -149,7 +151,7 @@ final class TenantsApi {
             ApiContext.accepted(s.apply(t -> new Command.GrantAward(t, spec)));
             s.audit(api.act(ApiContext.principal(ctx), "award.grant", spec.id(), null, spec.toString()));
             State st = s.engine().state();
-            return Views.award(st, st.awards().index(spec.id()), s.now());
+            return Views.award(st, st.awards().index(spec.id()), s.now(), Charges.at(st, s.now()));
         }));
     }
 
@@ -168,7 +170,7 @@ final class TenantsApi {
             String before = "budgetGpuSeconds=" + cur.budgetGpuSeconds() + " to=" + Views.time(cur.to());
             ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, b, end)));
             s.audit(api.act(ApiContext.principal(ctx), "award.revise", id, before, "budgetGpuSeconds=" + b + " to=" + Views.time(end)));
-            return Views.award(st, a, s.now());
+            return Views.award(st, a, s.now(), Charges.at(st, s.now()));
         }));
     }
 

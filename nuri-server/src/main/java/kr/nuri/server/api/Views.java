@@ -79,7 +79,7 @@ final class Views {
     record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
                       double decayedGpuHours, double chargedGpuHours) {}
 
-    static TenantView tenant(State s, int t, long now) {
+    static TenantView tenant(State s, int t, Charges charges) {
         var tree = s.tenants();
         var q = s.quota();
         List<QuotaView> quotas = new ArrayList<>();
@@ -90,7 +90,7 @@ final class Views {
         }
         double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;
         return new TenantView(tree.name(t), tree.parent(t) < 0 ? null : tree.name(tree.parent(t)), tree.isLeaf(t),
-                tree.share(t), quotas, decayed, Charges.ofTenant(s, t, now) / 3600.0);
+                tree.share(t), quotas, decayed, charges.ofTenant(t) / 3600.0);
     }
 
     /**
@@ -101,9 +101,9 @@ final class Views {
     record AwardView(String id, String tenant, String kind, String model, double budgetGpuHours, int gpus, String from,
                      String to, boolean active, double usedGpuHours, double committedGpuHours, double leftGpuHours) {}
 
-    static AwardView award(State s, int a, long now) {
+    static AwardView award(State s, int a, long now, Charges charges) {
         var spec = s.awards().get(a);
-        long used = Charges.ofAward(s, a, now);
+        long used = charges.ofAward(a);
         long committed = s.awards().used(a) + s.awards().committed(a) - used; // promised to running jobs and not yet used
         return new AwardView(spec.id(), spec.tenant(), spec.kind().name(), spec.model(), spec.budgetGpuSeconds() / 3600.0,
                 spec.gpus(), time(spec.from()), time(spec.to()), spec.activeAt(now), used / 3600.0, committed / 3600.0,
