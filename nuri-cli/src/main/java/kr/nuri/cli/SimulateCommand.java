@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.policy.FairShareOrder;
+import kr.nuri.core.schedule.Policies;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.FailureModel;
 import kr.nuri.sim.Progress;
@@ -113,18 +114,16 @@ final class SimulateCommand implements Callable<Integer> {
         engineRunsOnly("--what-if", whatIf, "");
         engineRunsOnly("--mtbf-hours", mtbfHours, "");
         engineRunsOnly("--queue-order", queueOrder, "philly-vc".equals(experiment) ? " (its --policies are queue orders already)" : "");
-        if (queueOrder != null) QueueOrder.named(queueOrder); // a bad name fails before any work
+        if (queueOrder != null) known(Policies.QUEUE_ORDER, "--queue-order", queueOrder); // a bad name fails before any work
         engineRunsOnly("--placement", placement, "fgd-openb".equals(experiment) ? " (its --policies are placement policies already)" : "");
-        if (placement != null && !PlacementSettings.POLICIES.contains(placement)) {
-            throw new IllegalArgumentException("--placement " + placement + " is not known. Maybe one of " + PlacementSettings.POLICIES + "?");
-        }
+        if (placement != null) known(Policies.NODE_FIT, "--placement", placement);
         if (checkpointMinutes < 0 || checkpointMinutes > 525_600) {
             throw new IllegalArgumentException("--checkpoint-minutes " + checkpointMinutes + ": must be 0 (none) to 525600 (a year). Maybe 60?");
         }
         FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
             report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
-                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? PlacementSettings.POLICIES : policies, seedList(), 1.3, progress);
+                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? Policies.STANDARD.names(Policies.NODE_FIT) : policies, seedList(), 1.3, progress);
                 case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
                 case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
                 case "national" -> national(progress, failures);
@@ -143,6 +142,14 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Refuses an option given with a preset other than national: only the engine runs of this command take it. */
+    /** Refuses an option naming a policy the registry does not know, listing the known ones. */
+    private static void known(Policies.Kind<?> kind, String option, String name) {
+        if (!Policies.STANDARD.names(kind).contains(name)) {
+            throw new IllegalArgumentException(option + " '" + name + "' is not a known " + kind.label() + ". Maybe one of "
+                    + Policies.STANDARD.names(kind) + "?");
+        }
+    }
+
     private void engineRunsOnly(String option, Object value, String hint) {
         if (value != null && experiment != null && !experiment.equals("national")) {
             throw new IllegalArgumentException(option + " applies to national, --trace and the gavel workload, not to --experiment " + experiment + hint);
@@ -155,7 +162,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (queueOrder == null) return config;
         EngineConfig engine = config.engine();
         return new NuriConfig(config.source(), config.description(),
-                engine.withScheduler(engine.scheduler().withQueueOrder(QueueOrder.named(queueOrder))));
+                engine.withScheduler(engine.scheduler().withQueueOrder(queueOrder)));
     }
 
     /** The national mix on the fleet (korea-2025 by default): --jobs (default 1,000,000 here), --load, --seed. */
@@ -233,10 +240,10 @@ final class SimulateCommand implements Callable<Integer> {
             title += ", node placement " + placement;
             note += "; node placement " + placement;
         }
-        QueueOrder order = config.engine().scheduler().queueOrder();
-        if (order != QueueOrder.FAIR_SHARE) {
-            title += ", queue order " + order.label();
-            note += "; queue order " + order.label();
+        String order = config.engine().scheduler().queueOrder();
+        if (!order.equals(FairShareOrder.NAME)) {
+            title += ", queue order " + order;
+            note += "; queue order " + order;
         }
         long checkpoint = checkpointMinutes * 60;
         note += checkpoint == 0 ? "; a run ended early starts over" : "; jobs checkpoint every " + checkpointMinutes + " min";

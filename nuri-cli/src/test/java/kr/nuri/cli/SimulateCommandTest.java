@@ -132,7 +132,7 @@ class SimulateCommandTest {
         assertThat(Files.readString(dir.resolve("fgd").resolve("summary.json"))).contains("\"completed\" : 300");
         Run bad = nuri("simulate", "--trace", trace.toString(), "--fleet", f.toString(), "--placement", "tetris");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("--placement tetris").contains("dotprod");
+        assertThat(bad.err()).contains("--placement 'tetris'").contains("dotprod");
         bad = nuri("simulate", "--experiment", "fgd-openb", "--placement", "fgd");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--policies");

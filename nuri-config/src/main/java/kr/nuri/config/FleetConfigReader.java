@@ -17,9 +17,10 @@ import kr.nuri.config.yaml.FleetFile;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.PolicyNames;
 import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.SchedulerSettings;
+import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
 import kr.nuri.core.job.PriorityClass;
@@ -333,25 +334,25 @@ public final class FleetConfigReader {
         private SchedulerSettings scheduler(FleetFile.Scheduler s) {
             if (s == null) return SchedulerSettings.DEFAULT;
             SchedulerSettings d = SchedulerSettings.DEFAULT;
-            QueueOrder order = d.queueOrder();
-            if (s.queueOrder() != null) {
-                try {
-                    order = QueueOrder.named(s.queueOrder());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(file, "scheduler.queueOrder", s.queueOrder(), "must be one of " + QueueOrder.labels());
-                }
-            }
             PlacementSettings placement = placement(s);
+            SchedulerSettings settings;
             try {
-                return new SchedulerSettings(s.reservations() == null ? d.reservations() : s.reservations(),
+                settings = new SchedulerSettings(s.reservations() == null ? d.reservations() : s.reservations(),
                         s.probeDepth() == null ? d.probeDepth() : s.probeDepth(),
                         s.preemption() == null ? d.preemption() : s.preemption(),
                         s.maxVictims() == null ? d.maxVictims() : s.maxVictims(),
-                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60), order,
+                        s.preemptExemptMinutes() == null ? d.preemptExemptSeconds() : Math.round(s.preemptExemptMinutes() * 60),
+                        new PolicyNames(s.queueOrder(), s.admission(), s.gangPlacement(), s.preemptionPolicy(), s.backfill()),
                         placement);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "scheduler", null, e.getMessage());
             }
+            try {
+                Policies.STANDARD.check(settings);
+            } catch (Policies.UnknownPolicy e) {
+                throw new ConfigException(file, e.kind().field(), e.name(), "is not a known " + e.kind().label() + "; known: " + e.known());
+            }
+            return settings;
         }
 
         private PlacementSettings placement(FleetFile.Scheduler s) {

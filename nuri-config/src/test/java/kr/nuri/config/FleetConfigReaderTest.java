@@ -77,10 +77,10 @@ class FleetConfigReaderTest {
         assertThat(f.totalGpus()).isEqualTo(12);
         assertThat(f.domainOf(Level.RACK, 1)).isZero();
         assertThat(c.engine().tenants()).extracting(t -> t.name()).containsExactly("fleet", "team");
-        assertThat(c.engine().scheduler().queueOrder()).isEqualTo(kr.nuri.core.config.QueueOrder.FAIR_SHARE);
+        assertThat(c.engine().scheduler().queueOrder()).isEqualTo("fair-share");
         Files.writeString(file, Files.readString(file) + "scheduler: {reservations: 0, queueOrder: srtf}\n");
         SchedulerSettings s = FleetConfigReader.load(file.toString()).engine().scheduler();
-        assertThat(s.queueOrder()).isEqualTo(kr.nuri.core.config.QueueOrder.SRTF);
+        assertThat(s.queueOrder()).isEqualTo("srtf");
         assertThat(s.reservations()).isZero();
         assertThat(s.probeDepth()).as("the rest keeps its defaults").isEqualTo(SchedulerSettings.DEFAULT.probeDepth());
     }

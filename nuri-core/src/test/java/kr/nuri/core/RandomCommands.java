@@ -7,7 +7,8 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.config.PlacementSettings;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.PolicyNames;
+import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.fleet.Fleet;
@@ -26,6 +27,8 @@ import kr.nuri.core.tenancy.TenantSpec;
  * and ticks. The same seed gives the same stream against an engine that decides the same way.
  */
 public final class RandomCommands {
+    private static final List<String> ORDERS = Policies.STANDARD.names(Policies.QUEUE_ORDER);
+    private static final List<String> FITS = Policies.STANDARD.names(Policies.NODE_FIT);
     private static final String[] CLASSES = {"inference", "training", "training", "scavenger"};
     private static final String[] PROJECTS = {"p1", "p2", "p3", "i1", "i2"};
     private static final String[] QUOTA_HOLDERS = {"p1", "p2", "p3", "i1", "i2", "pub", "ind"};
@@ -42,7 +45,7 @@ public final class RandomCommands {
         r = new Random(seed);
         fleet = fleet(shape, r);
         SchedulerSettings settings = new SchedulerSettings(r.nextInt(4), 1 + r.nextInt(64), r.nextInt(5) > 0, 64,
-                r.nextBoolean() ? 0 : r.nextInt(1200), QueueOrder.values()[r.nextInt(QueueOrder.values().length)],
+                r.nextBoolean() ? 0 : r.nextInt(1200), new PolicyNames(ORDERS.get(r.nextInt(ORDERS.size())), null, null, null, null),
                 placement(r, fleet));
         config = new EngineConfig(fleet, tenants(fleet, r), EngineConfig.DEFAULT_CLASSES, List.of(),
                 3600 + r.nextInt(86_400), settings, null);
@@ -152,7 +155,7 @@ public final class RandomCommands {
 
     /** A random node placement policy; fgd with a random task mix. */
     public static PlacementSettings placement(Random r, Fleet fleet) {
-        String policy = PlacementSettings.POLICIES.get(r.nextInt(PlacementSettings.POLICIES.size()));
+        String policy = FITS.get(r.nextInt(FITS.size()));
         List<PlacementSettings.TaskShape> mix = new ArrayList<>();
         for (int i = 0; i < 1 + r.nextInt(6); i++) {
             int kind = r.nextInt(3);

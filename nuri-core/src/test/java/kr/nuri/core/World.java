@@ -28,8 +28,13 @@ public final class World {
     public long now;
 
     public World(EngineConfig config) {
+        this(config, kr.nuri.core.schedule.Policies.STANDARD);
+    }
+
+    /** A world whose engine makes its policies from {@code policies}. */
+    public World(EngineConfig config, kr.nuri.core.schedule.Policies policies) {
         this.config = config.withAssertions(AssertionLevel.FULL);
-        this.engine = new Engine(this.config);
+        this.engine = new Engine(this.config, policies);
     }
 
     /**

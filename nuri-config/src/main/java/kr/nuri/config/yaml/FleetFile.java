@@ -48,7 +48,8 @@ public record FleetFile(String name, String description, List<Site> sites, List<
      */
     public record Scheduler(Integer reservations, Integer probeDepth, Boolean preemption, Integer maxVictims,
                             Double preemptExemptMinutes, String queueOrder, String placement, Long placementSeed,
-                            List<TaskClass> taskMix) {}
+                            List<TaskClass> taskMix, String admission, String gangPlacement, String preemptionPolicy,
+                            String backfill) {}
 
     /** A class of the workload's task mix: CPU thousandths, GPUs, thousandths per GPU (1000 = whole), models, count. */
     public record TaskClass(Integer cpuMilli, Integer gpus, Integer gpuMilli, List<String> models, Long count) {}

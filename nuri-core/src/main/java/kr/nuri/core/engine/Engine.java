@@ -12,6 +12,7 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.schedule.PassStats;
+import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.schedule.Scheduler;
 import kr.nuri.core.state.Snapshot;
 import kr.nuri.core.state.State;
@@ -30,9 +31,16 @@ public final class Engine {
     private final AssertionLevel assertions;
     private List<Event> out;
 
+    /** An engine with Nuri's policies ({@link Policies#STANDARD}). */
     public Engine(EngineConfig config) {
-        this.state = new State(config);
-        this.scheduler = new Scheduler(state);
+        this(config, Policies.STANDARD);
+    }
+
+    /** An engine whose scheduler makes the policies its configuration names from {@code policies}; an unknown name is refused. */
+    public Engine(EngineConfig config, Policies policies) {
+        policies.check(config.scheduler());
+        this.state = new State(config, policies.create(Policies.QUEUE_ORDER, new Policies.Context(config.scheduler(), null, null, null)));
+        this.scheduler = new Scheduler(state, policies);
         this.validator = new CommandValidator(state);
         this.checker = new InvariantChecker(state);
         this.assertions = config.assertions();

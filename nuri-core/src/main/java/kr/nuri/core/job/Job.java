@@ -93,6 +93,16 @@ public final class Job {
 
     /** GPU-seconds of the current run if it ends with its GPUs held until {@code heldUntil} (a share counts one GPU). */
     public long chargeFor(long heldUntil) { return (heldUntil(heldUntil) - startTime) * totalGpus(); }
+    /**
+     * Walltime it has left: less what its ended runs held and, when {@code now >= 0} and it runs, what the current
+     * run has held so far.
+     */
+    public long walltimeLeft(long now) {
+        long served = totalGpus() == 0 ? 0 : gpuSeconds / totalGpus();
+        if (now >= 0 && startTime >= 0) served += now - startTime;
+        return Math.max(0, walltime - served);
+    }
+
     public int model() { return model; }
     /** Node indexes of the current placement (a node may appear once per member placed on it). */
     public int[] nodes() { return nodes; }

@@ -17,7 +17,7 @@ import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.state.Capacity;
-import kr.nuri.core.state.PendingQueue;
+import kr.nuri.core.policy.Preemption;
 import kr.nuri.core.state.State;
 import kr.nuri.core.util.IntList;
 
@@ -26,9 +26,8 @@ import kr.nuri.core.util.IntList;
  * <ul>
  *   <li><b>reclaim</b>: a job inside its project's own quota may end jobs that other projects run on
  *       borrowed quota (lent capacity goes back to its owner, as Kueue's {@code reclaimWithinCohort});</li>
- *   <li><b>priority</b>: a job may end preemptible jobs of lower priority classes;</li>
- *   <li><b>remaining time</b> (queue order srtf only): a job may end preemptible jobs of its own class that have
- *       more walltime left than it needs.</li>
+ *   <li>whom the {@link Preemption} policy lets it end: preemptible jobs of lower priority classes
+ *       ({@code priority}), and of its own class with more walltime left than it needs ({@code remaining-time}).</li>
  * </ul>
  * Victims are taken cheapest first (lowest priority, then least work lost) until the job both fits its
  * topology and passes its quota check; then every victim whose return still leaves it feasible is spared,
@@ -39,7 +38,7 @@ final class Preemptor {
     private final State state;
     private final int maxVictims;
     private final long exemptSeconds;
-    private final boolean srtf;
+    private final Preemption rule;
     /** Whether a remembered failure is searched anyway, to check it (FULL assertions). */
     private final boolean verifyMemo;
     /** The earliest time at which a candidate the search under way passed over as exempt becomes eligible. */
@@ -75,10 +74,10 @@ final class Preemptor {
     private final int[] nodeFirstPair;
     private final int[] nodeLastPair;
 
-    Preemptor(State state, int maxVictims, long exemptSeconds, boolean srtf) {
+    Preemptor(State state, int maxVictims, long exemptSeconds, Preemption rule) {
         this.verifyMemo = state.config().assertions() == AssertionLevel.FULL;
         this.exemptSeconds = exemptSeconds;
-        this.srtf = srtf;
+        this.rule = rule;
         this.state = state;
         this.maxVictims = maxVictims;
         var fleet = state.fleet();
@@ -104,26 +103,14 @@ final class Preemptor {
         return !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(job.project(), m, job.totalGpus());
     }
 
-    /**
-     * The priority below which running jobs count toward what a job of {@code priority} might free: its own
-     * class too under srtf (an upper bound: only those with more time left are eligible).
-     */
-    static int victimBound(int priority, boolean srtf) {
-        return srtf ? priority + 1 : priority;
-    }
-
     /** Whether running job {@code v} may be ended for {@code job} (reclaim aside). */
     private boolean mayEnd(Job v, Job job) {
-        if (v.priority() != job.priority()) return v.priority() < job.priority();
-        return srtf && PendingQueue.remaining(v, now) > PendingQueue.remaining(job, -1);
+        return rule.mayEnd(v, job, now);
     }
 
-    /**
-     * Candidates come lowest class first: a candidate that may not be ended stops the scan, unless it is of the
-     * job's own class under srtf, where a later one may have more time left.
-     */
+    /** Candidates come lowest class first: whether one that may not be ended stops the scan. */
     private boolean scanEnds(Job v, Job job) {
-        return v.priority() > job.priority() || !srtf;
+        return rule.scanEnds(v, job);
     }
 
     /**
@@ -132,12 +119,12 @@ final class Preemptor {
      * <p>Most searches fail (96% in the churn benchmark), and a job that failed is searched for again in pass after
      * pass. A search reads only the indexes of the job's GPU models and, through the exempt time, the clock, so a
      * failure is remembered on the job with its models' index versions: while none of them moved and no passed-over
-     * candidate has come out of its exempt time, the search would fail again and is not run. (Not under srtf, where
-     * what a candidate has left moves with the clock.) Under {@link AssertionLevel#FULL} every remembered failure is
+     * candidate has come out of its exempt time, the search would fail again and is not run (unless the rule's
+     * eligibility moves with the clock alone, {@link Preemption#memoizable()}). Under {@link AssertionLevel#FULL} every remembered failure is
      * searched anyway and must fail.
      */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
-        if (srtf) return search(job, now, mayUseReserved, emit);
+        if (!rule.memoizable()) return search(job, now, mayUseReserved, emit);
         if (job.searchKnownToFail(epoch(job), now, mayUseReserved)) {
             if (verifyMemo && search(job, now, mayUseReserved, e -> {})) {
                 throw new IllegalStateException("preemption search for job " + job.id() + " was remembered as failing but finds victims");
@@ -164,7 +151,7 @@ final class Preemptor {
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
-            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, victimBound(job.priority(), srtf))
+            long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, rule.victimBound(job.priority()))
                     + (reclaim ? state.running().borrowedGpus(m) : 0);
             if (reachable < job.totalGpus()) continue;
             List<Job> victims = new ArrayList<>();
@@ -379,7 +366,7 @@ final class Preemptor {
         long bestFree = -1;
         for (int d : domains) {
             long free = c.freeIn(level, d, mayUseReserved);
-            if (free > bestFree && free + state.running().preemptibleGpusBelow(level, d, victimBound(job.priority(), srtf)) >= need) {
+            if (free > bestFree && free + state.running().preemptibleGpusBelow(level, d, rule.victimBound(job.priority())) >= need) {
                 best = d;
                 bestFree = free;
             }

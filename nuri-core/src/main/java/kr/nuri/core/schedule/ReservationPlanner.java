@@ -14,17 +14,17 @@ import kr.nuri.core.state.State;
  *
  * <p>Running jobs release their GPUs at their walltime deadline at the latest, so the planner releases them
  * in deadline order on the capacity index itself, checking after each release only the domains that just
- * gained GPUs, until the gang fits; it then asks the {@link Placer} for the nodes and undoes every release.
+ * gained GPUs, until the gang fits; it then asks the {@link GangPlacement} for the nodes and undoes every release.
  * This is the "shadow time" of EASY backfilling (Lifka, "The ANL/IBM SP scheduling system", JSSPP 1995),
  * computed in a concrete domain so that backfill can be checked node by node. Nodes already reserved for
  * another job stay unavailable.
  */
 final class ReservationPlanner {
     private final State state;
-    private final Placer placer;
+    private final GangPlacement placer;
     private final Fleet fleet;
 
-    ReservationPlanner(State state, Placer placer) {
+    ReservationPlanner(State state, GangPlacement placer) {
         this.state = state;
         this.placer = placer;
         this.fleet = state.fleet();

@@ -3,8 +3,9 @@ package kr.nuri.core.state;
 import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.job.Job;
+import kr.nuri.core.policy.FairShareOrder;
+import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.util.IntBag;
 
 /**
@@ -34,13 +35,13 @@ public final class PendingQueue {
     private final TreeSet<Ranked>[] ranked;
     private int size;
 
-    /** A waiting job under a global order: its key (see {@link #key}) and submit sequence. */
+    /** A waiting job under a global order: its key (see {@link QueueOrder#key}) and submit sequence. */
     public record Ranked(long key, long seq, Job job) {
         static final Comparator<Ranked> ORDER = (a, b) -> a.key != b.key ? Long.compare(a.key, b.key) : Long.compare(a.seq, b.seq);
     }
 
     public PendingQueue(int classes, int tenants, int models) {
-        this(classes, tenants, models, QueueOrder.FAIR_SHARE);
+        this(classes, tenants, models, new FairShareOrder());
     }
 
     @SuppressWarnings("unchecked")
@@ -100,30 +101,8 @@ public final class PendingQueue {
         size--;
     }
 
-    /**
-     * A waiting job's key under the queue order: 0 for fifo (the sequence decides), the walltime for sjf, the
-     * walltime not yet used (walltime less the time its earlier runs held their GPUs) for srtf.
-     */
-    public static long key(QueueOrder order, Job job) {
-        return switch (order) {
-            case FAIR_SHARE, FIFO -> 0;
-            case SJF -> job.walltime();
-            case SRTF -> remaining(job, -1);
-        };
-    }
-
-    /**
-     * Walltime a job has left: less what its ended runs held and, when {@code now >= 0} and it runs, what the
-     * current run has held so far.
-     */
-    public static long remaining(Job job, long now) {
-        long served = job.totalGpus() == 0 ? 0 : job.gpuSeconds() / job.totalGpus();
-        if (now >= 0 && job.startTime() >= 0) served += now - job.startTime();
-        return Math.max(0, job.walltime() - served);
-    }
-
     private Ranked rank(Job job) {
-        return new Ranked(key(order, job), job.seq(), job);
+        return new Ranked(order.key(job), job.seq(), job);
     }
 
     /**

@@ -17,6 +17,7 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.tenancy.FairShare;
 import kr.nuri.core.tenancy.QuotaBook;
 import kr.nuri.core.tenancy.QuotaSpec;
@@ -54,11 +55,14 @@ public final class State {
     private final long[] chargedByModel;
     private long charged;
     private long nextSeq;
+    private final QueueOrder queueOrder;
     private long now;
     private long nextAwardBoundary = Long.MIN_VALUE;
 
-    public State(EngineConfig config) {
+    /** A fresh state; its pending queue ranks waiting jobs by {@code queueOrder}. */
+    public State(EngineConfig config, QueueOrder queueOrder) {
         this.config = config;
+        this.queueOrder = queueOrder;
         this.fleet = config.fleet();
         this.capacity = new Capacity(fleet);
         this.tenants = new TenantTree(config.tenants());
@@ -70,7 +74,7 @@ public final class State {
         }
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
-        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount(), config.scheduler().queueOrder());
+        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount(), queueOrder);
         this.running = new RunningIndex(fleet, config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
         this.chargedByModel = new long[fleet.modelCount()];
@@ -372,6 +376,8 @@ public final class State {
     }
 
     public EngineConfig config() { return config; }
+    /** The order the pending queue ranks waiting jobs by. */
+    public QueueOrder queueOrder() { return queueOrder; }
     public Fleet fleet() { return fleet; }
     public Capacity capacity() { return capacity; }
     public TenantTree tenants() { return tenants; }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.config.QueueOrder;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
@@ -138,7 +137,7 @@ final class EventOracle {
             throw new AssertionError(x.jobId() + " was preempted after " + (x.time() - victim.start) + " s, inside its exempt time of " + exempt);
         }
         boolean lower = victim.priority < beneficiary.priority;
-        boolean srtfPeer = config.scheduler().queueOrder() == QueueOrder.SRTF && victim.priority == beneficiary.priority;
+        boolean srtfPeer = config.scheduler().policies().preemption().equals("remaining-time") && victim.priority == beneficiary.priority;
         if (!lower && !srtfPeer) {
             if (!victim.borrowed) {
                 throw new AssertionError(x.jobId() + " (priority " + victim.priority + ", not borrowed) was preempted for " + forJob

@@ -7,7 +7,7 @@ import kr.nuri.core.World;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.PlacementSettings.TaskShape;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.PolicyNames;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Rejection;
 import kr.nuri.core.engine.Result;
@@ -27,7 +27,7 @@ class NodePlacementTest {
     private static World world(Fleet fleet, String policy, List<TaskShape> mix) {
         List<QuotaSpec> quotas = fleet.models().stream().map(m -> new QuotaSpec(m, 1_000, QuotaSpec.UNLIMITED, QuotaSpec.UNLIMITED)).toList();
         List<TenantSpec> tenants = List.of(new TenantSpec("all", null, 1, List.of()), new TenantSpec("p", "all", 1, quotas));
-        SchedulerSettings s = new SchedulerSettings(0, 64, false, 1, 0, QueueOrder.FAIR_SHARE, new PlacementSettings(policy, 3, mix));
+        SchedulerSettings s = new SchedulerSettings(0, 64, false, 1, 0, PolicyNames.DEFAULT, new PlacementSettings(policy, 3, mix));
         return new World(EngineConfig.of(fleet, tenants).withScheduler(s));
     }
 
@@ -158,7 +158,7 @@ class NodePlacementTest {
     void fgdNeedsATaskMix() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PlacementSettings("fgd", 0, List.of()))
                 .hasMessageContaining("task mix");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PlacementSettings("tetris", 0, List.of()))
-                .hasMessageContaining("dotprod");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> world(nodes(8, 1, 0, 0), "tetris", List.of()))
+                .hasMessageContaining("scheduler.placement").hasMessageContaining("'tetris'").hasMessageContaining("dotprod");
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import kr.nuri.core.World;
 import kr.nuri.core.command.Command;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.policy.ShortestRemainingTimeFirst;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.job.Job;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The queue orders other than fair share: fifo, sjf and srtf, each on the small test fleet. */
 class QueueOrderTest {
-    private static World world(QueueOrder order) {
+    private static World world(String order) {
         return World.small(SchedulerSettings.DEFAULT.withQueueOrder(order).withReservations(0));
     }
 
@@ -37,7 +37,7 @@ class QueueOrderTest {
 
     @Test
     void fifoServesTheEarliestSubmissionWhateverItsProjectUsed() {
-        World w = world(QueueOrder.FIFO);
+        World w = world("fifo");
         // a1 has used GPUs before; under fair share b1 would go first (see SchedulingScenarioTest).
         w.submit(JobSpec.builder("a1-warm", "a1").gpus(8).models("H100").build());
         w.at(50).finish("a1-warm");
@@ -51,7 +51,7 @@ class QueueOrderTest {
 
     @Test
     void sjfServesTheShortestWalltimeFirstAndSubmissionBreaksTies() {
-        World w = world(QueueOrder.SJF);
+        World w = world("sjf");
         fill(w, false);
         w.at(10).submit(JobSpec.builder("long", "a1").gpus(8).models("H100").walltime(7200).build());
         w.submit(JobSpec.builder("short", "b1").gpus(8).models("H100").walltime(600).build());
@@ -66,16 +66,16 @@ class QueueOrderTest {
 
     @Test
     void srtfPreemptsOnlyJobsOfItsClassWithMoreTimeLeft() {
-        World w = world(QueueOrder.SRTF);
+        World w = world("srtf");
         fill(w, true); // f-k: walltime 1000 + 100k, all started at 0
         // At t=900 f-0 has 100 s left, f-31 has 3,200 s left. A 500-s job may preempt only jobs with more than 500 s left.
         w.at(900).submit(JobSpec.builder("quick", "a1").gpus(8).models("H100").walltime(500).build());
         assertThat(w.job("quick").state()).isEqualTo(JobState.RUNNING);
         Job victim = w.engine.state().jobs().stream().filter(j -> j.lastOutcome() == Outcome.PREEMPTED).findFirst().orElseThrow();
         assertThat(w.engine.state().jobs().stream().filter(j -> j.lastOutcome() == Outcome.PREEMPTED)).hasSize(1);
-        assertThat(kr.nuri.core.state.PendingQueue.remaining(victim, 900)).as("the victim's walltime left").isGreaterThan(500);
+        assertThat(victim.walltimeLeft(900)).as("the victim's walltime left").isGreaterThan(500);
         // The victim keeps its place and, in srtf, its rank is the walltime it has left: 900 s were served.
-        assertThat(kr.nuri.core.state.PendingQueue.key(QueueOrder.SRTF, victim)).isEqualTo(victim.walltime() - 900);
+        assertThat(new ShortestRemainingTimeFirst().key(victim)).isEqualTo(victim.walltime() - 900);
 
         // A job that needs more time than every running job has left preempts nothing.
         w.submit(JobSpec.builder("slow", "a1").gpus(8).models("H100").walltime(100_000).build());
@@ -85,7 +85,7 @@ class QueueOrderTest {
 
     @Test
     void srtfLeavesNonPreemptibleJobsAlone() {
-        World w = world(QueueOrder.SRTF);
+        World w = world("srtf");
         fill(w, false);
         w.at(900).submit(JobSpec.builder("quick", "a1").gpus(8).models("H100").walltime(10).build());
         assertThat(w.job("quick").state()).isEqualTo(JobState.PENDING);
@@ -94,7 +94,7 @@ class QueueOrderTest {
 
     @Test
     void aRestoredEngineRanksWaitingJobsAsTheOriginal() {
-        World w = world(QueueOrder.SRTF);
+        World w = world("srtf");
         fill(w, true);
         w.at(900).submit(JobSpec.builder("quick", "a1").gpus(8).models("H100").walltime(500).build());
         w.submit(JobSpec.builder("mid", "b1").gpus(8).models("H100").walltime(2_000).build());
@@ -112,8 +112,8 @@ class QueueOrderTest {
 
     @Test
     void anUnknownOrderIsNamedWithTheKnownOnes() {
-        assertThatThrownBy(() -> QueueOrder.named("lifo")).hasMessageContaining("'lifo'").hasMessageContaining("fair-share")
+        assertThatThrownBy(() -> World.small(SchedulerSettings.DEFAULT.withQueueOrder("lifo")))
+                .hasMessageContaining("scheduler.queueOrder").hasMessageContaining("'lifo'").hasMessageContaining("fair-share")
                 .hasMessageContaining("srtf");
-        assertThat(QueueOrder.named("sjf")).isEqualTo(QueueOrder.SJF);
     }
 }

@@ -42,7 +42,7 @@ final class StatusApi {
                 else if (j.state() == JobState.RUNNING) running++;
                 else finished++;
             }
-            return new Status(version, st.fleet().name(), st.fleet().totalGpus(), st.config().scheduler().queueOrder().label(), Views.time(st.now()), journalEvents.getAsLong(),
+            return new Status(version, st.fleet().name(), st.fleet().totalGpus(), st.config().scheduler().queueOrder(), Views.time(st.now()), journalEvents.getAsLong(),
                     String.format("%016x", s.engine().stateHash()), pending, running, finished, api.loop.queueDepth());
         }));
     }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.policy.ShortestRemainingTimeFirst;
+import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.FleetBuilder;
 import kr.nuri.core.job.JobSpec;
@@ -43,9 +44,11 @@ final class Philly {
     static EngineConfig vcCluster(String vc, int nodes, String policy) {
         Map<String, Integer> quota = Map.of(vc, nodes * GPUS_PER_NODE);
         if (policy.equals("nuri")) return cluster("philly-" + vc, nodes, quota, false);
-        QueueOrder order = QueueOrder.named(policy);
-        SchedulerSettings settings = SchedulerSettings.DEFAULT.withQueueOrder(order).withReservations(0);
-        return cluster("philly-" + vc, nodes, quota, false, order == QueueOrder.SRTF ? BORROWING : CLASS, settings);
+        Policies.STANDARD.names(Policies.QUEUE_ORDER).stream().filter(policy::equals).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("policy '" + policy + "' is not known. Maybe nuri or one of "
+                        + Policies.STANDARD.names(Policies.QUEUE_ORDER) + "?"));
+        SchedulerSettings settings = SchedulerSettings.DEFAULT.withQueueOrder(policy).withReservations(0);
+        return cluster("philly-" + vc, nodes, quota, false, policy.equals(ShortestRemainingTimeFirst.NAME) ? BORROWING : CLASS, settings);
     }
 
     private static EngineConfig cluster(String name, int nodes, Map<String, Integer> quotaGpus, boolean borrowing, PriorityClass cls,

@@ -12,7 +12,7 @@ import kr.nuri.core.state.State;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.packing.Task;
-import kr.nuri.core.schedule.TaskMix;
+import kr.nuri.core.schedule.fit.TaskMix;
 
 /**
  * The FGD paper's fragmentation measure on the engine's fleet, sampled during a run: the expected number of

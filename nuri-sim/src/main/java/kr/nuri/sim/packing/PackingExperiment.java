@@ -10,7 +10,7 @@ import kr.nuri.core.command.Command;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.config.PlacementSettings;
-import kr.nuri.core.config.QueueOrder;
+import kr.nuri.core.config.PolicyNames;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.engine.Rejection;
@@ -19,7 +19,7 @@ import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
 import kr.nuri.core.job.JobSpec;
-import kr.nuri.core.schedule.TaskMix;
+import kr.nuri.core.schedule.fit.TaskMix;
 import kr.nuri.core.state.Capacity;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantSpec;
@@ -30,7 +30,7 @@ import kr.nuri.sim.trace.OpenbTrace;
  * The static packing experiment of the FGD paper (Weng et al., ATC'23, §6), on Nuri's engine: the task list is
  * resampled until its GPU demand is {@code ratio} × the cluster's GPU capacity, shuffled, and submitted to the
  * engine one task at a time; the engine places each with the node placement policy under test
- * ({@link PlacementSettings}: the paper's policies and Nuri's own, in {@code NodePlacer}); nothing ever leaves, and a
+ * ({@link PlacementSettings}: the paper's policies and Nuri's own, in {@code schedule/fit}); nothing ever leaves, and a
  * task the engine cannot start at once is cancelled (dropped, as in the paper). After each arrival the experiment
  * knows the arrived GPU demand (% of capacity), the unallocated GPU % (100 − allocated thousandths / capacity) and
  * the fragmentation % (Σ_n F_n / capacity over the engine's nodes, {@link TaskMix}); it keeps them at every 10% step
@@ -131,7 +131,7 @@ public final class PackingExperiment {
 
     /** The engine configuration of one run: the cluster, its one project, and the policy under test. */
     public EngineConfig config(String policy, long seed) {
-        SchedulerSettings settings = new SchedulerSettings(0, 64, false, 1, 0, QueueOrder.FAIR_SHARE,
+        SchedulerSettings settings = new SchedulerSettings(0, 64, false, 1, 0, PolicyNames.DEFAULT,
                 new PlacementSettings(policy, seed, shapes));
         return new EngineConfig(fleet, tenants, EngineConfig.DEFAULT_CLASSES, List.of(), 7 * EngineConfig.DAY, settings, AssertionLevel.OFF);
     }

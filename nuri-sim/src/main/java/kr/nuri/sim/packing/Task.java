@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import kr.nuri.core.schedule.TaskMix;
+import kr.nuri.core.schedule.fit.TaskMix;
 
 /**
  * A task of the packing experiment (a pod of the openb trace).

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.PlacementSettings;
-import kr.nuri.core.schedule.TaskMix;
+import kr.nuri.core.schedule.fit.TaskMix;
 import kr.nuri.sim.trace.OpenbTrace;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +56,7 @@ class PackingTest {
         long demand = 0;
         for (int i : order) demand += pods.get(i).totalGpuMilli();
         assertThat(demand).as("within one task of 130%").isBetween(Math.round(1.3 * capacity) - 8000, Math.round(1.3 * capacity) + 8000);
-        for (String policy : PlacementSettings.POLICIES) {
+        for (String policy : kr.nuri.core.schedule.Policies.STANDARD.names(kr.nuri.core.schedule.Policies.NODE_FIT)) {
             PackingExperiment.Run a = exp.run(policy, 42, AssertionLevel.FULL);
             PackingExperiment.Run b = exp.run(policy, 42);
             assertThat(a.unallocatedPct()).as(policy).containsExactly(b.unallocatedPct());

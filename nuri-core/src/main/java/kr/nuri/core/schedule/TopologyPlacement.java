@@ -7,7 +7,8 @@ import kr.nuri.core.job.PendingReason;
 import kr.nuri.core.state.Capacity;
 
 /**
- * Topology-aware, all-or-nothing gang placement.
+ * {@code topology}, the gang placement: topology-aware and all-or-nothing, in the spirit of Slurm's
+ * {@code topology/tree} with {@code --switches} and Kueue's Topology-Aware Scheduling.
  *
  * <p>A gang of M members × g GPUs (each member on one node) must lie in one domain of its level. Among the
  * domains that can hold it, the placer picks the one with the fewest free GPUs left over (best fit, so big
@@ -15,7 +16,7 @@ import kr.nuri.core.state.Capacity;
  * hold the rest, otherwise the fullest-capacity children first, and inside a rack the nodes with the fewest
  * free GPUs first. Single-member jobs go straight to the best-fit node bucket in O(max GPUs per node).
  */
-public final class Placer {
+public final class TopologyPlacement implements GangPlacement {
     private static final Level[] LEVELS = Level.values();
     private final Capacity capacity;
     private final Fleet fleet;
@@ -29,38 +30,20 @@ public final class Placer {
     /** Per level, two scratch arrays for {@link #fill}. */
     private final long[][][] scratch = new long[LEVELS.length][2][];
 
-    public Placer(Capacity capacity) {
+    public TopologyPlacement(Capacity capacity) {
         this.capacity = capacity;
         this.fleet = capacity.fleet();
         this.models = fleet.modelCount();
     }
 
-    /** Sets the failure reason when a caller answers from its memo instead of searching. */
-    void setLastFailure(PendingReason reason) {
-        lastFailure = reason;
-    }
-
-    /** Why the last {@link #place} returned null. */
+    @Override
     public PendingReason lastFailure() {
         return lastFailure;
     }
 
-    /**
-     * Places a gang, or returns null (see {@link #lastFailure()}). With {@code required == false} the level is
-     * only preferred: wider levels are tried after it.
-     */
-    public Placement place(int model, int members, int g, Level level, boolean required, boolean includeReserved) {
-        return place(model, members, g, level, required, includeReserved, true);
-    }
-
-    /** What {@link #place} returns when asked only whether the gang fits: no nodes are chosen. */
-    static final Placement FITS = new Placement(-1, new int[0], new int[0]);
-
-    /**
-     * {@link #place}, or with {@code choose == false} only whether it would place the gang: {@link #FITS} or null, at
-     * the cost of finding the domain without filling it.
-     */
-    Placement place(int model, int members, int g, Level level, boolean required, boolean includeReserved, boolean choose) {
+    /** Finds the domain without filling it when {@code choose == false}. */
+    @Override
+    public Placement place(int model, int members, int g, Level level, boolean required, boolean includeReserved, boolean choose) {
         long total = (long) members * g;
         if (capacity.freeGpus(model, includeReserved) < total) {
             lastFailure = PendingReason.INSUFFICIENT_CAPACITY;

@@ -1,4 +1,4 @@
-package kr.nuri.core.schedule;
+package kr.nuri.core.schedule.fit;
 
 import java.util.HashMap;
 import java.util.List;
