@@ -17,9 +17,11 @@ import kr.nuri.core.job.PendingReason;
  * <ol>
  *   <li><b>Churn</b>: the fleet is filled and a backlog of {@code backlog} pending jobs built; then running
  *       jobs complete in virtual-time order, each completion followed by the scheduling it triggers, new
- *       arrivals keeping the backlog full, until {@code jobs} distinct jobs have started. Reports placements
- *       (starts, and restarts after preemption or failure) and first starts per second of engine time
- *       (commands, events and replay included).</li>
+ *       arrivals keeping the backlog full, until {@code jobs} distinct jobs have started. Reports first starts per
+ *       second of engine time (commands, events and replay included), the headline, and placements (starts and
+ *       restarts after preemption) per second; and what preemption costs: the GPU-hours of work it threw away
+ *       (a preempted run restarts from scratch here: no checkpoints) as a percentage of the GPU-hours the fleet
+ *       delivered to jobs during the churn.</li>
  *   <li><b>Full pass</b>: p50/p99 of a Tick's pass that gives every pending job a decision.</li>
  *   <li><b>Submit</b>: p50/p99 latency of one submit decision during churn; heap used after a GC.</li>
  * </ol>
@@ -33,7 +35,19 @@ public final class ScheduleBenchmark {
     /** The figures, also printed. */
     public record Figures(long started, double engineSeconds, double placementsPerSecond, long passP50Nanos,
                           long passP99Nanos, long submitP50Nanos, long submitP99Nanos, long heapBytes,
-                          long preemptions, double utilisation) {}
+                          long preemptions, double utilisation, double jobsStartedPerSecond, double preemptionWastePct,
+                          String stateHash) {}
+
+    /** Per running job: when its run started and the GPUs it holds (to account what a preemption throws away). */
+    private record Run(long start, int gpus) {}
+
+    /** GPU-seconds held by runs that ended during the churn, and those of preempted runs among them. */
+    private static final class Work {
+        final java.util.Map<String, Run> running = new java.util.HashMap<>();
+        double delivered;
+        double wasted;
+        boolean counting;
+    }
 
     private record Completion(long time, String jobId, long startTime) {}
 
@@ -55,6 +69,7 @@ public final class ScheduleBenchmark {
         PriorityQueue<Completion> completions = new PriorityQueue<>((a, b) -> a.time() != b.time()
                 ? Long.compare(a.time(), b.time()) : a.jobId().compareTo(b.jobId()));
         long[] counters = new long[3]; // [0] placements (starts and restarts), [1] preemptions, [2] jobs started first time
+        Work work = new Work();
         long now = 0;
         long nextId = 0;
         out.printf("fleet %s: %,d GPUs in %,d nodes; backlog %,d; target %,d starts; seed %d%n", config.fleet().name(),
@@ -64,7 +79,7 @@ public final class ScheduleBenchmark {
         long fillStart = System.nanoTime();
         while (engine.state().queue().size() < options.backlog()) {
             Result r = engine.apply(new Command.SubmitJob(now, mix.next("j" + nextId++)));
-            track(engine, r, completions, counters);
+            track(engine, r, completions, counters, work);
         }
         long fillStarted = counters[0];
         out.printf("filled: %,d jobs started, %,d pending, %.1f%% of GPUs allocated (%.1f s)%n", fillStarted,
@@ -74,6 +89,7 @@ public final class ScheduleBenchmark {
         counters[0] = 0;
         counters[1] = 0;
         counters[2] = 0;
+        work.counting = true;
         Percentiles submits = new Percentiles();
         long engineNanos = 0;
         long completionPasses = 0;
@@ -91,7 +107,7 @@ public final class ScheduleBenchmark {
             engineNanos += System.nanoTime() - t0;
             completionPasses++;
             examinedInPasses += r.pass().examined();
-            track(engine, r, completions, counters);
+            track(engine, r, completions, counters, work);
             while (engine.state().queue().size() < options.backlog()) {
                 Command submit = new Command.SubmitJob(now, mix.next("j" + nextId++));
                 long s0 = System.nanoTime();
@@ -99,7 +115,7 @@ public final class ScheduleBenchmark {
                 long dt = System.nanoTime() - s0;
                 engineNanos += dt;
                 submits.add(dt);
-                track(engine, sr, completions, counters);
+                track(engine, sr, completions, counters, work);
             }
             if (progress && System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
@@ -114,7 +130,11 @@ public final class ScheduleBenchmark {
         out.printf("churn: %,d jobs started (%,d placements counting restarts after %,d preemptions) in %.2f s of engine "
                         + "time (%.2f s wall, incl. the workload generator); virtual time %.1f days; %.1f%% of GPUs allocated%n",
                 counters[2], counters[0], counters[1], engineSeconds, wall, now / 86400.0, 100 * utilisation(engine));
-        out.printf("jobs_started_per_s=%.0f%n", counters[2] / engineSeconds);
+        double startsPerSecond = counters[2] / engineSeconds;
+        double wastePct = work.delivered == 0 ? 0 : 100 * work.wasted / work.delivered;
+        out.printf("preemption: %,d preemptions (%.2f per first start) threw away %,.0f of %,.0f GPU-hours delivered during the churn%n",
+                counters[1], counters[1] / (double) Math.max(1, counters[2]), work.wasted / 3600, work.delivered / 3600);
+        work.counting = false;
         out.printf("completion passes: %,d, jobs examined per pass: %.1f%n", completionPasses,
                 examinedInPasses / (double) Math.max(1, completionPasses));
 
@@ -124,7 +144,7 @@ public final class ScheduleBenchmark {
             long t0 = System.nanoTime();
             Result r = engine.apply(new Command.Tick(now));
             passes.add(System.nanoTime() - t0);
-            track(engine, r, completions, counters);
+            track(engine, r, completions, counters, work);
         }
         long decided = engine.state().jobs().stream()
                 .filter(j -> j.state() == JobState.PENDING && j.reason() != PendingReason.PRIORITY).count();
@@ -138,22 +158,36 @@ public final class ScheduleBenchmark {
         Runtime rt = Runtime.getRuntime();
         long heap = rt.totalMemory() - rt.freeMemory();
         out.printf("heap used after GC: %,d MiB (%,d jobs held)%n", heap >> 20, engine.state().jobs().size());
+        String hash = String.format("%016x", engine.stateHash());
+        out.printf("state hash after the run: %s%n", hash);
         out.printf("placements_per_s=%.0f%n", perSecond);
+        out.printf("preemption_waste_pct=%.2f%n", wastePct);
+        out.printf("jobs_started_per_s=%.0f%n", startsPerSecond);
         return new Figures(counters[0], engineSeconds, perSecond, passes.quantile(0.5), passes.quantile(0.99),
-                submits.quantile(0.5), submits.quantile(0.99), heap, counters[1], utilisation(engine));
+                submits.quantile(0.5), submits.quantile(0.99), heap, counters[1], utilisation(engine), startsPerSecond, wastePct, hash);
     }
 
-    private static void track(Engine engine, Result r, PriorityQueue<Completion> completions, long[] counters) {
+    private static void track(Engine engine, Result r, PriorityQueue<Completion> completions, long[] counters, Work work) {
         if (!r.accepted()) throw new IllegalStateException("benchmark command rejected: " + r.rejection());
         for (Event e : r.events()) {
             if (e instanceof Event.JobStarted s) {
+                int gpus = 0;
+                for (int g : s.gpus()) gpus += g;
+                work.running.put(s.jobId(), new Run(s.time(), gpus));
                 counters[0]++;
                 Job j = engine.job(s.jobId());
                 if (j.runs() == 1) counters[2]++;
                 long runtime = j.spec().runtime() > 0 ? Math.min(j.spec().runtime(), j.walltime()) : j.walltime();
                 completions.add(new Completion(s.time() + runtime, s.jobId(), s.time()));
-            } else if (e instanceof Event.JobEnded x && x.outcome() == kr.nuri.core.job.Outcome.PREEMPTED) {
-                counters[1]++;
+            } else if (e instanceof Event.JobEnded x) {
+                Run run = work.running.remove(x.jobId());
+                boolean preempted = x.outcome() == kr.nuri.core.job.Outcome.PREEMPTED;
+                if (preempted) counters[1]++;
+                if (run != null && work.counting) {
+                    double held = (double) run.gpus() * (x.time() - run.start());
+                    work.delivered += held;
+                    if (preempted) work.wasted += held;
+                }
             }
         }
     }
