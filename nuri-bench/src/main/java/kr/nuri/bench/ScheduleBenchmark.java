@@ -39,7 +39,7 @@ public final class ScheduleBenchmark {
                           String stateHash) {}
 
     /** Per running job: when its run started and the GPUs it holds (to account what a preemption throws away). */
-    private record Run(long start, int gpus) {}
+    private record Run(long start, int gpus, boolean borrowed) {}
 
     /** GPU-seconds held by runs that ended during the churn, and those of preempted runs among them. */
     private static final class Work {
@@ -147,9 +147,9 @@ public final class ScheduleBenchmark {
             track(engine, r, completions, counters, work);
         }
         long decided = engine.state().jobs().stream()
-                .filter(j -> j.state() == JobState.PENDING && j.reason() != PendingReason.PRIORITY).count();
+                .filter(j -> j.state() == JobState.PENDING && engine.verdicts().reason(j) != PendingReason.PRIORITY).count();
         long withEta = engine.state().jobs().stream()
-                .filter(j -> j.state() == JobState.PENDING && j.estimatedStart() >= 0).count();
+                .filter(j -> j.state() == JobState.PENDING && engine.verdicts().estimatedStart(j) >= 0).count();
         out.printf("full pass over %,d pending jobs (%,d with a reason, %,d with an estimated start): p50 %.1f ms, p99 %.1f ms%n",
                 engine.state().queue().size(), decided, withEta, passes.quantile(0.5) / 1e6, passes.quantile(0.99) / 1e6);
         out.printf("submit decision: p50 %.1f us, p99 %.1f us over %,d submits%n", submits.quantile(0.5) / 1e3,
@@ -173,7 +173,7 @@ public final class ScheduleBenchmark {
             if (e instanceof Event.JobStarted s) {
                 int gpus = 0;
                 for (int g : s.gpus()) gpus += g;
-                work.running.put(s.jobId(), new Run(s.time(), gpus));
+                work.running.put(s.jobId(), new Run(s.time(), gpus, s.borrowed()));
                 counters[0]++;
                 Job j = engine.job(s.jobId());
                 if (j.runs() == 1) counters[2]++;

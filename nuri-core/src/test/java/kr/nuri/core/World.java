@@ -111,6 +111,11 @@ public final class World {
     }
 
     /** Rebuilds an engine from the journal alone. */
+    /** The scheduler's verdict on a job. */
+    public kr.nuri.core.schedule.Verdicts.Verdict verdict(String id) {
+        return engine.verdict(job(id));
+    }
+
     public Engine replayed() {
         Engine copy = new Engine(config);
         journal.forEach(copy::replay);

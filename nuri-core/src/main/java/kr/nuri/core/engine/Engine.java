@@ -14,6 +14,7 @@ import kr.nuri.core.job.Outcome;
 import kr.nuri.core.schedule.PassStats;
 import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.schedule.Scheduler;
+import kr.nuri.core.schedule.Verdicts;
 import kr.nuri.core.state.Snapshot;
 import kr.nuri.core.state.State;
 
@@ -128,6 +129,7 @@ public final class Engine {
 
     /** Applies an event to the state: recovery replays the journal through here. */
     public void replay(Event event) {
+        if (event instanceof Event.JobStarted s) scheduler.started(state.job(s.jobId()));
         if (assertions == AssertionLevel.OFF) {
             state.replay(event);
             return;
@@ -161,6 +163,19 @@ public final class Engine {
 
     public Job job(String id) {
         return state.job(id);
+    }
+
+    /**
+     * The scheduler's latest verdict on a job (why it waits, the explanation, the estimated start): meaningful while it
+     * waits. Derived data: not part of the state hash.
+     */
+    public Verdicts.Verdict verdict(Job job) {
+        return scheduler.verdicts().of(job);
+    }
+
+    /** The verdicts, for readers of many jobs. */
+    public Verdicts verdicts() {
+        return scheduler.verdicts();
     }
 
     /** Counts jobs in a state (O(jobs)). */

@@ -1,9 +1,9 @@
 package kr.nuri.core.job;
 
 /**
- * A job as the engine tracks it. Mutated only by the engine's {@code replay}; read it through the getters.
- * The pending reason, detail and estimated start are the scheduler's latest verdict: derived data, not part
- * of the state hash.
+ * A job as the engine tracks it. Mutated only by the state's {@code replay} (and a snapshot's restore); read it
+ * through the getters. Why a waiting job waits and when it should start are the scheduler's verdict, which the
+ * scheduler keeps ({@code schedule/Verdicts}), not the job.
  */
 public final class Job {
     private final JobSpec spec;
@@ -27,14 +27,6 @@ public final class Job {
     long gpuSeconds;
     int runs;
     Outcome lastOutcome;
-    PendingReason reason = PendingReason.PRIORITY;
-    java.util.function.Supplier<String> reasonDetail = () -> "";
-    long estimatedStart = -1;
-    long examinedInPass = -1;
-    long failedSearchEpoch = -1;
-    long failedSearchUntil;
-    boolean failedSearchReserved;
-    long searchMark;
 
     public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
                long walltime, boolean preemptible, int[] allowedModels) {
@@ -115,39 +107,7 @@ public final class Job {
     public long gpuSeconds() { return gpuSeconds; }
     public int runs() { return runs; }
     public Outcome lastOutcome() { return lastOutcome; }
-    public PendingReason reason() { return reason; }
-    /** A human-readable explanation of the reason, formatted when asked (passes record it cheaply). */
-    public String reasonDetail() { return reasonDetail == null ? "" : reasonDetail.get(); }
-    /** Estimated start time, or -1 when none could be computed. */
-    public long estimatedStart() { return estimatedStart; }
-
-    /** The scheduler's scratch mark: the number of the pass that last examined it (not state). */
-    public long examinedInPass() { return examinedInPass; }
-
-    public void markExamined(long pass) { this.examinedInPass = pass; }
-
-    /**
-     * The scheduler's scratch memo (not state): whether a preemption search for this job failed at this {@code epoch} of
-     * its models' indexes, with the same use of reserved nodes, and time has not yet reached the moment when a
-     * candidate it passed over as too recently started becomes eligible.
-     */
-    public boolean searchKnownToFail(long epoch, long now, boolean mayUseReserved) {
-        return failedSearchEpoch == epoch && now < failedSearchUntil && failedSearchReserved == mayUseReserved;
-    }
-
-    /** The preemption search's scratch mark (not state): which search last marked this running job, and how. */
-    public long searchMark() { return searchMark; }
-
-    public void setSearchMark(long mark) { this.searchMark = mark; }
-
-    /** Records a failed preemption search (see {@link #searchKnownToFail}). */
-    public void markSearchFailed(long epoch, long until, boolean mayUseReserved) {
-        failedSearchEpoch = epoch;
-        failedSearchUntil = until;
-        failedSearchReserved = mayUseReserved;
-    }
-
-    // Mutators, called only from the engine's replay and the scheduler's verdicts.
+    // Mutators, called only from the state's replay.
     public void markStarted(long time, int model, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
         this.state = JobState.RUNNING;
         this.slots = slots;
@@ -157,9 +117,6 @@ public final class Job {
         this.gpus = gpus;
         this.borrowed = borrowed;
         this.runs++;
-        this.reason = null;
-        this.reasonDetail = null;
-        this.estimatedStart = -1;
     }
 
     public void markEnded(long time, Outcome outcome, long chargedGpuSeconds, boolean requeued) {
@@ -173,7 +130,6 @@ public final class Job {
         if (requeued) {
             this.state = JobState.PENDING;
             this.startTime = -1;
-            this.reason = PendingReason.PRIORITY;
         } else {
             this.endTime = time;
             this.state = switch (outcome) {
@@ -199,25 +155,5 @@ public final class Job {
         this.gpuSeconds = gpuSeconds;
         this.runs = runs;
         this.lastOutcome = lastOutcome;
-        if (state != JobState.PENDING) {
-            this.reason = null;
-            this.reasonDetail = null;
-        }
-    }
-
-    public void setVerdict(PendingReason reason, String detail, long estimatedStart) {
-        setVerdict(reason, () -> detail, estimatedStart);
-    }
-
-    /** Records a verdict whose explanation is formatted only when someone reads it. */
-    public void setVerdict(PendingReason reason, java.util.function.Supplier<String> detail, long estimatedStart) {
-        this.reason = reason;
-        this.reasonDetail = detail;
-        this.estimatedStart = estimatedStart;
-    }
-
-    /** Keeps the reason and its explanation, with a new estimated start. */
-    public void setEstimatedStart(long estimatedStart) {
-        this.estimatedStart = estimatedStart;
     }
 }

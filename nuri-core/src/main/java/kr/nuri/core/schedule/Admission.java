@@ -22,10 +22,10 @@ public interface Admission {
     }
 
     /**
-     * Whether the job's entitlement (its award's window and budget, when it names one) lets it start now; when not,
-     * the job's verdict says why.
+     * Null when the job's entitlement (its award's window and budget, when it names one) lets it start now, else why
+     * not: the verdict to record.
      */
-    boolean entitled(Job job, long now);
+    Verdicts.Verdict entitlement(Job job, long now);
 
     /** The job's standing on model {@code m} for {@code gpus} GPUs. */
     Standing standing(Job job, int m, int gpus);

@@ -20,7 +20,7 @@ public interface Backfill {
      * Reserves for a blocked job, or confirms or moves its reservation (a full pass plans again), emitting what changes
      * and recording the job's verdict; the holders a pass confirmed go to {@code confirmed}.
      */
-    void reserve(Job job, long now, boolean full, Set<String> confirmed, Consumer<Event> emit);
+    void reserve(Job job, long now, boolean full, Set<String> confirmed, Consumer<Event> emit, Verdicts verdicts);
 
     /** At the end of a full pass: releases every reservation the pass did not confirm. */
     void endFullPass(long now, Set<String> confirmed, Consumer<Event> emit);

@@ -40,7 +40,7 @@ public final class EasyBackfill implements Backfill {
     }
 
     @Override
-    public void reserve(Job job, long now, boolean full, Set<String> confirmed, Consumer<Event> emit) {
+    public void reserve(Job job, long now, boolean full, Set<String> confirmed, Consumer<Event> emit, Verdicts verdicts) {
         Reservation held = state.reservations().get(job.id());
         if (held == null) {
             // Only the top jobs hold reservations: take the slot of a holder this job ranks ahead of (a full
@@ -57,15 +57,15 @@ public final class EasyBackfill implements Backfill {
         Reservation plan = held != null && held.start() >= now && !full ? held : planner.plan(job, now);
         if (plan == null) {
             if (held != null) emit.accept(new Event.ReservationReleased(now, job.id()));
-            job.setVerdict(job.reason(), job.reasonDetail() + "; no start found within the running jobs' walltimes", -1);
+            verdicts.set(job, verdicts.reason(job), verdicts.detail(job) + "; no start found within the running jobs' walltimes", -1);
             return;
         }
         if (held == null || held.start() != plan.start() || !Arrays.equals(held.nodes(), plan.nodes())) {
             emit.accept(new Event.ReservationMade(now, job.id(), plan.start(), plan.model(), plan.nodes()));
         }
         confirmed.add(job.id());
-        job.setVerdict(PendingReason.RESERVED, plan.nodes().length + " nodes of " + state.fleet().models().get(plan.model())
-                + " reserved from t=" + plan.start() + " (was: " + job.reasonDetail() + ")", plan.start());
+        verdicts.set(job, PendingReason.RESERVED, plan.nodes().length + " nodes of " + state.fleet().models().get(plan.model())
+                + " reserved from t=" + plan.start() + " (was: " + verdicts.detail(job) + ")", plan.start());
     }
 
     @Override

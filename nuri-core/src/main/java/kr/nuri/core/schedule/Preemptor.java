@@ -20,6 +20,7 @@ import kr.nuri.core.state.Capacity;
 import kr.nuri.core.policy.Preemption;
 import kr.nuri.core.state.State;
 import kr.nuri.core.util.IntList;
+import kr.nuri.core.util.PagedLongs;
 
 /**
  * Frees room for a blocked job by ending preemptible running jobs, when that is allowed:
@@ -59,10 +60,16 @@ final class Preemptor {
     /** Candidates tallied but not lifted, in order. */
     private final List<Job> tallied = new ArrayList<>();
     /**
-     * A one-node search's marks on candidates ({@link Job#searchMark}): the search's base (a multiple of 4, new for
+     * A one-node search's marks on candidates ({@link #searchMark}): the search's base (a multiple of 4, new for
      * each search) plus flags: counted in the first round (a borrowed job may also be a preemptible one), lifted.
      */
     private long markBase;
+    /** Per running job (by submit sequence), the one-node search's mark. */
+    private final PagedLongs searchMark = new PagedLongs(0);
+    /** Per waiting job, the remembered failed search: the epoch, until when, and whether reserved nodes were allowed. */
+    private final PagedLongs failedEpoch = new PagedLongs(-1);
+    private final PagedLongs failedUntil = new PagedLongs(0);
+    private final PagedLongs failedReserved = new PagedLongs(0);
     private static final int COUNTED_FIRST = 1;
     private static final int LIFTED = 2;
     /**
@@ -125,7 +132,7 @@ final class Preemptor {
      */
     boolean preemptFor(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         if (!rule.memoizable()) return search(job, now, mayUseReserved, emit);
-        if (job.searchKnownToFail(epoch(job), now, mayUseReserved)) {
+        if (knownToFail(job, epoch(job), now, mayUseReserved)) {
             if (verifyMemo && search(job, now, mayUseReserved, e -> {})) {
                 throw new IllegalStateException("preemption search for job " + job.id() + " was remembered as failing but finds victims");
             }
@@ -133,8 +140,20 @@ final class Preemptor {
         }
         eligibleAt = Long.MAX_VALUE;
         if (search(job, now, mayUseReserved, emit)) return true;
-        job.markSearchFailed(epoch(job), eligibleAt, mayUseReserved);
+        failedEpoch.set(job.seq(), epoch(job));
+        failedUntil.set(job.seq(), eligibleAt);
+        failedReserved.set(job.seq(), mayUseReserved ? 1 : 0);
         return false;
+    }
+
+    /**
+     * Whether a search for this job failed at this {@code epoch} of its models' indexes, with the same use of reserved
+     * nodes, and time has not yet reached the moment when a candidate it passed over as too recently started becomes
+     * eligible.
+     */
+    private boolean knownToFail(Job job, long epoch, long now, boolean mayUseReserved) {
+        return failedEpoch.get(job.seq()) == epoch && now < failedUntil.get(job.seq())
+                && failedReserved.get(job.seq()) == (mayUseReserved ? 1 : 0);
     }
 
     /** The sum of the versions of every index a search for the job reads; each only grows, so an equal sum means none moved. */
@@ -148,6 +167,7 @@ final class Preemptor {
 
     private boolean search(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         this.now = now;
+        long fingerprint = verifyMemo ? state.indexFingerprint() : 0;
         for (int m : job.allowedModels()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
@@ -187,6 +207,9 @@ final class Preemptor {
                 }
             } finally {
                 for (Job v : victims) restore(v);
+            }
+            if (verifyMemo && state.indexFingerprint() != fingerprint) {
+                throw new IllegalStateException("the preemption search for job " + job.id() + " left the capacity or quota indexes changed");
             }
             if (domain >= 0) {
                 for (Job v : victims) {
@@ -452,13 +475,13 @@ final class Preemptor {
     }
 
     private boolean marked(Job v, int flag) {
-        long m = v.searchMark();
+        long m = searchMark.get(v.seq());
         return (m & ~3L) == markBase && (m & flag) != 0;
     }
 
     private void mark(Job v, int flag) {
-        long m = v.searchMark();
-        v.setSearchMark(((m & ~3L) == markBase ? m : markBase) | flag);
+        long m = searchMark.get(v.seq());
+        searchMark.set(v.seq(), ((m & ~3L) == markBase ? m : markBase) | flag);
     }
 
     private void lift(Job v) {

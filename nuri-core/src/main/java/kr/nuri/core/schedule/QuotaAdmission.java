@@ -21,22 +21,20 @@ public final class QuotaAdmission implements Admission {
     }
 
     @Override
-    public boolean entitled(Job job, long now) {
-        if (job.award() < 0) return true;
+    public Verdicts.Verdict entitlement(Job job, long now) {
+        if (job.award() < 0) return null;
         AwardBook awards = state.awards();
         AwardSpec a = awards.get(job.award());
         if (!a.activeAt(now)) {
-            job.setVerdict(PendingReason.AWARD_NOT_ACTIVE, "award " + a.id() + " is valid from t=" + a.from() + " to t=" + a.to(),
+            return new Verdicts.Verdict(PendingReason.AWARD_NOT_ACTIVE, "award " + a.id() + " is valid from t=" + a.from() + " to t=" + a.to(),
                     a.from() > now ? a.from() : -1);
-            return false;
         }
         long need = (long) job.totalGpus() * job.walltime();
         if (awards.headroom(job.award()) < need) {
-            job.setVerdict(PendingReason.BUDGET_EXHAUSTED, "award " + a.id() + " has " + awards.headroom(job.award()) / 3600
+            return new Verdicts.Verdict(PendingReason.BUDGET_EXHAUSTED, "award " + a.id() + " has " + awards.headroom(job.award()) / 3600
                     + " GPU-hours left after running jobs; this job may use " + need / 3600 + " (GPUs × walltime)", -1);
-            return false;
         }
-        return true;
+        return null;
     }
 
     @Override

@@ -32,6 +32,16 @@ final class ReservationPlanner {
 
     /** The earliest reservation for a job, ignoring the one it may already hold; null if none is found. */
     Reservation plan(Job job, long now) {
+        boolean verify = state.config().assertions() == kr.nuri.core.config.AssertionLevel.FULL;
+        long fingerprint = verify ? state.indexFingerprint() : 0;
+        Reservation plan = planLeavingIndexes(job, now);
+        if (verify && state.indexFingerprint() != fingerprint) {
+            throw new IllegalStateException("planning a reservation for job " + job.id() + " left the capacity or quota indexes changed");
+        }
+        return plan;
+    }
+
+    private Reservation planLeavingIndexes(Job job, long now) {
         Capacity capacity = state.capacity();
         Reservation own = state.reservations().get(job.id());
         if (own != null) for (int n : own.nodes()) capacity.setReserved(n, false);

@@ -19,6 +19,7 @@ import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.state.PendingQueue;
 import kr.nuri.core.state.Reservation;
 import kr.nuri.core.state.State;
+import kr.nuri.core.util.PagedLongs;
 
 /**
  * The scheduling pass: walks waiting jobs in order and emits what it decides as events.
@@ -45,6 +46,9 @@ public final class Scheduler {
     private final Backfill backfill;
     private final Starter starter;
     private final Preemptor preemptor;
+    private final Verdicts verdicts = new Verdicts();
+    /** Per waiting job (by submit sequence), the number of the pass that last examined it. */
+    private final PagedLongs examined = new PagedLongs(-1);
     private final int[] classOrder;
     private final int[] classPriority;
     /**
@@ -66,7 +70,7 @@ public final class Scheduler {
         this.admission = policies.create(Policies.ADMISSION, context);
         this.preemption = policies.create(Policies.PREEMPTION, context);
         this.backfill = policies.create(Policies.BACKFILL, context);
-        this.starter = new Starter(state, admission, placement, policies.create(Policies.NODE_FIT, context), backfill);
+        this.starter = new Starter(state, admission, placement, policies.create(Policies.NODE_FIT, context), backfill, verdicts);
         this.preemptor = new Preemptor(state, settings.maxVictims(), settings.preemptExemptSeconds(), preemption);
         List<PriorityClass> classes = state.config().classes();
         Integer[] order = new Integer[classes.size()];
@@ -113,6 +117,14 @@ public final class Scheduler {
         boolean mayProbeReserved() { return reservedProbes < settings.probeDepth(); }
     }
 
+    /** The scheduler's verdicts on waiting jobs (derived data, not state). */
+    public Verdicts verdicts() { return verdicts; }
+
+    /** Told of a start the state replayed: the job's verdict is over. */
+    public void started(Job job) {
+        verdicts.clear(job);
+    }
+
     /** Runs one pass at {@code now}; every decision goes to {@code emit}, which must replay it at once. */
     public PassStats pass(long now, boolean full, Consumer<Event> emit) {
         Walk w = new Walk(++passes, now, full, emit);
@@ -156,7 +168,7 @@ public final class Scheduler {
                         Job job;
                         while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
                             cursor = job.seq();
-                            if (job.examinedInPass() == w.passId) continue;
+                            if (examined.get(job.seq()) == w.passId) continue;
                             if (!full && w.passMisses >= settings.probeDepth()) return;
                             if (!full && (w.misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && w.borrowPhase,
                                     w.mayPreempt(), w.mayProbeReserved()))) {
@@ -180,7 +192,7 @@ public final class Scheduler {
             List<Job> later = List.copyOf(w.deferred);
             w.deferred.clear();
             for (Job job : later) {
-                if (job.state() != JobState.PENDING || job.examinedInPass() == w.passId) continue;
+                if (job.state() != JobState.PENDING || examined.get(job.seq()) == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
                 visit(w, job);
             }
@@ -191,7 +203,7 @@ public final class Scheduler {
             while (ranked.hasNext()) {
                 PendingQueue.Ranked r = ranked.next();
                 Job job = r.job();
-                if (job.examinedInPass() == w.passId) continue;
+                if (examined.get(job.seq()) == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
                 if (!w.full && !mayFitAnyModel(c, job, w)) {
                     // Skipping costs a quota and capacity check per job, not per FIFO as in the fair-share walk:
@@ -238,20 +250,20 @@ public final class Scheduler {
             if (queueOrder.global()) w.deferred.add(job);
             return;
         }
-        job.markExamined(w.passId);
+        examined.set(job.seq(), w.passId);
         w.misses++;
         w.passMisses++;
-        boolean forGpus = waitsForGpus(job.reason());
+        boolean forGpus = waitsForGpus(verdicts.reason(job));
         if (job.spec().nodeFit()) {
             // Node by node: no preemption or reservation. The estimate is the fluid one on GPUs (a share needs at most
             // one), CPU and memory aside; a CPU-only job gets none.
-            boolean quotaBlocked = job.reason() == PendingReason.QUOTA_EXCEEDED;
-            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) job.setEstimatedStart(eta.estimate(job, now, quotaBlocked));
+            boolean quotaBlocked = verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED;
+            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) verdicts.setEstimatedStart(job, eta.estimate(job, now, quotaBlocked));
             return;
         }
         if (!forGpus && !mayReclaim(job)) {
-            if (eta != null && job.reason() == PendingReason.QUOTA_EXCEEDED) {
-                job.setEstimatedStart(eta.estimate(job, now, true));
+            if (eta != null && verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED) {
+                verdicts.setEstimatedStart(job, eta.estimate(job, now, true));
             }
             return;
         }
@@ -267,12 +279,12 @@ public final class Scheduler {
             }
         }
         if (!forGpus) {
-            if (eta != null) job.setEstimatedStart(eta.estimate(job, now, true));
+            if (eta != null) verdicts.setEstimatedStart(job, eta.estimate(job, now, true));
             return;
         }
         if (w.reserved < backfill.reservations()) {
             w.reserved++;
-            backfill.reserve(job, now, w.full, w.confirmed, emit);
+            backfill.reserve(job, now, w.full, w.confirmed, emit, verdicts);
             Reservation mine = state.reservations().get(job.id());
             if (mine != null && mine.start() <= now && starter.tryStart(job, now, emit)) {
                 // It took the reservation over from a job behind it and fits now.
@@ -282,7 +294,7 @@ public final class Scheduler {
             }
             if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
         } else if (eta != null) {
-            job.setEstimatedStart(eta.estimate(job, now, false));
+            verdicts.setEstimatedStart(job, eta.estimate(job, now, false));
         }
     }
 
@@ -313,12 +325,12 @@ public final class Scheduler {
         starter.newGeneration();
         if (starter.tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
         if (job.spec().nodeFit()) return new PassStats(1, 0, 0, 0, false);
-        if (settings.preemption() && (waitsForGpus(job.reason()) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
+        if (settings.preemption() && (waitsForGpus(verdicts.reason(job)) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
             return new PassStats(1, 1, 1, 0, false);
         }
-        if (waitsForGpus(job.reason()) && state.reservations().size() < backfill.reservations()) {
+        if (waitsForGpus(verdicts.reason(job)) && state.reservations().size() < backfill.reservations()) {
             // A free reservation slot means no job ahead claimed one: protect this job from backfill now.
-            backfill.reserve(job, now, false, new HashSet<>(), emit);
+            backfill.reserve(job, now, false, new HashSet<>(), emit, verdicts);
             return new PassStats(1, 0, 0, 1, false);
         }
         return new PassStats(1, 0, 0, 0, false);
@@ -338,7 +350,7 @@ public final class Scheduler {
 
     /** A job refused for quota while inside its own quota waits for capacity it lent: it may reclaim it. */
     private boolean mayReclaim(Job job) {
-        if (job.reason() != PendingReason.QUOTA_EXCEEDED) return false;
+        if (verdicts.reason(job) != PendingReason.QUOTA_EXCEEDED) return false;
         for (int m : job.allowedModels()) {
             if (admission.withinOwn(job.project(), m, job.totalGpus())) return true;
         }

@@ -27,6 +27,7 @@ final class Starter {
     private final GangPlacement placement;
     private final NodeFit nodeFit;
     private final Backfill backfill;
+    private final Verdicts verdicts;
     /** Set when the only way to start was to borrow and borrowing was not allowed yet. */
     private boolean deferredToBorrow;
     private long generation = 1;
@@ -36,8 +37,9 @@ final class Starter {
     private final PendingReason[] memoReason;
     private PendingReason lastFailure;
 
-    Starter(State state, Admission admission, GangPlacement placement, NodeFit nodeFit, Backfill backfill) {
+    Starter(State state, Admission admission, GangPlacement placement, NodeFit nodeFit, Backfill backfill, Verdicts verdicts) {
         this.state = state;
+        this.verdicts = verdicts;
         this.admission = admission;
         this.placement = placement;
         this.nodeFit = nodeFit;
@@ -68,7 +70,7 @@ final class Starter {
         JobSpec spec = job.spec();
         if (spec.nodeFit()) return tryStartNodeFit(job, now, emit, mayBorrow);
         int total = job.totalGpus();
-        if (!admission.entitled(job, now)) return false;
+        if (!entitled(job, now)) return false;
         Fleet fleet = state.fleet();
         boolean useReserved = backfill.mayUseReserved(job, now);
         PendingReason reason = null;
@@ -118,7 +120,14 @@ final class Starter {
             }
         }
         if (deferredToBorrow) return false; // phase 1 decides, borrowing allowed
-        job.setVerdict(reason, detail, -1);
+        verdicts.set(job, reason, detail, -1);
+        return false;
+    }
+
+    private boolean entitled(Job job, long now) {
+        Verdicts.Verdict refused = admission.entitlement(job, now);
+        if (refused == null) return true;
+        verdicts.set(job, refused.reason(), refused.detail(), refused.estimatedStart());
         return false;
     }
 
@@ -135,7 +144,7 @@ final class Starter {
     private boolean tryStartNodeFit(Job job, long now, Consumer<Event> emit, boolean mayBorrow) {
         JobSpec spec = job.spec();
         int total = job.totalGpus();
-        if (!admission.entitled(job, now)) return false;
+        if (!entitled(job, now)) return false;
         int[] allowed = job.allowedModels();
         int[] admitted = new int[allowed.length];
         int count = 0;
@@ -178,7 +187,7 @@ final class Starter {
             }
         }
         if (deferredToBorrow) return false;
-        job.setVerdict(reason == null ? PendingReason.INSUFFICIENT_CAPACITY : reason, detail, -1);
+        verdicts.set(job, reason == null ? PendingReason.INSUFFICIENT_CAPACITY : reason, detail, -1);
         return false;
     }
 

@@ -336,6 +336,29 @@ public final class State {
     }
 
     /** A hash of everything replay builds; equal for a live engine and one rebuilt from its events. */
+    /**
+     * A fingerprint of the indexes a scheduling search may lift jobs out of and must put back: per node its free GPUs,
+     * shares, CPU, memory, health and reservation; per tenant and model the quota in use. Searches compare it before
+     * and after under FULL assertions (its versions and growth counters aside: they only invalidate caches).
+     */
+    public long indexFingerprint() {
+        long h = 0;
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            h = Hashing.mix(h, capacity.free(n) * 4L + capacity.health(n).ordinal() + (capacity.reserved(n) ? 64 : 0));
+            h = Hashing.mix(h, capacity.gpuMilliLeft(n));
+            h = Hashing.mix(h, capacity.cpuLeft(n));
+            h = Hashing.mix(h, capacity.memoryLeft(n));
+        }
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            h = Hashing.mix(h, capacity.freeGpus(m, true));
+            h = Hashing.mix(h, capacity.freeGpus(m, false));
+        }
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < fleet.modelCount(); m++) h = Hashing.mix(h, quota.own(t, m));
+        }
+        return h;
+    }
+
     public long hash() {
         long h = Hashing.mix(0, now);
         h = Hashing.mix(h, nextSeq);

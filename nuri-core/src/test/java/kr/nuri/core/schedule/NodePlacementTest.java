@@ -54,7 +54,7 @@ class NodePlacementTest {
         assertThat(c.free(0)).isZero();
         w.submit(JobSpec.builder("whole", "p").gpus(1).build());
         assertThat(w.job("whole").state()).isEqualTo(JobState.PENDING);
-        assertThat(w.job("whole").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.verdict("whole").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
         w.finish("d");
         assertThat(c.shareUsed(0, 1)).isZero();
         assertThat(w.job("whole").state()).as("the last share leaving frees the GPU whole, for the waiting job").isEqualTo(JobState.RUNNING);
@@ -71,10 +71,10 @@ class NodePlacementTest {
         w.submit(JobSpec.builder("share", "p").share(300).walltime(600).build());
         w.submit(JobSpec.builder("cpu", "p").gang(1, 0).cpuMilli(3_500).walltime(600).build());
         w.at(10).tick();
-        assertThat(w.job("share").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
-        assertThat(w.job("share").estimatedStart()).as("when the whole-GPU job's walltime ends").isEqualTo(1_000);
-        assertThat(w.job("cpu").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
-        assertThat(w.job("cpu").estimatedStart()).isEqualTo(-1);
+        assertThat(w.verdict("share").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.verdict("share").estimatedStart()).as("when the whole-GPU job's walltime ends").isEqualTo(1_000);
+        assertThat(w.verdict("cpu").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.verdict("cpu").estimatedStart()).isEqualTo(-1);
         w.at(20).finish("whole");
         assertThat(w.job("share").state()).isEqualTo(JobState.RUNNING);
         assertThat(w.job("cpu").state()).isEqualTo(JobState.RUNNING);
@@ -87,8 +87,8 @@ class NodePlacementTest {
         w.submit(JobSpec.builder("b", "p").gpus(1).cpuMilli(3_000).build());
         assertThat(w.job("a").state()).isEqualTo(JobState.RUNNING);
         assertThat(w.job("b").state()).as("7 GPUs free but 1,000 mCPU left").isEqualTo(JobState.PENDING);
-        assertThat(w.job("b").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
-        assertThat(w.job("b").reasonDetail()).contains("3000 mCPU");
+        assertThat(w.verdict("b").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.verdict("b").detail()).contains("3000 mCPU");
         w.submit(JobSpec.builder("cpu-only", "p").gang(1, 0).cpuMilli(1_000).memoryMib(10_240).build());
         assertThat(w.job("cpu-only").state()).isEqualTo(JobState.RUNNING);
         assertThat(w.engine.state().capacity().memoryLeft(0)).isZero();

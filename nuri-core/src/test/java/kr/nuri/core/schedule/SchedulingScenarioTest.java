@@ -106,8 +106,8 @@ class SchedulingScenarioTest {
         }
         assertThat(w.engine.count(JobState.RUNNING)).isEqualTo(6);
         w.tick();
-        assertThat(w.job("a2-9").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
-        assertThat(w.job("a2-9").reasonDetail()).contains("a2").contains("H100");
+        assertThat(w.verdict("a2-9").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        assertThat(w.verdict("a2-9").detail()).contains("a2").contains("H100");
     }
 
     @Test
@@ -117,11 +117,11 @@ class SchedulingScenarioTest {
         w.submit(JobSpec.builder("big", "a1").gang(8, 8).models("H100").within(Level.BLOCK).walltime(HOUR).build());
         Job big = w.job("big");
         assertThat(big.state()).isEqualTo(JobState.PENDING);
-        assertThat(big.reason()).isEqualTo(PendingReason.RESERVED);
+        assertThat(w.engine.verdict(big).reason()).isEqualTo(PendingReason.RESERVED);
         Reservation r = w.engine.state().reservations().get("big");
         assertThat(r).isNotNull();
         long reservedStart = r.start();
-        assertThat(big.estimatedStart()).isEqualTo(reservedStart);
+        assertThat(w.engine.verdict(big).estimatedStart()).isEqualTo(reservedStart);
         Fleet f = w.engine.state().fleet();
         Set<Integer> blocks = new HashSet<>();
         for (int n : r.nodes()) blocks.add(f.blockOfNode(n));
@@ -138,7 +138,7 @@ class SchedulingScenarioTest {
         w.submit(JobSpec.builder("long", "b1").gpus(8).models("H100").walltime(reservedStart).build());
         assertThat(w.job("long").state()).isEqualTo(JobState.PENDING);
         w.tick();
-        assertThat(w.job("long").reason()).isEqualTo(PendingReason.BLOCKED_BY_RESERVATION);
+        assertThat(w.verdict("long").reason()).isEqualTo(PendingReason.BLOCKED_BY_RESERVATION);
         // The full pass re-plans: the block that gained a free node can only start earlier.
         Reservation replanned = w.engine.state().reservations().get("big");
         assertThat(replanned.start()).isLessThanOrEqualTo(reservedStart);
@@ -146,7 +146,7 @@ class SchedulingScenarioTest {
         reservedStart = replanned.start();
         // A short job ends before the reservation starts: it is backfilled onto the free reserved node.
         w.submit(JobSpec.builder("short", "b1").gpus(8).models("H100").walltime(reservedStart - 10 - 5).build());
-        assertThat(w.job("short").state()).as(w.job("short").reason() + " " + w.job("short").reasonDetail()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("short").state()).as(w.verdict("short").reason() + " " + w.verdict("short").detail()).isEqualTo(JobState.RUNNING);
         assertThat(w.job("short").nodes()).containsExactly(reservedNode);
 
         // Everyone ends at their walltime at the latest; the big job starts exactly at the reserved time.
@@ -168,8 +168,8 @@ class SchedulingScenarioTest {
         assertThat(w.job("j1").state()).isEqualTo(JobState.RUNNING);
         assertThat(w.job("j1").model()).isEqualTo(0);
         assertThat(w.job("j2").state()).isEqualTo(JobState.PENDING);
-        assertThat(w.job("j2").reason()).isEqualTo(PendingReason.BUDGET_EXHAUSTED);
-        assertThat(w.job("j2").reasonDetail()).contains("grant-1");
+        assertThat(w.verdict("j2").reason()).isEqualTo(PendingReason.BUDGET_EXHAUSTED);
+        assertThat(w.verdict("j2").detail()).contains("grant-1");
 
         w.at(1800).finish("j1");
         var a = w.engine.state().awards();
@@ -326,13 +326,13 @@ class SchedulingScenarioTest {
         w.submit(JobSpec.builder("early", "a1").gpus(1).models("H100").award("later").build());
         w.tick();
         // f-0 ends first (t=1000), f-1 at 1100, f-2 at 1200, f-3 at 1300.
-        assertThat(w.job("first").reason()).isEqualTo(PendingReason.RESERVED);
-        assertThat(w.job("first").estimatedStart()).isEqualTo(1000);
-        assertThat(w.job("second").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
-        assertThat(w.job("second").estimatedStart()).isEqualTo(1100);
-        assertThat(w.job("third").estimatedStart()).isEqualTo(1300);
-        assertThat(w.job("early").reason()).isEqualTo(PendingReason.AWARD_NOT_ACTIVE);
-        assertThat(w.job("early").estimatedStart()).isEqualTo(5000);
+        assertThat(w.verdict("first").reason()).isEqualTo(PendingReason.RESERVED);
+        assertThat(w.verdict("first").estimatedStart()).isEqualTo(1000);
+        assertThat(w.verdict("second").reason()).isEqualTo(PendingReason.INSUFFICIENT_CAPACITY);
+        assertThat(w.verdict("second").estimatedStart()).isEqualTo(1100);
+        assertThat(w.verdict("third").estimatedStart()).isEqualTo(1300);
+        assertThat(w.verdict("early").reason()).isEqualTo(PendingReason.AWARD_NOT_ACTIVE);
+        assertThat(w.verdict("early").estimatedStart()).isEqualTo(5000);
         // The estimates come true when jobs run to their walltimes.
         w.at(1000).finish("f-0");
         assertThat(w.job("first").startTime()).isEqualTo(1000);
@@ -364,9 +364,9 @@ class SchedulingScenarioTest {
         w.submit(JobSpec.builder("waits", "a2").gang(2, 8).models("H100").walltime(HOUR).build());
         w.tick();
         Job waits = w.job("waits");
-        assertThat(waits.reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        assertThat(w.engine.verdict(waits).reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
         // It needs 16 GPUs of a2's own quota back: after own-0 (t=1000) and own-1 (t=1500) end.
-        assertThat(waits.estimatedStart()).isEqualTo(1500);
+        assertThat(w.engine.verdict(waits).estimatedStart()).isEqualTo(1500);
         w.at(1000).finish("own-0");
         w.at(1500).finish("own-1");
         assertThat(waits.state()).isEqualTo(JobState.RUNNING);
@@ -386,7 +386,7 @@ class SchedulingScenarioTest {
         // 128 public GPUs (b1's own 32 and what a1 and a2 lend) plus 32 lent by i1: 20 jobs of 8.
         assertThat(running).isEqualTo(20);
         w.tick();
-        assertThat(w.job("b1-31").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
+        assertThat(w.verdict("b1-31").reason()).isEqualTo(PendingReason.QUOTA_EXCEEDED);
         assertThat(w.engine.state().capacity().freeGpus(0, true)).isEqualTo(96);
         // The 96 GPUs i1 did not lend start for it at once, without preempting anyone.
         w.at(10).submit(JobSpec.builder("owner", "i1").gang(12, 8).models("H100").build());

@@ -91,7 +91,7 @@ final class JobsApi {
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
             acceptedSubmission(result, r);
             Job job = e.job(spec.id());
-            if (job.state() == JobState.PENDING && job.estimatedStart() < 0) s.wantEstimatesSoon();
+            if (job.state() == JobState.PENDING && e.verdict(job).estimatedStart() < 0) s.wantEstimatesSoon();
             return Views.ack(job, e);
         }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
     }

@@ -9,6 +9,7 @@ import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.JobState;
+import kr.nuri.core.schedule.Verdicts;
 import kr.nuri.core.state.State;
 
 /** What the API returns: plain records, times as ISO-8601 UTC, GPU time in GPU-hours. */
@@ -43,13 +44,14 @@ final class Views {
             placement = new Placement(fleet.models().get(j.model()), j.borrowed(), shares);
         }
         boolean pending = j.state() == JobState.PENDING;
+        Verdicts.Verdict v = pending ? engine.verdict(j) : null;
         List<String> models = Arrays.stream(j.allowedModels()).mapToObj(fleet.models()::get).toList();
         return new JobView(j.id(), spec.name(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
                 j.totalGpus(), spec.members(), spec.gpusPerMember(), models, spec.level().name().toLowerCase(java.util.Locale.ROOT),
                 spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
-                pending && j.reason() != null ? j.reason().name() : null, pending ? j.reasonDetail() : null,
-                pending ? time(j.estimatedStart()) : null, placement, j.runs(), Charges.ofJob(j, now) / 3600.0,
+                pending ? v.reason().name() : null, pending ? v.detail() : null,
+                pending ? time(v.estimatedStart()) : null, placement, j.runs(), Charges.ofJob(j, now) / 3600.0,
                 j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib());
     }
 
@@ -58,8 +60,9 @@ final class Views {
 
     static JobAck ack(Job j, Engine engine) {
         boolean running = j.state() == JobState.RUNNING;
-        return new JobAck(j.id(), j.spec().name(), j.state().name(), j.state() == JobState.PENDING && j.reason() != null ? j.reason().name() : null,
-                j.state() == JobState.PENDING ? time(j.estimatedStart()) : null,
+        Verdicts.Verdict v = j.state() == JobState.PENDING ? engine.verdict(j) : null;
+        return new JobAck(j.id(), j.spec().name(), j.state().name(), v != null ? v.reason().name() : null,
+                v != null ? time(v.estimatedStart()) : null,
                 running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
     }
 

@@ -1,0 +1,69 @@
+package kr.nuri.core.schedule;
+
+import java.util.function.Supplier;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.PendingReason;
+import kr.nuri.core.util.PagedLongs;
+import kr.nuri.core.util.PagedObjects;
+
+/**
+ * The scheduler's latest verdict on each waiting job: why it waits, the explanation (formatted only when read) and
+ * the estimated start. Derived data the scheduler owns, not state: not in the state hash, not journaled, recomputed
+ * by the next pass after a restore. Indexed by the job's submit sequence; a job never examined reads as
+ * {@link PendingReason#PRIORITY} with no estimate.
+ */
+public final class Verdicts {
+    /** A verdict as read. */
+    public record Verdict(PendingReason reason, String detail, long estimatedStart) { }
+
+    private static final Supplier<String> NONE = () -> "";
+    private final PagedObjects<PendingReason> reasons = new PagedObjects<>();
+    private final PagedObjects<Supplier<String>> details = new PagedObjects<>();
+    private final PagedLongs estimates = new PagedLongs(-1);
+
+    /** The verdict on a job (meaningful while it waits). */
+    public Verdict of(Job job) {
+        return new Verdict(reason(job), detail(job), estimatedStart(job));
+    }
+
+    public PendingReason reason(Job job) {
+        PendingReason r = reasons.get(job.seq());
+        return r == null ? PendingReason.PRIORITY : r;
+    }
+
+    /** A human-readable explanation of the reason. */
+    public String detail(Job job) {
+        Supplier<String> d = details.get(job.seq());
+        return d == null ? "" : d.get();
+    }
+
+    /** Estimated start time, or -1 when none could be computed. */
+    public long estimatedStart(Job job) {
+        return estimates.get(job.seq());
+    }
+
+    void set(Job job, PendingReason reason, String detail, long estimatedStart) {
+        set(job, reason, () -> detail, estimatedStart);
+    }
+
+    /** Records a verdict whose explanation is formatted only when someone reads it. */
+    void set(Job job, PendingReason reason, Supplier<String> detail, long estimatedStart) {
+        reasons.set(job.seq(), reason);
+        details.set(job.seq(), detail);
+        estimates.set(job.seq(), estimatedStart);
+    }
+
+    /** Keeps the reason and its explanation, with a new estimated start. */
+    void setEstimatedStart(Job job, long estimatedStart) {
+        estimates.set(job.seq(), estimatedStart);
+    }
+
+    /** Forgets the verdict (the job started: when it waits again, it starts over as never examined). */
+    void clear(Job job) {
+        reasons.set(job.seq(), null);
+        details.set(job.seq(), null);
+        estimates.set(job.seq(), -1);
+    }
+
+    static Supplier<String> none() { return NONE; }
+}
