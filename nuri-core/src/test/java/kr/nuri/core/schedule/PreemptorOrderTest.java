@@ -38,7 +38,7 @@ class PreemptorOrderTest {
             }
             List<Job> walked = new ArrayList<>();
             List<Long> jumped = new ArrayList<>();
-            Preemptor.startedBy(set, lastStart, jumped::add).forEach(walked::add);
+            VictimOrder.startedBy(set, lastStart, jumped::add).forEach(walked::add);
             assertThat(walked).as("seed %d round %d, last start %d over %s", seed, round, lastStart, set.size()).containsExactlyElementsOf(expected);
             assertThat(jumped).as("seed %d round %d: earliest jumped start per class", seed, round)
                     .containsExactlyInAnyOrderElementsOf(earliestJumped.values());
