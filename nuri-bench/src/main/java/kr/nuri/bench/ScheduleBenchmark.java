@@ -1,12 +1,13 @@
 package kr.nuri.bench;
 
 import java.io.PrintStream;
-import java.util.PriorityQueue;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
+import kr.nuri.core.execution.VirtualExecution;
+import kr.nuri.core.job.Outcome;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.PendingReason;
@@ -20,12 +21,13 @@ import kr.nuri.core.job.PendingReason;
  *       arrivals keeping the backlog full, until {@code jobs} distinct jobs have started. Reports first starts per
  *       second of engine time (commands, events and replay included), the headline, and placements (starts and
  *       restarts after preemption) per second; and what preemption costs: the GPU-hours of work it threw away
- *       (a preempted run restarts from scratch here: no checkpoints) as a percentage of the GPU-hours the fleet
- *       delivered to jobs during the churn.</li>
+ *       (since the victim's last checkpoint, every hour) as a percentage of the GPU-hours the fleet delivered to
+ *       jobs during the churn.</li>
  *   <li><b>Full pass</b>: p50/p99 of a Tick's pass that gives every pending job a decision.</li>
  *   <li><b>Submit</b>: p50/p99 latency of one submit decision during churn; heap used after a GC.</li>
  * </ol>
- * Execution is virtual: a job completes after its declared runtime (never beyond its walltime).
+ * Execution is virtual ({@link VirtualExecution}, the simulator's and the server's model): a job completes when its
+ * declared runtime is done, a preempted run resuming from its last checkpoint.
  */
 public final class ScheduleBenchmark {
 
@@ -38,18 +40,8 @@ public final class ScheduleBenchmark {
                           long preemptions, double utilisation, double jobsStartedPerSecond, double preemptionWastePct,
                           String stateHash) {}
 
-    /** Per running job: when its run started and the GPUs it holds (to account what a preemption throws away). */
-    private record Run(long start, int gpus, boolean borrowed) {}
-
-    /** GPU-seconds held by runs that ended during the churn, and those of preempted runs among them. */
-    private static final class Work {
-        final java.util.Map<String, Run> running = new java.util.HashMap<>();
-        double delivered;
-        double wasted;
-        boolean counting;
-    }
-
-    private record Completion(long time, String jobId, long startTime) {}
+    /** Jobs checkpoint every hour, as in the simulator's {@code national} experiment: a preemption loses at most an hour. */
+    public static final long CHECKPOINT_SECONDS = 3600;
 
     private final EngineConfig config;
     private final Options options;
@@ -66,10 +58,8 @@ public final class ScheduleBenchmark {
     public Figures run() {
         Engine engine = new Engine(config);
         NationalMix mix = new NationalMix(config, options.seed());
-        PriorityQueue<Completion> completions = new PriorityQueue<>((a, b) -> a.time() != b.time()
-                ? Long.compare(a.time(), b.time()) : a.jobId().compareTo(b.jobId()));
+        VirtualExecution completions = new VirtualExecution(CHECKPOINT_SECONDS, true);
         long[] counters = new long[3]; // [0] placements (starts and restarts), [1] preemptions, [2] jobs started first time
-        Work work = new Work();
         long now = 0;
         long nextId = 0;
         out.printf("fleet %s: %,d GPUs in %,d nodes; backlog %,d; target %,d starts; seed %d%n", config.fleet().name(),
@@ -79,7 +69,7 @@ public final class ScheduleBenchmark {
         long fillStart = System.nanoTime();
         while (engine.state().queue().size() < options.backlog()) {
             Result r = engine.apply(new Command.SubmitJob(now, mix.next("j" + nextId++)));
-            track(engine, r, completions, counters, work);
+            track(engine, r, completions, counters);
         }
         long fillStarted = counters[0];
         out.printf("filled: %,d jobs started, %,d pending, %.1f%% of GPUs allocated (%.1f s)%n", fillStarted,
@@ -89,7 +79,8 @@ public final class ScheduleBenchmark {
         counters[0] = 0;
         counters[1] = 0;
         counters[2] = 0;
-        work.counting = true;
+        double heldBefore = completions.heldGpuSeconds();
+        double lostBefore = completions.lostGpuSeconds(Outcome.PREEMPTED);
         Percentiles submits = new Percentiles();
         long engineNanos = 0;
         long completionPasses = 0;
@@ -97,17 +88,16 @@ public final class ScheduleBenchmark {
         long wallStart = System.nanoTime();
         long lastReport = wallStart;
         while (counters[2] < options.jobs()) {
-            Completion c = completions.poll();
+            VirtualExecution.Due c = completions.poll();
             if (c == null) throw new IllegalStateException("no running job left to complete; the backlog cannot start");
-            Job job = engine.job(c.jobId());
-            if (job.state() != JobState.RUNNING || job.startTime() != c.startTime()) continue; // preempted meanwhile
+            if (!VirtualExecution.current(c, engine)) continue; // preempted meanwhile
             now = Math.max(now, c.time());
             long t0 = System.nanoTime();
             Result r = engine.apply(new Command.JobFinished(now, c.jobId(), true));
             engineNanos += System.nanoTime() - t0;
             completionPasses++;
             examinedInPasses += r.pass().examined();
-            track(engine, r, completions, counters, work);
+            track(engine, r, completions, counters);
             while (engine.state().queue().size() < options.backlog()) {
                 Command submit = new Command.SubmitJob(now, mix.next("j" + nextId++));
                 long s0 = System.nanoTime();
@@ -115,7 +105,7 @@ public final class ScheduleBenchmark {
                 long dt = System.nanoTime() - s0;
                 engineNanos += dt;
                 submits.add(dt);
-                track(engine, sr, completions, counters, work);
+                track(engine, sr, completions, counters);
             }
             if (progress && System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
@@ -131,10 +121,12 @@ public final class ScheduleBenchmark {
                         + "time (%.2f s wall, incl. the workload generator); virtual time %.1f days; %.1f%% of GPUs allocated%n",
                 counters[2], counters[0], counters[1], engineSeconds, wall, now / 86400.0, 100 * utilisation(engine));
         double startsPerSecond = counters[2] / engineSeconds;
-        double wastePct = work.delivered == 0 ? 0 : 100 * work.wasted / work.delivered;
-        out.printf("preemption: %,d preemptions (%.2f per first start) threw away %,.0f of %,.0f GPU-hours delivered during the churn%n",
-                counters[1], counters[1] / (double) Math.max(1, counters[2]), work.wasted / 3600, work.delivered / 3600);
-        work.counting = false;
+        double delivered = completions.heldGpuSeconds() - heldBefore;
+        double wasted = completions.lostGpuSeconds(Outcome.PREEMPTED) - lostBefore;
+        double wastePct = delivered == 0 ? 0 : 100 * wasted / delivered;
+        out.printf("preemption: %,d preemptions (%.2f per first start) threw away %,.0f of %,.0f GPU-hours delivered during the churn"
+                        + " (jobs checkpoint every %d min)%n", counters[1], counters[1] / (double) Math.max(1, counters[2]), wasted / 3600,
+                delivered / 3600, CHECKPOINT_SECONDS / 60);
         out.printf("completion passes: %,d, jobs examined per pass: %.1f%n", completionPasses,
                 examinedInPasses / (double) Math.max(1, completionPasses));
 
@@ -144,7 +136,7 @@ public final class ScheduleBenchmark {
             long t0 = System.nanoTime();
             Result r = engine.apply(new Command.Tick(now));
             passes.add(System.nanoTime() - t0);
-            track(engine, r, completions, counters, work);
+            track(engine, r, completions, counters);
         }
         long decided = engine.state().jobs().stream()
                 .filter(j -> j.state() == JobState.PENDING && engine.verdicts().reason(j) != PendingReason.PRIORITY).count();
@@ -167,27 +159,15 @@ public final class ScheduleBenchmark {
                 submits.quantile(0.5), submits.quantile(0.99), heap, counters[1], utilisation(engine), startsPerSecond, wastePct, hash);
     }
 
-    private static void track(Engine engine, Result r, PriorityQueue<Completion> completions, long[] counters, Work work) {
+    private static void track(Engine engine, Result r, VirtualExecution completions, long[] counters) {
         if (!r.accepted()) throw new IllegalStateException("benchmark command rejected: " + r.rejection());
         for (Event e : r.events()) {
+            completions.observe(e, engine);
             if (e instanceof Event.JobStarted s) {
-                int gpus = 0;
-                for (int g : s.gpus()) gpus += g;
-                work.running.put(s.jobId(), new Run(s.time(), gpus, s.borrowed()));
                 counters[0]++;
-                Job j = engine.job(s.jobId());
-                if (j.runs() == 1) counters[2]++;
-                long runtime = j.spec().runtime() > 0 ? Math.min(j.spec().runtime(), j.walltime()) : j.walltime();
-                completions.add(new Completion(s.time() + runtime, s.jobId(), s.time()));
-            } else if (e instanceof Event.JobEnded x) {
-                Run run = work.running.remove(x.jobId());
-                boolean preempted = x.outcome() == kr.nuri.core.job.Outcome.PREEMPTED;
-                if (preempted) counters[1]++;
-                if (run != null && work.counting) {
-                    double held = (double) run.gpus() * (x.time() - run.start());
-                    work.delivered += held;
-                    if (preempted) work.wasted += held;
-                }
+                if (engine.job(s.jobId()).runs() == 1) counters[2]++;
+            } else if (e instanceof Event.JobEnded x && x.outcome() == Outcome.PREEMPTED) {
+                counters[1]++;
             }
         }
     }

@@ -23,7 +23,7 @@ import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
 import kr.nuri.server.loop.EventObserver;
 import kr.nuri.server.loop.UsageLedger;
-import kr.nuri.server.loop.VirtualExecution;
+import kr.nuri.core.execution.VirtualExecution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,8 +87,8 @@ public final class NuriServer implements AutoCloseable {
             checkFingerprint(journal, o);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
-            VirtualExecution execution = new VirtualExecution();
-            List<EventObserver> observers = List.of(ledger, execution);
+            VirtualExecution execution = new VirtualExecution(0, false); // a job without a runtime runs until a client ends it
+            List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers);
             TokenStore tokens = new TokenStore(db, clock, o.tokenTtlMillis());

@@ -11,6 +11,7 @@ import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
+import kr.nuri.core.execution.VirtualExecution;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
@@ -26,8 +27,8 @@ import kr.nuri.sim.metrics.Summary;
  * estimates) its place. With a {@link FailureModel}, nodes fail (NodeDown: the engine ends their jobs, which
  * requeue unless they said otherwise) and come back after a repair (NodeUp). A run ended early (node failure,
  * preemption) restarts from scratch, or, with {@link #checkpointEvery}, from its last checkpoint. Scheduling
- * itself is never reimplemented here: every decision is the engine's; the simulator only knows how long
- * work takes.
+ * itself is never reimplemented here: every decision is the engine's; how long work takes is
+ * {@link VirtualExecution}'s, the model the server and the benchmark use too.
  */
 public final class Simulation {
     private final long tickSeconds;
@@ -55,8 +56,7 @@ public final class Simulation {
     private long failures;
     private long nodeDownSeconds;
     private long interruptedRuns;
-    private double lostGpuSeconds;
-    private long checkpointSeconds;
+    private VirtualExecution execution = new VirtualExecution(0, true);
     private long sampleEvery;
     private Sampler sampler;
     private boolean samplePending;
@@ -100,13 +100,10 @@ public final class Simulation {
         final String project;
         final int gpus;
         final long submit;
-        /** Seconds of work the job needs: its declared runtime, else its walltime (it then runs until stopped). */
-        final long work;
         /** What one uninterrupted run would take: the work, capped by the walltime (the job's runtime in reports). */
         final long runtime;
         long firstStart = -1;
         long runStart = -1;
-        long saved; // seconds of work kept by checkpoints
         double gpuSeconds;
         long end = -1;
         boolean completed;
@@ -116,7 +113,6 @@ public final class Simulation {
             this.project = project;
             this.gpus = gpus;
             this.submit = submit;
-            this.work = work;
             this.runtime = Math.min(work, walltime);
         }
     }
@@ -144,8 +140,7 @@ public final class Simulation {
      * {@link #run}.
      */
     public void checkpointEvery(long seconds) {
-        if (seconds < 0) throw new IllegalArgumentException("checkpoint interval " + seconds + " s must be 0 (none) or positive");
-        checkpointSeconds = seconds;
+        execution = new VirtualExecution(seconds, true);
     }
 
     /** Calls the sampler every {@code seconds} of virtual time while there is work. Call before {@link #run}. */
@@ -190,8 +185,7 @@ public final class Simulation {
                     Result r = engine.apply(new Command.SubmitJob(p.time(), spec));
                     if (r.accepted()) {
                         Job j = engine.job(spec.id());
-                        long work = spec.runtime() > 0 ? spec.runtime() : j.walltime();
-                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), work, j.walltime());
+                        Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), execution.work(j), j.walltime());
                         lives.put(spec.id(), life);
                         order.add(life);
                     } else {
@@ -290,7 +284,7 @@ public final class Simulation {
     public long interruptedRuns() { return interruptedRuns; }
 
     /** GPU-seconds of work node failures threw away: what the ended runs did since their last checkpoint. */
-    public double lostGpuSeconds() { return lostGpuSeconds; }
+    public double lostGpuSeconds() { return execution.lostGpuSeconds(Outcome.NODE_FAILURE); }
 
     /** Every accepted job's life so far, in submission order. */
     public List<JobOutcome> outcomes() {
@@ -327,9 +321,9 @@ public final class Simulation {
                     Life life = lives.get(s.jobId());
                     if (life.firstStart < 0) life.firstStart = s.time();
                     life.runStart = s.time();
-                    long runtime = life.work - life.saved;
-                    if (runtime <= j.walltime()) {
-                        agenda.add(new Pending(s.time() + runtime, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
+                    long due = execution.observe(s, engine);
+                    if (due != VirtualExecution.NOT_DUE) {
+                        agenda.add(new Pending(due, Pending.COMPLETION, sequence++, null, s.jobId(), j.runs(), null));
                     } else {
                         // It will hit its walltime: the Tick at its deadline ends it (a deadline tick, marked by a command).
                         agenda.add(new Pending(j.deadline(), Pending.TICK, sequence++, null, null, 0, new Command.Tick(j.deadline())));
@@ -337,19 +331,14 @@ public final class Simulation {
                     wake(s.time());
                 }
                 case Event.JobEnded x -> {
+                    execution.observe(x, engine);
                     Life life = lives.get(x.jobId());
                     Integer held = running.remove(x.jobId());
                     if (held != null) { // a run ended, not a waiting job cancelled
                         account(x.time(), -held);
                         if (life != null) {
-                            long ran = x.time() - life.runStart;
-                            life.gpuSeconds += (double) held * ran;
-                            long kept = x.outcome() == Outcome.COMPLETED || checkpointSeconds == 0 ? 0 : ran / checkpointSeconds * checkpointSeconds;
-                            life.saved += kept;
-                            if (x.outcome() == Outcome.NODE_FAILURE) {
-                                interruptedRuns++;
-                                lostGpuSeconds += (double) held * (ran - kept);
-                            }
+                            life.gpuSeconds += (double) held * (x.time() - life.runStart);
+                            if (x.outcome() == Outcome.NODE_FAILURE) interruptedRuns++;
                         }
                     }
                     if (x.outcome() == Outcome.PREEMPTED) preemptions++;

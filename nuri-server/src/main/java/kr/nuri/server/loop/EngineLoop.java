@@ -11,6 +11,7 @@ import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.execution.VirtualExecution;
 import kr.nuri.core.engine.EngineFault;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
