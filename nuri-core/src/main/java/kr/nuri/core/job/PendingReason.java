@@ -16,6 +16,11 @@ public enum PendingReason {
     NO_TOPOLOGY_DOMAIN,
     /** It would fit now, but only on GPUs reserved for a job ahead of it that it would delay. */
     BLOCKED_BY_RESERVATION,
+    /**
+     * It would fit, but it is preemptible and a job of a higher class waits for these GPUs and could preempt it
+     * before its walltime ends: it waits rather than start and have its work thrown away.
+     */
+    YIELDS_TO_WAITING_JOB,
     /** It holds a reservation: it starts at the estimated start in a concrete domain. */
     RESERVED
 }

@@ -51,6 +51,7 @@ public final class Scheduler {
     private final PagedLongs examined = new PagedLongs(-1);
     private final int[] classOrder;
     private final int[] classPriority;
+    private final YieldRule yields;
     /**
      * Preemption searches are the expensive part of a pass: two per pass, of which at most one for a gang
      * (gang searches fail most often, on node-level fragmentation). Measured: more add cost, not preemptions.
@@ -78,6 +79,7 @@ public final class Scheduler {
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> -classes.get(i).priority()).thenComparingInt(i -> i));
         classOrder = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
         classPriority = classes.stream().mapToInt(PriorityClass::priority).toArray();
+        this.yields = new YieldRule(state, classPriority);
     }
 
     /** The counters and limits of one pass, shared by the walks of every queue order. */
@@ -129,6 +131,7 @@ public final class Scheduler {
     public PassStats pass(long now, boolean full, Consumer<Event> emit) {
         Walk w = new Walk(++passes, now, full, emit);
         starter.newGeneration();
+        yields.reset();
         // Phase 0 starts only jobs inside their own quota; phase 1 lets preemptible jobs borrow what is left.
         // Otherwise a borrower would take GPUs freed for their owner's waiting jobs, and the owner would
         // reclaim them by preemption right after (Kueue likewise admits non-borrowing workloads first).
@@ -160,6 +163,7 @@ public final class Scheduler {
                         boolean preemptibleJobs = (slot & 1) == 1;
                         if (w.borrowPhase && !preemptibleJobs) continue;
                         if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
+                            if (admission.admits(p, m, 1L << size, preemptibleJobs && w.borrowPhase)) yields.gpus(m, classPriority[c]);
                             if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
                             continue;
                         }
@@ -206,6 +210,9 @@ public final class Scheduler {
                 if (examined.get(job.seq()) == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
                 if (!w.full && !mayFitAnyModel(c, job, w)) {
+                    for (int m : job.allowedModels()) {
+                        if (admission.admits(job.project(), m, job.totalGpus(), job.preemptible())) yields.gpus(m, job.priority());
+                    }
                     // Skipping costs a quota and capacity check per job, not per FIFO as in the fair-share walk:
                     // bound it too, so a long backlog that cannot start is not walked on every event.
                     if (++w.skipped > (long) settings.probeDepth() * FIFO_PROBE_DEPTH) return;
@@ -240,7 +247,7 @@ public final class Scheduler {
         Consumer<Event> emit = w.emit;
         EtaProfile eta = w.eta;
         w.examined++;
-        if (starter.tryStart(job, now, emit, w.borrowPhase)) {
+        if (starter.tryStart(job, now, emit, w.borrowPhase, yields)) {
             w.started++;
             w.misses = 0;
             w.passMisses = 0;
@@ -254,6 +261,10 @@ public final class Scheduler {
         w.misses++;
         w.passMisses++;
         boolean forGpus = waitsForGpus(verdicts.reason(job));
+        if (!job.spec().nodeFit()) {
+            if (forGpus) yields.gpus(job);
+            else if (verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED) yields.quota(job);
+        }
         if (job.spec().nodeFit()) {
             // Node by node: no preemption or reservation. The estimate is the fluid one on GPUs (a share needs at most
             // one), CPU and memory aside; a CPU-only job gets none.
@@ -323,7 +334,7 @@ public final class Scheduler {
      */
     public PassStats consider(Job job, long now, Consumer<Event> emit) {
         starter.newGeneration();
-        if (starter.tryStart(job, now, emit)) return new PassStats(1, 1, 0, 0, false);
+        if (starter.tryStart(job, now, emit, true, yields.forSubmission(job))) return new PassStats(1, 1, 0, 0, false);
         if (job.spec().nodeFit()) return new PassStats(1, 0, 0, 0, false);
         if (settings.preemption() && (waitsForGpus(verdicts.reason(job)) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
             return new PassStats(1, 1, 1, 0, false);

@@ -36,6 +36,8 @@ final class Starter {
     private final int[] memoMembers;
     private final PendingReason[] memoReason;
     private PendingReason lastFailure;
+    /** The attempt's yield rule, or null. */
+    private YieldRule yields;
 
     Starter(State state, Admission admission, GangPlacement placement, NodeFit nodeFit, Backfill backfill, Verdicts verdicts) {
         this.state = state;
@@ -57,16 +59,19 @@ final class Starter {
     /** Whether the last {@link #tryStart} held back a start that would borrow (no verdict was recorded). */
     boolean deferredToBorrow() { return deferredToBorrow; }
 
+    /** Tries to start a job now, borrowing if it must, wherever it fits (a preemption or a reservation made room for it). */
     boolean tryStart(Job job, long now, Consumer<Event> emit) {
-        return tryStart(job, now, emit, true);
+        return tryStart(job, now, emit, true, null);
     }
 
     /**
      * Tries to start a job now. With {@code mayBorrow == false}, a start that would borrow is deferred:
-     * it returns false with {@link #deferredToBorrow} set and no verdict.
+     * it returns false with {@link #deferredToBorrow} set and no verdict. A preemptible job does not start on a model
+     * it yields ({@link YieldRule}; null = none).
      */
-    boolean tryStart(Job job, long now, Consumer<Event> emit, boolean mayBorrow) {
+    boolean tryStart(Job job, long now, Consumer<Event> emit, boolean mayBorrow, YieldRule yields) {
         deferredToBorrow = false;
+        this.yields = yields;
         JobSpec spec = job.spec();
         if (spec.nodeFit()) return tryStartNodeFit(job, now, emit, mayBorrow);
         int total = job.totalGpus();
@@ -91,6 +96,9 @@ final class Starter {
             if (standing == Admission.Standing.OVER_QUOTA || standing == Admission.Standing.MAY_NOT_BORROW) {
                 r = PendingReason.QUOTA_EXCEEDED;
                 d = admission.refusal(job, m, total, standing, false);
+            } else if (yields != null && yields.yields(job, m, standing == Admission.Standing.OWN)) {
+                r = PendingReason.YIELDS_TO_WAITING_JOB;
+                d = yields.why(m);
             } else {
                 boolean own = standing == Admission.Standing.OWN;
                 if (!own && !mayBorrow) {
@@ -162,6 +170,11 @@ final class Starter {
                     deferredToBorrow = true;
                     continue;
                 }
+            }
+            if (yields != null && job.preemptible() && yields.yields(job, m, total == 0 || admission.standing(job, m, total) == Admission.Standing.OWN)) {
+                reason = PendingReason.YIELDS_TO_WAITING_JOB;
+                detail = yields.why(m);
+                continue;
             }
             admitted[count++] = m;
         }
