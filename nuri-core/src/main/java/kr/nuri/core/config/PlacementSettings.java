@@ -1,5 +1,6 @@
 package kr.nuri.core.config;
 
+import kr.nuri.core.job.JobSpec;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record PlacementSettings(String policy, long seed, List<TaskShape> taskMi
     public record TaskShape(int cpuMilli, int gpus, int gpuMilli, List<String> models, long count) {
         public TaskShape {
             models = models == null ? List.of() : List.copyOf(models);
-            if (gpus < 0 || gpuMilli < 0 || gpuMilli > 1000 || (gpus > 1 && gpuMilli != 1000) || (gpus == 0) != (gpuMilli == 0)) {
+            if (gpus < 0 || gpuMilli < 0 || gpuMilli > JobSpec.WHOLE_GPU || (gpus > 1 && gpuMilli != JobSpec.WHOLE_GPU) || (gpus == 0) != (gpuMilli == 0)) {
                 throw new IllegalArgumentException("task class gpus=" + gpus + " gpuMilli=" + gpuMilli
                         + ": whole GPUs take 1000 thousandths each, a shared GPU 1 to 999, a CPU-only task 0 GPUs and 0 thousandths");
             }

@@ -1,5 +1,6 @@
 package kr.nuri.core.engine;
 
+import kr.nuri.core.job.JobSpec;
 import java.util.HashMap;
 import java.util.Map;
 import kr.nuri.core.award.AwardBook;
@@ -89,8 +90,8 @@ final class InvariantChecker {
             long room = 0;
             for (int slot = 0; slot < fleet.nodeGpus(n); slot++) {
                 int used = shares.getOrDefault((long) fleet.gpuBase(n) + slot, 0);
-                if (used > 0) room += 1000 - used;
-                if (used != state.capacity().shareUsed(n, slot) || used > 1000) {
+                if (used > 0) room += JobSpec.WHOLE_GPU - used;
+                if (used != state.capacity().shareUsed(n, slot) || used > JobSpec.WHOLE_GPU) {
                     fail("node " + fleet.nodeName(n) + " GPU slot " + slot + ": jobs share " + used + " thousandths, the capacity index says "
                             + state.capacity().shareUsed(n, slot));
                 }

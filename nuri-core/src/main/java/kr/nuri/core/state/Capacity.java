@@ -1,5 +1,6 @@
 package kr.nuri.core.state;
 
+import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
@@ -202,7 +203,7 @@ public final class Capacity {
     public int sharedSlots(int node) { return sharedSlots[node]; }
 
     /** GPU thousandths left on a node: its whole free GPUs and the room on its shared slots. */
-    public long gpuMilliLeft(int node) { return (long) free[node] * 1000 + sharedRoom[node]; }
+    public long gpuMilliLeft(int node) { return (long) free[node] * JobSpec.WHOLE_GPU + sharedRoom[node]; }
 
     /** Per node, the node-fit jobs of a GPU demand (GPUs × 10,000 + thousandths), or null when none ever ran. */
     public int[] hostedOf(long demand) { return hosted.get(demand); }
@@ -231,9 +232,9 @@ public final class Capacity {
         int k = 0;
         int base = fleet.gpuBase(node);
         if (sharedSlots[node] > 0) {
-            for (int s = 0; s < count; s++) if (shareUsed[base + s] > 0) out[k++] = 1000 - shareUsed[base + s];
+            for (int s = 0; s < count; s++) if (shareUsed[base + s] > 0) out[k++] = JobSpec.WHOLE_GPU - shareUsed[base + s];
         }
-        for (int i = 0; i < free[node]; i++) out[k++] = 1000;
+        for (int i = 0; i < free[node]; i++) out[k++] = JobSpec.WHOLE_GPU;
         while (k < count) out[k++] = 0;
         return count;
     }
@@ -249,14 +250,14 @@ public final class Capacity {
             if (shareUsed[i] == 0) {
                 take(node, 1);
                 sharedSlots[node]++;
-                sharedRoom[node] += 1000;
-            } else if (shareUsed[i] < 1000) {
+                sharedRoom[node] += JobSpec.WHOLE_GPU;
+            } else if (shareUsed[i] < JobSpec.WHOLE_GPU) {
                 roomySlots[m]--;
             }
             shareUsed[i] += milli;
             sharedRoom[node] -= milli;
-            if (shareUsed[i] > 1000) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " over-shared: " + shareUsed[i]);
-            if (shareUsed[i] < 1000) roomySlots[m]++;
+            if (shareUsed[i] > JobSpec.WHOLE_GPU) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " over-shared: " + shareUsed[i]);
+            if (shareUsed[i] < JobSpec.WHOLE_GPU) roomySlots[m]++;
         } else if (wholeGpus > 0) {
             take(node, wholeGpus);
         }
@@ -272,13 +273,13 @@ public final class Capacity {
         if (slot >= 0) {
             int i = fleet.gpuBase(node) + slot;
             int m = fleet.modelOfNode(node);
-            if (shareUsed[i] < 1000) roomySlots[m]--;
+            if (shareUsed[i] < JobSpec.WHOLE_GPU) roomySlots[m]--;
             shareUsed[i] -= milli;
             sharedRoom[node] += milli;
             if (shareUsed[i] < 0) throw new IllegalStateException("GPU slot " + slot + " of node " + fleet.nodeName(node) + " released more than it held");
             if (shareUsed[i] == 0) {
                 sharedSlots[node]--;
-                sharedRoom[node] -= 1000;
+                sharedRoom[node] -= JobSpec.WHOLE_GPU;
                 release(node, 1);
             } else {
                 roomySlots[m]++;

@@ -44,7 +44,7 @@ public final class FleetFragmentation implements Simulation.Sampler {
                 }
                 return m;
             });
-            tasks.add(new Task(0, 0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), Task.WHOLE, mask));
+            tasks.add(new Task(0, 0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), JobSpec.WHOLE_GPU, mask));
         }
         this.mix = Task.mix(tasks);
         this.fleet = fleet;
@@ -54,8 +54,8 @@ public final class FleetFragmentation implements Simulation.Sampler {
         for (int m = 0; m < fleet.modelCount(); m++) {
             for (int k = 1; k < h; k++) {
                 Arrays.fill(left, 0);
-                Arrays.fill(left, 0, k, Task.WHOLE);
-                byShape[m][k] = mix.fragmentation(Integer.MAX_VALUE, left, k, m) / Task.WHOLE;
+                Arrays.fill(left, 0, k, JobSpec.WHOLE_GPU);
+                byShape[m][k] = mix.fragmentation(Integer.MAX_VALUE, left, k, m) / JobSpec.WHOLE_GPU;
             }
         }
     }

@@ -83,7 +83,7 @@ public final class PackingExperiment {
         models = List.copyOf(gpusOfModel.keySet());
         List<QuotaSpec> quotas = new ArrayList<>();
         for (var e : gpusOfModel.entrySet()) {
-            quotas.add(new QuotaSpec(e.getKey(), (int) Math.min(Integer.MAX_VALUE / 4, e.getValue()[0] * Task.WHOLE), QuotaSpec.UNLIMITED,
+            quotas.add(new QuotaSpec(e.getKey(), (int) Math.min(Integer.MAX_VALUE / 4, e.getValue()[0] * JobSpec.WHOLE_GPU), QuotaSpec.UNLIMITED,
                     QuotaSpec.UNLIMITED));
         }
         fleet = b.build();
@@ -159,8 +159,8 @@ public final class PackingExperiment {
     /** One run with the engine's invariant checks at {@code checks} (FULL in tests). */
     public Run run(String policyName, long seed, AssertionLevel checks) {
         Engine engine = new Engine(config(policyName, seed).withAssertions(checks));
-        double capacity = gpus() * (double) Task.WHOLE;
-        int[] order = arrivals(gpus() * Task.WHOLE, new SplittableRandom(seed));
+        double capacity = gpus() * (double) JobSpec.WHOLE_GPU;
+        int[] order = arrivals(gpus() * JobSpec.WHOLE_GPU, new SplittableRandom(seed));
         double[] unallocated = new double[steps.length];
         double[] fragmentation = new double[steps.length];
         int[] gpuLeft = new int[fleet.maxGpusPerNode()];

@@ -1,5 +1,6 @@
 package kr.nuri.sim.packing;
 
+import kr.nuri.core.job.JobSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +10,13 @@ import kr.nuri.core.schedule.fit.TaskMix;
 /**
  * A task of the packing experiment (a pod of the openb trace).
  *
- * @param gpuMilli  thousandths per GPU: {@link #WHOLE} for whole GPUs, less for one shared GPU, 0 for CPU-only
+ * @param gpuMilli  thousandths per GPU: {@link JobSpec#WHOLE_GPU} for whole GPUs, less for one shared GPU, 0 for CPU-only
  * @param modelMask bit i set = may run on GPU model i of the cluster; 0 = any model
  */
 public record Task(int cpuMilli, long memoryMib, int gpus, int gpuMilli, long modelMask) {
-    public static final int WHOLE = 1000;
 
     public Task {
-        if (gpus < 0 || gpuMilli < 0 || gpuMilli > WHOLE || (gpus > 1 && gpuMilli != WHOLE) || (gpus == 0) != (gpuMilli == 0)) {
+        if (gpus < 0 || gpuMilli < 0 || gpuMilli > JobSpec.WHOLE_GPU || (gpus > 1 && gpuMilli != JobSpec.WHOLE_GPU) || (gpus == 0) != (gpuMilli == 0)) {
             throw new IllegalArgumentException("task gpus=" + gpus + " gpuMilli=" + gpuMilli
                     + ": whole GPUs take 1000 thousandths each, a shared GPU 1 to 999, a CPU-only task 0 GPUs");
         }
@@ -24,7 +24,7 @@ public record Task(int cpuMilli, long memoryMib, int gpus, int gpuMilli, long mo
 
     public long totalGpuMilli() { return (long) gpus * gpuMilli; }
 
-    public boolean sharing() { return gpus == 1 && gpuMilli < WHOLE; }
+    public boolean sharing() { return gpus == 1 && gpuMilli < JobSpec.WHOLE_GPU; }
 
     /** The engine's task mix of a task list: one class per distinct (CPU, GPUs, thousandths, models), memory aside. */
     public static TaskMix mix(List<Task> tasks) {

@@ -34,7 +34,7 @@ public final class FragmentationGradientFit extends NodeFit {
     @Override
     protected void begin(JobSpec spec) {
         cls = mix.classOf(spec.cpuMilli(), spec.gpusPerMember(),
-                spec.gpusPerMember() == 0 ? 0 : spec.sharing() ? spec.gpuMilli() : TaskMix.WHOLE, TaskMix.mask(spec.models(), fleet));
+                spec.gpusPerMember() == 0 ? 0 : spec.sharing() ? spec.gpuMilli() : JobSpec.WHOLE_GPU, TaskMix.mask(spec.models(), fleet));
         if (delta == null) {
             int nodes = fleet.nodeCount();
             delta = new double[nodes][mix.classes()];
@@ -96,7 +96,7 @@ public final class FragmentationGradientFit extends NodeFit {
             int bestPos = -1;
             for (int g = 0; g < count; g++) {
                 if (gpuLeft[g] < spec.gpuMilli()) continue;
-                if (g > 0 && gpuLeft[g] == TaskMix.WHOLE && gpuLeft[g - 1] == TaskMix.WHOLE) continue; // same as the free GPU before
+                if (g > 0 && gpuLeft[g] == JobSpec.WHOLE_GPU && gpuLeft[g - 1] == JobSpec.WHOLE_GPU) continue; // same as the free GPU before
                 gpuLeft[g] -= spec.gpuMilli();
                 double after = mix.fragmentation(cpu, gpuLeft, count, model);
                 gpuLeft[g] += spec.gpuMilli();
@@ -110,7 +110,7 @@ public final class FragmentationGradientFit extends NodeFit {
         }
         int left = spec.gpusPerMember();
         for (int g = 0; g < count && left > 0; g++) {
-            if (gpuLeft[g] == TaskMix.WHOLE) {
+            if (gpuLeft[g] == JobSpec.WHOLE_GPU) {
                 gpuLeft[g] = 0;
                 left--;
             }

@@ -79,7 +79,7 @@ public abstract class NodeFit {
         int bestLeft = Integer.MAX_VALUE;
         for (int s = 0; s < fleet.nodeGpus(n); s++) {
             int used = capacity.shareUsed(n, s);
-            int left = TaskMix.WHOLE - used;
+            int left = JobSpec.WHOLE_GPU - used;
             if (used > 0 && left >= milli && left < bestLeft) {
                 best = s;
                 bestLeft = left;
@@ -101,6 +101,6 @@ public abstract class NodeFit {
 
     /** A node's GPU capacity in thousandths (at least 1). */
     protected final double gpuCapacity(int n) {
-        return Math.max(1, (long) fleet.nodeGpus(n) * TaskMix.WHOLE);
+        return Math.max(1, (long) fleet.nodeGpus(n) * JobSpec.WHOLE_GPU);
     }
 }

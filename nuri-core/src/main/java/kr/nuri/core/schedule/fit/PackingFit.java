@@ -17,7 +17,7 @@ public final class PackingFit extends NodeFit {
     protected double score(int n, JobSpec spec) {
         long left = capacity.gpuMilliLeft(n);
         int tier;
-        if (left == (long) fleet.nodeGpus(n) * TaskMix.WHOLE) {
+        if (left == (long) fleet.nodeGpus(n) * JobSpec.WHOLE_GPU) {
             tier = 2;
         } else if (spec.sharing()) {
             tier = fullestSharedSlot(n, spec.gpuMilli()) >= 0 ? 0 : 1;

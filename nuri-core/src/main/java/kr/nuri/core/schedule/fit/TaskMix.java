@@ -1,5 +1,6 @@
 package kr.nuri.core.schedule.fit;
 
+import kr.nuri.core.job.JobSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import kr.nuri.core.fleet.Fleet;
  * expectation over the mix, F_n = Σ_m p_m · F_n(m).
  */
 public final class TaskMix {
-    public static final int WHOLE = 1000;
     private final double[] share;
     private final int[] cpu;
     private final int[] gpus;
@@ -86,7 +86,7 @@ public final class TaskMix {
         int whole = 0;
         for (int g = 0; g < gpuCount; g++) {
             free += gpuLeft[g];
-            if (gpuLeft[g] == WHOLE) whole++;
+            if (gpuLeft[g] == JobSpec.WHOLE_GPU) whole++;
         }
         if (free == 0) return 0;
         long modelBit = 1L << model;
@@ -94,8 +94,8 @@ public final class TaskMix {
         for (int m = 0; m < share.length; m++) {
             if (gpus[m] == 0 || cpu[m] > cpuLeft || (modelMask[m] != 0 && (modelMask[m] & modelBit) == 0)) {
                 f += share[m] * free;
-            } else if (milli[m] == WHOLE) {
-                f += share[m] * (whole >= gpus[m] ? free - (long) WHOLE * whole : free);
+            } else if (milli[m] == JobSpec.WHOLE_GPU) {
+                f += share[m] * (whole >= gpus[m] ? free - (long) JobSpec.WHOLE_GPU * whole : free);
             } else {
                 long unusable = 0;
                 for (int g = 0; g < gpuCount; g++) if (gpuLeft[g] < milli[m]) unusable += gpuLeft[g];
