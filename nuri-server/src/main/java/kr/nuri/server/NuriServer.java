@@ -22,7 +22,7 @@ import kr.nuri.server.journal.legacy.H2Import;
 import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
 import kr.nuri.server.loop.EventObserver;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 import kr.nuri.core.execution.VirtualExecution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

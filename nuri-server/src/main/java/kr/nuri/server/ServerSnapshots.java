@@ -7,7 +7,7 @@ import kr.nuri.core.engine.Engine;
 import kr.nuri.core.state.Snapshot;
 import kr.nuri.server.journal.SnapshotStore;
 import kr.nuri.server.loop.EngineLoop;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

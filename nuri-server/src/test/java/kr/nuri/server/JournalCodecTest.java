@@ -10,7 +10,7 @@ import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.event.Event;
 import kr.nuri.server.journal.EventCodec;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -64,10 +64,15 @@ public final class Engine {
     private Result decide(Command command) {
         long now = command.time();
         PassStats pass = null;
+        Result.Submitted submitted = null;
         switch (command) {
             case Command.SubmitJob c -> {
                 emit(new Event.JobSubmitted(now, c.spec(), state.nextSeq()));
-                pass = scheduler.consider(state.job(c.spec().id()), now, this::emit);
+                Job job = state.job(c.spec().id());
+                pass = scheduler.consider(job, now, this::emit);
+                boolean waits = job.state() == JobState.PENDING;
+                submitted = new Result.Submitted(job, job.state(), waits ? scheduler.verdicts().reason(job) : null,
+                        waits ? scheduler.verdicts().estimatedStart(job) : -1);
             }
             case Command.CancelJob c -> {
                 emit(new Event.JobEnded(now, c.jobId(), Outcome.CANCELLED, now, false, "cancelled"));
@@ -119,7 +124,7 @@ public final class Engine {
         }
         List<Event> events = out;
         out = null;
-        return new Result(events, null, pass);
+        return new Result(events, null, pass, submitted);
     }
 
     private void emit(Event e) {

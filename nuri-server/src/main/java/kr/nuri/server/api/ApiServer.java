@@ -17,7 +17,7 @@ import kr.nuri.server.auth.Role;
 import kr.nuri.server.auth.TokenStore;
 import kr.nuri.server.journal.EventCodec;
 import kr.nuri.server.loop.EngineLoop;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;

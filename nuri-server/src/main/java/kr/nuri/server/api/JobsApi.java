@@ -90,9 +90,9 @@ final class JobsApi {
             JobSpec spec = spec(r, id, p, key);
             Result result = s.apply(t -> new Command.SubmitJob(t, spec));
             acceptedSubmission(result, r);
-            Job job = e.job(spec.id());
-            if (job.state() == JobState.PENDING && e.verdict(job).estimatedStart() < 0) s.wantEstimatesSoon();
-            return Views.ack(job, e);
+            Result.Submitted submitted = result.submitted();
+            if (submitted.state() == JobState.PENDING && submitted.estimatedStart() < 0) s.wantEstimatesSoon();
+            return Views.ack(submitted, e);
         }, ack -> ctx.header("Location", "/api/v1/jobs/" + ack.id()));
     }
 

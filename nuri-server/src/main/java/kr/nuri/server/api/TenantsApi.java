@@ -1,5 +1,6 @@
 package kr.nuri.server.api;
 
+import kr.nuri.server.usage.Charges;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.POST;

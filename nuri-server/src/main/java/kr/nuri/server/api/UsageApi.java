@@ -13,7 +13,7 @@ import kr.nuri.core.state.State;
 import kr.nuri.core.tenancy.TenantTree;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 
 /** GPU-hours by tenant, project, award or GPU model over a time range, as JSON or CSV (like sreport). */
 final class UsageApi {

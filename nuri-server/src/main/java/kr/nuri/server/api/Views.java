@@ -1,10 +1,12 @@
 package kr.nuri.server.api;
 
+import kr.nuri.server.usage.Charges;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
@@ -58,6 +60,16 @@ final class Views {
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */
     record JobAck(String id, String name, String state, String pendingReason, String estimatedStart, String model, int nodes) {}
 
+    /** The answer to a submission the engine just decided. */
+    static JobAck ack(Result.Submitted s, Engine engine) {
+        Job j = s.job();
+        boolean running = s.state() == JobState.RUNNING;
+        return new JobAck(j.id(), j.spec().name(), s.state().name(), s.reason() == null ? null : s.reason().name(),
+                s.state() == JobState.PENDING ? time(s.estimatedStart()) : null,
+                running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
+    }
+
+    /** The answer to a retried submission: the job its first attempt made, as it is now. */
     static JobAck ack(Job j, Engine engine) {
         boolean running = j.state() == JobState.RUNNING;
         Verdicts.Verdict v = j.state() == JobState.PENDING ? engine.verdict(j) : null;

@@ -1,4 +1,4 @@
-package kr.nuri.server.api;
+package kr.nuri.server.usage;
 
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
@@ -10,7 +10,7 @@ import kr.nuri.core.state.State;
  * and {@code /usage} then agree to the GPU-second at any moment. The running part is summed once per request
  * ({@link #at}), one pass over the running jobs, however many tenants or awards the answer lists.
  */
-final class Charges {
+public final class Charges {
     private final State state;
     private final long[] runningByTenant;
     private final long[] runningByAward;
@@ -22,7 +22,7 @@ final class Charges {
     }
 
     /** The running jobs' charges up to {@code now}, per tenant subtree and per award. */
-    static Charges at(State s, long now) {
+    public static Charges at(State s, long now) {
         long[] byTenant = new long[s.tenants().size()];
         long[] byAward = new long[s.awards().size()];
         for (Job j : s.running().byDeadline()) {
@@ -34,20 +34,20 @@ final class Charges {
     }
 
     /** What a running job's current run has used by {@code now}; 0 for a job not running. */
-    static long running(Job j, long now) {
+    public static long running(Job j, long now) {
         return j.state() == JobState.RUNNING ? j.chargeFor(now) : 0;
     }
 
-    static long ofJob(Job j, long now) {
+    public static long ofJob(Job j, long now) {
         return j.gpuSeconds() + running(j, now);
     }
 
     /** A tenant's subtree. */
-    long ofTenant(int t) {
+    public long ofTenant(int t) {
         return state.chargedGpuSeconds(t) + runningByTenant[t];
     }
 
-    long ofAward(int a) {
+    public long ofAward(int a) {
         return state.awards().used(a) + runningByAward[a];
     }
 }

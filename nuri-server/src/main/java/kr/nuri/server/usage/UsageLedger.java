@@ -1,10 +1,11 @@
-package kr.nuri.server.loop;
+package kr.nuri.server.usage;
 
 import java.util.HashMap;
 import java.util.Map;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.job.Job;
+import kr.nuri.server.loop.EventObserver;
 
 /**
  * Every run of every job as (project, award, model, GPUs, start, end): the projection that answers

@@ -1,5 +1,6 @@
 package kr.nuri.server.api;
 
+import kr.nuri.server.usage.Charges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,7 +10,7 @@ import kr.nuri.core.engine.Engine;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
-import kr.nuri.server.loop.UsageLedger;
+import kr.nuri.server.usage.UsageLedger;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package kr.nuri.server.loop;
+package kr.nuri.server.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

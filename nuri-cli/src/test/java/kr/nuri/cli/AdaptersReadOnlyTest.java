@@ -1,0 +1,24 @@
+package kr.nuri.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import kr.nuri.core.ReplayOnlyTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapters (server, simulator, benchmark, CLI) read the engine's state and change it only through commands: none
+ * calls a mutator of the state ({@link ReplayOnlyTest#MUTATORS}); recovery replays events through the engine.
+ */
+class AdaptersReadOnlyTest {
+    private static final JavaClasses ADAPTERS = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("kr.nuri.server", "kr.nuri.sim", "kr.nuri.bench", "kr.nuri.cli", "kr.nuri.config");
+
+    @Test
+    void adaptersNeverMutateTheState() {
+        noClasses().should().callMethodWhere(ReplayOnlyTest.MUTATION).check(ADAPTERS);
+    }
+}
