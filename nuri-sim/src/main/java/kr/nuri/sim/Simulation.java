@@ -36,6 +36,8 @@ public final class Simulation {
     private final PriorityQueue<Pending> agenda = new PriorityQueue<>();
     private final Map<String, Life> lives = new HashMap<>();
     private final List<Life> order = new ArrayList<>();
+    /** Jobs waiting that have not had an estimated start yet. */
+    private final List<Life> awaitingEstimate = new ArrayList<>();
     private final Map<String, Integer> running = new HashMap<>();
     private long sequence;
     private long allocated;
@@ -103,6 +105,7 @@ public final class Simulation {
         /** What one uninterrupted run would take: the work, capped by the walltime (the job's runtime in reports). */
         final long runtime;
         long firstStart = -1;
+        long firstEstimate = -1;
         long runStart = -1;
         double gpuSeconds;
         long end = -1;
@@ -188,6 +191,11 @@ public final class Simulation {
                         Life life = new Life(spec.id(), spec.project(), (int) spec.totalGpus(), p.time(), execution.work(j), j.walltime());
                         lives.put(spec.id(), life);
                         order.add(life);
+                        if (j.state() == JobState.PENDING) {
+                            long eta = engine.verdicts().estimatedStart(j); // a reservation made at submit has one
+                            if (eta >= 0) life.firstEstimate = eta;
+                            else awaitingEstimate.add(life);
+                        }
                     } else {
                         rejected.add("job " + spec.id() + ": " + r.rejection().message());
                     }
@@ -224,6 +232,7 @@ public final class Simulation {
                 }
                 default -> {
                     observe(engine.apply(new Command.Tick(p.time())));
+                    recordEstimates();
                     if (p.change() == null) { // the periodic tick, not a deadline's: it stays pending while applied
                         if (busy()) {
                             agenda.add(new Pending(p.time() + tickSeconds, Pending.TICK, sequence++, null, null, 0, null));
@@ -235,6 +244,23 @@ public final class Simulation {
             }
         }
         return Summary.of(outcomes(), allocatedGpuSeconds, engine.state().fleet().totalGpus(), preemptions);
+    }
+
+    /**
+     * After a full pass: the first estimated start of every job still waiting without one (jobs that started in
+     * between leave the list unjudged: they never had an estimate).
+     */
+    private void recordEstimates() {
+        if (awaitingEstimate.isEmpty()) return;
+        List<Life> still = new ArrayList<>(awaitingEstimate.size());
+        for (Life l : awaitingEstimate) {
+            if (l.firstStart >= 0 || l.end >= 0) continue;
+            long eta = engine.verdicts().estimatedStart(engine.job(l.id));
+            if (eta >= 0) l.firstEstimate = eta;
+            else still.add(l);
+        }
+        awaitingEstimate.clear();
+        awaitingEstimate.addAll(still);
     }
 
     /** Work is left: arrivals to come or jobs running. */
@@ -290,7 +316,7 @@ public final class Simulation {
     public List<JobOutcome> outcomes() {
         List<JobOutcome> outcomes = new ArrayList<>(order.size());
         for (Life l : order) outcomes.add(new JobOutcome(l.id, l.project, l.gpus, l.submit, l.firstStart, l.end, l.completed, l.gpuSeconds,
-                l.runtime));
+                l.runtime, l.firstEstimate));
         return outcomes;
     }
 

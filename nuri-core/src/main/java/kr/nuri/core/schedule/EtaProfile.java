@@ -125,8 +125,8 @@ final class EtaProfile {
             }
         }
         if (bestModel >= 0) {
-            demandAhead[bestModel] += total;
             if (quotaBlocked) quotaDemandAhead.get(key(job.project(), bestModel))[0] += total;
+            else demandAhead[bestModel] += total;
         }
         return best;
     }

@@ -119,6 +119,7 @@ public final class EngineReport {
         r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
                 "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
+        estimates(r, byClass);
         double[] byHour = sim.allocatedByHour();
         List<List<Object>> over = new ArrayList<>(byHour.length);
         double[] hours = new double[byHour.length];
@@ -179,6 +180,54 @@ public final class EngineReport {
                 meanFragmentationPct, 100 * shareOfIdle, meanIdlePct));
         r.chart(new Report.Chart("Idle and fragmented GPUs over time (fragmented: idle GPUs the task mix cannot use)", "hour",
                 "% of the fleet's GPUs", List.of(new Report.Series("idle", hours, idle), new Report.Series("fragmented", hours, frag)), true, false));
+    }
+
+    /**
+     * How good the first estimated start was, per tenant class: of the jobs that waited and got one, the median and
+     * p90 absolute error against their real first start, and how often they started later than said.
+     */
+    private static void estimates(Report r, Map<String, List<JobOutcome>> byClass) {
+        List<List<Object>> rows = new ArrayList<>();
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        List<JobOutcome> all = new ArrayList<>();
+        for (var e : byClass.entrySet()) {
+            List<JobOutcome> judged = e.getValue().stream().filter(JobOutcome::estimated).toList();
+            all.addAll(judged);
+            if (judged.isEmpty()) continue;
+            EstimateError x = EstimateError.of(judged);
+            rows.add(List.of(e.getKey(), judged.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare()));
+            perClass.put(e.getKey(), x.asMap());
+        }
+        if (all.isEmpty()) {
+            r.note("estimated starts: no job waited long enough for a full pass to estimate its start");
+            return;
+        }
+        EstimateError x = EstimateError.of(all);
+        r.note(String.format("first estimated start vs real start (%,d jobs that waited and got one): |error| median %.2f h, p90 %.2f h;"
+                + " %.1f%% started later than estimated", all.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare()));
+        r.summary().put("first_estimate", x.asMap());
+        r.summary().put("first_estimate_by_tenant_class", perClass);
+        r.table(new Report.Table("estimates.csv", "First estimated start against the real start, per tenant class", List.of("class",
+                "jobs_estimated", "median_abs_error_h", "p90_abs_error_h", "started_later_pct"), rows, true));
+    }
+
+    /** Errors of first estimates: median and p90 of |real − estimated| (seconds) and the share that started later. */
+    record EstimateError(long medianAbs, long p90Abs, double lateShare, int jobs) {
+        static EstimateError of(List<JobOutcome> judged) {
+            long[] abs = judged.stream().mapToLong(o -> Math.abs(o.estimateError())).sorted().toArray();
+            long late = judged.stream().filter(o -> o.estimateError() > 0).count();
+            return new EstimateError(abs[(abs.length - 1) / 2], abs[(int) Math.min(abs.length - 1, Math.ceil(0.9 * abs.length) - 1)],
+                    (double) late / abs.length, abs.length);
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("jobs", jobs);
+            m.put("median_abs_error_s", medianAbs);
+            m.put("p90_abs_error_s", p90Abs);
+            m.put("started_later_share", lateShare);
+            return m;
+        }
     }
 
     /**
