@@ -1,5 +1,6 @@
 package kr.nuri.cli;
 
+import kr.nuri.core.policy.QueueOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.config.NuriConfig;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.policy.FairShareOrder;
 import kr.nuri.core.schedule.Policies;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.FailureModel;
@@ -241,7 +241,7 @@ final class SimulateCommand implements Callable<Integer> {
             note += "; node placement " + placement;
         }
         String order = config.engine().scheduler().queueOrder();
-        if (!order.equals(FairShareOrder.NAME)) {
+        if (!order.equals(QueueOrder.FairShare.NAME)) {
             title += ", queue order " + order;
             note += "; queue order " + order;
         }

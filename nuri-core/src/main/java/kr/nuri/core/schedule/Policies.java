@@ -5,22 +5,12 @@ import java.util.List;
 import java.util.Map;
 import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.SchedulerSettings;
-import kr.nuri.core.policy.FairShareOrder;
-import kr.nuri.core.policy.FifoOrder;
 import kr.nuri.core.policy.Preemption;
-import kr.nuri.core.policy.PriorityPreemption;
 import kr.nuri.core.policy.QueueOrder;
-import kr.nuri.core.policy.RemainingTimePreemption;
-import kr.nuri.core.policy.ShortestJobFirst;
-import kr.nuri.core.policy.ShortestRemainingTimeFirst;
-import kr.nuri.core.schedule.fit.BestFit;
 import kr.nuri.core.schedule.fit.BestGpuFit;
-import kr.nuri.core.schedule.fit.ClusteringFit;
-import kr.nuri.core.schedule.fit.DotProductFit;
+import kr.nuri.core.schedule.fit.FgdBaselines;
 import kr.nuri.core.schedule.fit.FragmentationGradientFit;
 import kr.nuri.core.schedule.fit.NodeFit;
-import kr.nuri.core.schedule.fit.PackingFit;
-import kr.nuri.core.schedule.fit.RandomFit;
 import kr.nuri.core.schedule.fit.TaskMix;
 import kr.nuri.core.state.State;
 
@@ -55,21 +45,21 @@ public final class Policies {
 
     /** Nuri's policies. */
     public static final Policies STANDARD = new Policies(Map.of())
-            .with(QUEUE_ORDER, FairShareOrder.NAME, c -> new FairShareOrder())
-            .with(QUEUE_ORDER, "fifo", c -> new FifoOrder())
-            .with(QUEUE_ORDER, "sjf", c -> new ShortestJobFirst())
-            .with(QUEUE_ORDER, ShortestRemainingTimeFirst.NAME, c -> new ShortestRemainingTimeFirst())
+            .with(QUEUE_ORDER, QueueOrder.FairShare.NAME, c -> new QueueOrder.FairShare())
+            .with(QUEUE_ORDER, "fifo", c -> new QueueOrder.Fifo())
+            .with(QUEUE_ORDER, "sjf", c -> new QueueOrder.ShortestJobFirst())
+            .with(QUEUE_ORDER, QueueOrder.ShortestRemainingTimeFirst.NAME, c -> new QueueOrder.ShortestRemainingTimeFirst())
             .with(ADMISSION, "quota", c -> new QuotaAdmission(c.state()))
             .with(GANG_PLACEMENT, "topology", c -> new TopologyPlacement(c.state().capacity()))
-            .with(NODE_FIT, "random", c -> new RandomFit(c.state().capacity(), c.state().fleet(), c.settings().placement().seed()))
-            .with(NODE_FIT, "dotprod", c -> new DotProductFit(c.state().capacity(), c.state().fleet()))
-            .with(NODE_FIT, "clustering", c -> new ClusteringFit(c.state().capacity(), c.state().fleet()))
-            .with(NODE_FIT, "packing", c -> new PackingFit(c.state().capacity(), c.state().fleet()))
-            .with(NODE_FIT, "bestfit", c -> new BestFit(c.state().capacity(), c.state().fleet()))
+            .with(NODE_FIT, "random", c -> new FgdBaselines.RandomFit(c.state().capacity(), c.state().fleet(), c.settings().placement().seed()))
+            .with(NODE_FIT, "dotprod", c -> new FgdBaselines.DotProductFit(c.state().capacity(), c.state().fleet()))
+            .with(NODE_FIT, "clustering", c -> new FgdBaselines.ClusteringFit(c.state().capacity(), c.state().fleet()))
+            .with(NODE_FIT, "packing", c -> new FgdBaselines.PackingFit(c.state().capacity(), c.state().fleet()))
+            .with(NODE_FIT, "bestfit", c -> new FgdBaselines.BestFit(c.state().capacity(), c.state().fleet()))
             .with(NODE_FIT, "fgd", c -> new FragmentationGradientFit(c.state().capacity(), c.state().fleet(), taskMix(c)))
             .with(NODE_FIT, "nuri", c -> new BestGpuFit(c.state().capacity(), c.state().fleet()))
-            .with(PREEMPTION, PriorityPreemption.NAME, c -> new PriorityPreemption())
-            .with(PREEMPTION, RemainingTimePreemption.NAME, c -> new RemainingTimePreemption())
+            .with(PREEMPTION, Preemption.Priority.NAME, c -> new Preemption.Priority())
+            .with(PREEMPTION, Preemption.RemainingTime.NAME, c -> new Preemption.RemainingTime())
             .with(BACKFILL, "easy", c -> new EasyBackfill(c.state(), c.gangPlacement(), c.queueOrder()));
 
     private final Map<Kind<?>, Map<String, Factory<?>>> byKind;

@@ -17,7 +17,7 @@ import kr.nuri.core.state.Capacity;
 import kr.nuri.core.policy.Preemption;
 import kr.nuri.core.state.State;
 import kr.nuri.core.util.IntList;
-import kr.nuri.core.util.PagedLongs;
+import kr.nuri.core.util.Paged;
 
 /**
  * Frees room for a blocked job by ending preemptible running jobs, when that is allowed:
@@ -65,7 +65,7 @@ final class Preemptor {
      */
     private long markBase;
     /** Per running job (by submit sequence), the one-node search's mark. */
-    private final PagedLongs searchMark = new PagedLongs(0);
+    private final Paged.Longs searchMark = new Paged.Longs(0);
     /** Failed searches, remembered per waiting job. */
     private final SearchMemo failures;
     private static final int COUNTED_FIRST = 1;

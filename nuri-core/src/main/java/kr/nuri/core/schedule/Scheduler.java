@@ -19,7 +19,7 @@ import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.state.PendingQueue;
 import kr.nuri.core.state.Reservation;
 import kr.nuri.core.state.State;
-import kr.nuri.core.util.PagedLongs;
+import kr.nuri.core.util.Paged;
 
 /**
  * The scheduling pass: walks waiting jobs in order and emits what it decides as events.
@@ -48,7 +48,7 @@ public final class Scheduler {
     private final Preemptor preemptor;
     private final Verdicts verdicts = new Verdicts();
     /** Per waiting job (by submit sequence), the number of the pass that last examined it. */
-    private final PagedLongs examined = new PagedLongs(-1);
+    private final Paged.Longs examined = new Paged.Longs(-1);
     private final int[] classOrder;
     private final int[] classPriority;
     private final YieldRule yields;

@@ -2,7 +2,7 @@ package kr.nuri.core.schedule;
 
 import kr.nuri.core.job.Job;
 import kr.nuri.core.state.State;
-import kr.nuri.core.util.PagedLongs;
+import kr.nuri.core.util.Paged;
 
 /**
  * Failed preemption searches, remembered per waiting job (by submit sequence) with the versions of the indexes the
@@ -12,9 +12,9 @@ import kr.nuri.core.util.PagedLongs;
  */
 final class SearchMemo {
     private final State state;
-    private final PagedLongs epoch = new PagedLongs(-1);
-    private final PagedLongs until = new PagedLongs(0);
-    private final PagedLongs reserved = new PagedLongs(0);
+    private final Paged.Longs epoch = new Paged.Longs(-1);
+    private final Paged.Longs until = new Paged.Longs(0);
+    private final Paged.Longs reserved = new Paged.Longs(0);
 
     SearchMemo(State state) {
         this.state = state;

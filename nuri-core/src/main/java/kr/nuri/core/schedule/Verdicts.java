@@ -3,8 +3,7 @@ package kr.nuri.core.schedule;
 import java.util.function.Supplier;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.PendingReason;
-import kr.nuri.core.util.PagedLongs;
-import kr.nuri.core.util.PagedObjects;
+import kr.nuri.core.util.Paged;
 
 /**
  * The scheduler's latest verdict on each waiting job: why it waits, the explanation (formatted only when read) and
@@ -17,9 +16,9 @@ public final class Verdicts {
     public record Verdict(PendingReason reason, String detail, long estimatedStart) { }
 
     private static final Supplier<String> NONE = () -> "";
-    private final PagedObjects<PendingReason> reasons = new PagedObjects<>();
-    private final PagedObjects<Supplier<String>> details = new PagedObjects<>();
-    private final PagedLongs estimates = new PagedLongs(-1);
+    private final Paged.Refs<PendingReason> reasons = new Paged.Refs<>();
+    private final Paged.Refs<Supplier<String>> details = new Paged.Refs<>();
+    private final Paged.Longs estimates = new Paged.Longs(-1);
 
     /** The verdict on a job (meaningful while it waits). */
     public Verdict of(Job job) {

@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import kr.nuri.core.job.Job;
-import kr.nuri.core.policy.FairShareOrder;
 import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.util.IntBag;
 
@@ -41,7 +40,7 @@ public final class PendingQueue {
     }
 
     public PendingQueue(int classes, int tenants, int models) {
-        this(classes, tenants, models, new FairShareOrder());
+        this(classes, tenants, models, new QueueOrder.FairShare());
     }
 
     @SuppressWarnings("unchecked")

@@ -336,67 +336,11 @@ public final class State {
     }
 
     /** A hash of everything replay builds; equal for a live engine and one rebuilt from its events. */
-    /**
-     * A fingerprint of the indexes a scheduling search may lift jobs out of and must put back: per node its free GPUs,
-     * shares, CPU, memory, health and reservation; per tenant and model the quota in use. Searches compare it before
-     * and after under FULL assertions (its versions and growth counters aside: they only invalidate caches).
-     */
-    public long indexFingerprint() {
-        long h = 0;
-        for (int n = 0; n < fleet.nodeCount(); n++) {
-            h = Hashing.mix(h, capacity.free(n) * 4L + capacity.health(n).ordinal() + (capacity.reserved(n) ? 64 : 0));
-            h = Hashing.mix(h, capacity.gpuMilliLeft(n));
-            h = Hashing.mix(h, capacity.cpuLeft(n));
-            h = Hashing.mix(h, capacity.memoryLeft(n));
-        }
-        for (int m = 0; m < fleet.modelCount(); m++) {
-            h = Hashing.mix(h, capacity.freeGpus(m, true));
-            h = Hashing.mix(h, capacity.freeGpus(m, false));
-        }
-        for (int t = 0; t < tenants.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) h = Hashing.mix(h, quota.own(t, m));
-        }
-        return h;
-    }
+    /** See {@link StateHash#indexFingerprint}. */
+    public long indexFingerprint() { return StateHash.indexFingerprint(this); }
 
-    public long hash() {
-        long h = Hashing.mix(0, now);
-        h = Hashing.mix(h, nextSeq);
-        h = Hashing.mix(h, charged);
-        for (Job j : jobs.values()) {
-            h = Hashing.mix(h, j.id());
-            h = Hashing.mix(h, j.state().ordinal());
-            h = Hashing.mix(h, j.startTime());
-            h = Hashing.mix(h, j.gpuSeconds());
-            h = Hashing.mix(h, j.model());
-            h = Hashing.mix(h, j.borrowed() ? 1 : 0);
-            if (j.nodes() != null) {
-                h = Hashing.mix(h, Arrays.hashCode(j.nodes()));
-                h = Hashing.mix(h, Arrays.hashCode(j.gpus()));
-                if (j.slots() != null) h = Hashing.mix(h, Arrays.hashCode(j.slots()));
-            }
-        }
-        for (int n = 0; n < fleet.nodeCount(); n++) {
-            h = Hashing.mix(h, capacity.free(n) * 4L + capacity.health(n).ordinal() + (capacity.reserved(n) ? 64 : 0));
-        }
-        for (int t = 0; t < tenants.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) {
-                h = Hashing.mix(h, quota.nominal(t, m));
-                h = Hashing.mix(h, quota.borrowingLimit(t, m));
-                h = Hashing.mix(h, quota.lendingLimit(t, m));
-                h = Hashing.mix(h, quota.own(t, m));
-                h = Hashing.mix(h, quota.subtreeQuota(t, m));
-            }
-        }
-        h = fairShare.hash(h);
-        h = awards.hash(h);
-        for (Reservation r : reservations.values()) {
-            h = Hashing.mix(h, r.jobId());
-            h = Hashing.mix(h, r.start());
-            h = Hashing.mix(h, Arrays.hashCode(r.nodes()));
-        }
-        return h;
-    }
+    /** See {@link StateHash#of}. */
+    public long hash() { return StateHash.of(this); }
 
     public EngineConfig config() { return config; }
     /** The order the pending queue ranks waiting jobs by. */

@@ -1,11 +1,11 @@
 package kr.nuri.core.schedule;
 
+import kr.nuri.core.policy.QueueOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import kr.nuri.core.World;
 import kr.nuri.core.command.Command;
-import kr.nuri.core.policy.ShortestRemainingTimeFirst;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.job.Job;
@@ -75,7 +75,7 @@ class QueueOrderTest {
         assertThat(w.engine.state().jobs().stream().filter(j -> j.lastOutcome() == Outcome.PREEMPTED)).hasSize(1);
         assertThat(victim.walltimeLeft(900)).as("the victim's walltime left").isGreaterThan(500);
         // The victim keeps its place and, in srtf, its rank is the walltime it has left: 900 s were served.
-        assertThat(new ShortestRemainingTimeFirst().key(victim)).isEqualTo(victim.walltime() - 900);
+        assertThat(new QueueOrder.ShortestRemainingTimeFirst().key(victim)).isEqualTo(victim.walltime() - 900);
 
         // A job that needs more time than every running job has left preempts nothing.
         w.submit(JobSpec.builder("slow", "a1").gpus(8).models("H100").walltime(100_000).build());

@@ -1,11 +1,11 @@
 package kr.nuri.sim.experiment;
 
+import kr.nuri.core.policy.QueueOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
-import kr.nuri.core.policy.ShortestRemainingTimeFirst;
 import kr.nuri.core.schedule.Policies;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.fleet.FleetBuilder;
@@ -48,7 +48,7 @@ final class Philly {
                 .orElseThrow(() -> new IllegalArgumentException("policy '" + policy + "' is not known. Maybe nuri or one of "
                         + Policies.STANDARD.names(Policies.QUEUE_ORDER) + "?"));
         SchedulerSettings settings = SchedulerSettings.DEFAULT.withQueueOrder(policy).withReservations(0);
-        return cluster("philly-" + vc, nodes, quota, false, policy.equals(ShortestRemainingTimeFirst.NAME) ? BORROWING : CLASS, settings);
+        return cluster("philly-" + vc, nodes, quota, false, policy.equals(QueueOrder.ShortestRemainingTimeFirst.NAME) ? BORROWING : CLASS, settings);
     }
 
     private static EngineConfig cluster(String name, int nodes, Map<String, Integer> quotaGpus, boolean borrowing, PriorityClass cls,
