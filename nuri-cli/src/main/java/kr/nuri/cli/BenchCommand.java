@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nuri bench ...}: benchmarks that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Schedule.class, BenchCommand.Serve.class})
+        subcommands = {BenchCommand.Schedule.class, BenchCommand.Serve.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -85,6 +85,23 @@ final class BenchCommand implements Runnable {
             NuriConfig config = fleet.load();
             new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db.url(), db.user(), db.password(),
                     clients, warmup, seconds, seed, Math.round(tick * 1000)), System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "jmh", mixinStandardHelpOptions = false,
+            description = {"JMH benchmarks of the engine's hot paths on korea-2025 (kr.nuri.bench.jmh.HotPaths): a full pass over "
+                    + "100,000 waiting jobs, a submission and its cancel, an inference gang's submission (start attempt and preemption search), a gang placement search.",
+                    "The arguments are JMH's own, e.g. 'nuri bench jmh -f 1 -wi 2 -i 3 HotPaths.fullPass'; '-h' lists them."})
+    static final class Jmh implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<String> a = new java.util.ArrayList<>(args);
+            if (a.stream().noneMatch(x -> !x.startsWith("-") && x.contains("HotPaths"))) a.add("kr.nuri.bench.jmh.HotPaths");
+            org.openjdk.jmh.Main.main(a.toArray(String[]::new));
             return 0;
         }
     }
