@@ -8,7 +8,6 @@ import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.execution.VirtualExecution;
 import kr.nuri.core.job.Outcome;
-import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.PendingReason;
 

@@ -1,7 +1,6 @@
 package kr.nuri.core.state;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import kr.nuri.core.tenancy.QuotaBook;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.core.tenancy.TenantTree;
-import kr.nuri.core.util.Hashing;
 
 /**
  * All of the engine's state, and {@link #replay(Event)}: the only code that changes it. Replaying the same

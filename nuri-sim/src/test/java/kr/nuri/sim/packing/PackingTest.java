@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import kr.nuri.core.config.AssertionLevel;
-import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.schedule.fit.TaskMix;
 import kr.nuri.sim.trace.OpenbTrace;
 import org.junit.jupiter.api.Test;
