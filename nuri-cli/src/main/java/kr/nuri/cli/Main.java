@@ -16,6 +16,7 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("simulate").getCommandSpec().usageMessage().footer(SimulateCommand.experimentsHelp());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ConfigException || ex instanceof IllegalArgumentException || ex instanceof kr.nuri.sim.trace.TraceException) {
                 line.getErr().println("nuri: " + kr.nuri.cli.client.Text.printable(ex.getMessage()));

@@ -14,8 +14,8 @@ import kr.nuri.sim.FailureModel;
 import kr.nuri.sim.Progress;
 import kr.nuri.sim.Simulation;
 import kr.nuri.sim.experiment.EngineReport;
+import kr.nuri.sim.experiment.Experiments;
 import kr.nuri.sim.experiment.FgdOpenb;
-import kr.nuri.sim.experiment.PhillyExperiments;
 import kr.nuri.sim.metrics.FleetFragmentation;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.core.config.PlacementSettings;
@@ -37,7 +37,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     FleetOption fleet;
 
-    @Option(names = "--experiment", paramLabel = "NAME", description = "A named experiment: fgd-openb, philly-vc, philly-quota, national.")
+    @Option(names = "--experiment", paramLabel = "NAME", description = "A named experiment (listed below).")
     String experiment;
 
     @Option(names = "--traces", paramLabel = "DIR", description = "Folder of the shared traces (default: $NURI_TRACES, else ../shared/traces).")
@@ -122,14 +122,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         FailureModel failures = mtbfHours == null ? null : new FailureModel(mtbfHours, repairHours, failureSeed);
         try {
-            report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures)) : switch (experiment) {
-                case "fgd-openb" -> FgdOpenb.run(traces(), pods, policies == null ? Policies.STANDARD.names(Policies.NODE_FIT) : policies, seedList(), 1.3, progress);
-                case "philly-vc" -> PhillyExperiments.vc(traces(), policies == null ? PhillyExperiments.VC_POLICIES : policies, tick, progress);
-                case "philly-quota" -> PhillyExperiments.quota(traces(), tick, progress);
-                case "national" -> national(progress, failures);
-                default -> throw new IllegalArgumentException("--experiment " + experiment
-                        + " is not known. Maybe fgd-openb, philly-vc, philly-quota or national?");
-            };
+            report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures))
+                    : experiments(progress, failures).named(experiment).runner()
+                            .run(new Experiments.Request(this::traces, pods, policies, seedList(), tick, progress));
         } finally {
             TerminalProgress.close(progress);
         }
@@ -163,6 +158,26 @@ final class SimulateCommand implements Callable<Integer> {
         EngineConfig engine = config.engine();
         return new NuriConfig(config.source(), config.description(),
                 engine.withScheduler(engine.scheduler().withQueueOrder(queueOrder)));
+    }
+
+    /** nuri-sim's experiments and {@code national}, which runs with this command's engine-run options. */
+    private Experiments experiments(Progress progress, FailureModel failures) {
+        return Experiments.STANDARD.with(NATIONAL, NATIONAL_DESCRIPTION, r -> national(progress, failures));
+    }
+
+    static final String NATIONAL = "national";
+    static final String NATIONAL_DESCRIPTION = "korea-2025 with the national mix, 1,000,000 jobs by default (--jobs, --load, --seed,"
+            + " --what-if, --mtbf-hours, --queue-order, --placement): waits, use of entitlement and fairness per tenant class,"
+            + " estimated starts against real ones";
+
+    /** The experiments, for the end of {@code nuri simulate --help}. */
+    static String experimentsHelp() {
+        // picocli formats a footer as a format string: every % of a description is doubled.
+        StringBuilder b = new StringBuilder("%nExperiments (--experiment NAME):%n");
+        for (Experiments.Experiment e : Experiments.STANDARD.with(NATIONAL, NATIONAL_DESCRIPTION, r -> null).all()) {
+            b.append("  ").append(String.format("%-13s", e.name())).append(' ').append(e.description().replace("%", "%%")).append("%n");
+        }
+        return b.toString();
     }
 
     /** The national mix on the fleet (korea-2025 by default): --jobs (default 1,000,000 here), --load, --seed. */

@@ -169,4 +169,15 @@ class SimulateCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--policies");
     }
+
+    @Test
+    void experimentsComeFromOneRegistryListedInHelpAndInTheRefusal() {
+        String help = Main.commandLine().getSubcommands().get("simulate").getUsageMessage();
+        for (String name : List.of("fgd-openb", "philly-vc", "philly-quota", "national")) {
+            assertThat(help).as("--help lists " + name).contains("  " + name + " ");
+        }
+        Run bad = nuri("simulate", "--experiment", "nope");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("'nope'".replace("'", "")).contains("[fgd-openb, philly-vc, philly-quota, national]");
+    }
 }
