@@ -18,10 +18,19 @@ public record PlacementSettings(String policy, long seed, List<TaskShape> taskMi
     public static final PlacementSettings DEFAULT = new PlacementSettings("nuri", 0, List.of());
 
     /**
-     * One class of the task mix: CPU thousandths, GPUs, thousandths per GPU (1000 = whole GPUs, 0 with no GPU),
-     * the GPU models it may use (empty = any), and how many tasks of the workload are of it.
+     * The one task shape: CPU thousandths, GPUs, thousandths per GPU (1000 = whole GPUs, 0 with no GPU), the GPU
+     * models it may use (empty = any), how many tasks of the workload are of it (a class of the task mix; 1 for one
+     * task), and memory (MiB; a task's own, not part of its class: the FGD paper's classes leave memory aside).
      */
-    public record TaskShape(int cpuMilli, int gpus, int gpuMilli, List<String> models, long count) {
+    public record TaskShape(int cpuMilli, int gpus, int gpuMilli, List<String> models, long count, long memoryMib) {
+        /** A shape without memory. */
+        public TaskShape(int cpuMilli, int gpus, int gpuMilli, List<String> models, long count) {
+            this(cpuMilli, gpus, gpuMilli, models, count, 0);
+        }
+
+        /** Whether it takes a share of one GPU (not whole GPUs, not none). */
+        public boolean sharing() { return gpus == 1 && gpuMilli < JobSpec.WHOLE_GPU; }
+
         public TaskShape {
             models = models == null ? List.of() : List.copyOf(models);
             if (gpus < 0 || gpuMilli < 0 || gpuMilli > JobSpec.WHOLE_GPU || (gpus > 1 && gpuMilli != JobSpec.WHOLE_GPU) || (gpus == 0) != (gpuMilli == 0)) {
@@ -30,9 +39,13 @@ public record PlacementSettings(String policy, long seed, List<TaskShape> taskMi
             }
             if (cpuMilli < 0) throw new IllegalArgumentException("task class cpuMilli=" + cpuMilli + ": must be 0 or more");
             if (count < 1) throw new IllegalArgumentException("task class count=" + count + ": must be at least 1");
+            if (memoryMib < 0) throw new IllegalArgumentException("task memoryMib=" + memoryMib + ": must be 0 or more");
         }
 
-        /** A workload's task mix: its tasks with equal shapes (all but the count) merged, counts added, in first-seen order. */
+        /**
+         * A workload's task mix: its tasks with equal shapes (all but the count and memory) merged, counts added, in
+         * first-seen order.
+         */
         public static List<TaskShape> mixOf(Iterable<TaskShape> tasks) {
             java.util.Map<TaskShape, long[]> counts = new java.util.LinkedHashMap<>();
             for (TaskShape t : tasks) {

@@ -11,7 +11,7 @@ import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.state.State;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Simulation;
-import kr.nuri.sim.packing.Task;
+import kr.nuri.core.config.PlacementSettings.TaskShape;
 import kr.nuri.core.schedule.fit.TaskMix;
 
 /**
@@ -32,21 +32,14 @@ public final class FleetFragmentation implements Simulation.Sampler {
     public FleetFragmentation(Fleet fleet, List<Arrival> arrivals) {
         if (fleet.modelCount() > 63) throw new IllegalArgumentException("fleet " + fleet.name() + " has " + fleet.modelCount()
                 + " GPU models; fragmentation is measured for at most 63");
-        List<Task> tasks = new ArrayList<>(arrivals.size());
-        Map<List<String>, Long> masks = new HashMap<>();
+        List<TaskShape> tasks = new ArrayList<>(arrivals.size());
+        Map<List<String>, List<String>> inFleet = new HashMap<>(); // a job's models this fleet has (none: any)
         for (Arrival a : arrivals) {
             JobSpec spec = a.spec();
-            long mask = masks.computeIfAbsent(spec.models(), ms -> {
-                long m = 0;
-                for (String model : ms) {
-                    int i = fleet.models().indexOf(model);
-                    if (i >= 0) m |= 1L << i;
-                }
-                return m;
-            });
-            tasks.add(new Task(0, 0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), JobSpec.WHOLE_GPU, mask));
+            List<String> models = inFleet.computeIfAbsent(spec.models(), ms -> ms.stream().filter(m -> fleet.modelIndex(m) >= 0).toList());
+            tasks.add(new TaskShape(0, Math.max(1, Math.min(spec.gpusPerMember(), fleet.maxGpusPerNode())), JobSpec.WHOLE_GPU, models, 1));
         }
-        this.mix = Task.mix(tasks);
+        this.mix = new TaskMix(TaskShape.mixOf(tasks), fleet);
         this.fleet = fleet;
         int h = fleet.maxGpusPerNode() + 1;
         byShape = new double[fleet.modelCount()][h];

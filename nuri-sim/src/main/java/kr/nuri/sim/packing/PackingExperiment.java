@@ -10,6 +10,7 @@ import kr.nuri.core.command.Command;
 import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.config.PlacementSettings;
+import kr.nuri.core.config.PlacementSettings.TaskShape;
 import kr.nuri.core.config.PolicyNames;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.engine.Engine;
@@ -51,7 +52,9 @@ public final class PackingExperiment {
     private final Fleet fleet;
     private final List<TenantSpec> tenants;
     private final List<String> models;
-    private final List<Task> tasks;
+    private final List<TaskShape> tasks;
+    /** The models of a task that asks only for GPU models this cluster lacks (a name no fleet model has). */
+    private static final List<String> NO_MODEL_HERE = List.of("(none in this cluster)");
     private final List<PlacementSettings.TaskShape> shapes;
     private final TaskMix mix;
     private final double ratio;
@@ -98,13 +101,11 @@ public final class PackingExperiment {
                 }
                 if (mask == 0) mask = 1L << 63; // only models this cluster lacks: it can run nowhere
             }
-            tasks.add(new Task(p.cpuMilli(), p.memoryMib(), p.gpus(), p.gpuMilli(), mask));
+            tasks.add(new TaskShape(p.cpuMilli(), p.gpus(), p.gpuMilli(), modelNames(mask), 1, p.memoryMib()));
         }
         if (tasks.isEmpty()) throw new IllegalArgumentException("the pod list is empty");
-        mix = Task.mix(tasks);
-        shapes = PlacementSettings.TaskShape.mixOf(tasks.stream()
-                .map(t -> new PlacementSettings.TaskShape(t.cpuMilli(), t.gpus(), t.gpuMilli(), modelNames(t.modelMask()), 1))
-                .toList());
+        shapes = TaskShape.mixOf(tasks);
+        mix = new TaskMix(shapes, fleet);
         int last = (int) Math.round(ratio * 100);
         steps = IntStream.rangeClosed(0, last / 10).map(i -> i * 10).toArray();
     }
@@ -114,7 +115,7 @@ public final class PackingExperiment {
         if (mask == 0) return List.of();
         List<String> names = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) if ((mask & (1L << m)) != 0) names.add(models.get(m));
-        return names.isEmpty() ? List.of("(none in this cluster)") : names;
+        return names.isEmpty() ? NO_MODEL_HERE : names;
     }
 
     public List<String> models() { return models; }
@@ -175,9 +176,9 @@ public final class PackingExperiment {
                 next++;
             }
             if (k == order.length) break;
-            Task t = tasks.get(order[k]);
-            arrived += t.totalGpuMilli();
-            if (t.modelMask() == 1L << 63) {
+            TaskShape t = tasks.get(order[k]);
+            arrived += totalGpuMilli(t);
+            if (t.models().equals(NO_MODEL_HERE)) {
                 failed++; // asks only for GPU models this cluster lacks
                 continue;
             }
@@ -191,7 +192,7 @@ public final class PackingExperiment {
                 continue;
             }
             if (r.events().stream().anyMatch(e -> e instanceof Event.JobStarted)) {
-                allocated += t.totalGpuMilli();
+                allocated += totalGpuMilli(t);
             } else {
                 failed++;
                 Result c = engine.apply(new Command.CancelJob(0, id));
@@ -201,11 +202,15 @@ public final class PackingExperiment {
         return new Run(policyName, seed, order.length, failed, unallocated, fragmentation);
     }
 
-    private JobSpec spec(String id, Task t) {
+    private JobSpec spec(String id, TaskShape t) {
         JobSpec.Builder b = JobSpec.builder(id, PROJECT).priorityClass("training").cpuMilli(t.cpuMilli()).memoryMib(t.memoryMib())
-                .models(modelNames(t.modelMask()).toArray(String[]::new));
+                .models(t.models().toArray(String[]::new));
         if (t.sharing()) b.share(t.gpuMilli()); else b.gang(1, t.gpus());
         return b.build();
+    }
+
+    private static long totalGpuMilli(TaskShape t) {
+        return (long) t.gpus() * t.gpuMilli();
     }
 
     /** Σ_n F_n over the engine's nodes now, in GPU thousandths. */
@@ -229,21 +234,21 @@ public final class PackingExperiment {
         long total = 0;
         for (int i = 0; i < tasks.size(); i++) {
             list.add(i);
-            total += tasks.get(i).totalGpuMilli();
+            total += totalGpuMilli(tasks.get(i));
         }
         boolean anyGpu = tasks.stream().anyMatch(t -> t.gpus() > 0);
         boolean grow = total < target;
         while (grow && anyGpu && total < target) {
             int i = random.nextInt(tasks.size());
             list.add(i);
-            total += tasks.get(i).totalGpuMilli();
+            total += totalGpuMilli(tasks.get(i));
         }
         while (!grow && total > target) {
             int at = random.nextInt(list.size());
             int i = list.get(at);
             list.set(at, list.get(list.size() - 1));
             list.remove(list.size() - 1);
-            total -= tasks.get(i).totalGpuMilli();
+            total -= totalGpuMilli(tasks.get(i));
         }
         int[] order = list.stream().mapToInt(Integer::intValue).toArray();
         for (int i = order.length - 1; i > 0; i--) {

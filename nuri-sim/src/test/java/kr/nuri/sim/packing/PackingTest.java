@@ -13,13 +13,31 @@ import kr.nuri.sim.trace.OpenbTrace;
 import org.junit.jupiter.api.Test;
 
 class PackingTest {
-    private static final Task SHARE_HALF = new Task(1000, 0, 1, 500, 0);
-    private static final Task TWO_WHOLE = new Task(0, 0, 2, 1000, 0);
-    private static final Task CPU_ONLY = new Task(1000, 0, 0, 0, 0);
+    /** Task classes as columns {cpu, gpus, milli, model mask, count}, for TaskMix's column constructor. */
+    private static final long[] SHARE_HALF = {1000, 1, 500, 0, 1};
+    private static final long[] TWO_WHOLE = {0, 2, 1000, 0, 1};
+    private static final long[] CPU_ONLY = {1000, 0, 0, 0, 1};
+
+    private static TaskMix mix(long[]... classes) {
+        int n = classes.length;
+        int[] cpu = new int[n];
+        int[] gpus = new int[n];
+        int[] milli = new int[n];
+        long[] mask = new long[n];
+        long[] count = new long[n];
+        for (int i = 0; i < n; i++) {
+            cpu[i] = (int) classes[i][0];
+            gpus[i] = (int) classes[i][1];
+            milli[i] = (int) classes[i][2];
+            mask[i] = classes[i][3];
+            count[i] = classes[i][4];
+        }
+        return new TaskMix(cpu, gpus, milli, mask, count);
+    }
 
     @Test
     void fragmentationFollowsThePaperCaseByCase() {
-        TaskMix mix = Task.mix(List.of(SHARE_HALF, TWO_WHOLE));
+        TaskMix mix = mix(SHARE_HALF, TWO_WHOLE);
         int[] gpus = {1000, 1000, 300, 0};
         // Both fit: the half-GPU task cannot use the 300 left on GPU 2; the 2-GPU task cannot use any partial GPU.
         assertThat(mix.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 300, within(1e-9));
@@ -28,10 +46,10 @@ class PackingTest {
         // Only one whole GPU free: the 2-GPU task fits nowhere on this node.
         assertThat(mix.fragmentation(2000, new int[] {1000, 300, 0, 0}, 4, 0)).isCloseTo(0.5 * 300 + 0.5 * 1300, within(1e-9));
         // A CPU-only task sees all free GPU as fragments; shares are by task count.
-        TaskMix withCpu = Task.mix(List.of(SHARE_HALF, CPU_ONLY, CPU_ONLY, CPU_ONLY));
+        TaskMix withCpu = mix(SHARE_HALF, new long[] {1000, 0, 0, 0, 3});
         assertThat(withCpu.fragmentation(2000, gpus, 4, 0)).isCloseTo(0.25 * 300 + 0.75 * 2300, within(1e-9));
         // A task bound to another GPU model cannot run here at all.
-        TaskMix otherModel = Task.mix(List.of(new Task(0, 0, 1, 1000, 1L << 1)));
+        TaskMix otherModel = mix(new long[] {0, 1, 1000, 1L << 1, 1});
         assertThat(otherModel.fragmentation(2000, gpus, 4, 0)).isCloseTo(2300, within(1e-9));
         assertThat(mix.fragmentation(2000, new int[] {0, 0}, 2, 0)).isZero();
     }
