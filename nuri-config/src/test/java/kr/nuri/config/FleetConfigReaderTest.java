@@ -166,6 +166,15 @@ class FleetConfigReaderTest {
                 scheduler: {queueOrder: lifo}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("scheduler.queueOrder").hasMessageContaining("lifo")
                 .hasMessageContaining("sjf");
+        for (String[] c : new String[][] {{"backfill", "conservative", "easy"}, {"preemptionPolicy", "everyone", "remaining-time"},
+                {"admission", "open", "quota"}, {"gangPlacement", "anywhere", "topology"}, {"placement", "tetris", "dotprod"}}) {
+            assertThatThrownBy(() -> FleetConfigReader.parse("bad.yaml", """
+                    name: x
+                    sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 1, gpusPerNode: 8}]}]
+                    scheduler: {%s: %s}
+                    """.formatted(c[0], c[1]))).as(c[0]).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("scheduler." + c[0]).hasMessageContaining(c[1]).hasMessageContaining(c[2]);
+        }
         assertThatThrownBy(() -> FleetConfigReader.load("/nonexistent/fleet.yaml"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
     }
