@@ -38,6 +38,10 @@ public final class Simulation {
     private final List<Life> order = new ArrayList<>();
     /** Jobs waiting that have not had an estimated start yet. */
     private final List<Life> awaitingEstimate = new ArrayList<>();
+    /** Jobs waiting that have an estimate: their moves are counted. */
+    private final List<Life> estimated = new ArrayList<>();
+    private long[] estimateMoves = new long[1024];
+    private int moves;
     private final Map<String, Integer> running = new HashMap<>();
     private long sequence;
     private long allocated;
@@ -106,6 +110,7 @@ public final class Simulation {
         final long runtime;
         long firstStart = -1;
         long firstEstimate = -1;
+        long lastEstimate = -1;
         long runStart = -1;
         double gpuSeconds;
         long end = -1;
@@ -193,7 +198,7 @@ public final class Simulation {
                         order.add(life);
                         if (j.state() == JobState.PENDING) {
                             long eta = engine.verdicts().estimatedStart(j); // a reservation made at submit has one
-                            if (eta >= 0) life.firstEstimate = eta;
+                            if (eta >= 0) estimated(life, eta);
                             else awaitingEstimate.add(life);
                         }
                     } else {
@@ -248,20 +253,43 @@ public final class Simulation {
 
     /**
      * After a full pass: the first estimated start of every job still waiting without one (jobs that started in
-     * between leave the list unjudged: they never had an estimate).
+     * between leave the list unjudged: they never had an estimate), and how the estimates of jobs that have one moved
+     * since the last full pass.
      */
     private void recordEstimates() {
+        List<Life> still = new ArrayList<>(estimated.size());
+        for (Life l : estimated) {
+            if (l.firstStart >= 0 || l.end >= 0) continue;
+            long eta = engine.verdicts().estimatedStart(engine.job(l.id));
+            if (eta >= 0 && eta != l.lastEstimate) {
+                if (estimateMoves.length == moves) estimateMoves = java.util.Arrays.copyOf(estimateMoves, moves * 2);
+                estimateMoves[moves++] = Math.abs(eta - l.lastEstimate);
+                l.lastEstimate = eta;
+            }
+            still.add(l);
+        }
+        estimated.clear();
+        estimated.addAll(still);
         if (awaitingEstimate.isEmpty()) return;
-        List<Life> still = new ArrayList<>(awaitingEstimate.size());
+        still = new ArrayList<>(awaitingEstimate.size());
         for (Life l : awaitingEstimate) {
             if (l.firstStart >= 0 || l.end >= 0) continue;
             long eta = engine.verdicts().estimatedStart(engine.job(l.id));
-            if (eta >= 0) l.firstEstimate = eta;
+            if (eta >= 0) estimated(l, eta);
             else still.add(l);
         }
         awaitingEstimate.clear();
         awaitingEstimate.addAll(still);
     }
+
+    private void estimated(Life l, long eta) {
+        l.firstEstimate = eta;
+        l.lastEstimate = eta;
+        estimated.add(l);
+    }
+
+    /** How far estimates moved (seconds), one entry per move of a waiting job's estimate from one full pass to the next. */
+    public long[] estimateMoves() { return java.util.Arrays.copyOf(estimateMoves, moves); }
 
     /** Work is left: arrivals to come or jobs running. */
     private boolean busy() {

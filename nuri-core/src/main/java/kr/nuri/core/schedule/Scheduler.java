@@ -246,6 +246,7 @@ public final class Scheduler {
         long now = w.now;
         Consumer<Event> emit = w.emit;
         EtaProfile eta = w.eta;
+        long before = verdicts.estimatedStart(job); // the estimate it had, for Verdicts.settle
         w.examined++;
         if (starter.tryStart(job, now, emit, w.borrowPhase, yields)) {
             w.started++;
@@ -269,12 +270,12 @@ public final class Scheduler {
             // Node by node: no preemption or reservation. The estimate is the fluid one on GPUs (a share needs at most
             // one), CPU and memory aside; a CPU-only job gets none.
             boolean quotaBlocked = verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED;
-            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) verdicts.setEstimatedStart(job, eta.estimate(job, now, quotaBlocked));
+            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) verdicts.settle(job, before, eta.estimate(job, now, quotaBlocked), now);
             return;
         }
         if (!forGpus && !mayReclaim(job)) {
             if (eta != null && verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED) {
-                verdicts.setEstimatedStart(job, eta.estimate(job, now, true));
+                verdicts.settle(job, before, eta.estimate(job, now, true), now);
             }
             return;
         }
@@ -290,7 +291,7 @@ public final class Scheduler {
             }
         }
         if (!forGpus) {
-            if (eta != null) verdicts.setEstimatedStart(job, eta.estimate(job, now, true));
+            if (eta != null) verdicts.settle(job, before, eta.estimate(job, now, true), now);
             return;
         }
         if (w.reserved < backfill.reservations()) {
@@ -305,7 +306,7 @@ public final class Scheduler {
             }
             if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
         } else if (eta != null) {
-            verdicts.setEstimatedStart(job, eta.estimate(job, now, false));
+            verdicts.settle(job, before, eta.estimate(job, now, false), now);
         }
     }
 

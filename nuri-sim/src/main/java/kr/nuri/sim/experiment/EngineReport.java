@@ -119,7 +119,7 @@ public final class EngineReport {
         r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
                 "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
-        estimates(r, byClass);
+        estimates(r, byClass, sim.estimateMoves());
         double[] byHour = sim.allocatedByHour();
         List<List<Object>> over = new ArrayList<>(byHour.length);
         double[] hours = new double[byHour.length];
@@ -186,7 +186,7 @@ public final class EngineReport {
      * How good the first estimated start was, per tenant class: of the jobs that waited and got one, the median and
      * p90 absolute error against their real first start, and how often they started later than said.
      */
-    private static void estimates(Report r, Map<String, List<JobOutcome>> byClass) {
+    private static void estimates(Report r, Map<String, List<JobOutcome>> byClass, long[] moves) {
         List<List<Object>> rows = new ArrayList<>();
         Map<String, Object> perClass = new LinkedHashMap<>();
         List<JobOutcome> all = new ArrayList<>();
@@ -206,6 +206,20 @@ public final class EngineReport {
         r.note(String.format("first estimated start vs real start (%,d jobs that waited and got one): |error| median %.2f h, p90 %.2f h;"
                 + " %.1f%% started later than estimated", all.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare()));
         r.summary().put("first_estimate", x.asMap());
+        if (moves.length > 0) {
+            long[] sorted = moves.clone();
+            java.util.Arrays.sort(sorted);
+            long big = java.util.Arrays.stream(sorted).filter(m -> m > 3600).count();
+            r.note(String.format("estimates moved %,d times from one full pass to the next (%.2f per job estimated): median move %.2f h,"
+                    + " p90 %.2f h; %.1f%% of moves over an hour", sorted.length, (double) sorted.length / all.size(),
+                    sorted[(sorted.length - 1) / 2] / 3600.0, sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)] / 3600.0,
+                    100.0 * big / sorted.length));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("moves", sorted.length);
+            m.put("median_move_s", sorted[(sorted.length - 1) / 2]);
+            m.put("over_an_hour_share", (double) big / sorted.length);
+            r.summary().put("estimate_moves", m);
+        }
         r.summary().put("first_estimate_by_tenant_class", perClass);
         r.table(new Report.Table("estimates.csv", "First estimated start against the real start, per tenant class", List.of("class",
                 "jobs_estimated", "median_abs_error_h", "p90_abs_error_h", "started_later_pct"), rows, true));
