@@ -128,7 +128,7 @@ final class Starter {
             }
         }
         if (deferredToBorrow) return false; // phase 1 decides, borrowing allowed
-        verdicts.set(job, reason, detail, -1);
+        verdicts.refuse(job, reason, detail);
         return false;
     }
 
@@ -200,7 +200,7 @@ final class Starter {
             }
         }
         if (deferredToBorrow) return false;
-        verdicts.set(job, reason == null ? PendingReason.INSUFFICIENT_CAPACITY : reason, detail, -1);
+        verdicts.refuse(job, reason == null ? PendingReason.INSUFFICIENT_CAPACITY : reason, detail);
         return false;
     }
 

@@ -52,6 +52,16 @@ public final class Verdicts {
         estimates.set(job.seq(), estimatedStart);
     }
 
+    /**
+     * Records why a job waits, from a start attempt: its estimated start stays while the reason does (the next full pass
+     * revises it), else it has none. An event's pass computes no estimates: without this, every job it looked at lost its
+     * estimate until the next full pass.
+     */
+    void refuse(Job job, PendingReason reason, Supplier<String> detail) {
+        long keep = reason == reasons.get(job.seq()) ? estimates.get(job.seq()) : -1;
+        set(job, reason, detail, keep);
+    }
+
     /** Keeps the reason and its explanation, with a new estimated start. */
     void setEstimatedStart(Job job, long estimatedStart) {
         estimates.set(job.seq(), estimatedStart);

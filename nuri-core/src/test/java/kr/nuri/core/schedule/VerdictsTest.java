@@ -36,4 +36,16 @@ class VerdictsTest {
         v.settle(j, now + 600, -1, now);
         assertThat(v.estimatedStart(j)).isEqualTo(-1);
     }
+
+    @Test
+    void aStartAttemptKeepsTheEstimateWhileTheReasonStays() {
+        Verdicts v = new Verdicts();
+        Job j = job(3);
+        v.set(j, PendingReason.INSUFFICIENT_CAPACITY, "", 5_000);
+        v.refuse(j, PendingReason.INSUFFICIENT_CAPACITY, () -> "still no GPUs");
+        assertThat(v.estimatedStart(j)).as("an event's pass computes no estimate: the last one stays").isEqualTo(5_000);
+        assertThat(v.detail(j)).isEqualTo("still no GPUs");
+        v.refuse(j, PendingReason.QUOTA_EXCEEDED, () -> "quota");
+        assertThat(v.estimatedStart(j)).as("another reason: the estimate was for something else").isEqualTo(-1);
+    }
 }
