@@ -113,9 +113,41 @@ public final class FleetConfigReader {
                 EngineConfig engine = new EngineConfig(fleet, tenants, classes, awards, Math.round(halfLife * 3600), s, AssertionLevel.OFF);
                 // Building the tree validates parents and cycles.
                 new kr.nuri.core.tenancy.TenantTree(engine.tenants());
+                guarantees(fleet, tenants);
                 return new NuriConfig(file, f.description() == null ? "" : f.description().strip(), engine);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "tenants", null, e.getMessage());
+            }
+        }
+
+        /**
+         * Guarantees the fleet can honour, as the engine checks a quota change: none on the root, none beyond the
+         * fleet's GPUs of the model, a child's within its parent's when the parent has one.
+         */
+        private void guarantees(Fleet fleet, List<TenantSpec> tenants) {
+            java.util.Map<String, TenantSpec> byName = new java.util.HashMap<>();
+            for (TenantSpec t : tenants) byName.put(t.name(), t);
+            for (int i = 0; i < tenants.size(); i++) {
+                TenantSpec t = tenants.get(i);
+                for (QuotaSpec q : t.quotas()) {
+                    String field = "tenants[" + i + "].quotas." + q.model();
+                    if (t.parent() == null) {
+                        throw new ConfigException(file, field, q.nominal(), "'" + t.name() + "' is the root of the quota tree: it holds the whole"
+                                + " fleet. Maybe give the quota to a tenant below it?");
+                    }
+                    int m = fleet.modelIndex(q.model());
+                    long capacity = m < 0 ? 0 : fleet.gpusOfModel(m);
+                    if (q.nominal() > capacity) {
+                        throw new ConfigException(file, field, q.nominal(), "is more than the fleet's " + capacity + " " + q.model() + " GPUs");
+                    }
+                    TenantSpec parent = byName.get(t.parent());
+                    for (QuotaSpec pq : parent == null ? List.<QuotaSpec>of() : parent.quotas()) {
+                        if (pq.model().equals(q.model()) && pq.nominal() > 0 && q.nominal() > pq.nominal()) {
+                            throw new ConfigException(file, field, q.nominal(), "does not fit the guarantee of its parent '" + parent.name()
+                                    + "' (" + pq.nominal() + ")");
+                        }
+                    }
+                }
             }
         }
 

@@ -178,4 +178,26 @@ class FleetConfigReaderTest {
         assertThatThrownBy(() -> FleetConfigReader.load("/nonexistent/fleet.yaml"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void guaranteesTheFleetCannotHonourAreRefusedAtLoad() {
+        String fleet = """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 2, gpusPerNode: 8}]}]
+                tenants:
+                  - {name: root}
+                  - {name: org, parent: root, quotas: {H100: %s}}
+                  - {name: p, parent: org, quotas: {H100: %s}}
+                """;
+        assertThatThrownBy(() -> FleetConfigReader.parse("big.yaml", fleet.formatted(8, 17))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tenants[2].quotas.H100").hasMessageContaining("17").hasMessageContaining("16");
+        assertThatThrownBy(() -> FleetConfigReader.parse("child.yaml", fleet.formatted(8, 12))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tenants[2].quotas.H100").hasMessageContaining("'org' (8)");
+        assertThatThrownBy(() -> FleetConfigReader.parse("root.yaml", """
+                name: x
+                sites: [{name: s, blocks: [{name: b, model: H100, racks: 1, nodesPerRack: 2, gpusPerNode: 8}]}]
+                tenants: [{name: root, quotas: {H100: 8}}]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("root of the quota tree");
+        assertThat(FleetConfigReader.parse("ok.yaml", fleet.formatted(16, 16)).engine().tenants()).hasSize(3);
+    }
 }

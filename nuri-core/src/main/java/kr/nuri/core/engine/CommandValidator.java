@@ -230,6 +230,41 @@ final class CommandValidator {
             Object value = c.nominal() < 0 ? c.nominal() : c.borrowingLimit() < -1 ? c.borrowingLimit() : c.lendingLimit();
             return Rejection.of(Code.INVALID_VALUE, field, value, e.getMessage());
         }
+        return quotaFits(c);
+    }
+
+    /**
+     * Guaranteed quota a fleet can honour: not on the root (it holds the whole fleet), at most the fleet's GPUs of the
+     * model, within the parent's guarantee when the parent has one, and not below a child's.
+     */
+    private Rejection quotaFits(Command.SetQuota c) {
+        var tenants = state.tenants();
+        int t = tenants.index(c.tenant());
+        int m = fleet.modelIndex(c.model());
+        if (tenants.parent(t) < 0) {
+            return Rejection.of(Code.INVALID_VALUE, "tenant", c.tenant(), "'" + c.tenant() + "' is the root of the quota tree: it holds the"
+                    + " whole fleet. Maybe set the quota on a sector, organisation or project below it?");
+        }
+        long capacity = fleet.gpusOfModel(m);
+        if (c.nominal() > capacity) {
+            return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "a guarantee of " + c.nominal() + " " + c.model()
+                    + " GPUs is more than the fleet has (" + capacity + ")");
+        }
+        int parent = tenants.parent(t);
+        int parentNominal = state.quota().nominal(parent, m);
+        if (parentNominal > 0 && c.nominal() > parentNominal) {
+            return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "a guarantee of " + c.nominal() + " " + c.model() + " GPUs for '"
+                    + c.tenant() + "' does not fit its parent '" + tenants.name(parent) + "', which is guaranteed " + parentNominal);
+        }
+        if (c.nominal() > 0) {
+            for (int child : tenants.children(t)) {
+                int childNominal = state.quota().nominal(child, m);
+                if (childNominal > c.nominal()) {
+                    return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "'" + tenants.name(child) + "', below '" + c.tenant()
+                            + "', is guaranteed " + childNominal + " " + c.model() + " GPUs: its parent's guarantee cannot be smaller");
+                }
+            }
+        }
         return null;
     }
 
@@ -240,6 +275,10 @@ final class CommandValidator {
         }
         Rejection r = tenant("tenant", a.tenant());
         if (r == null && a.model() != null) r = model("model", a.model());
+        if (r == null && a.kind() == AwardSpec.Kind.DEDICATED && a.gpus() > fleet.gpusOfModel(fleet.modelIndex(a.model()))) {
+            r = Rejection.of(Code.INVALID_VALUE, "gpus", a.gpus(), "a dedicated award of " + a.gpus() + " " + a.model()
+                    + " GPUs is more than the fleet has (" + fleet.gpusOfModel(fleet.modelIndex(a.model())) + ")");
+        }
         return r;
     }
 

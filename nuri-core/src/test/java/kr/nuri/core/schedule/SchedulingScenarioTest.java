@@ -30,7 +30,7 @@ class SchedulingScenarioTest {
      * job f-k has walltime 1000 + 100k.
      */
     private static void fillH100(World w, String project, boolean preemptible, String cls) {
-        w.apply(new Command.SetQuota(w.now, project, "H100", 1024, -1, -1));
+        w.apply(new Command.SetQuota(w.now, project, "H100", 256, -1, -1)); // all the small fleet's H100s
         for (int k = 0; k < 32; k++) {
             assertThat(w.submit(JobSpec.builder("f-" + k, project).gpus(8).models("H100").walltime(1000 + 100L * k)
                     .preemptible(preemptible).priorityClass(cls).build()).accepted()).isTrue();
