@@ -121,8 +121,9 @@ public final class FleetConfigReader {
         }
 
         /**
-         * Guarantees the fleet can honour, as the engine checks a quota change: none on the root, none beyond the
-         * fleet's GPUs of the model, a child's within its parent's when the parent has one.
+         * Guarantees the fleet can honour, as the engine checks a quota change: none on the root, none beyond what the
+         * fleet's GPUs of the model could ever run (a share counts as one GPU against quota: one job per thousandth of
+         * every GPU), a child's within its parent's when the parent has one.
          */
         private void guarantees(Fleet fleet, List<TenantSpec> tenants) {
             java.util.Map<String, TenantSpec> byName = new java.util.HashMap<>();
@@ -137,8 +138,9 @@ public final class FleetConfigReader {
                     }
                     int m = fleet.modelIndex(q.model());
                     long capacity = m < 0 ? 0 : fleet.gpusOfModel(m);
-                    if (q.nominal() > capacity) {
-                        throw new ConfigException(file, field, q.nominal(), "is more than the fleet's " + capacity + " " + q.model() + " GPUs");
+                    if (q.nominal() > capacity * kr.nuri.core.job.JobSpec.WHOLE_GPU) {
+                        throw new ConfigException(file, field, q.nominal(), "is more than the fleet's " + capacity + " " + q.model()
+                                + " GPUs could ever run, even as shares of a thousandth (" + capacity * kr.nuri.core.job.JobSpec.WHOLE_GPU + ")");
                     }
                     TenantSpec parent = byName.get(t.parent());
                     for (QuotaSpec pq : parent == null ? List.<QuotaSpec>of() : parent.quotas()) {

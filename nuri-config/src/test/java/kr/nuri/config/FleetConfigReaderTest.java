@@ -189,8 +189,8 @@ class FleetConfigReaderTest {
                   - {name: org, parent: root, quotas: {H100: %s}}
                   - {name: p, parent: org, quotas: {H100: %s}}
                 """;
-        assertThatThrownBy(() -> FleetConfigReader.parse("big.yaml", fleet.formatted(8, 17))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("tenants[2].quotas.H100").hasMessageContaining("17").hasMessageContaining("16");
+        assertThatThrownBy(() -> FleetConfigReader.parse("big.yaml", fleet.formatted(0, 16_001))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tenants[2].quotas.H100").hasMessageContaining("16001").hasMessageContaining("16000");
         assertThatThrownBy(() -> FleetConfigReader.parse("child.yaml", fleet.formatted(8, 12))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("tenants[2].quotas.H100").hasMessageContaining("'org' (8)");
         assertThatThrownBy(() -> FleetConfigReader.parse("root.yaml", """

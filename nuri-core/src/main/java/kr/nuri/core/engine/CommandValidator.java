@@ -234,8 +234,10 @@ final class CommandValidator {
     }
 
     /**
-     * Guaranteed quota a fleet can honour: not on the root (it holds the whole fleet), at most the fleet's GPUs of the
-     * model, within the parent's guarantee when the parent has one, and not below a child's.
+     * Guaranteed quota a fleet can honour: not on the root (it holds the whole fleet), at most what the fleet's GPUs of the
+     * model could ever run at once (quota counts a share of a GPU as one GPU, so jobs sharing GPUs may need more quota
+     * than there are GPUs: the bound is one job per thousandth of every GPU; a bound on whole GPUs waits for quota
+     * counted in thousandths), within the parent's guarantee when the parent has one, and not below a child's.
      */
     private Rejection quotaFits(Command.SetQuota c) {
         var tenants = state.tenants();
@@ -246,9 +248,10 @@ final class CommandValidator {
                     + " whole fleet. Maybe set the quota on a sector, organisation or project below it?");
         }
         long capacity = fleet.gpusOfModel(m);
-        if (c.nominal() > capacity) {
+        if (c.nominal() > capacity * JobSpec.WHOLE_GPU) {
             return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "a guarantee of " + c.nominal() + " " + c.model()
-                    + " GPUs is more than the fleet has (" + capacity + ")");
+                    + " GPUs is more than the fleet's " + capacity + " could ever run, even as shares of a thousandth ("
+                    + capacity * JobSpec.WHOLE_GPU + ")");
         }
         int parent = tenants.parent(t);
         int parentNominal = state.quota().nominal(parent, m);

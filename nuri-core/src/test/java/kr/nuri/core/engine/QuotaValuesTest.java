@@ -26,8 +26,9 @@ class QuotaValuesTest {
     @Test
     void aGuaranteeTheFleetCannotHonourIsRefused() {
         World w = World.small(); // 256 H100, 144 GB200
-        refused(w, new Command.SetQuota(0, "a1", "H100", Integer.MAX_VALUE, -1, -1), "nominal", "2147483647", "256");
-        refused(w, new Command.SetQuota(0, "a1", "GB200", 145, -1, -1), "nominal", "145", "144");
+        // Quota counts a share as one GPU: the bound is one job per thousandth of every GPU (256,000 for 256 H100).
+        refused(w, new Command.SetQuota(0, "a1", "H100", Integer.MAX_VALUE, -1, -1), "nominal", "2147483647", "256000");
+        refused(w, new Command.SetQuota(0, "a1", "GB200", 144_001, -1, -1), "nominal", "144001", "144000");
         refused(w, new Command.SetQuota(0, "nation", "H100", 8, -1, -1), "tenant", "root");
         assertThat(w.apply(new Command.SetQuota(0, "a1", "H100", 256, -1, -1)).accepted()).as("all of them is fine").isTrue();
     }
