@@ -2,15 +2,15 @@ package kr.nuri.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+
+
+
+
 
 /**
  * An engine that throws part-way through a command (a bug: here an invariant check that finds the quota book
@@ -18,27 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * journal does not hold: the server stops taking requests, answers the command as not stored, and a restart
  * recovers exactly what was acknowledged.
  */
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class EngineFaultIT {
-    @Parameter
-    TestStore store;
-
-    @TempDir
-    Path dir;
-
-    TestServer s;
-
-    @BeforeEach
-    void start() {
-        s = new TestServer(store, dir).start();
-    }
-
-    @AfterEach
-    void stop() {
-        s.close();
-    }
-
+class EngineFaultIT extends ServerTestCase {
     @Test
     void aCommandThatFailsPartWayStopsTheServerAndNothingUnjournaledIsServed() throws Exception {
         assertThat(s.call("POST", "/api/v1/jobs", "{\"project\":\"a1\",\"gpus\":8,\"walltime\":3600}").status()).isEqualTo(201);

@@ -10,42 +10,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import kr.nuri.server.journal.Lease;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+
+
+
+
 import tools.jackson.databind.JsonNode;
 
 /** The API end to end on a real server, against the embedded SQLite database and a real PostgreSQL. */
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class ServerIT {
-    @Parameter
-    TestStore store;
-
-    @TempDir
-    Path dir;
-
-    TestServer s;
-
-    @BeforeEach
-    void start() {
-        s = new TestServer(store, dir).start();
-    }
-
-    @AfterEach
-    void stop() {
-        s.close();
-    }
-
+class ServerIT extends ServerTestCase {
     @Test
     void aSubmittedJobStartsWithAPlacementAndAWaitingOneHasAReasonAndAnEstimatedStart() throws InterruptedException {
         TestServer.Response r = s.call("POST", "/api/v1/jobs", "{\"name\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,"

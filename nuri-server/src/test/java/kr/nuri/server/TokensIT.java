@@ -3,41 +3,21 @@ package kr.nuri.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
+
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+
+
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+
+
+
+
 import tools.jackson.databind.JsonNode;
 
 /** Tokens expire, show when they were last used, and the last operator token that works cannot be revoked. */
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class TokensIT {
-    @Parameter
-    TestStore store;
-
-    @TempDir
-    Path dir;
-
-    TestServer s;
-
-    @BeforeEach
-    void start() {
-        s = new TestServer(store, dir).start();
-    }
-
-    @AfterEach
-    void stop() {
-        s.close();
-    }
-
+class TokensIT extends ServerTestCase {
     @Test
     void aTokenExpiresAndShowsItsLastUse() throws Exception {
         TestServer.Response made = s.call("POST", "/api/v1/tokens", "{\"user\":\"alice\",\"role\":\"user\",\"tenant\":\"a1\"}");
