@@ -1,9 +1,8 @@
 package kr.nuri.cli;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,11 +32,8 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StringBuilder q = new StringBuilder("/api/v1/audit?limit=").append(limit);
-        append(q, "from", from);
-        append(q, "to", to);
-        append(q, "actor", actor);
-        append(q, "action", action);
+        Query q = Query.of("/api/v1/audit").with("limit", limit).with("from", from).with("to", to).with("actor", actor)
+                .with("action", action);
         JsonNode list = connection.client().get(q.toString());
         Table t = new Table("TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "BEFORE", "AFTER");
         for (JsonNode e : list) {
@@ -48,7 +44,4 @@ final class AuditCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void append(StringBuilder q, String name, String value) {
-        if (value != null) q.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-    }
 }

@@ -3,6 +3,7 @@ package kr.nuri.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.ApiClient;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Connection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,7 @@ final class CancelCommand implements Callable<Integer> {
         int failed = 0;
         for (String id : ids) {
             try {
-                c.post("/api/v1/jobs/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/cancel", null);
+                c.post("/api/v1/jobs/" + Query.encode(id) + "/cancel", null);
                 System.out.println("cancelled " + kr.nuri.cli.client.Text.printable(id));
             } catch (IllegalArgumentException e) {
                 System.err.println("nuri cancel: " + kr.nuri.cli.client.Text.printable(id + ": " + e.getMessage()));

@@ -2,6 +2,7 @@ package kr.nuri.cli;
 
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +33,7 @@ final class NodesCommand implements Callable<Integer> {
             t.print(System.out);
             return 0;
         }
-        StringBuilder q = new StringBuilder("/api/v1/nodes?limit=50000");
-        if (site != null) q.append("&site=").append(site);
-        if (model != null) q.append("&model=").append(model);
-        if (health != null) q.append("&health=").append(health);
+        Query q = Query.of("/api/v1/nodes").with("limit", 50000).with("site", site).with("model", model).with("health", health);
         JsonNode res = connection.client().get(q.toString());
         Table t = new Table("NODE", "SITE", "MODEL", "HEALTH", "GPUS", "FREE", "RESERVED");
         for (JsonNode n : res.path("nodes")) {

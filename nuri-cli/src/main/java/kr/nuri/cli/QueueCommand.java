@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.SlurmTime;
 import kr.nuri.cli.client.Table;
 import picocli.CommandLine.Command;
@@ -30,10 +31,8 @@ final class QueueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StringBuilder q = new StringBuilder("/api/v1/jobs?limit=").append(limit);
-        if (!state.equals("all")) q.append("&state=").append(state);
-        if (tenant != null) q.append("&tenant=").append(tenant);
-        if (user != null) q.append("&user=").append(user);
+        Query q = Query.of("/api/v1/jobs").with("limit", limit).with("state", state.equals("all") ? null : state)
+                .with("tenant", tenant).with("user", user);
         JsonNode list = connection.client().get(q.toString());
         Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "TIME_LIMIT", "TIME_LEFT",
                 "NODELIST(REASON)", "START");

@@ -1,10 +1,9 @@
 package kr.nuri.cli;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.ApiClient;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Connection;
 import kr.nuri.cli.client.Table;
 import kr.nuri.cli.client.Text;
@@ -28,7 +27,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient c = connection.client();
-        String enc = URLEncoder.encode(id, StandardCharsets.UTF_8);
+        String enc = Query.encode(id);
         switch (what) {
             case "job" -> print(c.get("/api/v1/jobs/" + enc), "");
             case "node" -> {

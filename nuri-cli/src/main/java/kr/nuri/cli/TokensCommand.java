@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Table;
 import kr.nuri.cli.client.Text;
 import picocli.CommandLine.Command;
@@ -62,7 +63,7 @@ final class TokensCommand implements Callable<Integer> {
             }
             case "revoke" -> {
                 if (id == null) throw new IllegalArgumentException("nuri tokens revoke needs the token's ID (see nuri tokens list)");
-                c.send("DELETE", "/api/v1/tokens/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8), null);
+                c.send("DELETE", "/api/v1/tokens/" + Query.encode(id), null);
                 System.out.println("revoked " + Text.printable(id));
             }
             default -> throw new IllegalArgumentException("nuri tokens " + Text.printable(action) + ": maybe list, create or revoke?");

@@ -3,6 +3,7 @@ package kr.nuri.cli;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import kr.nuri.cli.client.Connection;
+import kr.nuri.cli.client.Query;
 import kr.nuri.cli.client.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +29,9 @@ final class UsageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StringBuilder q = new StringBuilder("/api/v1/usage?by=").append(by);
-        if (from != null) q.append("&from=").append(from);
-        if (to != null) q.append("&to=").append(to);
+        Query q = Query.of("/api/v1/usage").with("by", by).with("from", from).with("to", to);
         if (csv) {
-            System.out.print(connection.client().getText(q.append("&format=csv").toString()));
+            System.out.print(connection.client().getText(q.with("format", "csv").toString()));
             return 0;
         }
         JsonNode u = connection.client().get(q.toString());
