@@ -79,9 +79,9 @@ final class YieldRule {
 
     /** For a submission considered on its own: every job of a class that could preempt it, queued for its models, counts. */
     YieldRule forSubmission(Job job) {
+        if (!enabled || !job.preemptible()) return this; // it never yields (see yields): no bounds to clear
         reset();
         submission = true;
-        if (!enabled || !job.preemptible()) return this;
         for (int c = 0; c < classPriority.length; c++) {
             if (classPriority[c] <= job.priority()) continue;
             int[] projects = state.queue().projects(c);
