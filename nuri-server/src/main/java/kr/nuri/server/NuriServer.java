@@ -15,7 +15,9 @@ import kr.nuri.server.api.ServerMetrics;
 import kr.nuri.server.auth.Role;
 import kr.nuri.server.auth.TokenStore;
 import kr.nuri.server.journal.Database;
+import kr.nuri.server.journal.AuditLog;
 import kr.nuri.server.journal.EventCodec;
+import kr.nuri.server.journal.FleetIdentity;
 import kr.nuri.server.journal.Journal;
 import kr.nuri.server.journal.Lease;
 import kr.nuri.server.journal.legacy.H2Import;
@@ -71,26 +73,31 @@ public final class NuriServer implements AutoCloseable {
         String dbUrl = o.embedded() ? Database.embeddedUrl(o.dataDir()) : o.dbUrl();
         Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword());
         H2Import.Summary imported = null;
+        Lease acquired = null;
         try {
             Lease lease = new Lease(db, o.leaseTtlMillis());
             lease.acquire(clock.getAsLong());
+            acquired = lease;
             JsonMapper json = Json.mapper();
-            EventCodec codec = new EventCodec(json);
+            checkFleetName(db, o);
             if (o.embedded() && H2Import.due(o.dataDir(), db)) {
                 // An earlier Nuri's H2 store: never start empty beside it. Its journal comes over, verified; its files stay.
-                imported = H2Import.run(o.dataDir(), db, codec, o.config().engine());
+                // Its rows hold positions in this fleet file (that build refused another node count).
+                imported = H2Import.run(o.dataDir(), db, EventCodec.format1(json, FleetIdentity.of(o.config().engine())), o.config().engine());
             } else if (o.embedded() && Files.exists(H2Import.h2File(o.dataDir()))) {
                 log.info("{} is the H2 store an earlier Nuri wrote; its journal was imported into {}. Delete it (and nuri.wal*) "
                         + "once you no longer want it.", H2Import.h2File(o.dataDir()), dbUrl);
             }
+            AuditLog audit = new AuditLog(db);
+            Identities identities = Identities.open(db, json, o.config().engine(), o.config().source(), audit, clock.getAsLong());
+            EventCodec codec = identities.codec;
             Journal journal = new Journal(db, codec, lease);
-            checkFingerprint(journal, o);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
             VirtualExecution execution = new VirtualExecution(0, false); // a job without a runtime runs until a client ends it
             List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
-            Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers);
+            Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers, identities);
             TokenStore tokens = new TokenStore(db, clock, o.tokenTtlMillis());
             String firstToken = null;
             if (!tokens.hasLiveOperator()) {
@@ -100,10 +107,10 @@ public final class NuriServer implements AutoCloseable {
                 if (o.embedded()) writeToken(o.dataDir().resolve("operator-token"), firstToken);
             }
             ServerMetrics metrics = new ServerMetrics();
-            ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots);
+            ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots, identities.now.orderHash());
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
-                    loop::eventsAssigned, Version.get(), new kr.nuri.server.journal.AuditLog(db));
+                    loop::eventsAssigned, Version.get(), audit);
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             try {
                 api.start(o.host(), o.port());
@@ -117,26 +124,36 @@ public final class NuriServer implements AutoCloseable {
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
             return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, imported);
         } catch (RuntimeException e) {
+            if (acquired != null) {
+                try {
+                    acquired.release(); // a refused start must not keep the next one waiting for the lease to expire
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+            }
             db.close();
             throw e;
         }
     }
 
-    private static void checkFingerprint(Journal journal, ServerOptions o) {
+    /**
+     * One database holds one fleet's journal. Within it, nodes, models and tenants may come and go between starts
+     * ({@link Identities}), but another fleet's name means the wrong database or the wrong file.
+     */
+    private static void checkFleetName(Database db, ServerOptions o) {
         Fleet f = o.config().engine().fleet();
-        String fingerprint = f.name() + "/" + f.nodeCount() + " nodes/" + f.totalGpus() + " GPUs/"
-                + o.config().engine().tenants().size() + " tenants";
-        String stored = journal.meta("fleet");
-        if (stored == null) {
-            journal.setMeta("fleet", fingerprint);
-        } else if (!stored.equals(fingerprint)) {
-            throw new IllegalStateException("this database holds the journal of fleet " + stored + ", but the server was started with "
-                    + fingerprint + " (" + o.config().source() + "). Maybe --fleet " + stored.split("/")[0] + ", or a new --db?");
+        String stored = db.meta("fleet");
+        String storedName = stored == null ? null : stored.split("/")[0];
+        if (storedName != null && !storedName.equals(f.name())) {
+            throw new IllegalStateException("this database holds the journal of fleet " + storedName + ", but the server was started with "
+                    + f.name() + " (" + o.config().source() + "). Maybe --fleet " + storedName + ", or a new --db?");
         }
+        String now = f.name() + "/" + f.nodeCount() + " nodes/" + f.totalGpus() + " GPUs/" + o.config().engine().tenants().size() + " tenants";
+        if (!now.equals(stored)) db.setMeta("fleet", now);
     }
 
     private static Recovery recover(Journal journal, SnapshotStore snapshots, Engine engine, UsageLedger ledger,
-                                    VirtualExecution execution, List<EventObserver> observers) {
+                                    VirtualExecution execution, List<EventObserver> observers, Identities identities) {
         long t0 = System.nanoTime();
         long from = 1;
         long snapshotSeq = 0;
@@ -156,12 +173,18 @@ public final class NuriServer implements AutoCloseable {
             snapshots.dropAfter(journalEnd);
             latest = Optional.empty();
         }
+        if (latest.isPresent() && !usable(latest.get(), identities)) {
+            log.info("the snapshot at event {} was taken on a fleet whose nodes, models or tenants stood elsewhere or differed; "
+                    + "replaying the journal, which names them, instead", latest.get().seq());
+            latest = Optional.empty();
+        }
         if (latest.isPresent()) {
             SnapshotStore.Stored<ServerSnapshots.Body> s = latest.get();
             engine.restore(s.body().engine());
-            if (engine.stateHash() != s.stateHash()) {
+            long restored = identities.recordedAt(s.seq()) == Identities.Hash.POSITIONAL ? engine.positionalStateHash() : engine.stateHash();
+            if (restored != s.stateHash()) {
                 throw new IllegalStateException("the snapshot at event " + s.seq() + " restores to state hash "
-                        + Long.toHexString(engine.stateHash()) + ", but " + Long.toHexString(s.stateHash()) + " was recorded with it. "
+                        + Long.toHexString(restored) + ", but " + Long.toHexString(s.stateHash()) + " was recorded with it. "
                         + "Maybe it was written by another version of Nuri? Delete it (DELETE FROM snapshot) to replay the journal instead.");
             }
             ledger.restore(s.body().ledger());
@@ -173,7 +196,9 @@ public final class NuriServer implements AutoCloseable {
         journal.checkpoints(c -> checkpoints.put(c[0], c[1]));
         long[] count = {0};
         int[] verified = {0};
+        int[] notComparable = {0};
         long[] nextExpected = {from};
+        try {
         journal.readFrom(from, (seq, event) -> {
             if (seq != nextExpected[0]) {
                 throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
@@ -185,18 +210,54 @@ public final class NuriServer implements AutoCloseable {
             for (EventObserver o : observers) o.observe(event, engine);
             count[0]++;
             Long expected = checkpoints.get(seq);
-            if (expected != null) {
-                long actual = engine.stateHash();
+            Identities.Hash recorded = expected == null ? null : identities.recordedAt(seq);
+            if (recorded == Identities.Hash.NOT_COMPARABLE) {
+                notComparable[0]++;
+            } else if (recorded != null) {
+                long actual = recorded == Identities.Hash.POSITIONAL ? engine.positionalStateHash() : engine.stateHash();
                 if (actual != expected) {
                     throw new IllegalStateException("replaying the journal gave state hash " + Long.toHexString(actual) + " at event "
                             + seq + " where the running server recorded " + Long.toHexString(expected)
-                            + ". The journal and this version of the engine disagree; refusing to serve a state that differs.");
+                            + ". The journal and this version of the engine disagree (or the fleet file's quotas, awards or scheduler "
+                            + "settings changed since); refusing to serve a state that differs.");
                 }
                 verified[0]++;
             }
         });
+        } catch (EventCodec.UnknownName e) {
+            throw new IllegalStateException(gone(e, journal), e);
+        }
+        if (notComparable[0] > 0) {
+            log.info("{} checkpoints were recorded on a fleet with other nodes, models or tenants (or in other positions, for journal "
+                    + "rows of format 1) and were not compared", notComparable[0]);
+        }
         long hash = engine.stateHash();
         return new Recovery(snapshotSeq, count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
+    }
+
+    private static boolean usable(SnapshotStore.Stored<ServerSnapshots.Body> s, Identities identities) {
+        long identity = s.body().identity();
+        if (identity == 0) return s.seq() <= identities.legacyEnd && identities.recordedAt(s.seq()) == Identities.Hash.POSITIONAL;
+        return identity == identities.now.orderHash() && identities.recordedAt(s.seq()) == Identities.Hash.STABLE;
+    }
+
+    /** The refusal when the journal refers to what the fleet file no longer has: which, where, and whether a job still holds it. */
+    private static String gone(EventCodec.UnknownName e, Journal journal) {
+        StringBuilder m = new StringBuilder("the fleet file has no " + e.field + " '" + e.name + "', but the journal refers to it (event " + e.seq);
+        if (e.jobId != null) {
+            long[] ended = {0};
+            journal.readKinds(e.seq + 1, "JobEnded", (seq, body) -> {
+                if (ended[0] == 0 && body.contains("\"jobId\":\"" + e.jobId + "\"")) ended[0] = seq;
+            });
+            m.append(ended[0] == 0 ? ": " + e.jobId + " runs on it" : ": " + e.jobId + " ran on it until event " + ended[0]);
+        }
+        m.append("). Refusing to start on a fleet that would move or lose it. Put the ").append(e.field)
+                .append(" back in the file");
+        if (e.field.equals("node")) {
+            m.append(" (drained: POST /api/v1/nodes/").append(e.name).append("/drain, so nothing new starts there); a node a job "
+                    + "has run on stays in the fleet file for now");
+        }
+        return m.append('.').toString();
     }
 
     private static void writeToken(Path file, String token) {

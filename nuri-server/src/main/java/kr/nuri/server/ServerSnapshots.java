@@ -22,10 +22,17 @@ final class ServerSnapshots implements EngineLoop.Snapshotter, AutoCloseable {
     private final SnapshotStore store;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("nuri-snapshot").daemon().unstarted(r));
 
-    /** What a snapshot holds: the engine's state and the server's usage projection. */
-    record Body(Snapshot engine, UsageLedger.Data ledger) {}
+    /**
+     * What a snapshot holds: the engine's state and the server's usage projection, and the {@link
+     * kr.nuri.server.journal.FleetIdentity#orderHash()} of the fleet it was taken on (its arrays are positions in
+     * that fleet; 0 in snapshots of builds before 2026-12-07).
+     */
+    record Body(Snapshot engine, UsageLedger.Data ledger, long identity) {}
 
-    ServerSnapshots(Engine engine, UsageLedger ledger, SnapshotStore store) {
+    private final long identity;
+
+    ServerSnapshots(Engine engine, UsageLedger ledger, SnapshotStore store, long identity) {
+        this.identity = identity;
         this.engine = engine;
         this.ledger = ledger;
         this.store = store;
@@ -33,7 +40,7 @@ final class ServerSnapshots implements EngineLoop.Snapshotter, AutoCloseable {
 
     @Override
     public Runnable capture(long seq, long stateHash, long atMillis) {
-        Body body = new Body(engine.snapshot(), ledger.snapshot());
+        Body body = new Body(engine.snapshot(), ledger.snapshot(), identity);
         return () -> writer.execute(() -> {
             long t0 = System.nanoTime();
             try {

@@ -78,7 +78,7 @@ class H2ImportIT {
         try (Database db = Database.open(Database.embeddedUrl(dir), null, null)) {
             assertThat(H2Import.due(dir, db)).isTrue();
             H2Import.Summary s = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                    () -> H2Import.run(dir, db, new EventCodec(Json.mapper()), config));
+                    () -> H2Import.run(dir, db, EventCodec.format1(Json.mapper(), kr.nuri.server.journal.FleetIdentity.of(config)), config));
             assertThat(s.events()).isEqualTo(2138);
             // Compaction (as the old build did at start) finishes the half-done commit; the file's rows are then all in H2.
             assertThat(s.rowsFromWriteAheadFile()).as("rows only the write-ahead file held").isBetween(0, 2138 - 1995 + 1);
@@ -95,7 +95,7 @@ class H2ImportIT {
         var other = FleetConfigReader.parse("crash.yaml", new String(getClass().getResourceAsStream("/h2-killed-mid-commit/crash.yaml")
                 .readAllBytes(), StandardCharsets.UTF_8));
         try (Database db = Database.open(Database.embeddedUrl(dir), null, null)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> H2Import.run(dir, db, new EventCodec(Json.mapper()), other.engine()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> H2Import.run(dir, db, EventCodec.format1(Json.mapper(), kr.nuri.server.journal.FleetIdentity.of(other.engine())), other.engine()))
                     .hasMessageContaining("was not imported");
             assertThat(H2Import.due(dir, db)).as("the copy was not kept: a later start tries again").isTrue();
         }

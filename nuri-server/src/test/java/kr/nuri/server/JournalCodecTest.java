@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 class JournalCodecTest {
     private static final int COMMANDS = 2_000;
     private final JsonMapper json = Json.mapper();
-    private final EventCodec codec = new EventCodec(json);
 
     @Test
     void eventsAndSnapshotsRoundTripThroughTheServersJson() {
@@ -42,6 +41,7 @@ class JournalCodecTest {
         RandomCommands stream = new RandomCommands(seed, (int) (seed % 4));
         var config = stream.config().withAssertions(AssertionLevel.CHEAP);
         Engine live = new Engine(config);
+        EventCodec codec = new EventCodec(json, kr.nuri.server.journal.FleetIdentity.of(config));
         Engine fromJournal = new Engine(config);
         Engine fromSnapshot = null;
         UsageLedger ledger = new UsageLedger();
@@ -68,7 +68,7 @@ class JournalCodecTest {
                 assertThat(again).as("events of command %d after a restore from JSON", n).isEqualTo(encoded);
             }
             if (n == COMMANDS / 2) {
-                String body = json.writeValueAsString(new ServerSnapshots.Body(live.snapshot(), ledger.snapshot()));
+                String body = json.writeValueAsString(new ServerSnapshots.Body(live.snapshot(), ledger.snapshot(), codec.identity().orderHash()));
                 ServerSnapshots.Body read = json.readValue(body, ServerSnapshots.Body.class);
                 assertThat(json.writeValueAsString(read)).as("snapshot re-encoded").isEqualTo(body);
                 fromSnapshot = new Engine(config);

@@ -27,6 +27,8 @@ public final class TestServer implements AutoCloseable {
     public String operatorToken;
     /** Events between snapshots; tests that exercise snapshots lower it. */
     public long snapshotEvery = 1_000_000;
+    /** Events between state-hash checkpoints. */
+    public long checkpointEvery = 20;
 
     public TestServer(TestStore store, Path dir) {
         this.store = store;
@@ -34,17 +36,25 @@ public final class TestServer implements AutoCloseable {
         this.dbUrl = store.newDatabase(dir);
     }
 
+    /** The fleet the next {@link #start()} runs on. */
+    public NuriConfig config = smallFleet();
+
     public static NuriConfig smallFleet() {
-        try (InputStream in = TestServer.class.getResourceAsStream("/fleets/small.yaml")) {
-            return FleetConfigReader.parse("small.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return fleet("small.yaml");
+    }
+
+    /** A test fleet file of {@code src/test/resources/fleets}. */
+    public static NuriConfig fleet(String file) {
+        try (InputStream in = TestServer.class.getResourceAsStream("/fleets/" + file)) {
+            return FleetConfigReader.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public ServerOptions options() {
-        return new ServerOptions(smallFleet(), "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
-                dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, 20, snapshotEvery, 100_000, 5_000),
+        return new ServerOptions(config, "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
+                dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, checkpointEvery, snapshotEvery, 100_000, 5_000),
                 AssertionLevel.FULL, 15_000);
     }
 

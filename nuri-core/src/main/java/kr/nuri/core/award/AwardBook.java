@@ -82,4 +82,17 @@ public final class AwardBook {
         }
         return h;
     }
+
+    /** Mixes this state into a hash independent of the awards' order (the file's order or the grants'): one term per award, summed. */
+    public long stableHash() {
+        long sum = 0;
+        for (int a = 0; a < awards.size(); a++) {
+            AwardSpec s = awards.get(a);
+            long x = Hashing.mix(Hashing.mix(0, s.id()), s.budgetGpuSeconds());
+            x = Hashing.mix(x, s.to());
+            x = Hashing.mix(x, used(a));
+            sum += Hashing.mix(x, committed(a));
+        }
+        return sum;
+    }
 }

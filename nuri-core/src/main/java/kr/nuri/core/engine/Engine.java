@@ -157,8 +157,14 @@ public final class Engine {
         if (assertions != AssertionLevel.OFF) checker.checkAll();
     }
 
+    /** The state hash: stable over replay and over reordering the fleet file (nodes, models, tenants enter by name). */
     public long stateHash() {
         return state.hash();
+    }
+
+    /** The positional hash journals of format 1 recorded at their checkpoints; only for verifying those. */
+    public long positionalStateHash() {
+        return state.positionalHash();
     }
 
     /** Read access for queries, reports and tests. */

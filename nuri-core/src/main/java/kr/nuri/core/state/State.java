@@ -340,6 +340,16 @@ public final class State {
     /** See {@link StateHash#of}. */
     public long hash() { return StateHash.of(this); }
 
+    /** See {@link StateHash#positional}: the hash journals of format 1 recorded. */
+    public long positionalHash() { return StateHash.positional(this); }
+
+    private StateHash.Keys keys;
+
+    StateHash.Keys keys() {
+        if (keys == null) keys = new StateHash.Keys(this);
+        return keys;
+    }
+
     public EngineConfig config() { return config; }
     /** The order the pending queue ranks waiting jobs by. */
     public QueueOrder queueOrder() { return queueOrder; }

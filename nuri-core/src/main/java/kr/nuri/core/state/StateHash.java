@@ -31,7 +31,80 @@ final class StateHash {
         return h;
     }
 
+    /**
+     * The state hash, independent of where anything stands in the fleet file: nodes, models and tenants enter by their
+     * names, and per-node and per-tenant terms are summed (a commutative combination), so reordering the file's sites,
+     * blocks or projects leaves it unchanged while every placement, quota and usage still counts. Jobs enter in their
+     * journal order, which the file does not decide.
+     */
     static long of(State s) {
+        Keys k = s.keys();
+        long h = Hashing.mix(0, s.now());
+        h = Hashing.mix(h, s.nextSeq());
+        h = Hashing.mix(h, s.chargedGpuSeconds());
+        for (Job j : s.jobs()) {
+            h = Hashing.mix(h, j.id());
+            h = Hashing.mix(h, j.state().ordinal());
+            h = Hashing.mix(h, j.startTime());
+            h = Hashing.mix(h, j.gpuSeconds());
+            h = Hashing.mix(h, j.model() < 0 ? -1 : k.model[j.model()]);
+            h = Hashing.mix(h, j.borrowed() ? 1 : 0);
+            if (j.nodes() != null) {
+                for (int n : j.nodes()) h = Hashing.mix(h, k.node[n]);
+                h = Hashing.mix(h, Arrays.hashCode(j.gpus()));
+                if (j.slots() != null) h = Hashing.mix(h, Arrays.hashCode(j.slots()));
+            }
+        }
+        long nodes = 0;
+        for (int n = 0; n < s.fleet().nodeCount(); n++) {
+            nodes += Hashing.mix(k.node[n], s.capacity().free(n) * 4L + s.capacity().health(n).ordinal() + (s.capacity().reserved(n) ? 64 : 0));
+        }
+        h = Hashing.mix(h, nodes);
+        long quotas = 0;
+        for (int t = 0; t < s.tenants().size(); t++) {
+            for (int m = 0; m < s.fleet().modelCount(); m++) {
+                long q = Hashing.mix(k.tenant[t], k.model[m]);
+                q = Hashing.mix(q, s.quota().nominal(t, m));
+                q = Hashing.mix(q, s.quota().borrowingLimit(t, m));
+                q = Hashing.mix(q, s.quota().lendingLimit(t, m));
+                q = Hashing.mix(q, s.quota().own(t, m));
+                q = Hashing.mix(q, s.quota().subtreeQuota(t, m));
+                quotas += q;
+            }
+        }
+        h = Hashing.mix(h, quotas);
+        h = Hashing.mix(h, s.fairShare().stableHash(k.tenant));
+        h = Hashing.mix(h, s.awards().stableHash());
+        long reservations = 0;
+        for (Reservation r : s.reservations().values()) {
+            long x = Hashing.mix(Hashing.mix(0, r.jobId()), r.start());
+            for (int n : r.nodes()) x = Hashing.mix(x, k.node[n]);
+            reservations += x;
+        }
+        return Hashing.mix(h, reservations);
+    }
+
+    /** Name keys of a fleet's nodes and models and of the tenants, computed once per state. */
+    static final class Keys {
+        final long[] node;
+        final long[] model;
+        final long[] tenant;
+
+        Keys(State s) {
+            node = new long[s.fleet().nodeCount()];
+            for (int n = 0; n < node.length; n++) node[n] = Hashing.mix(1, s.fleet().nodeName(n));
+            model = new long[s.fleet().modelCount()];
+            for (int m = 0; m < model.length; m++) model[m] = Hashing.mix(2, s.fleet().models().get(m).toUpperCase(java.util.Locale.ROOT));
+            tenant = new long[s.tenants().size()];
+            for (int t = 0; t < tenant.length; t++) tenant[t] = Hashing.mix(3, s.tenants().name(t));
+        }
+    }
+
+    /**
+     * The hash journals of format 1 recorded at their checkpoints: positional (nodes, models and tenants by their index
+     * in the fleet file). Only for verifying such journals against the file they were written with.
+     */
+    static long positional(State s) {
         long h = Hashing.mix(0, s.now());
         h = Hashing.mix(h, s.nextSeq());
         h = Hashing.mix(h, s.chargedGpuSeconds());

@@ -68,6 +68,17 @@ public final class FairShare {
         return h;
     }
 
+    /** Mixes this state into a hash independent of tenant order: each project's terms keyed by {@code tenantKey[t]}, summed. */
+    public long stableHash(long[] tenantKey) {
+        long sum = 0;
+        for (int t = 0; t < decayed.length; t++) {
+            long x = kr.nuri.core.util.Hashing.mix(tenantKey[t], Double.doubleToLongBits(decayed[t]));
+            x = kr.nuri.core.util.Hashing.mix(x, decayedAt[t]);
+            sum += kr.nuri.core.util.Hashing.mix(x, runningGpus[t]);
+        }
+        return sum;
+    }
+
     public long halfLife() { return halfLife; }
 
     /** Decayed usage per project as last charged, and when: for snapshots. */

@@ -123,4 +123,17 @@ public final class Database implements AutoCloseable {
     public void close() {
         pool.close();
     }
+
+    /** A fact about this store (nuri_meta), or null. */
+    public String meta(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT val FROM nuri_meta WHERE name = :n").bind("n", name)
+                .mapTo(String.class).findOne().orElse(null));
+    }
+
+    public void setMeta(String name, String value) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM nuri_meta WHERE name = :n").bind("n", name).execute();
+            h.createUpdate("INSERT INTO nuri_meta (name, val) VALUES (:n, :v)").bind("n", name).bind("v", value).execute();
+        });
+    }
 }

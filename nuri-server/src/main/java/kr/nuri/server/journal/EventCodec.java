@@ -1,13 +1,29 @@
 package kr.nuri.server.journal;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import kr.nuri.core.event.Event;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** Events as journal rows: the record's simple name as the kind, its components as JSON. */
+/**
+ * Events as journal rows: the record's simple name as the kind, its components as JSON.
+ *
+ * <p>Format 2 (this build) names what an event refers to: {@code "model": "H100"}, {@code "nodes": ["h-1-r1-n1", …]},
+ * {@code "node"}, {@code "tenant"}. The engine's indexes are positions in the fleet file, which an operator may reorder;
+ * names are not. Rows of format 1 (builds before 2026-12-07, up to {@link #legacyEnd}) hold those positions, and are
+ * read through the identity they were written with ({@link FleetIdentity}), then into this fleet's positions by name.
+ */
 public final class EventCodec {
+    /** The format this build writes. */
+    public static final int FORMAT = 2;
     private static final Map<String, Class<? extends Event>> KINDS = new HashMap<>();
+    /** The kinds that refer to nodes, models or tenants, whose references change between formats. */
+    private static final Set<String> REFERRING = Set.of("JobStarted", "NodeHealthChanged", "QuotaSet", "ReservationMade");
 
     static {
         for (Class<?> c : Event.class.getPermittedSubclasses()) {
@@ -16,13 +32,45 @@ public final class EventCodec {
     }
 
     private final JsonMapper json;
+    private final FleetIdentity identity;
+    private final FleetIdentity.Lookup lookup;
+    private final long legacyEnd;
+    private final FleetIdentity legacy;
 
-    public EventCodec(JsonMapper json) {
+    /** A codec that writes and reads format 2 only, on the fleet named by {@code identity}. */
+    public EventCodec(JsonMapper json, FleetIdentity identity) {
+        this(json, identity, 0, null);
+    }
+
+    private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy) {
         this.json = json;
+        this.identity = identity;
+        this.lookup = identity.lookup();
+        this.legacyEnd = legacyEnd;
+        this.legacy = legacy;
+    }
+
+    /** This codec, reading rows up to {@code end} as format 1 written on the fleet named by {@code written}. */
+    public EventCodec withLegacy(long end, FleetIdentity written) {
+        return new EventCodec(json, identity, end, written);
+    }
+
+    /** A codec reading every row as format 1, positions in the fleet {@code written} (an imported store of an old build). */
+    public static EventCodec format1(JsonMapper json, FleetIdentity written) {
+        return new EventCodec(json, written).withLegacy(Long.MAX_VALUE, written);
     }
 
     public JsonMapper json() {
         return json;
+    }
+
+    public FleetIdentity identity() {
+        return identity;
+    }
+
+    /** The last journal row of format 1, 0 when none. */
+    public long legacyEnd() {
+        return legacyEnd;
     }
 
     public static String kind(Event e) {
@@ -30,15 +78,88 @@ public final class EventCodec {
     }
 
     public String encode(Event e) {
-        return json.writeValueAsString(e);
+        String kind = kind(e);
+        if (!REFERRING.contains(kind)) return json.writeValueAsString(e);
+        ObjectNode o = json.valueToTree(e);
+        rename(o, "model", identity.models());
+        rename(o, "node", identity.nodes());
+        rename(o, "tenant", identity.tenants());
+        int[] nodes = e instanceof Event.JobStarted s ? s.nodes() : e instanceof Event.ReservationMade r ? r.nodes() : null;
+        if (nodes != null) {
+            ArrayNode names = o.putArray("nodes");
+            for (int n : nodes) names.add(identity.nodes().get(n));
+        }
+        return json.writeValueAsString(o);
     }
 
+    private static void rename(ObjectNode o, String field, List<String> names) {
+        JsonNode v = o.get(field);
+        if (v != null && v.isInt()) o.put(field, names.get(v.asInt()));
+    }
+
+    /**
+     * The event of journal row {@code seq}, its references in this fleet's positions.
+     *
+     * @throws UnknownName if it names a node, model or tenant this fleet does not have
+     */
     public Event decode(long seq, String kind, String body) {
         Class<? extends Event> type = KINDS.get(kind);
         if (type == null) {
             throw new IllegalStateException("journal row " + seq + " has kind '" + kind
                     + "', which this version of Nuri does not know. Maybe it was written by a newer version?");
         }
-        return json.readValue(body, type);
+        if (!REFERRING.contains(kind)) return json.readValue(body, type);
+        ObjectNode o = (ObjectNode) json.readTree(body);
+        boolean positional = seq <= legacyEnd;
+        index(seq, kind, o, "model", lookup.model(), positional ? legacy.models() : null);
+        index(seq, kind, o, "node", lookup.node(), positional ? legacy.nodes() : null);
+        index(seq, kind, o, "tenant", lookup.tenant(), positional ? legacy.tenants() : null);
+        JsonNode nodes = o.get("nodes");
+        if (nodes != null && nodes.isArray()) {
+            ArrayNode ints = json.createArrayNode();
+            for (JsonNode n : nodes) ints.add(position(seq, kind, o, "node", n, lookup.node(), positional ? legacy.nodes() : null));
+            o.set("nodes", ints);
+        }
+        return json.treeToValue(o, type);
+    }
+
+    private void index(long seq, String kind, ObjectNode o, String field, Map<String, Integer> names, List<String> legacyNames) {
+        JsonNode v = o.get(field);
+        if (v != null && !v.isNull()) o.put(field, position(seq, kind, o, field, v, names, legacyNames));
+    }
+
+    private static int position(long seq, String kind, ObjectNode o, String field, JsonNode v, Map<String, Integer> names,
+                                List<String> legacyNames) {
+        String name;
+        if (legacyNames != null) {
+            int i = v.asInt();
+            if (i < 0 || i >= legacyNames.size()) {
+                throw new IllegalStateException("journal row " + seq + " (" + kind + ", format 1) refers to " + field + " " + i
+                        + ", but the fleet it was written on had " + legacyNames.size());
+            }
+            name = legacyNames.get(i);
+        } else {
+            name = v.asString();
+        }
+        Integer i = names.get(name);
+        if (i == null) throw new UnknownName(seq, kind, field, name, o.has("jobId") ? o.get("jobId").asString() : null);
+        return i;
+    }
+
+    /** A journal row names a node, model or tenant the fleet file no longer has. */
+    public static final class UnknownName extends RuntimeException {
+        public final long seq;
+        public final String field;
+        public final String name;
+        public final String jobId;
+
+        UnknownName(long seq, String kind, String field, String name, String jobId) {
+            super("journal row " + seq + " (" + kind + (jobId == null ? "" : " of " + jobId) + ") refers to " + field + " '" + name
+                    + "', which the fleet file does not have");
+            this.seq = seq;
+            this.field = field;
+            this.name = name;
+            this.jobId = jobId;
+        }
     }
 }

@@ -103,22 +103,21 @@ public final class Journal {
         });
     }
 
+    /** Streams the raw bodies of events of one kind from {@code fromSeq} on, in order (no decoding). */
+    public void readKinds(long fromSeq, String kind, java.util.function.BiConsumer<Long, String> consumer) {
+        db.jdbi().useTransaction(h -> {
+            try (var rows = h.createQuery("SELECT seq, body FROM journal WHERE seq >= :from AND kind = :kind ORDER BY seq")
+                    .bind("from", fromSeq).bind("kind", kind).setFetchSize(5_000)
+                    .map((rs, ctx) -> new Row(rs.getLong(1), kind, rs.getString(2))).stream()) {
+                rows.forEach(r -> consumer.accept(r.seq(), r.body()));
+            }
+        });
+    }
+
     /** Checkpoints (seq → state hash) in order, for verifying a replay. */
     public void checkpoints(Consumer<long[]> consumer) {
         db.jdbi().useHandle(h -> h.createQuery("SELECT seq, state_hash FROM checkpoint ORDER BY seq")
                 .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).forEach(consumer));
-    }
-
-    public String meta(String name) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT val FROM nuri_meta WHERE name = :n").bind("n", name)
-                .mapTo(String.class).findOne().orElse(null));
-    }
-
-    public void setMeta(String name, String value) {
-        db.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM nuri_meta WHERE name = :n").bind("n", name).execute();
-            h.createUpdate("INSERT INTO nuri_meta (name, val) VALUES (:n, :v)").bind("n", name).bind("v", value).execute();
-        });
     }
 
     /** Receives journal rows. */

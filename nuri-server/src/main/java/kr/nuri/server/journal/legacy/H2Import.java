@@ -116,8 +116,8 @@ public final class H2Import {
                         engine.replay(codec.decode(seq, (String) r[1], (String) r[2]));
                         Long hash = checkpoints.get(seq);
                         if (hash != null) {
-                            if (hash != engine.stateHash()) {
-                                throw new IllegalStateException("replaying the imported journal gave state hash " + Long.toHexString(engine.stateHash())
+                            if (hash != engine.positionalStateHash()) {
+                                throw new IllegalStateException("replaying the imported journal gave state hash " + Long.toHexString(engine.positionalStateHash())
                                         + " at event " + seq + " where the old server recorded " + Long.toHexString(hash)
                                         + ". Maybe the fleet file is not the one that store was written with?");
                             }
