@@ -25,6 +25,7 @@ import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetBuilder;
 import kr.nuri.core.job.PriorityClass;
 import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantPolicy;
 import kr.nuri.core.tenancy.TenantSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -103,8 +104,8 @@ public final class FleetConfigReader {
         NuriConfig convert(FleetFile f) {
             String name = require(f.name(), "name");
             Fleet fleet = fleet(name, f.sites());
-            List<TenantSpec> tenants = tenants(fleet, f.tenants());
             List<PriorityClass> classes = classes(f.priorityClasses());
+            List<TenantSpec> tenants = tenants(fleet, f.tenants(), classes);
             List<AwardSpec> awards = awards(f.awards());
             double halfLife = f.fairShareHalfLifeHours() == null ? 168 : f.fairShareHalfLifeHours();
             if (!(halfLife > 0)) throw new ConfigException(file, "fairShareHalfLifeHours", halfLife, "must be positive (hours). Maybe 168 (a week)?");
@@ -230,7 +231,7 @@ public final class FleetConfigReader {
             }
         }
 
-        private List<TenantSpec> tenants(Fleet fleet, List<FleetFile.Tenant> list) {
+        private List<TenantSpec> tenants(Fleet fleet, List<FleetFile.Tenant> list, List<PriorityClass> classes) {
             if (list == null || list.isEmpty()) return ownersAsTenants(fleet);
             List<TenantSpec> out = new ArrayList<>();
             for (int t = 0; t < list.size(); t++) {
@@ -256,9 +257,30 @@ public final class FleetConfigReader {
                         if (!seen.contains(m)) quotas.add(new QuotaSpec(m, 0, QuotaSpec.UNLIMITED, 0));
                     }
                 }
-                out.add(new TenantSpec(name, y.parent(), weight, quotas));
+                out.add(new TenantSpec(name, y.parent(), weight, quotas, policy(y, p, classes)));
             }
             return out;
+        }
+
+        private TenantPolicy policy(FleetFile.Tenant y, String p, List<PriorityClass> classes) {
+            java.util.Map<String, Long> allowed = null;
+            if (y.classes() != null) {
+                allowed = new java.util.TreeMap<>();
+                for (Map.Entry<String, Double> e : y.classes().entrySet()) {
+                    String cp = p + ".classes." + e.getKey();
+                    PriorityClass pc = classes.stream().filter(c -> c.name().equalsIgnoreCase(e.getKey())).findFirst().orElseThrow(() ->
+                            new ConfigException(file, cp, e.getKey(), "no such priority class. Maybe one of "
+                                    + classes.stream().map(PriorityClass::name).toList() + "?"));
+                    double hours = e.getValue() == null ? 0 : e.getValue();
+                    long seconds = Math.round(hours * 3600);
+                    if (!(hours >= 0) || seconds > pc.maxWalltime()) {
+                        throw new ConfigException(file, cp, e.getValue(), "the longest walltime here, in hours, must be 0 (the class's own) to "
+                                + pc.maxWalltime() / 3600.0 + " (the class's maxWalltimeHours)");
+                    }
+                    allowed.put(pc.name(), seconds);
+                }
+            }
+            return TenantPolicy.of(y.awardRequired(), y.unawardedScavengers(), allowed);
         }
 
         private QuotaSpec quota(String model, Object v, String p, boolean isolated) {

@@ -73,11 +73,13 @@ public final class RandomCommands {
                 case 2 -> new Command.DrainNode(now, node);
                 default -> new Command.NodeUp(now, node);
             };
-        } else if (dice < 85) {
+        } else if (dice < 84) {
             String model = fleet.models().get(r.nextInt(fleet.modelCount()));
             int cap = (int) fleet.gpusOfModel(fleet.modelIndex(model));
             c = new Command.SetQuota(now, QUOTA_HOLDERS[r.nextInt(QUOTA_HOLDERS.length)], model, r.nextInt(cap / 2 + 1),
                     r.nextInt(3) == 0 ? -1 : r.nextInt(cap + 1), r.nextInt(3) == 0 ? -1 : r.nextInt(cap / 2 + 1));
+        } else if (dice < 85) {
+            c = policyCommand(engine);
         } else if (dice < 89) {
             c = awardCommand(engine);
         } else {
@@ -85,6 +87,29 @@ public final class RandomCommands {
         }
         n++;
         return c;
+    }
+
+    /**
+     * A tenant's policy: half the time none (inherit everything), else some classes with walltime caps (one in ten
+     * beyond the class's longest, refused), awards required now and then, sometimes on a tenant that does not exist.
+     */
+    private Command policyCommand(Engine engine) {
+        List<String> names = new ArrayList<>();
+        for (int t = 0; t < engine.state().tenants().size(); t++) names.add(engine.state().tenants().name(t));
+        names.add("nobody");
+        String tenant = names.get(r.nextInt(names.size()));
+        if (r.nextBoolean()) return new Command.SetTenantPolicy(now, tenant, kr.nuri.core.tenancy.TenantPolicy.INHERIT);
+        java.util.Map<String, Long> classes = null;
+        if (r.nextBoolean()) {
+            classes = new java.util.TreeMap<>();
+            for (var pc : config.classes()) {
+                if (r.nextInt(3) == 0) continue;
+                long cap = r.nextInt(10) == 0 ? pc.maxWalltime() + 1 : r.nextBoolean() ? 0 : 3600 + r.nextInt((int) Math.min(pc.maxWalltime(), Integer.MAX_VALUE));
+                classes.put(pc.name(), Math.min(cap, pc.maxWalltime() + 1));
+            }
+        }
+        Boolean awards = r.nextInt(4) == 0 ? Boolean.TRUE : r.nextBoolean() ? null : Boolean.FALSE;
+        return new Command.SetTenantPolicy(now, tenant, kr.nuri.core.tenancy.TenantPolicy.of(awards, r.nextBoolean() ? null : r.nextBoolean(), classes));
     }
 
     public static Fleet fleet(int shape, Random r) {

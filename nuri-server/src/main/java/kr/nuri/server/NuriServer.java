@@ -79,7 +79,6 @@ public final class NuriServer implements AutoCloseable {
             lease.acquire(clock.getAsLong());
             acquired = lease;
             JsonMapper json = Json.mapper();
-            checkFleetName(db, o);
             if (o.embedded() && H2Import.due(o.dataDir(), db)) {
                 // An earlier Nuri's H2 store: never start empty beside it. Its journal comes over, verified; its files stay.
                 // Its rows hold positions in this fleet file (that build refused another node count).
@@ -88,6 +87,7 @@ public final class NuriServer implements AutoCloseable {
                 log.info("{} is the H2 store an earlier Nuri wrote; its journal was imported into {}. Delete it (and nuri.wal*) "
                         + "once you no longer want it.", H2Import.h2File(o.dataDir()), dbUrl);
             }
+            checkFleetName(db, o);
             AuditLog audit = new AuditLog(db);
             Identities identities = Identities.open(db, json, o.config().engine(), o.config().source(), audit, clock.getAsLong());
             EventCodec codec = identities.codec;

@@ -32,7 +32,12 @@ public record FleetFile(String name, String description, List<Site> sites, List<
      * A quota-tree node. {@code quotas} maps a GPU model to either a number (the nominal quota) or an object
      * with nominal, borrowingLimit and lendingLimit. {@code isolated: true} lends nothing outside the subtree.
      */
-    public record Tenant(String name, String parent, Double weight, Boolean isolated, Map<String, Object> quotas) {}
+    /**
+     * A node of the quota tree. {@code awardRequired}, {@code unawardedScavengers} and {@code classes} (priority class →
+     * the longest walltime in hours, 0 = the class's own) are its policy, inherited by its subtree where unset.
+     */
+    public record Tenant(String name, String parent, Double weight, Boolean isolated, Map<String, Object> quotas,
+                         Boolean awardRequired, Boolean unawardedScavengers, Map<String, Double> classes) {}
 
     public record PriorityClassEntry(String name, Integer priority, Double defaultWalltimeHours, Double maxWalltimeHours,
                                      Boolean preemptible) {}

@@ -2,6 +2,7 @@ package kr.nuri.core.command;
 
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.job.JobSpec;
+import kr.nuri.core.tenancy.TenantPolicy;
 
 /**
  * What the outside world asks of the engine. Every command carries its own time (seconds); the engine
@@ -31,6 +32,9 @@ public sealed interface Command {
     /** Sets a tenant's quota for one GPU model. */
     record SetQuota(long time, String tenant, String model, int nominal, int borrowingLimit, int lendingLimit)
             implements Command {}
+
+    /** Replaces a tenant's policy: which priority classes its jobs may use, for how long, and whether they need an award. */
+    record SetTenantPolicy(long time, String tenant, TenantPolicy policy) implements Command {}
 
     /** Grants a new award. */
     record GrantAward(long time, AwardSpec award) implements Command {}

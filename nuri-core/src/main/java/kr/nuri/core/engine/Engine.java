@@ -9,6 +9,7 @@ import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.Outcome;
 import kr.nuri.core.schedule.PassStats;
@@ -67,8 +68,9 @@ public final class Engine {
         Result.Submitted submitted = null;
         switch (command) {
             case Command.SubmitJob c -> {
-                emit(new Event.JobSubmitted(now, c.spec(), state.nextSeq()));
-                Job job = state.job(c.spec().id());
+                JobSpec spec = validator.withCoveringAward(c.spec(), now);
+                emit(new Event.JobSubmitted(now, spec, state.nextSeq()));
+                Job job = state.job(spec.id());
                 pass = scheduler.consider(job, now, this::emit);
                 boolean waits = job.state() == JobState.PENDING;
                 submitted = new Result.Submitted(job, job.state(), waits ? scheduler.verdicts().reason(job) : null,
@@ -105,6 +107,7 @@ public final class Engine {
                         c.nominal(), c.borrowingLimit(), c.lendingLimit()));
                 pass = scheduler.pass(now, false, this::emit);
             }
+            case Command.SetTenantPolicy c -> emit(new Event.TenantPolicySet(now, c.tenant(), c.policy()));
             case Command.GrantAward c -> {
                 emit(new Event.AwardGranted(now, c.award()));
                 pass = scheduler.pass(now, false, this::emit);

@@ -51,6 +51,14 @@ final class InvariantChecker {
             for (int n : e.nodes()) {
                 if (state.capacity().free(n) < 0) fail("node " + fleet.nodeName(n) + " is over-allocated");
             }
+            if (job.award() >= 0) {
+                // 6. No job charges an inactive or exhausted award.
+                if (!state.awards().get(job.award()).activeAt(e.time())) {
+                    fail("job " + job.id() + " started at t=" + e.time() + " charging award " + state.awards().get(job.award()).id()
+                            + ", which is not active then");
+                }
+                checkAward(job.award());
+            }
         }
         if (event instanceof Event.JobEnded e && state.job(e.jobId()).award() >= 0) {
             checkAward(state.job(e.jobId()).award());

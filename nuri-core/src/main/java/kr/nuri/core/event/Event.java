@@ -4,6 +4,7 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.Outcome;
+import kr.nuri.core.tenancy.TenantPolicy;
 
 /**
  * What happened. The engine's state changes only by replaying these, in order; the journal stores them.
@@ -37,6 +38,9 @@ public sealed interface Event {
     record QuotaSet(long time, int tenant, int model, int nominal, int borrowingLimit, int lendingLimit) implements Event {}
 
     record AwardGranted(long time, AwardSpec award) implements Event {}
+
+    /** A tenant's policy (classes, walltimes, awards required) replaced; the tenant by name. */
+    record TenantPolicySet(long time, String tenant, TenantPolicy policy) implements Event {}
 
     record AwardRevised(long time, String awardId, long budgetGpuSeconds, long to) implements Event {}
 

@@ -15,7 +15,8 @@ import kr.nuri.core.job.Outcome;
 public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTenant, long[] chargedByModel,
                        int[] quotaNominal, int[] quotaBorrowingLimit, int[] quotaLendingLimit,
                        List<AwardSpec> awards, long[] awardUsed, double[] fairDecayed, long[] fairDecayedAt,
-                       byte[] health, List<JobRecord> jobs, List<Reservation> reservations) {
+                       byte[] health, List<JobRecord> jobs, List<Reservation> reservations,
+                       java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies) {
 
     /** One job as its events left it. */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,

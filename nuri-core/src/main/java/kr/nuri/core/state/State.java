@@ -20,6 +20,7 @@ import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.tenancy.FairShare;
 import kr.nuri.core.tenancy.QuotaBook;
 import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantPolicies;
 import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.core.tenancy.TenantTree;
 
@@ -34,6 +35,7 @@ public final class State {
     private final TenantTree tenants;
     private final QuotaBook quota;
     private final FairShare fairShare;
+    private final TenantPolicies policies;
     private final AwardBook awards = new AwardBook();
     /** In submission (seq) order: JobSubmitted events come in seq order, so hashing and snapshots need no sort. */
     private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -72,6 +74,7 @@ public final class State {
         }
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
+        this.policies = new TenantPolicies(tenants, config.tenants());
         this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount(), queueOrder);
         this.running = new RunningIndex(fleet, config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
@@ -98,6 +101,7 @@ public final class State {
                 quota.set(e.tenant(), e.model(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
                 quota.recompute();
             }
+            case Event.TenantPolicySet e -> policies.set(tenants.index(e.tenant()), e.policy());
             case Event.AwardGranted e -> {
                 awards.add(e.award());
                 refreshDedicatedAwards();
@@ -262,7 +266,7 @@ public final class State {
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
-                List.copyOf(reservations.values()));
+                List.copyOf(reservations.values()), policies.snapshot());
     }
 
     /**
@@ -294,6 +298,7 @@ public final class State {
         }
         refreshDedicatedAwards();
         fairShare.restoreDecayed(s.fairDecayed(), s.fairDecayedAt());
+        policies.restore(s.policies());
         for (int n = 0; n < s.health().length; n++) {
             Health h = Health.values()[s.health()[n]];
             if (h != Health.UP) capacity.setHealth(n, h);
@@ -334,6 +339,9 @@ public final class State {
     }
 
     /** A hash of everything replay builds; equal for a live engine and one rebuilt from its events. */
+    /** Each tenant's policy (priority classes, walltimes, awards required) and what applies with its ancestors'. */
+    public TenantPolicies policies() { return policies; }
+
     /** See {@link StateHash#indexFingerprint}. */
     public long indexFingerprint() { return StateHash.indexFingerprint(this); }
 

@@ -75,6 +75,7 @@ final class StateHash {
         h = Hashing.mix(h, quotas);
         h = Hashing.mix(h, s.fairShare().stableHash(k.tenant));
         h = Hashing.mix(h, s.awards().stableHash());
+        h = Hashing.mix(h, s.policies().stableHash());
         long reservations = 0;
         for (Reservation r : s.reservations().values()) {
             long x = Hashing.mix(Hashing.mix(0, r.jobId()), r.start());

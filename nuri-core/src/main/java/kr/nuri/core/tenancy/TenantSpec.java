@@ -7,9 +7,15 @@ import java.util.List;
  * (projects). {@code parent} is null for the root.
  *
  * @param weight fair-share weight among its siblings
+ * @param policy what its jobs may ask for (inherited down the tree); {@link TenantPolicy#INHERIT} when it sets nothing
  */
-public record TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas) {
+public record TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas, TenantPolicy policy) {
+    public TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas) {
+        this(name, parent, weight, quotas, TenantPolicy.INHERIT);
+    }
+
     public TenantSpec {
+        policy = policy == null ? TenantPolicy.INHERIT : policy;
         if (name == null || name.isBlank()) throw new IllegalArgumentException("tenant name is empty");
         if (!(weight > 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("tenant '" + name + "' weight=" + weight + ". Maybe a positive number such as 1?");

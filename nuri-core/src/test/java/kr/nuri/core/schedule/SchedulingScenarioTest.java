@@ -220,7 +220,7 @@ class SchedulingScenarioTest {
         assertThat(w.job("late")).as("nothing stored").isNull();
         // One that has not begun yet is taken: it will start when its window opens.
         w.grant(new AwardSpec("soon", "org-a", AwardSpec.Kind.BUDGET, "H100", 10 * HOUR, 0, 3 * HOUR, 9 * HOUR));
-        assertThat(w.submit(JobSpec.builder("early", "a1").gpus(1).award("soon").build()).rejection()).isNull();
+        assertThat(w.submit(JobSpec.builder("early", "a1").gpus(1).award("soon").walltime(HOUR).build()).rejection()).isNull();
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class ApiServer implements AutoCloseable {
         this.openApi = OpenApi.document(routes, Map.of(
                 "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
                 "QuotaRequest", TenantsApi.QuotaRequest.class, "AwardRequest", TenantsApi.AwardRequest.class,
-                "ReviseRequest", TenantsApi.ReviseRequest.class, "TokenRequest", TokensApi.TokenRequest.class), version);
+                "ReviseRequest", TenantsApi.ReviseRequest.class, "TokenRequest", TokensApi.TokenRequest.class,
+                "PolicyRequest", TenantsApi.PolicyRequest.class), version);
         loop.subscribe(stream::prepare);
         metrics.gauge("nuri.engine.queue", "Requests waiting for the engine thread", loop::queueDepth);
         metrics.gauge("nuri.sse.clients", "Open event streams", stream::clients);

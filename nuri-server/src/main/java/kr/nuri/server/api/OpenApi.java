@@ -65,6 +65,7 @@ final class OpenApi {
         if (t == Double.class || t == double.class) return "number";
         if (t == Boolean.class || t == boolean.class) return "boolean";
         if (List.class.isAssignableFrom(t)) return "array";
+        if (Map.class.isAssignableFrom(t)) return "object";
         return "string";
     }
 }

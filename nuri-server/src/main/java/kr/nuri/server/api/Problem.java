@@ -33,10 +33,11 @@ public final class Problem extends RuntimeException {
         return new Problem(403, "forbidden", null, null, detail);
     }
 
-    /** The engine refused a command: unknown things are 404 or 400, conflicts 409, the rest 400. */
+    /** The engine refused a command: unknown things are 404 or 400, conflicts 409, a class the tenant may not use 403, the rest 400. */
     public static Problem of(Rejection r) {
         int status = switch (r.code()) {
             case UNKNOWN_JOB -> 404;
+            case CLASS_NOT_ALLOWED -> 403;
             case DUPLICATE_JOB, DUPLICATE_AWARD, JOB_NOT_RUNNING, JOB_ALREADY_FINISHED -> 409;
             default -> 400;
         };

@@ -14,6 +14,7 @@ import java.util.Set;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.TenantPolicy;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
 
@@ -33,6 +34,8 @@ final class TenantsApi {
                 new ApiRoute(GET, "/api/v1/tenants", ALL, "The quota tree you may see, with quotas and usage per GPU model", null, this::list),
                 new ApiRoute(GET, "/api/v1/tenants/{name}", ALL, "One tenant", null, this::get),
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota for one GPU model", "QuotaRequest", this::setQuota),
+                new ApiRoute(PUT, "/api/v1/tenants/{name}/policy", PROGRAMMES, "Set a tenant's policy (inherited by its subtree): priority "
+                        + "classes with their longest walltimes, whether its jobs need an award", "PolicyRequest", this::setPolicy),
                 new ApiRoute(GET, "/api/v1/awards", ALL, "Awards you may see, with budget used and left", null, this::awards),
                 new ApiRoute(GET, "/api/v1/awards/{id}", ALL, "One award", null, this::award),
                 new ApiRoute(POST, "/api/v1/awards", PROGRAMMES, "Grant an award (GPU-hour budget or dedicated GPUs)", "AwardRequest", this::grant),
@@ -44,6 +47,9 @@ final class TenantsApi {
     record AwardRequest(String id, String tenant, String kind, String model, Double gpuHours, Integer gpus, String from, String to) {}
 
     record ReviseRequest(Double gpuHours, String to) {}
+
+    /** Null fields are inherited from the parent; {@code classes}: priority class → the longest walltime in hours (0 = the class's own). */
+    record PolicyRequest(Boolean awardRequired, Boolean unawardedScavengers, java.util.Map<String, Double> classes) {}
 
     private void list(Context ctx) {
         Principal p = ApiContext.principal(ctx);
@@ -85,6 +91,33 @@ final class TenantsApi {
             String before = m < 0 ? null : quotaText(st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m));
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
             s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, quotaText(r.nominal(), borrow, lend)));
+            return Views.tenant(st, t, Charges.at(st, s.now()));
+        }));
+    }
+
+    private void setPolicy(Context ctx) {
+        String name = ctx.pathParam("name");
+        PolicyRequest r = api.body(ctx, PolicyRequest.class);
+        java.util.Map<String, Long> classes = null;
+        if (r.classes() != null) {
+            classes = new java.util.TreeMap<>();
+            for (var e : r.classes().entrySet()) {
+                Identifiers.check("classes", e.getKey());
+                Double hours = e.getValue();
+                if (hours == null || !Double.isFinite(hours) || hours < 0 || hours > MAX_GPU_HOURS) {
+                    throw Problem.badRequest("classes." + e.getKey(), hours, "the longest walltime must be 0 (the class's own) or more hours");
+                }
+                classes.put(e.getKey(), Math.round(hours * 3600));
+            }
+        }
+        TenantPolicy policy = TenantPolicy.of(r.awardRequired(), r.unawardedScavengers(), classes);
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int t = st.tenants().index(name);
+            if (t < 0) throw Problem.notFound("tenant", name);
+            String before = Views.policy(st.policies().own(t)).toString();
+            ApiContext.accepted(s.apply(time -> new Command.SetTenantPolicy(time, name, policy)));
+            s.audit(api.act(ApiContext.principal(ctx), "tenant.policy", name, before, Views.policy(policy).toString()));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
     }

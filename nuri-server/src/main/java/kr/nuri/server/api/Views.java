@@ -92,7 +92,22 @@ final class Views {
                      long used, long borrowed) {}
 
     record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
-                      double decayedGpuHours, double chargedGpuHours) {}
+                      double decayedGpuHours, double chargedGpuHours, PolicyView policy, PolicyView effectivePolicy) {}
+
+    /**
+     * A tenant policy as shown: null fields are inherited ({@code policy}) or unset anywhere above ({@code effectivePolicy});
+     * {@code classes}: priority class → the longest walltime in hours (0 = the class's own).
+     */
+    record PolicyView(Boolean awardRequired, Boolean unawardedScavengers, java.util.Map<String, Double> classes) {}
+
+    static PolicyView policy(kr.nuri.core.tenancy.TenantPolicy p) {
+        java.util.Map<String, Double> classes = null;
+        if (p.classes() != null) {
+            classes = new java.util.TreeMap<>();
+            for (var e : p.classes().entrySet()) classes.put(e.getKey(), e.getValue() / 3600.0);
+        }
+        return new PolicyView(p.awardRequired(), p.unawardedScavengers(), classes);
+    }
 
     static TenantView tenant(State s, int t, Charges charges) {
         var tree = s.tenants();
@@ -105,7 +120,7 @@ final class Views {
         }
         double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;
         return new TenantView(tree.name(t), tree.parent(t) < 0 ? null : tree.name(tree.parent(t)), tree.isLeaf(t),
-                tree.share(t), quotas, decayed, charges.ofTenant(t) / 3600.0);
+                tree.share(t), quotas, decayed, charges.ofTenant(t) / 3600.0, policy(s.policies().own(t)), policy(s.policies().effective(t)));
     }
 
     /**

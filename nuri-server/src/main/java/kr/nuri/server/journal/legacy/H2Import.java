@@ -41,7 +41,7 @@ public final class H2Import {
 
     private H2Import() {}
 
-    /** What an import did. */
+    /** What an import did; {@code stateHash}: the positional hash (journal format 1) the old server printed, after its last event. */
     public record Summary(Path from, long events, int checkpointsVerified, int rowsFromWriteAheadFile, long stateHash) {}
 
     /** The H2 database file an earlier Nuri left in {@code dataDir}, if any. */
@@ -134,7 +134,7 @@ public final class H2Import {
             throw new IllegalStateException("the H2 store in " + dataDir + " was not imported: " + e.getMessage()
                     + ". Its files are untouched; nothing was kept of the copy.", e);
         }
-        return new Summary(h2File(dataDir), expected[0] - 1, verified[0], fromFile, engine.stateHash());
+        return new Summary(h2File(dataDir), expected[0] - 1, verified[0], fromFile, engine.positionalStateHash());
     }
 
     /** Copies one table, all columns by name. */

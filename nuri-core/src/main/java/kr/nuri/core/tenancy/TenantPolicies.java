@@ -1,0 +1,62 @@
+package kr.nuri.core.tenancy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kr.nuri.core.util.Hashing;
+
+/** Each tenant's own {@link TenantPolicy} and what it comes to with its ancestors'; changed only by replaying events. */
+public final class TenantPolicies {
+    private final TenantTree tree;
+    private final TenantPolicy[] own;
+
+    public TenantPolicies(TenantTree tree, List<TenantSpec> specs) {
+        this.tree = tree;
+        this.own = new TenantPolicy[tree.size()];
+        java.util.Arrays.fill(own, TenantPolicy.INHERIT);
+        for (TenantSpec s : specs) own[tree.index(s.name())] = s.policy();
+    }
+
+    /** The policy tenant {@code t} sets itself. */
+    public TenantPolicy own(int t) {
+        return own[t];
+    }
+
+    /** The policy that applies to tenant {@code t}: its own, the gaps filled from its ancestors'. */
+    public TenantPolicy effective(int t) {
+        TenantPolicy p = own[t];
+        for (int a = tree.parent(t); a >= 0; a = tree.parent(a)) p = p.under(own[a]);
+        return p;
+    }
+
+    public void set(int t, TenantPolicy p) {
+        own[t] = p == null ? TenantPolicy.INHERIT : p;
+    }
+
+    /** The policies tenants set, by tenant name: for snapshots. */
+    public Map<String, TenantPolicy> snapshot() {
+        Map<String, TenantPolicy> m = new TreeMap<>();
+        for (int t = 0; t < own.length; t++) if (!own[t].equals(TenantPolicy.INHERIT)) m.put(tree.name(t), own[t]);
+        return m;
+    }
+
+    /** Restores what {@link #snapshot()} took; null (a snapshot of a build before policies) keeps the fleet file's. */
+    public void restore(Map<String, TenantPolicy> snapshot) {
+        if (snapshot == null) return;
+        java.util.Arrays.fill(own, TenantPolicy.INHERIT);
+        for (var e : snapshot.entrySet()) {
+            int t = tree.index(e.getKey());
+            if (t >= 0) own[t] = e.getValue();
+        }
+    }
+
+    /** A hash of the policies, independent of tenant order. */
+    public long stableHash() {
+        long sum = 0;
+        for (int t = 0; t < own.length; t++) {
+            if (own[t].equals(TenantPolicy.INHERIT)) continue;
+            sum += Hashing.mix(Hashing.mix(4, tree.name(t)), own[t].hashCode());
+        }
+        return sum;
+    }
+}
