@@ -24,8 +24,12 @@ public final class NationalMix {
     private final double[] cumulative;
     private final Fleet fleet;
     private final long[] maxWalltime;
+    private final java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies = new java.util.HashMap<>();
+
+    private final EngineConfig config;
 
     public NationalMix(EngineConfig config, long seed) {
+        this.config = config;
         this.random = new SplittableRandom(seed);
         this.fleet = config.fleet();
         for (TenantSpec t : config.tenants()) {
@@ -89,15 +93,18 @@ public final class NationalMix {
         int g = Math.min(gpus, slot.nodeGpus());
         int members = gpus / g;
         double c = random.nextDouble();
-        String cls = c < 0.05 ? "inference" : c < 0.90 ? "training" : "scavenger";
-        int clsIndex = c < 0.05 ? 0 : c < 0.90 ? 1 : 2;
+        String drawn = c < 0.05 ? "inference" : c < 0.90 ? "training" : "scavenger";
+        // The classes the project's policy allows, for as long as it allows (the draws do not move).
+        var policy = policies.computeIfAbsent(slot.project(), config::policyOf);
+        String cls = policy.classFor(drawn, "training", "scavenger");
+        int clsIndex = cls.equals("inference") ? 0 : cls.equals("training") ? 1 : 2;
         long runtime = (long) (minRuntime * Math.pow((double) maxRuntime / minRuntime, random.nextDouble()));
         long cap = clsIndex < maxWalltime.length ? maxWalltime[clsIndex] : Long.MAX_VALUE;
-        long walltime = Math.min(cap, (long) (runtime * (1.1 + 0.9 * random.nextDouble())));
+        long walltime = policy.capWalltime(cls, Math.min(cap, (long) (runtime * (1.1 + 0.9 * random.nextDouble()))));
         runtime = Math.min(runtime, walltime);
         JobSpec.Builder b = JobSpec.builder(id, slot.project()).gang(members, g).models(slot.model())
                 .priorityClass(cls).walltime(walltime).runtime(runtime);
-        if (clsIndex == 1 && random.nextDouble() < 0.1) b.preemptible(true);
+        if (drawn.equals("training") && random.nextDouble() < 0.1) b.preemptible(true);
         if (members == 1) {
             b.within(Level.FLEET);
         } else if (gpus >= 1024) {

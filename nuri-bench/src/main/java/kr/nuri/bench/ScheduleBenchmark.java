@@ -48,7 +48,7 @@ public final class ScheduleBenchmark {
     private final boolean progress;
 
     public ScheduleBenchmark(EngineConfig config, Options options, PrintStream out, boolean progress) {
-        this.config = config;
+        this.config = config.onSimulatedClock(); // the fleet file's 2026 awards active in the benchmark's first year
         this.options = options;
         this.out = out;
         this.progress = progress;
@@ -58,7 +58,7 @@ public final class ScheduleBenchmark {
         Engine engine = new Engine(config);
         NationalMix mix = new NationalMix(config, options.seed());
         VirtualExecution completions = new VirtualExecution(CHECKPOINT_SECONDS, true);
-        long[] counters = new long[3]; // [0] placements (starts and restarts), [1] preemptions, [2] jobs started first time
+        long[] counters = new long[4]; // [0] placements (starts and restarts), [1] preemptions, [2] jobs started first time, [3] refused
         long now = 0;
         long nextId = 0;
         out.printf("fleet %s: %,d GPUs in %,d nodes; backlog %,d; target %,d starts; seed %d%n", config.fleet().name(),
@@ -152,14 +152,26 @@ public final class ScheduleBenchmark {
         String hash = String.format("%016x", engine.stateHash());
         out.printf("state hash after the run: %s%n", hash);
         out.printf("placements_per_s=%.0f%n", perSecond);
+        out.printf("refused submissions (award-required projects without an award to charge): %,d%s%n", counters[3],
+                firstRefusal == null ? "" : "; the first: " + firstRefusal);
         out.printf("preemption_waste_pct=%.2f%n", wastePct);
         out.printf("jobs_started_per_s=%.0f%n", startsPerSecond);
         return new Figures(counters[0], engineSeconds, perSecond, passes.quantile(0.5), passes.quantile(0.99),
                 submits.quantile(0.5), submits.quantile(0.99), heap, counters[1], utilisation(engine), startsPerSecond, wastePct, hash);
     }
 
-    private static void track(Engine engine, Result r, VirtualExecution completions, long[] counters) {
-        if (!r.accepted()) throw new IllegalStateException("benchmark command rejected: " + r.rejection());
+    private String firstRefusal;
+
+    private void track(Engine engine, Result r, VirtualExecution completions, long[] counters) {
+        if (!r.accepted()) {
+            // A submission the tenant's policy refuses (an award run out, none covering the project): counted, not fatal.
+            if (!(r.rejection().code() == kr.nuri.core.engine.Rejection.Code.AWARD_REQUIRED
+                    || r.rejection().code() == kr.nuri.core.engine.Rejection.Code.BUDGET_EXHAUSTED)) {
+                throw new IllegalStateException("benchmark command rejected: " + r.rejection());
+            }
+            if (counters[3]++ == 0) firstRefusal = r.rejection().message();
+            return;
+        }
         for (Event e : r.events()) {
             completions.observe(e, engine);
             if (e instanceof Event.JobStarted s) {

@@ -184,7 +184,9 @@ final class SimulateCommand implements Callable<Integer> {
     private Report national(Progress progress, FailureModel failures) {
         int n = jobsGiven ? jobs : 1_000_000;
         check(n);
-        NuriConfig config = loadFleet();
+        NuriConfig loaded = loadFleet();
+        // The mix's clock starts at 0 = 2026-01-01: the fleet file's awards are active (and run out) in its first year.
+        NuriConfig config = new NuriConfig(loaded.source(), loaded.description(), loaded.engine().onSimulatedClock());
         // Jobs may use the models a what-if gives their programme (the same arrivals run without and with it).
         List<kr.nuri.core.command.Command> changes = whatIfChanges(config);
         var gained = WhatIf.modelsGained(changes);

@@ -195,6 +195,7 @@ class IsolationIT {
             case "AwardRequest" -> "{\"id\":\"stolen\",\"tenant\":\"b1\",\"kind\":\"budget\",\"gpuHours\":1,\"from\":\"2026-01-01\",\"to\":\"2027-01-01\"}";
             case "ReviseRequest" -> "{\"gpuHours\":1}";
             case "TokenRequest" -> "{\"user\":\"mallory\",\"role\":\"user\",\"tenant\":\"b1\"}";
+            case "PolicyRequest" -> "{\"classes\":{\"scavenger\":1}}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

@@ -65,6 +65,32 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level);
     }
 
+    public EngineConfig withAwards(List<AwardSpec> list) {
+        return new EngineConfig(fleet, tenants, classes, list, fairShareHalfLife, scheduler, assertions);
+    }
+
+    /** 2026-01-01T00:00:00Z: the instant a simulated clock's 0 stands for (the simulator's national mix, the benchmark). */
+    public static final long SIMULATED_EPOCH = 1_767_225_600L;
+
+    /**
+     * This fleet on a simulated clock whose 0 is {@link #SIMULATED_EPOCH}: award windows (dated in the fleet file) moved by
+     * as much, so that an award of 2026 is active, charged and run out in the simulation's first year as it would be then.
+     */
+    public EngineConfig onSimulatedClock() {
+        List<AwardSpec> shifted = new java.util.ArrayList<>();
+        for (AwardSpec a : awards) {
+            shifted.add(new AwardSpec(a.id(), a.tenant(), a.kind(), a.model(), a.budgetGpuSeconds(), a.gpus(),
+                    a.from() - SIMULATED_EPOCH, a.to() - SIMULATED_EPOCH));
+        }
+        return withAwards(shifted);
+    }
+
+    /** The policy that applies to tenant {@code name} (its own, the gaps filled from its ancestors'). */
+    public kr.nuri.core.tenancy.TenantPolicy policyOf(String name) {
+        var tree = new kr.nuri.core.tenancy.TenantTree(tenants);
+        return new kr.nuri.core.tenancy.TenantPolicies(tree, tenants).effective(tree.index(name));
+    }
+
     public EngineConfig withScheduler(SchedulerSettings settings) {
         return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions);
     }

@@ -52,4 +52,17 @@ public record TenantPolicy(Boolean awardRequired, Boolean unawardedScavengers, S
     public long maxWalltime(String name) {
         return classes == null ? 0 : classes.getOrDefault(name, 0L);
     }
+
+    /** The class a job that wants {@code wanted} runs in under this policy: it, else the first allowed of {@code fallbacks}, else null. */
+    public String classFor(String wanted, String... fallbacks) {
+        if (allows(wanted)) return wanted;
+        for (String f : fallbacks) if (allows(f)) return f;
+        return null;
+    }
+
+    /** {@code walltime} cut to this policy's longest for class {@code name}, when it sets one. */
+    public long capWalltime(String name, long walltime) {
+        long cap = maxWalltime(name);
+        return cap > 0 ? Math.min(cap, walltime) : walltime;
+    }
 }

@@ -60,6 +60,7 @@ public final class NationalWorkload {
         Map<String, List<String>> extra = new HashMap<>();
         for (TenantSpec leaf : leaves) extra.put(leaf.name(), gainedBy(leaf.name(), parent, gained));
         SplittableRandom r = new SplittableRandom(seed);
+        Map<String, kr.nuri.core.tenancy.TenantPolicy> policies = new HashMap<>();
         List<JobSpec> specs = new ArrayList<>(jobs);
         double gpuSeconds = 0;
         for (int i = 0; i < jobs; i++) {
@@ -96,7 +97,13 @@ public final class NationalWorkload {
             }
             gpus = Math.min(gpus, Integer.highestOneBit(Math.max(1, q.nominal())));
             int per = Math.min(gpus, node);
-            long walltime = Math.min(Math.round(runtime * 1.5), maxWalltime(config, cls));
+            // The classes the project's policy allows, for as long as it allows (batch inference runs as training where
+            // a tenant may not use inference); drawn as before, so the other draws do not move.
+            var policy = policies.computeIfAbsent(p.name(), config::policyOf);
+            cls = policy.classFor(cls, "training", "scavenger");
+            if (cls == null) throw new IllegalArgumentException("project " + p.name() + " may use neither the class the national mix "
+                    + "drew nor training or scavenger: " + policy.classes().keySet());
+            long walltime = policy.capWalltime(cls, Math.min(Math.round(runtime * 1.5), maxWalltime(config, cls)));
             List<String> models = List.of(model);
             if (portable && !extra.get(p.name()).isEmpty()) {
                 List<String> more = new ArrayList<>(models);
