@@ -85,10 +85,15 @@ final class QuotaOracle {
         QuotaBook live = state.quota();
         QuotaBook fresh = rebuilt();
         long[][] used = usageFromJobs();
+        long[][] borrowed = new long[tree.size()][fleet.modelCount()];
+        for (Job j : state.jobs()) if (j.state() == JobState.RUNNING && j.borrowed()) borrowed[j.project()][j.model()] += j.totalGpus();
         for (int t = 0; t < tree.size(); t++) {
             for (int m = 0; m < fleet.modelCount(); m++) {
                 String cell = "tenant " + tree.name(t) + " " + fleet.models().get(m) + ": ";
                 if (live.used(t, m) != used[t][m]) InvariantChecker.fail(cell + "jobs hold " + used[t][m] + " GPUs, the quota book says " + live.used(t, m));
+                if (tree.isLeaf(t) && live.ownBorrowed(t, m) != borrowed[t][m]) {
+                    InvariantChecker.fail(cell + "jobs that borrowed hold " + borrowed[t][m] + " GPUs, the quota book says " + live.ownBorrowed(t, m));
+                }
                 if (live.extra(t, m) != fresh.extra(t, m)) {
                     InvariantChecker.fail(cell + "active dedicated awards give " + fresh.extra(t, m) + " GPUs, the quota book says " + live.extra(t, m));
                 }
@@ -128,14 +133,21 @@ final class QuotaOracle {
                         + " GPUs of " + fresh.subtreeQuota(t, m));
             }
         }
-        boolean beyondOwn = used[job.project()][m] > fresh.subtreeQuota(job.project(), m);
+        // Its project's own quota holds the GPUs of its running jobs that did not borrow; those that did are reclaimable.
+        long notBorrowed = 0;
+        for (Job j : state.jobs()) {
+            if (j.state() == JobState.RUNNING && j.project() == job.project() && j.model() == m && !j.borrowed() && j != job) {
+                notBorrowed += j.totalGpus();
+            }
+        }
+        boolean beyondOwn = notBorrowed + job.totalGpus() > fresh.subtreeQuota(job.project(), m);
         if (beyondOwn && !job.preemptible() && job.totalGpus() > 0) {
-            InvariantChecker.fail("job " + job.id() + " is not preemptible but started on borrowed quota: its project uses "
-                    + used[job.project()][m] + " " + model + " GPUs of " + fresh.subtreeQuota(job.project(), m));
+            InvariantChecker.fail("job " + job.id() + " is not preemptible but started on borrowed quota: its project's jobs that did not "
+                    + "borrow hold " + notBorrowed + " " + model + " GPUs of " + fresh.subtreeQuota(job.project(), m));
         }
         if (job.borrowed() != (beyondOwn && job.totalGpus() > 0)) {
-            InvariantChecker.fail("job " + job.id() + " started with borrowed=" + job.borrowed() + " but its project uses "
-                    + used[job.project()][m] + " " + model + " GPUs of its quota " + fresh.subtreeQuota(job.project(), m));
+            InvariantChecker.fail("job " + job.id() + " started with borrowed=" + job.borrowed() + " but its project's jobs that did not "
+                    + "borrow hold " + notBorrowed + " " + model + " GPUs of its quota " + fresh.subtreeQuota(job.project(), m));
         }
     }
 }

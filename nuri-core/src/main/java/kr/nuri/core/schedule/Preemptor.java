@@ -109,6 +109,14 @@ final class Preemptor {
         return !state.running().borrowed(m).isEmpty() && state.quota().withinOwnQuota(job.project(), m, job.totalGpus());
     }
 
+    /**
+     * Reclaim takes borrowed jobs of other projects, and, for a project's guaranteed (non-preemptible) work, its own
+     * borrowed jobs too: they are the project's preemptible overflow, and its quota is its guaranteed work's first.
+     */
+    private static boolean ownReclaimSkips(Job v, Job job) {
+        return v.project() == job.project() && job.preemptible();
+    }
+
     /** Whether running job {@code v} may be ended for {@code job} (reclaim aside). */
     private boolean mayEnd(Job v, Job job) {
         return rule.mayEnd(v, job, now);
@@ -226,7 +234,7 @@ final class Preemptor {
                 if (scanEnds(v, job)) return -1;
                 continue;
             }
-            if (!byPriority && (v.project() == job.project() || liftedBefore.contains(v))) continue;
+            if (!byPriority && (ownReclaimSkips(v, job) || liftedBefore.contains(v))) continue;
             if (exempt(v)) continue;
             if (onlyDomain >= 0 && !touches(v, onlyDomain, level)) continue;
             freed += v.totalGpus();
@@ -371,7 +379,7 @@ final class Preemptor {
                     if (scanEnds(v, job)) break;
                     continue;
                 }
-                if (!byPriority && v.project() == job.project()) continue;
+                if (!byPriority && ownReclaimSkips(v, job)) continue;
                 if (exempt(v)) continue;
                 if (seen++ >= maxVictims) return -1;
                 if (!byPriority && marked(v, COUNTED_FIRST)) continue; // counted on every node in the first round
@@ -422,11 +430,13 @@ final class Preemptor {
         Capacity c = state.capacity();
         for (int i = 0; i < v.nodes().length; i++) c.release(v.nodes()[i], v.gpus()[i]);
         state.quota().addUsage(v.project(), v.model(), -v.totalGpus());
+        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.model(), -v.totalGpus());
     }
 
     private void restore(Job v) {
         Capacity c = state.capacity();
         for (int i = 0; i < v.nodes().length; i++) c.take(v.nodes()[i], v.gpus()[i]);
         state.quota().addUsage(v.project(), v.model(), v.totalGpus());
+        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.model(), v.totalGpus());
     }
 }

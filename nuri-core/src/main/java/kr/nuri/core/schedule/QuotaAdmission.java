@@ -56,7 +56,7 @@ public final class QuotaAdmission implements Admission {
                     + gpus + (share ? " (a share counts as one)" : "");
         }
         if (share) return () -> "a non-preemptible job may not borrow: " + project + " has no " + model + " GPU of its own quota left. Maybe submit it preemptible?";
-        long left = quota.subtreeQuota(job.project(), m) - quota.own(job.project(), m);
+        long left = Math.max(0, quota.subtreeQuota(job.project(), m) - quota.ownGuaranteedUse(job.project(), m));
         return () -> "a non-preemptible job may not borrow: " + project + " has " + left + " " + model
                 + " GPUs of its own quota left, the job needs " + gpus + ". Maybe submit it preemptible?";
     }

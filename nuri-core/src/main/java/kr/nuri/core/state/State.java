@@ -146,6 +146,7 @@ public final class State {
         releaseReservation(job.id());
         hold(job, e.model(), e.nodes(), e.gpus(), e.slots(), e.time());
         job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.slots(), e.borrowed());
+        if (e.borrowed()) quota.addBorrowed(job.project(), e.model(), job.totalGpus());
         running.add(job);
     }
 
@@ -183,6 +184,7 @@ public final class State {
             }
             charge = job.chargeFor(e.heldUntil());
             quota.addUsage(job.project(), job.model(), -total);
+            if (job.borrowed()) quota.addBorrowed(job.project(), job.model(), -total);
             fairShare.stopped(job.project(), job.startTime(), total);
             fairShare.charge(job.project(), e.time(), charge);
             if (job.award() >= 0) awards.settle(job.award(), (long) total * job.walltime(), charge);
@@ -317,6 +319,7 @@ public final class State {
                     r.gpuSeconds(), r.runs(), r.lastOutcome());
             if (r.state() == JobState.RUNNING) {
                 hold(job, r.model(), r.nodes(), r.gpus(), r.slots(), r.startTime());
+                if (r.borrowed()) quota.addBorrowed(job.project(), r.model(), job.totalGpus());
                 running.add(job);
             }
         }

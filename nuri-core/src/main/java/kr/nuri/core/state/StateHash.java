@@ -26,7 +26,7 @@ final class StateHash {
             h = Hashing.mix(h, s.capacity().freeGpus(m, false));
         }
         for (int t = 0; t < s.tenants().size(); t++) {
-            for (int m = 0; m < s.fleet().modelCount(); m++) h = Hashing.mix(h, s.quota().own(t, m));
+            for (int m = 0; m < s.fleet().modelCount(); m++) h = Hashing.mix(Hashing.mix(h, s.quota().own(t, m)), s.quota().ownBorrowed(t, m));
         }
         return h;
     }

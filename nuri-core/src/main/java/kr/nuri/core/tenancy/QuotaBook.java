@@ -21,6 +21,8 @@ public final class QuotaBook {
     private final long[] guaranteed;
     private final long[] usage;
     private final long[] own;
+    /** Of {@link #own}: GPUs of the project's running jobs that started borrowing (reclaimable, by lenders and by the project's own guaranteed work). */
+    private final long[] ownBorrowed;
     /**
      * Memo of {@link #available}: valid while the model's {@code version} is unchanged (a usage change of the model
      * bumps it; a quota change bumps every model's).
@@ -43,6 +45,7 @@ public final class QuotaBook {
         guaranteed = new long[n];
         usage = new long[n];
         own = new long[n];
+        ownBorrowed = new long[n];
         availableAt = new long[n];
         availableValue = new long[n];
         version = new long[models];
@@ -160,9 +163,32 @@ public final class QuotaBook {
         return available(project, m) >= gpus && (mayBorrow || withinOwnQuota(project, m, gpus));
     }
 
-    /** Whether {@code gpus} more for a project stay within its own subtree quota (no borrowing). */
+    /**
+     * Whether {@code gpus} more for a project stay within its own subtree quota (no borrowing), counting its running jobs
+     * that started borrowing as reclaimable: they are preemptible and give way to the project's own guaranteed work as
+     * they give way to a lender's. (Its jobs that did not borrow never exceed its quota, so at least the GPUs it uses
+     * above its quota are always held by jobs flagged borrowed.)
+     */
     public boolean withinOwnQuota(int project, int m, long gpus) {
-        return own[i(project, m)] + gpus <= subtreeQuota[i(project, m)];
+        int x = i(project, m);
+        return own[x] - ownBorrowed[x] + gpus <= subtreeQuota[x];
+    }
+
+    /** GPUs of a project's running jobs that did not borrow: what its own quota holds now. */
+    public long ownGuaranteedUse(int project, int m) {
+        int x = i(project, m);
+        return own[x] - ownBorrowed[x];
+    }
+
+    /** GPUs of a project's running jobs that started borrowing. */
+    public long ownBorrowed(int project, int m) {
+        return ownBorrowed[i(project, m)];
+    }
+
+    /** A job that started borrowing started ({@code delta > 0}) or stopped; call beside {@link #addUsage}. */
+    public void addBorrowed(int project, int m, long delta) {
+        version[m]++;
+        ownBorrowed[i(project, m)] += delta;
     }
 
     /** How many GPUs above its own quota a tenant uses (0 when it is not borrowing). */
