@@ -32,14 +32,14 @@ class TenantPolicyIT extends ServerTestCase {
         TestServer.Response tooLong = s.call("POST", "/api/v1/jobs", user,
                 "{\"name\":\"long\",\"project\":\"a1\",\"gpus\":1,\"priority\":\"training\",\"walltime\":90000}");
         assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.text()).contains("at most 86400 s in class training");
+        assertThat(tooLong.text()).contains("at most 86400 s (24.0 h) in class training");
         assertThat(s.call("POST", "/api/v1/jobs", user,
                 "{\"name\":\"ok\",\"project\":\"a1\",\"gpus\":1,\"priority\":\"training\",\"walltime\":3600}").status()).isEqualTo(201);
 
         JsonNode a1 = s.call("GET", "/api/v1/tenants/a1", user, null).json();
         assertThat(a1.get("policy").get("classes").isNull()).as("a1 sets nothing itself").isTrue();
         assertThat(a1.get("effectivePolicy").get("classes").get("training").asDouble()).isEqualTo(24.0);
-        assertThat(s.call("GET", "/api/v1/audit?action=tenant.policy", null).text()).contains("org-a", "pat");
+        assertThat(s.call("GET", "/api/v1/audit?action=tenant.policy", null).text()).contains("org-a", "pat", "inherits all", "classes=[scavenger=class max, training=24.0h]");
         TestServer.Response bad = s.call("PUT", "/api/v1/tenants/org-a/policy", pm, "{\"classes\":{\"gold\":1}}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.text()).contains("gold");

@@ -155,8 +155,8 @@ final class CommandValidator {
         long limit = policy.maxWalltime(pc.name());
         if (limit > 0 && walltime > limit) {
             return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", s.walltime(), "project " + s.project() + " may ask for at most "
-                    + limit + " s in class " + pc.name() + (s.walltime() == 0 ? " (the class default is " + walltime + " s)" : "")
-                    + ". Maybe a walltime of " + limit + " s or less?");
+                    + limit + " s (" + limit / 3600.0 + " h) in class " + pc.name()
+                    + (s.walltime() == 0 ? " (the class default is " + walltime + " s)" : "") + ". Maybe a walltime of " + limit + " s or less?");
         }
         int awardModel = -1;
         if (s.award() == null && policy.requiresAward()) {
