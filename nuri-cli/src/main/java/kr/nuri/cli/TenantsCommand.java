@@ -20,11 +20,12 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "The quota tree with policies: nuri tenants [list] | policy NAME [--classes training=24,scavenger=0|inherit] "
-                + "[--award-required true|false|inherit] [--unawarded-scavengers true|false|inherit]")
+                + "[--award-required true|false|inherit] [--unawarded-scavengers true|false|inherit] | retire NAME [--cancel-jobs] "
+                + "| reinstate NAME")
 final class TenantsCommand implements Callable<Integer> {
     @Mixin Connection connection;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "list|policy", defaultValue = "list")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "list|policy|retire|reinstate", defaultValue = "list")
     String action;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
@@ -41,17 +42,20 @@ final class TenantsCommand implements Callable<Integer> {
             description = "policy: with awards required, whether preemptible jobs may run without one.")
     String unawardedScavengers;
 
+    @Option(names = "--cancel-jobs", description = "retire: cancel its waiting and running jobs too (else they go on).")
+    boolean cancelJobs;
+
     @Override
     public Integer call() {
         var c = connection.client();
         switch (action) {
             case "list" -> {
-                Table t = new Table("TENANT", "PARENT", "PROJECT", "AWARD_REQUIRED", "CLASSES (longest walltime, h)", "SET_HERE");
+                Table t = new Table("TENANT", "PARENT", "PROJECT", "STATE", "AWARD_REQUIRED", "CLASSES (longest walltime, h)", "SET_HERE");
                 for (JsonNode tenant : c.get("/api/v1/tenants")) {
                     JsonNode eff = tenant.path("effectivePolicy");
                     JsonNode own = tenant.path("policy");
                     t.row(Text.printable(tenant.path("name").asString()), Text.printable(tenant.path("parent").asString("-")),
-                            tenant.path("project").asBoolean() ? "yes" : "no",
+                            tenant.path("project").asBoolean() ? "yes" : "no", tenant.path("retired").asBoolean() ? "retired" : "active",
                             eff.path("awardRequired").asBoolean(false) ? (eff.path("unawardedScavengers").asBoolean(false) ? "yes (scavengers free)" : "yes") : "no",
                             classes(eff.path("classes")), setHere(own));
                 }
@@ -73,7 +77,14 @@ final class TenantsCommand implements Callable<Integer> {
                         + (after.path("effectivePolicy").path("awardRequired").asBoolean(false) ? "required" : "not required")
                         + ", classes " + classes(after.path("effectivePolicy").path("classes")));
             }
-            default -> throw new IllegalArgumentException("nuri tenants " + Text.printable(action) + ": maybe list or policy?");
+            case "retire", "reinstate" -> {
+                if (name == null) throw new IllegalArgumentException("nuri tenants " + action + " needs the tenant's NAME");
+                boolean retire = action.equals("retire");
+                c.post("/api/v1/tenants/" + Query.encode(name) + "/" + action, retire ? Map.of("cancelJobs", cancelJobs) : null);
+                System.out.println(Text.printable(name) + (retire ? " retired: it takes no new jobs; its jobs " + (cancelJobs ? "were cancelled" : "go on")
+                        : " reinstated: it takes jobs again"));
+            }
+            default -> throw new IllegalArgumentException("nuri tenants " + Text.printable(action) + ": maybe list, policy, retire or reinstate?");
         }
         return 0;
     }

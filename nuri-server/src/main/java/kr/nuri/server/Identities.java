@@ -34,7 +34,13 @@ final class Identities {
     /** What changed since the last start, one line each; empty when nothing did. */
     final List<String> changes;
 
-    private Identities(FleetIdentity now, FleetIdentity format1, long legacyEnd, long setFrom, EventCodec codec, List<String> changes) {
+    private final boolean upgrade;
+    private final FleetIdentity last;
+
+    private Identities(FleetIdentity now, FleetIdentity format1, long legacyEnd, long setFrom, EventCodec codec, List<String> changes,
+                       boolean upgrade, FleetIdentity last) {
+        this.upgrade = upgrade;
+        this.last = last;
         this.now = now;
         this.format1 = format1;
         this.legacyEnd = legacyEnd;
@@ -46,47 +52,63 @@ final class Identities {
     /** The hash a checkpoint or snapshot at a journal position was recorded with, as this start can compare it. */
     enum Hash { STABLE, POSITIONAL, NOT_COMPARABLE }
 
-    static Identities open(Database db, JsonMapper json, EngineConfig config, String source, AuditLog audit, long nowMillis) {
+    /** What this start finds; nothing is written until {@link #commit} (a start refused during recovery leaves no trace). */
+    static Identities open(Database db, JsonMapper json, EngineConfig config, String source) {
         FleetIdentity now = FleetIdentity.of(config);
         IdentityStore store = new IdentityStore(db);
         long journalEnd = db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one());
-        if (db.meta(FORMAT) == null) {
-            if (journalEnd > 0) {
-                // Written by a build that journaled positions: they mean the fleet as it is now (that build refused
-                // another node count, and nothing recorded a reorder). From here on, rows name what they refer to.
-                store.save(IdentityStore.FORMAT1, now);
-                db.setMeta(FORMAT1_END, Long.toString(journalEnd));
-                log.info("the journal's events 1..{} are of format 1 (positions in the fleet file); they are read through {} as it is now, "
-                        + "and new events name their nodes, models and tenants", journalEnd, source);
+        long legacyEnd;
+        FleetIdentity format1;
+        boolean upgrade = db.meta(FORMAT) == null;
+        if (upgrade) {
+            // Written by a build that journaled positions (or nothing yet): they mean the fleet as it is now (that build
+            // refused another node count, and nothing recorded a reorder). From here on, rows name what they refer to.
+            legacyEnd = journalEnd;
+            format1 = journalEnd > 0 ? now : null;
+        } else {
+            if (Integer.parseInt(db.meta(FORMAT)) > EventCodec.FORMAT) {
+                throw new IllegalStateException("this database's journal is of format " + db.meta(FORMAT) + ", newer than this build reads ("
+                        + EventCodec.FORMAT + "). Maybe run the newer Nuri that wrote it?");
             }
-            db.setMeta(FORMAT, Integer.toString(EventCodec.FORMAT));
-        } else if (Integer.parseInt(db.meta(FORMAT)) > EventCodec.FORMAT) {
-            throw new IllegalStateException("this database's journal is of format " + db.meta(FORMAT) + ", newer than this build reads ("
-                    + EventCodec.FORMAT + "). Maybe run the newer Nuri that wrote it?");
+            legacyEnd = db.meta(FORMAT1_END) == null ? 0 : Long.parseLong(db.meta(FORMAT1_END));
+            format1 = legacyEnd > 0 ? store.load(IdentityStore.FORMAT1) : null;
         }
-        long legacyEnd = db.meta(FORMAT1_END) == null ? 0 : Long.parseLong(db.meta(FORMAT1_END));
-        FleetIdentity format1 = legacyEnd > 0 ? store.load(IdentityStore.FORMAT1) : null;
         EventCodec codec = new EventCodec(json, now);
         if (legacyEnd > 0) codec = codec.withLegacy(legacyEnd, format1);
 
         FleetIdentity last = store.load(IdentityStore.LAST);
         List<String> changes = new ArrayList<>();
         long setFrom = db.meta(SET_FROM) == null ? 1 : Long.parseLong(db.meta(SET_FROM));
-        if (last == null || !last.sameOrder(now)) {
-            if (last != null && last.setHash() != now.setHash()) {
-                changes.addAll(describe(last, now, source));
-                setFrom = journalEnd + 1;
-                db.setMeta(SET_FROM, Long.toString(setFrom));
-                for (String c : changes) {
-                    log.info("fleet file change: {}", c);
-                    audit.record(audit.entry(nowMillis, "fleet-file", "OPERATOR", null, "fleet.change", source, null, c));
-                }
-            } else if (last != null) {
-                log.info("{} lists the same nodes, models and tenants as the last start in another order; nothing moves", source);
-            }
-            store.save(IdentityStore.LAST, now);
+        if (last != null && last.setHash() != now.setHash()) {
+            changes.addAll(describe(last, now, source));
+            setFrom = journalEnd + 1;
         }
-        return new Identities(now, format1, legacyEnd, setFrom, codec, changes);
+        return new Identities(now, format1, legacyEnd, setFrom, codec, changes, upgrade, last);
+    }
+
+    /** Records what {@link #open} found, once the journal has been read under it: the format, the fleet, its changes (logged and audited). */
+    void commit(Database db, AuditLog audit, String source, long nowMillis) {
+        IdentityStore store = new IdentityStore(db);
+        if (upgrade) {
+            if (legacyEnd > 0) {
+                store.save(IdentityStore.FORMAT1, format1);
+                db.setMeta(FORMAT1_END, Long.toString(legacyEnd));
+                log.info("the journal's events 1..{} are of format 1 (positions in the fleet file); they are read through {} as it is now, "
+                        + "and new events name their nodes, models and tenants", legacyEnd, source);
+            }
+            db.setMeta(FORMAT, Integer.toString(EventCodec.FORMAT));
+        }
+        if (last != null && last.sameOrder(now)) return;
+        if (!changes.isEmpty()) {
+            db.setMeta(SET_FROM, Long.toString(setFrom));
+            for (String c : changes) {
+                log.info("fleet file change: {}", c);
+                audit.record(audit.entry(nowMillis, "fleet-file", "OPERATOR", null, "fleet.change", source, null, c));
+            }
+        } else if (last != null) {
+            log.info("{} lists the same nodes, models and tenants as the last start in another order; nothing moves", source);
+        }
+        store.save(IdentityStore.LAST, now);
     }
 
     private static List<String> describe(FleetIdentity last, FleetIdentity now, String source) {

@@ -89,7 +89,7 @@ public final class NuriServer implements AutoCloseable {
             }
             checkFleetName(db, o);
             AuditLog audit = new AuditLog(db);
-            Identities identities = Identities.open(db, json, o.config().engine(), o.config().source(), audit, clock.getAsLong());
+            Identities identities = Identities.open(db, json, o.config().engine(), o.config().source());
             EventCodec codec = identities.codec;
             Journal journal = new Journal(db, codec, lease);
             Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
@@ -98,6 +98,7 @@ public final class NuriServer implements AutoCloseable {
             List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers, identities);
+            identities.commit(db, audit, o.config().source(), clock.getAsLong());
             TokenStore tokens = new TokenStore(db, clock, o.tokenTtlMillis());
             String firstToken = null;
             if (!tokens.hasLiveOperator()) {
@@ -199,31 +200,31 @@ public final class NuriServer implements AutoCloseable {
         int[] notComparable = {0};
         long[] nextExpected = {from};
         try {
-        journal.readFrom(from, (seq, event) -> {
-            if (seq != nextExpected[0]) {
-                throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
-                        + " but goes on at event " + seq + ": the database lost rows it had acknowledged. Refusing to serve a state "
-                        + "that misses them; restore the database from a backup.");
-            }
-            nextExpected[0] = seq + 1;
-            engine.replay(event);
-            for (EventObserver o : observers) o.observe(event, engine);
-            count[0]++;
-            Long expected = checkpoints.get(seq);
-            Identities.Hash recorded = expected == null ? null : identities.recordedAt(seq);
-            if (recorded == Identities.Hash.NOT_COMPARABLE) {
-                notComparable[0]++;
-            } else if (recorded != null) {
-                long actual = recorded == Identities.Hash.POSITIONAL ? engine.positionalStateHash() : engine.stateHash();
-                if (actual != expected) {
-                    throw new IllegalStateException("replaying the journal gave state hash " + Long.toHexString(actual) + " at event "
-                            + seq + " where the running server recorded " + Long.toHexString(expected)
-                            + ". The journal and this version of the engine disagree (or the fleet file's quotas, awards or scheduler "
-                            + "settings changed since); refusing to serve a state that differs.");
+            journal.readFrom(from, (seq, event) -> {
+                if (seq != nextExpected[0]) {
+                    throw new IllegalStateException("the journal has no event " + nextExpected[0] + (seq > nextExpected[0] + 1 ? ".." + (seq - 1) : "")
+                            + " but goes on at event " + seq + ": the database lost rows it had acknowledged. Refusing to serve a state "
+                            + "that misses them; restore the database from a backup.");
                 }
-                verified[0]++;
-            }
-        });
+                nextExpected[0] = seq + 1;
+                engine.replay(event);
+                for (EventObserver o : observers) o.observe(event, engine);
+                count[0]++;
+                Long expected = checkpoints.get(seq);
+                Identities.Hash recorded = expected == null ? null : identities.recordedAt(seq);
+                if (recorded == Identities.Hash.NOT_COMPARABLE) {
+                    notComparable[0]++;
+                } else if (recorded != null) {
+                    long actual = recorded == Identities.Hash.POSITIONAL ? engine.positionalStateHash() : engine.stateHash();
+                    if (actual != expected) {
+                        throw new IllegalStateException("replaying the journal gave state hash " + Long.toHexString(actual) + " at event "
+                                + seq + " where the running server recorded " + Long.toHexString(expected)
+                                + ". The journal and this version of the engine disagree (or the fleet file's quotas, awards or scheduler "
+                                + "settings changed since); refusing to serve a state that differs.");
+                    }
+                    verified[0]++;
+                }
+            });
         } catch (EventCodec.UnknownName e) {
             throw new IllegalStateException(gone(e, journal), e);
         }

@@ -96,9 +96,10 @@ class FleetIdentityIT extends ServerTestCase {
                 .hasMessageContaining("the fleet file has no node 'h-2-r2-n1'")
                 .hasMessageContaining(wide + " runs on it")
                 .hasMessageContaining("Put the node back in the file");
-        // Nothing stored was lost: the original file starts as before.
+        // Nothing stored was lost, and the refused start left no trace: the original file starts as before.
         s.config = TestServer.smallFleet();
         s.start();
         assertThat(placements("wide").get(0)).contains("h-2-r2-n1:8");
+        assertThat(s.call("GET", "/api/v1/audit?action=fleet.change", null).json().toString()).doesNotContain("fleet-file");
     }
 }

@@ -196,6 +196,7 @@ class IsolationIT {
             case "ReviseRequest" -> "{\"gpuHours\":1}";
             case "TokenRequest" -> "{\"user\":\"mallory\",\"role\":\"user\",\"tenant\":\"b1\"}";
             case "PolicyRequest" -> "{\"classes\":{\"scavenger\":1}}";
+            case "RetireRequest" -> "{\"cancelJobs\":true}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

@@ -88,7 +88,8 @@ class MalformedRequestIT {
             "AwardRequest", "{\"id\":\"new-award\",\"tenant\":\"a1\",\"kind\":\"budget\",\"model\":\"H100\",\"gpuHours\":10.5,\"from\":\"2026-01-01\",\"to\":\"2027-01-01\"}",
             "ReviseRequest", "{\"gpuHours\":200000.5,\"to\":\"2031-01-01\"}",
             "TokenRequest", "{\"user\":\"dave\",\"role\":\"user\",\"tenant\":\"a1\"}",
-            "PolicyRequest", "{\"awardRequired\":true,\"unawardedScavengers\":false,\"classes\":{\"training\":24.5}}");
+            "PolicyRequest", "{\"awardRequired\":true,\"unawardedScavengers\":false,\"classes\":{\"training\":24.5}}",
+            "RetireRequest", "{\"cancelJobs\":false}");
 
     private static Malformed malformed(ApiRoute r, SplittableRandom rnd) {
         String path = r.path().replace("{model}", "H100").replace("{id}", "known").replace("{name}",

@@ -48,4 +48,25 @@ class TenantPolicyIT extends ServerTestCase {
         s.start();
         assertThat(s.call("POST", "/api/v1/jobs", user, before.replace("\"top\"", "\"top3\"")).status()).as("journaled").isEqualTo(403);
     }
+
+    @Test
+    void aRetiredProjectTakesNoJobsUntilReinstated() {
+        String pm = s.token("pat", "programme_manager", null);
+        String user = s.token("mallory", "user", "a1");
+        assertThat(s.call("POST", "/api/v1/jobs", user, "{\"name\":\"r\",\"project\":\"a1\",\"gpus\":8,\"gpusPerNode\":8}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/tenants/a1/retire", user, "{}").status()).as("a user may not").isEqualTo(403);
+        TestServer.Response retired = s.call("POST", "/api/v1/tenants/a1/retire", pm, "{\"cancelJobs\":true}");
+        assertThat(retired.status()).as(retired.text()).isEqualTo(200);
+        assertThat(retired.json().get("retired").asBoolean()).isTrue();
+        assertThat(s.call("GET", "/api/v1/jobs/r", null).json().get("state").asString()).isEqualTo("CANCELLED");
+        TestServer.Response refused = s.call("POST", "/api/v1/jobs", user, "{\"project\":\"a1\",\"gpus\":1}");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.text()).contains("a1 is retired");
+        assertThat(s.call("GET", "/api/v1/audit?action=tenant.retire", null).text()).contains("retired, its jobs cancelled");
+        s.stop();
+        s.start();
+        assertThat(s.call("POST", "/api/v1/jobs", user, "{\"project\":\"a1\",\"gpus\":1}").status()).as("journaled").isEqualTo(409);
+        assertThat(s.call("POST", "/api/v1/tenants/a1/reinstate", pm, null).status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/jobs", user, "{\"project\":\"a1\",\"gpus\":1}").status()).isEqualTo(201);
+    }
 }

@@ -36,6 +36,12 @@ public sealed interface Command {
     /** Replaces a tenant's policy: which priority classes its jobs may use, for how long, and whether they need an award. */
     record SetTenantPolicy(long time, String tenant, TenantPolicy policy) implements Command {}
 
+    /**
+     * Retires a tenant: no new jobs in its subtree; with {@code cancelJobs} its waiting and running jobs are cancelled,
+     * else they go on. {@code retired == false} reinstates it.
+     */
+    record RetireTenant(long time, String tenant, boolean retired, boolean cancelJobs) implements Command {}
+
     /** Grants a new award. */
     record GrantAward(long time, AwardSpec award) implements Command {}
 

@@ -66,6 +66,12 @@ final class CommandValidator {
             case Command.DrainNode c -> node(c.node());
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> policy(c);
+            case Command.RetireTenant c -> {
+                int t = c.tenant() == null ? -1 : state.tenants().index(c.tenant());
+                if (t < 0) yield Rejection.of(Code.UNKNOWN_TENANT, "tenant", c.tenant(), "no tenant '" + c.tenant() + "'. Maybe check 'nuri tenants'?");
+                yield state.tenants().parent(t) < 0 ? Rejection.of(Code.INVALID_VALUE, "tenant", c.tenant(), "'" + c.tenant()
+                        + "' is the root: retiring it would stop the whole fleet. Maybe drain the nodes instead?") : null;
+            }
             case Command.GrantAward c -> grant(c.award());
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;
@@ -110,6 +116,11 @@ final class CommandValidator {
         if (!state.tenants().isLeaf(project)) {
             return Rejection.of(Code.NOT_A_PROJECT, "project", s.project(), "'" + s.project()
                     + "' is an organisation, not a project: jobs run in projects. Maybe one of its sub-projects?");
+        }
+        String retiredBy = state.policies().retiredBy(project);
+        if (retiredBy != null) {
+            return Rejection.of(Code.TENANT_RETIRED, "project", s.project(), "project " + s.project() + (retiredBy.equals(s.project()) ? " is"
+                    : " belongs to " + retiredBy + ", which is") + " retired: it takes no new jobs");
         }
         if (s.members() < 1 || s.members() > MAX_MEMBERS) {
             return Rejection.of(Code.INVALID_VALUE, "members", s.members(), "members must be 1 to " + MAX_MEMBERS);

@@ -108,6 +108,18 @@ public final class Engine {
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.SetTenantPolicy c -> emit(new Event.TenantPolicySet(now, c.tenant(), c.policy()));
+            case Command.RetireTenant c -> {
+                emit(new Event.TenantRetired(now, c.tenant(), c.retired()));
+                if (c.retired() && c.cancelJobs()) {
+                    int t = state.tenants().index(c.tenant());
+                    List<String> ids = new ArrayList<>();
+                    for (Job j : state.jobs()) {
+                        if (!j.state().isFinal() && state.tenants().isWithin(j.project(), t)) ids.add(j.id());
+                    }
+                    for (String id : ids) emit(new Event.JobEnded(now, id, Outcome.CANCELLED, now, false, "cancelled: tenant " + c.tenant() + " retired"));
+                    pass = scheduler.pass(now, false, this::emit);
+                }
+            }
             case Command.GrantAward c -> {
                 emit(new Event.AwardGranted(now, c.award()));
                 pass = scheduler.pass(now, false, this::emit);

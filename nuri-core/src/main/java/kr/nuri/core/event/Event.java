@@ -39,6 +39,9 @@ public sealed interface Event {
 
     record AwardGranted(long time, AwardSpec award) implements Event {}
 
+    /** A tenant retired (no new jobs in its subtree) or reinstated; the tenant by name. */
+    record TenantRetired(long time, String tenant, boolean retired) implements Event {}
+
     /** A tenant's policy (classes, walltimes, awards required) replaced; the tenant by name. */
     record TenantPolicySet(long time, String tenant, TenantPolicy policy) implements Event {}
 

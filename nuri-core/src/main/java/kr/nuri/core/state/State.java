@@ -102,6 +102,7 @@ public final class State {
                 quota.recompute();
             }
             case Event.TenantPolicySet e -> policies.set(tenants.index(e.tenant()), e.policy());
+            case Event.TenantRetired e -> policies.setRetired(tenants.index(e.tenant()), e.retired());
             case Event.AwardGranted e -> {
                 awards.add(e.award());
                 refreshDedicatedAwards();
@@ -268,7 +269,7 @@ public final class State {
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
-                List.copyOf(reservations.values()), policies.snapshot());
+                List.copyOf(reservations.values()), policies.snapshot(), policies.retiredSnapshot());
     }
 
     /**
@@ -301,6 +302,7 @@ public final class State {
         refreshDedicatedAwards();
         fairShare.restoreDecayed(s.fairDecayed(), s.fairDecayedAt());
         policies.restore(s.policies());
+        policies.restoreRetired(s.retired());
         for (int n = 0; n < s.health().length; n++) {
             Health h = Health.values()[s.health()[n]];
             if (h != Health.UP) capacity.setHealth(n, h);

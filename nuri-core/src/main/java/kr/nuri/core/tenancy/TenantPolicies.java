@@ -9,10 +9,12 @@ import kr.nuri.core.util.Hashing;
 public final class TenantPolicies {
     private final TenantTree tree;
     private final TenantPolicy[] own;
+    private final boolean[] retired;
 
     public TenantPolicies(TenantTree tree, List<TenantSpec> specs) {
         this.tree = tree;
         this.own = new TenantPolicy[tree.size()];
+        this.retired = new boolean[tree.size()];
         java.util.Arrays.fill(own, TenantPolicy.INHERIT);
         for (TenantSpec s : specs) own[tree.index(s.name())] = s.policy();
     }
@@ -31,6 +33,40 @@ public final class TenantPolicies {
 
     public void set(int t, TenantPolicy p) {
         own[t] = p == null ? TenantPolicy.INHERIT : p;
+    }
+
+    /** Whether tenant {@code t} or a tenant above it is retired: no new jobs. */
+    public boolean retired(int t) {
+        for (int a = t; a >= 0; a = tree.parent(a)) if (retired[a]) return true;
+        return false;
+    }
+
+    /** The tenant retired itself (not through an ancestor); null when none above it is either. */
+    public String retiredBy(int t) {
+        for (int a = t; a >= 0; a = tree.parent(a)) if (retired[a]) return tree.name(a);
+        return null;
+    }
+
+    public void setRetired(int t, boolean r) {
+        retired[t] = r;
+    }
+
+    /** The tenants retired themselves, by name: for snapshots. */
+    public List<String> retiredSnapshot() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int t = 0; t < retired.length; t++) if (retired[t]) out.add(tree.name(t));
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /** Restores {@link #retiredSnapshot()}; null (a snapshot of a build before retirement) retires none. */
+    public void restoreRetired(List<String> names) {
+        java.util.Arrays.fill(retired, false);
+        if (names == null) return;
+        for (String n : names) {
+            int t = tree.index(n);
+            if (t >= 0) retired[t] = true;
+        }
     }
 
     /** The policies tenants set, by tenant name: for snapshots. */
@@ -57,6 +93,7 @@ public final class TenantPolicies {
             if (own[t].equals(TenantPolicy.INHERIT)) continue;
             sum += Hashing.mix(Hashing.mix(4, tree.name(t)), own[t].hashCode());
         }
+        for (int t = 0; t < retired.length; t++) if (retired[t]) sum += Hashing.mix(5, tree.name(t));
         return sum;
     }
 }

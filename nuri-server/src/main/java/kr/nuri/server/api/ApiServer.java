@@ -53,7 +53,7 @@ public final class ApiServer implements AutoCloseable {
                 "SubmitRequest", JobsApi.SubmitRequest.class, "CompleteRequest", JobsApi.CompleteRequest.class,
                 "QuotaRequest", TenantsApi.QuotaRequest.class, "AwardRequest", TenantsApi.AwardRequest.class,
                 "ReviseRequest", TenantsApi.ReviseRequest.class, "TokenRequest", TokensApi.TokenRequest.class,
-                "PolicyRequest", TenantsApi.PolicyRequest.class), version);
+                "PolicyRequest", TenantsApi.PolicyRequest.class, "RetireRequest", TenantsApi.RetireRequest.class), version);
         loop.subscribe(stream::prepare);
         metrics.gauge("nuri.engine.queue", "Requests waiting for the engine thread", loop::queueDepth);
         metrics.gauge("nuri.sse.clients", "Open event streams", stream::clients);

@@ -38,6 +38,7 @@ public final class Problem extends RuntimeException {
         int status = switch (r.code()) {
             case UNKNOWN_JOB -> 404;
             case CLASS_NOT_ALLOWED -> 403;
+            case TENANT_RETIRED -> 409;
             case DUPLICATE_JOB, DUPLICATE_AWARD, JOB_NOT_RUNNING, JOB_ALREADY_FINISHED -> 409;
             default -> 400;
         };

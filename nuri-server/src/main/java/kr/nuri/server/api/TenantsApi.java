@@ -36,6 +36,9 @@ final class TenantsApi {
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota for one GPU model", "QuotaRequest", this::setQuota),
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/policy", PROGRAMMES, "Set a tenant's policy (inherited by its subtree): priority "
                         + "classes with their longest walltimes, whether its jobs need an award", "PolicyRequest", this::setPolicy),
+                new ApiRoute(POST, "/api/v1/tenants/{name}/retire", PROGRAMMES, "Retire a tenant: its subtree takes no new jobs; "
+                        + "its jobs go on, or are cancelled with cancelJobs", "RetireRequest", ctx -> retire(ctx, true)),
+                new ApiRoute(POST, "/api/v1/tenants/{name}/reinstate", PROGRAMMES, "Reinstate a retired tenant", null, ctx -> retire(ctx, false)),
                 new ApiRoute(GET, "/api/v1/awards", ALL, "Awards you may see, with budget used and left", null, this::awards),
                 new ApiRoute(GET, "/api/v1/awards/{id}", ALL, "One award", null, this::award),
                 new ApiRoute(POST, "/api/v1/awards", PROGRAMMES, "Grant an award (GPU-hour budget or dedicated GPUs)", "AwardRequest", this::grant),
@@ -47,6 +50,8 @@ final class TenantsApi {
     record AwardRequest(String id, String tenant, String kind, String model, Double gpuHours, Integer gpus, String from, String to) {}
 
     record ReviseRequest(Double gpuHours, String to) {}
+
+    record RetireRequest(Boolean cancelJobs) {}
 
     /** Null fields are inherited from the parent; {@code classes}: priority class → the longest walltime in hours (0 = the class's own). */
     record PolicyRequest(Boolean awardRequired, Boolean unawardedScavengers, java.util.Map<String, Double> classes) {}
@@ -118,6 +123,21 @@ final class TenantsApi {
             String before = policyText(st.policies().own(t));
             ApiContext.accepted(s.apply(time -> new Command.SetTenantPolicy(time, name, policy)));
             s.audit(api.act(ApiContext.principal(ctx), "tenant.policy", name, before, policyText(policy)));
+            return Views.tenant(st, t, Charges.at(st, s.now()));
+        }));
+    }
+
+    private void retire(Context ctx, boolean retire) {
+        String name = ctx.pathParam("name");
+        boolean cancel = retire && Boolean.TRUE.equals(api.body(ctx, RetireRequest.class).cancelJobs());
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int t = st.tenants().index(name);
+            if (t < 0) throw Problem.notFound("tenant", name);
+            String before = st.policies().retired(t) ? "retired" : "active";
+            ApiContext.accepted(s.apply(time -> new Command.RetireTenant(time, name, retire, cancel)));
+            s.audit(api.act(ApiContext.principal(ctx), retire ? "tenant.retire" : "tenant.reinstate", name, before,
+                    retire ? (cancel ? "retired, its jobs cancelled" : "retired, its jobs go on") : "active"));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
     }

@@ -92,7 +92,7 @@ final class Views {
                      long used, long borrowed) {}
 
     record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
-                      double decayedGpuHours, double chargedGpuHours, PolicyView policy, PolicyView effectivePolicy) {}
+                      double decayedGpuHours, double chargedGpuHours, PolicyView policy, PolicyView effectivePolicy, boolean retired) {}
 
     /**
      * A tenant policy as shown: null fields are inherited ({@code policy}) or unset anywhere above ({@code effectivePolicy});
@@ -120,7 +120,8 @@ final class Views {
         }
         double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;
         return new TenantView(tree.name(t), tree.parent(t) < 0 ? null : tree.name(tree.parent(t)), tree.isLeaf(t),
-                tree.share(t), quotas, decayed, charges.ofTenant(t) / 3600.0, policy(s.policies().own(t)), policy(s.policies().effective(t)));
+                tree.share(t), quotas, decayed, charges.ofTenant(t) / 3600.0, policy(s.policies().own(t)), policy(s.policies().effective(t)),
+                s.policies().retired(t));
     }
 
     /**
