@@ -98,10 +98,12 @@ public final class RandomCommands {
         for (int t = 0; t < engine.state().tenants().size(); t++) names.add(engine.state().tenants().name(t));
         names.add("nobody");
         String tenant = names.get(r.nextInt(names.size()));
-        if (r.nextInt(5) == 0) {
-            // Retired (its jobs cancelled one time in four) more rarely than reinstated, so most of the stream still runs.
-            return new Command.RetireTenant(now, tenant, r.nextInt(3) == 0, r.nextInt(4) == 0);
+        List<String> retired = engine.state().policies().retiredSnapshot();
+        if (!retired.isEmpty() && r.nextInt(3) == 0) {
+            // A retired tenant comes back soon, so that most of the stream still runs.
+            return new Command.RetireTenant(now, retired.get(r.nextInt(retired.size())), false, false);
         }
+        if (r.nextInt(10) == 0) return new Command.RetireTenant(now, tenant, true, r.nextInt(4) == 0); // its jobs cancelled one time in four
         if (r.nextBoolean()) return new Command.SetTenantPolicy(now, tenant, kr.nuri.core.tenancy.TenantPolicy.INHERIT);
         java.util.Map<String, Long> classes = null;
         if (r.nextBoolean()) {
