@@ -69,7 +69,11 @@ public final class NuriServer implements AutoCloseable {
     public record Recovery(long snapshotSeq, long events, int checkpointsVerified, long millis, long stateHash) {}
 
     public static NuriServer start(ServerOptions o) {
-        LongSupplier clock = System::currentTimeMillis;
+        return start(o, System::currentTimeMillis);
+    }
+
+    /** A start on another clock (epoch milliseconds): tests that open a store written at a known time. */
+    static NuriServer start(ServerOptions o, LongSupplier clock) {
         String dbUrl = o.embedded() ? Database.embeddedUrl(o.dataDir()) : o.dbUrl();
         Database db = Database.open(dbUrl, o.dbUser(), o.dbPassword());
         H2Import.Summary imported = null;

@@ -58,8 +58,11 @@ public final class TestServer implements AutoCloseable {
                 AssertionLevel.FULL, 15_000);
     }
 
+    /** The server's clock (epoch milliseconds); null = the system's. */
+    public java.util.function.LongSupplier clock;
+
     public TestServer start() {
-        server = NuriServer.start(options());
+        server = clock == null ? NuriServer.start(options()) : NuriServer.start(options(), clock);
         if (server.firstToken() != null) operatorToken = server.firstToken();
         return this;
     }
