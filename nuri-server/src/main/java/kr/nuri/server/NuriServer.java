@@ -96,13 +96,16 @@ public final class NuriServer implements AutoCloseable {
             Identities identities = Identities.open(db, json, o.config().engine(), o.config().source());
             EventCodec codec = identities.codec;
             Journal journal = new Journal(db, codec, lease);
-            Engine engine = new Engine(o.config().engine().withAssertions(o.assertions()));
+            Tenancy tenancy = Tenancy.open(db, json, o.config().engine());
+            Engine engine = new Engine(tenancy.engineConfig(o.config().engine()).withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
             VirtualExecution execution = new VirtualExecution(0, false); // a job without a runtime runs until a client ends it
             List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers, identities);
+            applyFileChanges(tenancy, engine, journal, audit, observers, clock.getAsLong());
             identities.commit(db, audit, o.config().source(), clock.getAsLong());
+            tenancy.commit();
             TokenStore tokens = new TokenStore(db, clock, o.tokenTtlMillis());
             String firstToken = null;
             if (!tokens.hasLiveOperator()) {
@@ -238,6 +241,33 @@ public final class NuriServer implements AutoCloseable {
         }
         long hash = engine.stateHash();
         return new Recovery(snapshotSeq, count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
+    }
+
+    /**
+     * What the fleet file changed since the last start (quotas, policies, awards), applied as commands, journaled in one
+     * group with their audit entries, and logged; a change the engine refuses refuses the start, nothing applied.
+     */
+    private static void applyFileChanges(Tenancy tenancy, Engine engine, Journal journal, AuditLog audit, List<EventObserver> observers,
+                                         long nowMillis) {
+        long time = Math.max(engine.state().now(), nowMillis / 1000);
+        List<Tenancy.Change> changes = tenancy.changes(time, engine.state().tenants());
+        if (changes.isEmpty()) return;
+        List<kr.nuri.core.event.Event> events = new java.util.ArrayList<>();
+        List<AuditLog.Entry> audits = new java.util.ArrayList<>();
+        for (Tenancy.Change c : changes) {
+            kr.nuri.core.engine.Result r = engine.apply(c.command());
+            if (!r.accepted()) {
+                throw new IllegalStateException("the fleet file changes " + c.target() + " (" + c.before() + " → " + c.after() + "), which is refused: "
+                        + r.rejection().message() + " [" + r.rejection().field() + " = " + r.rejection().value() + "]. Nothing was applied; fix the file.");
+            }
+            events.addAll(r.events());
+            audits.add(audit.entry(nowMillis, "fleet-file", "OPERATOR", null, c.action(), c.target(), c.before(), c.after()));
+            log.info("fleet file change: {} {}: {} -> {}", c.action(), c.target(), c.before(), c.after());
+        }
+        journal.append(List.of(new Journal.Group(events, null)), audits, nowMillis);
+        for (kr.nuri.core.event.Event e : events) {
+            for (EventObserver ob : observers) ob.observe(e, engine);
+        }
     }
 
     private static boolean usable(SnapshotStore.Stored<ServerSnapshots.Body> s, Identities identities) {

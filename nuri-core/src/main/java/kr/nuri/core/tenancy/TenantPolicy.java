@@ -53,6 +53,19 @@ public record TenantPolicy(Boolean awardRequired, Boolean unawardedScavengers, S
         return classes == null ? 0 : classes.getOrDefault(name, 0L);
     }
 
+    /** What it sets, as the audit trail shows it ("inherits all" when nothing): hours for walltimes, "class max" for 0. */
+    public String text() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (awardRequired != null) parts.add("awardRequired=" + awardRequired);
+        if (unawardedScavengers != null) parts.add("unawardedScavengers=" + unawardedScavengers);
+        if (classes != null) {
+            java.util.List<String> cs = new java.util.ArrayList<>();
+            classes.forEach((c, w) -> cs.add(c + "=" + (w == 0 ? "class max" : w / 3600.0 + "h")));
+            parts.add("classes=" + cs);
+        }
+        return parts.isEmpty() ? "inherits all" : String.join(" ", parts);
+    }
+
     /** The class a job that wants {@code wanted} runs in under this policy: it, else the first allowed of {@code fallbacks}, else null. */
     public String classFor(String wanted, String... fallbacks) {
         if (allows(wanted)) return wanted;

@@ -120,9 +120,9 @@ final class TenantsApi {
             State st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
-            String before = policyText(st.policies().own(t));
+            String before = st.policies().own(t).text();
             ApiContext.accepted(s.apply(time -> new Command.SetTenantPolicy(time, name, policy)));
-            s.audit(api.act(ApiContext.principal(ctx), "tenant.policy", name, before, policyText(policy)));
+            s.audit(api.act(ApiContext.principal(ctx), "tenant.policy", name, before, policy.text()));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
     }
@@ -140,19 +140,6 @@ final class TenantsApi {
                     retire ? (cancel ? "retired, its jobs cancelled" : "retired, its jobs go on") : "active"));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
-    }
-
-    /** A policy as the audit trail shows it: what it sets, "inherits all" when nothing. */
-    static String policyText(TenantPolicy p) {
-        List<String> parts = new ArrayList<>();
-        if (p.awardRequired() != null) parts.add("awardRequired=" + p.awardRequired());
-        if (p.unawardedScavengers() != null) parts.add("unawardedScavengers=" + p.unawardedScavengers());
-        if (p.classes() != null) {
-            List<String> cs = new ArrayList<>();
-            p.classes().forEach((c, w) -> cs.add(c + "=" + (w == 0 ? "class max" : w / 3600.0 + "h")));
-            parts.add("classes=" + cs);
-        }
-        return parts.isEmpty() ? "inherits all" : String.join(" ", parts);
     }
 
     private static String quotaText(int nominal, int borrow, int lend) {

@@ -1,0 +1,171 @@
+package kr.nuri.server;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import kr.nuri.core.award.AwardSpec;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.config.EngineConfig;
+import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantPolicy;
+import kr.nuri.core.tenancy.TenantSpec;
+import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.server.journal.Database;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fleet file is the initial state. The engine is built with the quotas, policies and awards the journal began with
+ * ({@code genesis}), so that replaying it gives what it gave; what the file changed since the last start ({@code last})
+ * becomes commands — set quota, set policy, grant or revise an award — journaled and audited like an operator's.
+ * Tenants and weights come from the file (a tenant the journal needs and the file lacks is refused by {@link Identities}).
+ */
+final class Tenancy {
+    /** The tenancy of a fleet file: tenants with their quotas and policies, and awards. */
+    record Book(List<TenantSpec> tenants, List<AwardSpec> awards) {
+        static Book of(EngineConfig c) {
+            return new Book(c.tenants(), c.awards());
+        }
+    }
+
+    /** One change the file makes, with what the audit trail says of it. */
+    record Change(Command command, String action, String target, String before, String after) {}
+
+    private final Database db;
+    private final JsonMapper json;
+    private final Book file;
+    private final Book genesis;
+    private final Book last;
+    private final boolean genesisStored;
+
+    private Tenancy(Database db, JsonMapper json, Book file, Book genesis, Book last, boolean genesisStored) {
+        this.db = db;
+        this.json = json;
+        this.file = file;
+        this.genesis = genesis;
+        this.last = last;
+        this.genesisStored = genesisStored;
+    }
+
+    static Tenancy open(Database db, JsonMapper json, EngineConfig config) {
+        Book file = Book.of(config);
+        Book genesis = load(db, json, "genesis");
+        // A store of a build before this one began with the file as it is now, as that build assumed.
+        boolean stored = genesis != null;
+        if (genesis == null) genesis = file;
+        Book last = load(db, json, "last");
+        return new Tenancy(db, json, file, genesis, last == null ? genesis : last, stored);
+    }
+
+    private static Book load(Database db, JsonMapper json, String name) {
+        String body = db.jdbi().withHandle(h -> h.createQuery("SELECT body FROM tenancy WHERE name = :n").bind("n", name)
+                .mapTo(String.class).findOne().orElse(null));
+        return body == null ? null : json.readValue(body, Book.class);
+    }
+
+    private void save(String name, Book book) {
+        String body = json.writeValueAsString(book);
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM tenancy WHERE name = :n").bind("n", name).execute();
+            h.createUpdate("INSERT INTO tenancy (name, body) VALUES (:n, :b)").bind("n", name).bind("b", body).execute();
+        });
+    }
+
+    /** The engine's config: the file's fleet, tenants and settings, with the quotas, policies and awards the journal began with. */
+    EngineConfig engineConfig(EngineConfig config) {
+        Map<String, TenantSpec> began = new HashMap<>();
+        for (TenantSpec t : genesis.tenants()) began.put(t.name(), t);
+        List<TenantSpec> tenants = new ArrayList<>();
+        for (TenantSpec t : config.tenants()) {
+            TenantSpec g = began.get(t.name());
+            tenants.add(g == null ? new TenantSpec(t.name(), t.parent(), t.weight(), List.of())
+                    : new TenantSpec(t.name(), t.parent(), t.weight(), g.quotas(), g.policy()));
+        }
+        for (AwardSpec a : genesis.awards()) {
+            if (tenants.stream().noneMatch(t -> t.name().equals(a.tenant()))) {
+                throw new IllegalStateException("award " + a.id() + " was granted to tenant " + a.tenant()
+                        + ", which the fleet file no longer has. Put the tenant back in the file.");
+            }
+        }
+        return new EngineConfig(config.fleet(), tenants, config.classes(), genesis.awards(), config.fairShareHalfLife(),
+                config.scheduler(), config.assertions());
+    }
+
+    /**
+     * What the file changed since the last start, as commands at {@code time}: policies, then quotas (raised top-down,
+     * lowered bottom-up, so that each fits its parent as it is applied), then awards.
+     */
+    List<Change> changes(long time, TenantTree tree) {
+        List<Change> out = new ArrayList<>();
+        Map<String, TenantSpec> before = new HashMap<>();
+        for (TenantSpec t : last.tenants()) before.put(t.name(), t);
+        List<Change> raised = new ArrayList<>();
+        List<Change> lowered = new ArrayList<>();
+        for (TenantSpec t : file.tenants()) {
+            TenantSpec was = before.get(t.name());
+            TenantPolicy oldPolicy = was == null ? TenantPolicy.INHERIT : was.policy();
+            if (!oldPolicy.equals(t.policy())) {
+                out.add(new Change(new Command.SetTenantPolicy(time, t.name(), t.policy()), "tenant.policy", t.name(),
+                        oldPolicy.text(), t.policy().text()));
+            }
+            Map<String, QuotaSpec> oldQuotas = quotas(was);
+            Map<String, QuotaSpec> newQuotas = quotas(t);
+            java.util.Set<String> models = new java.util.TreeSet<>(oldQuotas.keySet());
+            models.addAll(newQuotas.keySet());
+            for (String m : models) {
+                QuotaSpec o = oldQuotas.getOrDefault(m, new QuotaSpec(m, 0, QuotaSpec.UNLIMITED, QuotaSpec.UNLIMITED));
+                QuotaSpec n = newQuotas.getOrDefault(m, new QuotaSpec(m, 0, QuotaSpec.UNLIMITED, QuotaSpec.UNLIMITED));
+                if (o.equals(n)) continue;
+                Change c = new Change(new Command.SetQuota(time, t.name(), m, n.nominal(), n.borrowingLimit(), n.lendingLimit()), "quota.set",
+                        t.name() + "/" + m, quotaText(o), quotaText(n));
+                (n.nominal() >= o.nominal() ? raised : lowered).add(c);
+            }
+        }
+        Comparator<Change> depth = Comparator.comparingInt(c -> depth(tree, c.target().split("/")[0]));
+        raised.sort(depth);
+        lowered.sort(depth.reversed());
+        out.addAll(raised);
+        out.addAll(lowered);
+        Map<String, AwardSpec> granted = new HashMap<>();
+        for (AwardSpec a : last.awards()) granted.put(a.id(), a);
+        for (AwardSpec a : file.awards()) {
+            AwardSpec was = granted.get(a.id());
+            if (was == null) {
+                out.add(new Change(new Command.GrantAward(time, a), "award.grant", a.id(), null, a.toString()));
+            } else if (!was.equals(a)) {
+                if (!Objects.equals(was.tenant(), a.tenant()) || was.kind() != a.kind() || !Objects.equals(was.model(), a.model())
+                        || was.gpus() != a.gpus() || was.from() != a.from()) {
+                    throw new IllegalStateException("the fleet file changes award " + a.id() + "'s tenant, kind, model, GPUs or start; a granted "
+                            + "award changes only its budget and end. Keep it as it was and grant a new award under a new id.");
+                }
+                out.add(new Change(new Command.ReviseAward(time, a.id(), a.budgetGpuSeconds(), a.to()), "award.revise", a.id(),
+                        "budgetGpuSeconds=" + was.budgetGpuSeconds() + " to=" + was.to(), "budgetGpuSeconds=" + a.budgetGpuSeconds() + " to=" + a.to()));
+            }
+        }
+        return out;
+    }
+
+    private static int depth(TenantTree tree, String name) {
+        int d = 0;
+        for (int t = tree.index(name); t >= 0; t = tree.parent(t)) d++;
+        return d;
+    }
+
+    private static Map<String, QuotaSpec> quotas(TenantSpec t) {
+        Map<String, QuotaSpec> m = new HashMap<>();
+        if (t != null) for (QuotaSpec q : t.quotas()) m.put(q.model().toUpperCase(java.util.Locale.ROOT), q);
+        return m;
+    }
+
+    private static String quotaText(QuotaSpec q) {
+        return "nominal=" + q.nominal() + " borrowingLimit=" + q.borrowingLimit() + " lendingLimit=" + q.lendingLimit();
+    }
+
+    /** Records the genesis (once) and the file as the last start saw it; call after the changes are journaled. */
+    void commit() {
+        if (!genesisStored) save("genesis", genesis);
+        save("last", file);
+    }
+}
