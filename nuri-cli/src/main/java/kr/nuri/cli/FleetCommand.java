@@ -32,14 +32,24 @@ final class FleetCommand implements Callable<Integer> {
         table(out, "GPUs by owner (tenant) and model", f.models(), bySiteModel(f, false));
         out.println("Topology shape (per block kind):");
         Map<String, Integer> shapes = new LinkedHashMap<>();
+        int modelWidth = f.models().stream().mapToInt(String::length).max().orElse(0);
         for (int b = 0; b < f.blockCount(); b++) {
             int racks = f.endRackOfBlock(b) - f.firstRackOfBlock(b);
             int r0 = f.firstRackOfBlock(b);
             int nodes = f.endNodeOfRack(r0) - f.firstNodeOfRack(r0);
             int gpus = f.nodeGpus(f.firstNodeOfRack(r0));
-            String key = String.format("  %-13s %2d racks x %2d nodes x %d GPUs = %,6d GPUs per block%s",
-                    f.models().get(f.modelOfBlock(b)), racks, nodes, gpus, racks * nodes * gpus,
-                    nodes * gpus == 72 ? "  (NVL72: one NVLink domain per rack)" : "");
+            boolean uniform = true;
+            for (int r = r0; r < f.endRackOfBlock(b) && uniform; r++) {
+                uniform = f.endNodeOfRack(r) - f.firstNodeOfRack(r) == nodes;
+                for (int n = f.firstNodeOfRack(r); n < f.endNodeOfRack(r) && uniform; n++) uniform = f.nodeGpus(n) == gpus;
+            }
+            String model = String.format("  %-" + Math.max(13, modelWidth) + "s", f.models().get(f.modelOfBlock(b)));
+            // A block of racks that differ (explicit racks of mixed nodes) is counted as it is, not as its first rack times racks.
+            String key = uniform
+                    ? String.format("%s %2d racks x %2d nodes x %d GPUs = %,6d GPUs per block%s", model, racks, nodes, gpus,
+                            racks * nodes * gpus, nodes * gpus == 72 ? "  (NVL72: one NVLink domain per rack)" : "")
+                    : String.format("%s %2d racks of mixed nodes (%,d nodes) = %,6d GPUs in block %s", model, racks,
+                            f.endNodeOfRack(f.endRackOfBlock(b) - 1) - f.firstNodeOfRack(r0), f.gpusOfBlock(b), f.blockName(b));
             shapes.merge(key, 1, Integer::sum);
         }
         shapes.forEach((k, n) -> out.printf("%s  x %d blocks%n", k, n));
@@ -58,27 +68,31 @@ final class FleetCommand implements Callable<Integer> {
         return rows;
     }
 
+    /** Columns as wide as their longest model name or figure (at least 14), a space between any two. */
     private static void table(PrintWriter out, String title, java.util.List<String> models, Map<String, long[]> rows) {
         out.println(title + ":");
-        out.printf("  %-16s", "");
-        for (String m : models) out.printf("%14s", m);
-        out.printf("%14s%n", "all");
+        int nameWidth = Math.max(16, rows.keySet().stream().mapToInt(String::length).max().orElse(0) + 1);
+        int[] widths = new int[models.size() + 1];
         long[] totals = new long[models.size()];
-        for (var e : rows.entrySet()) {
-            printRow(out, e.getKey(), e.getValue());
-            for (int i = 0; i < totals.length; i++) totals[i] += e.getValue()[i];
-        }
-        printRow(out, "total", totals);
+        for (long[] row : rows.values()) for (int i = 0; i < totals.length; i++) totals[i] += row[i];
+        long all = java.util.Arrays.stream(totals).sum();
+        for (int i = 0; i < models.size(); i++) widths[i] = Math.max(14, Math.max(models.get(i).length(), String.format("%,d", totals[i]).length()) + 1);
+        widths[models.size()] = Math.max(14, String.format("%,d", all).length() + 1);
+        out.printf("  %-" + nameWidth + "s", "");
+        for (int i = 0; i < models.size(); i++) out.printf("%" + widths[i] + "s", models.get(i));
+        out.printf("%" + widths[models.size()] + "s%n", "all");
+        for (var e : rows.entrySet()) printRow(out, nameWidth, widths, e.getKey(), e.getValue());
+        printRow(out, nameWidth, widths, "total", totals);
         out.println();
     }
 
-    private static void printRow(PrintWriter out, String name, long[] row) {
-        out.printf("  %-16s", name);
+    private static void printRow(PrintWriter out, int nameWidth, int[] widths, String name, long[] row) {
+        out.printf("  %-" + nameWidth + "s", name);
         long sum = 0;
-        for (long v : row) {
-            out.printf("%14s", v == 0 ? "-" : String.format("%,d", v));
-            sum += v;
+        for (int i = 0; i < row.length; i++) {
+            out.printf("%" + widths[i] + "s", row[i] == 0 ? "-" : String.format("%,d", row[i]));
+            sum += row[i];
         }
-        out.printf("%14s%n", String.format("%,d", sum));
+        out.printf("%" + widths[row.length] + "s%n", String.format("%,d", sum));
     }
 }
