@@ -37,10 +37,8 @@ public final class EngineReport {
         long gpus = config.fleet().totalGpus();
         r.note(String.format("completed %,d of %,d jobs (%,d never started); makespan %.1f h; GPU utilisation %.1f%%; preemptions %,d",
                 s.completed(), s.jobs(), s.neverStarted(), s.makespan() / 3600.0, 100 * s.utilisation(), s.preemptions()));
-        r.note(String.format("JCT             mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanJct() / 3600, s.p50Jct() / 3600.0,
-                s.p95Jct() / 3600.0, s.p99Jct() / 3600.0));
-        r.note(String.format("queueing delay  mean %.2f h  p50 %.2f h  p95 %.2f h  p99 %.2f h", s.meanQueueingDelay() / 3600,
-                s.p50QueueingDelay() / 3600.0, s.p95QueueingDelay() / 3600.0, s.p99QueueingDelay() / 3600.0));
+        r.note("JCT             " + spread(s.meanJct(), s.p50Jct(), s.p95Jct(), s.p99Jct()));
+        r.note("queueing delay  " + spread(s.meanQueueingDelay(), s.p50QueueingDelay(), s.p95QueueingDelay(), s.p99QueueingDelay()));
         if (failures != null) {
             r.note(String.format("node failures: %,d (MTBF %.0f h per node, mean repair %.1f h, seed %d); %,d runs interrupted, "
                     + "%,.0f GPU-hours of work lost, %,.0f node-hours down", sim.failures(), failures.mtbfHours(), failures.repairHours(),
@@ -150,10 +148,27 @@ public final class EngineReport {
         return r;
     }
 
+    /**
+     * Mean and percentiles of durations in seconds, in the unit their scale calls for: hours from a p99 of two hours up,
+     * minutes from two minutes up, else seconds (a run of seconds printed "0.01 h" before).
+     */
+    static String spread(double mean, double p50, double p95, double p99) {
+        double top = Math.max(mean, p99);
+        double unit = top >= 7200 ? 3600 : top >= 120 ? 60 : 1;
+        String name = unit == 3600 ? "h" : unit == 60 ? "min" : "s";
+        return String.format("mean %.2f %s  p50 %.2f %s  p95 %.2f %s  p99 %.2f %s", mean / unit, name, p50 / unit, name, p95 / unit, name,
+                p99 / unit, name);
+    }
+
     /** Fragmentation over the run: its mean in the summary, a chart of idle and fragmented GPUs. */
     private static void fragmentation(Report r, FleetFragmentation fragmentation, long gpus) {
         List<FleetFragmentation.Sample> samples = fragmentation.samples();
         int n = samples.size();
+        if (n < 2) {
+            // Sampled every virtual hour: a run shorter than that has one sample or none, which says nothing.
+            r.note("fragmentation (FGD measure, sampled hourly): the run is too short for a measure (" + n + " sample)");
+            return;
+        }
         double[] hours = new double[n];
         double[] idle = new double[n];
         double[] frag = new double[n];
