@@ -284,10 +284,14 @@ public final class NuriServer implements AutoCloseable {
             journal.readKinds(e.seq + 1, "JobEnded", (seq, body) -> {
                 if (ended[0] == 0 && body.contains("\"jobId\":\"" + e.jobId + "\"")) ended[0] = seq;
             });
-            m.append(ended[0] == 0 ? ": " + e.jobId + " runs on it" : ": " + e.jobId + " ran on it until event " + ended[0]);
+            boolean node = e.field.equals("node");
+            m.append(": ").append(e.jobId).append(ended[0] == 0 ? (node ? " runs on it" : " has not ended")
+                    : (node ? " ran on it until event " : " ended at event ") + ended[0]);
         }
         m.append("). Refusing to start on a fleet that would move or lose it. Put the ").append(e.field)
                 .append(" back in the file");
+        if (e.field.equals("tenant")) m.append(" (its jobs, awards and quotas are in the journal; retire it instead: POST /api/v1/tenants/")
+                .append(e.name).append("/retire)");
         if (e.field.equals("node")) {
             m.append(" (drained: POST /api/v1/nodes/").append(e.name).append("/drain, so nothing new starts there); a node a job "
                     + "has run on stays in the fleet file for now");

@@ -102,4 +102,19 @@ class FleetIdentityIT extends ServerTestCase {
         assertThat(placements("wide").get(0)).contains("h-2-r2-n1:8");
         assertThat(s.call("GET", "/api/v1/audit?action=fleet.change", null).json().toString()).doesNotContain("fleet-file");
     }
+
+    @Test
+    void aFileWithoutAProjectTheJournalUsesIsRefusedNamingItAndTheJob() {
+        startJobs();
+        String wide = s.id("wide");
+        s.stop();
+        s.config = TestServer.fleet("small-no-a2.yaml");
+        assertThatThrownBy(() -> s.start())
+                .hasMessageContaining("the fleet file has no tenant 'a2'")
+                .hasMessageContaining(wide + " has not ended")
+                .hasMessageContaining("retire it instead");
+        s.config = TestServer.smallFleet();
+        s.start();
+        assertThat(placements("wide")).hasSize(1);
+    }
 }

@@ -108,7 +108,7 @@ public final class EventCodec {
             throw new IllegalStateException("journal row " + seq + " has kind '" + kind
                     + "', which this version of Nuri does not know. Maybe it was written by a newer version?");
         }
-        if (!REFERRING.contains(kind)) return json.readValue(body, type);
+        if (!REFERRING.contains(kind)) return checkTenant(seq, kind, json.readValue(body, type));
         ObjectNode o = (ObjectNode) json.readTree(body);
         boolean positional = seq <= legacyEnd;
         index(seq, kind, o, "model", lookup.model(), positional ? legacy.models() : null);
@@ -144,6 +144,21 @@ public final class EventCodec {
         Integer i = names.get(name);
         if (i == null) throw new UnknownName(seq, kind, field, name, o.has("jobId") ? o.get("jobId").asString() : null);
         return i;
+    }
+
+    /** Events that name a tenant inside (a job's project, an award's tenant): the tenant must still be in the fleet file. */
+    private Event checkTenant(long seq, String kind, Event e) {
+        String tenant = switch (e) {
+            case Event.JobSubmitted s -> s.spec().project();
+            case Event.AwardGranted a -> a.award().tenant();
+            case Event.TenantPolicySet p -> p.tenant();
+            case Event.TenantRetired r -> r.tenant();
+            default -> null;
+        };
+        if (tenant != null && !lookup.tenant().containsKey(tenant)) {
+            throw new UnknownName(seq, kind, "tenant", tenant, e instanceof Event.JobSubmitted s ? s.spec().id() : null);
+        }
+        return e;
     }
 
     /** A journal row names a node, model or tenant the fleet file no longer has. */
