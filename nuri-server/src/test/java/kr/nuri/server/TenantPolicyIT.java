@@ -69,4 +69,21 @@ class TenantPolicyIT extends ServerTestCase {
         assertThat(s.call("POST", "/api/v1/tenants/a1/reinstate", pm, null).status()).isEqualTo(200);
         assertThat(s.call("POST", "/api/v1/jobs", user, "{\"project\":\"a1\",\"gpus\":1}").status()).isEqualTo(201);
     }
+
+    @Test
+    void anAwardIsEndedNowAndNoNewJobChargesIt() {
+        // Tenancy finding 3's last point: an award could be ended only by moving its end by hand.
+        String pm = s.token("pat", "programme_manager", null);
+        String user = s.token("bo", "user", "b1");
+        assertThat(s.call("POST", "/api/v1/awards/award-b/end", user, null).status()).as("a user may not").isEqualTo(403);
+        TestServer.Response ended = s.call("POST", "/api/v1/awards/award-b/end", pm, null);
+        assertThat(ended.status()).as(ended.text()).isEqualTo(200);
+        assertThat(ended.json().get("active").asBoolean()).isFalse();
+        TestServer.Response refused = s.call("POST", "/api/v1/jobs", user, "{\"project\":\"b1\",\"gpus\":8,\"gpusPerNode\":8,\"award\":\"award-b\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("award-b ended");
+        assertThat(s.call("POST", "/api/v1/awards/award-b/end", pm, null).status()).as("again: nothing to do").isEqualTo(200);
+        assertThat(s.call("GET", "/api/v1/audit?action=award.end", null).text()).contains("award-b", "pat");
+        assertThat(s.call("POST", "/api/v1/awards/nope/end", pm, null).status()).isEqualTo(404);
+    }
 }

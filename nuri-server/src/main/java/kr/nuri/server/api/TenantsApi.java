@@ -42,7 +42,9 @@ final class TenantsApi {
                 new ApiRoute(GET, "/api/v1/awards", ALL, "Awards you may see, with budget used and left", null, this::awards),
                 new ApiRoute(GET, "/api/v1/awards/{id}", ALL, "One award", null, this::award),
                 new ApiRoute(POST, "/api/v1/awards", PROGRAMMES, "Grant an award (GPU-hour budget or dedicated GPUs)", "AwardRequest", this::grant),
-                new ApiRoute(PATCH, "/api/v1/awards/{id}", PROGRAMMES, "Top up or claw back an award (budget, end)", "ReviseRequest", this::revise));
+                new ApiRoute(PATCH, "/api/v1/awards/{id}", PROGRAMMES, "Top up or claw back an award (budget, end)", "ReviseRequest", this::revise),
+                new ApiRoute(POST, "/api/v1/awards/{id}/end", PROGRAMMES, "End an award now: no new job charges it (its running jobs go on)", null,
+                        this::end));
     }
 
     record QuotaRequest(Integer nominal, Integer borrowingLimit, Integer lendingLimit) {}
@@ -224,6 +226,23 @@ final class TenantsApi {
             String before = "budgetGpuSeconds=" + cur.budgetGpuSeconds() + " to=" + Views.time(cur.to());
             ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, b, end)));
             s.audit(api.act(ApiContext.principal(ctx), "award.revise", id, before, "budgetGpuSeconds=" + b + " to=" + Views.time(end)));
+            return Views.award(st, a, s.now(), Charges.at(st, s.now()));
+        }));
+    }
+
+    private void end(Context ctx) {
+        String id = ctx.pathParam("id");
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            int a = st.awards().index(id);
+            if (a < 0) throw Problem.notFound("award", id);
+            AwardSpec cur = st.awards().get(a);
+            if (cur.to() > s.now()) {
+                String before = "to=" + Views.time(cur.to());
+                // Its window closes now (or one second after it opened, for one that has not begun): a revision of its end.
+                ApiContext.accepted(s.apply(t -> new Command.ReviseAward(t, id, cur.budgetGpuSeconds(), Math.max(t, cur.from() + 1))));
+                s.audit(api.act(ApiContext.principal(ctx), "award.end", id, before, "to=" + Views.time(st.awards().get(a).to())));
+            }
             return Views.award(st, a, s.now(), Charges.at(st, s.now()));
         }));
     }
