@@ -80,13 +80,19 @@ final class Tenancy {
         List<TenantSpec> tenants = new ArrayList<>();
         for (TenantSpec t : config.tenants()) {
             TenantSpec g = began.get(t.name());
+            // A quota on a model the fleet no longer has holds nothing (a journal that used the model is refused by Identities).
+            List<QuotaSpec> quotas = g == null ? List.of() : g.quotas().stream().filter(q -> config.fleet().modelIndex(q.model()) >= 0).toList();
             tenants.add(g == null ? new TenantSpec(t.name(), t.parent(), t.weight(), List.of())
-                    : new TenantSpec(t.name(), t.parent(), t.weight(), g.quotas(), g.policy()));
+                    : new TenantSpec(t.name(), t.parent(), t.weight(), quotas, g.policy()));
         }
         for (AwardSpec a : genesis.awards()) {
             if (tenants.stream().noneMatch(t -> t.name().equals(a.tenant()))) {
                 throw new IllegalStateException("award " + a.id() + " was granted to tenant " + a.tenant()
                         + ", which the fleet file no longer has. Put the tenant back in the file.");
+            }
+            if (a.model() != null && config.fleet().modelIndex(a.model()) < 0) {
+                throw new IllegalStateException("award " + a.id() + " pays for " + a.model() + " GPUs, which the fleet file no longer has. "
+                        + "Put the model's nodes back in the file.");
             }
         }
         return new EngineConfig(config.fleet(), tenants, config.classes(), genesis.awards(), config.fairShareHalfLife(),

@@ -53,6 +53,13 @@ class FleetFileChangesIT extends ServerTestCase {
         assertThat(fileChangesAudited()).isEqualTo(audited);
         assertThat(tenant("a1").get("quotas").get(0).get("nominal").asInt()).isEqualTo(48);
 
+        // A start that stopped after journaling the changes and before recording the file sees them again, already applied.
+        s.stop();
+        assertThat(s.sql("DELETE FROM tenancy WHERE name = 'last'")).isEqualTo(1);
+        s.start();
+        assertThat(fileChangesAudited()).isEqualTo(audited);
+        assertThat(s.call("GET", "/api/v1/awards/award-c", null).status()).isEqualTo(200);
+
         // Back to the original: its values return as changes too; an award the file no longer lists stays granted.
         restartOn("small.yaml");
         assertThat(tenant("a1").get("quotas").get(0).get("nominal").asInt()).isEqualTo(64);
