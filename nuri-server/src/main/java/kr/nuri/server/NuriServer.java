@@ -103,7 +103,7 @@ public final class NuriServer implements AutoCloseable {
             List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers, identities);
-            FileChanges changes = fileChanges(tenancy, engine, audit, clock.getAsLong());
+            Tenancy.Decided changes = tenancy.decide(engine, audit, clock.getAsLong());
             // The journal's format and fleet are recorded before anything new is appended: rows written after are of format 2.
             identities.commit(db, audit, o.config().source(), clock.getAsLong());
             changes.append(journal, engine, observers, clock.getAsLong());
@@ -243,65 +243,6 @@ public final class NuriServer implements AutoCloseable {
         }
         long hash = engine.stateHash();
         return new Recovery(snapshotSeq, count[0], verified[0], (System.nanoTime() - t0) / 1_000_000, hash);
-    }
-
-    /** The events of the fleet file's changes, decided on the engine, with their audit entries: appended by {@link #append}. */
-    private record FileChanges(List<kr.nuri.core.event.Event> events, List<AuditLog.Entry> audits) {
-        /** Journals the events in one group with their audit entries, and shows them to the observers. */
-        void append(Journal journal, Engine engine, List<EventObserver> observers, long nowMillis) {
-            if (events.isEmpty()) return;
-            journal.append(List.of(new Journal.Group(events, null)), audits, nowMillis);
-            for (kr.nuri.core.event.Event e : events) {
-                for (EventObserver ob : observers) ob.observe(e, engine);
-            }
-        }
-    }
-
-    /**
-     * What the fleet file changed since the last start (quotas, policies, awards), applied to the engine as commands and
-     * logged; a change the engine refuses refuses the start, nothing written.
-     */
-    private static FileChanges fileChanges(Tenancy tenancy, Engine engine, AuditLog audit, long nowMillis) {
-        long time = Math.max(engine.state().now(), nowMillis / 1000);
-        List<Tenancy.Change> changes = tenancy.changes(time, engine.state().tenants());
-        List<kr.nuri.core.event.Event> events = new java.util.ArrayList<>();
-        List<AuditLog.Entry> audits = new java.util.ArrayList<>();
-        for (Tenancy.Change c : changes) {
-            // Already so (a start that stopped between journaling these and recording the file, or the same change made
-            // through the API): nothing to do.
-            if (alreadyApplied(c.command(), engine.state())) continue;
-            kr.nuri.core.engine.Result r = engine.apply(c.command());
-            if (!r.accepted()) {
-                throw new IllegalStateException("the fleet file changes " + c.target() + " (" + c.before() + " → " + c.after() + "), which is refused: "
-                        + r.rejection().message() + " [" + r.rejection().field() + " = " + r.rejection().value() + "]. Nothing was applied; fix the file.");
-            }
-            events.addAll(r.events());
-            audits.add(audit.entry(nowMillis, "fleet-file", "OPERATOR", null, c.action(), c.target(), c.before(), c.after()));
-            log.info("fleet file change: {} {}: {} -> {}", c.action(), c.target(), c.before(), c.after());
-        }
-        return new FileChanges(events, audits);
-    }
-
-    private static boolean alreadyApplied(kr.nuri.core.command.Command c, kr.nuri.core.state.State st) {
-        return switch (c) {
-            case kr.nuri.core.command.Command.SetQuota q -> {
-                int t = st.tenants().index(q.tenant());
-                int m = st.fleet().modelIndex(q.model());
-                yield t >= 0 && m >= 0 && st.quota().nominal(t, m) == q.nominal() && st.quota().borrowingLimit(t, m) == q.borrowingLimit()
-                        && st.quota().lendingLimit(t, m) == q.lendingLimit();
-            }
-            case kr.nuri.core.command.Command.SetTenantPolicy p -> {
-                int t = st.tenants().index(p.tenant());
-                yield t >= 0 && st.policies().own(t).equals(p.policy());
-            }
-            case kr.nuri.core.command.Command.GrantAward g -> st.awards().index(g.award().id()) >= 0
-                    && st.awards().get(st.awards().index(g.award().id())).equals(g.award());
-            case kr.nuri.core.command.Command.ReviseAward r -> {
-                int a = st.awards().index(r.awardId());
-                yield a >= 0 && st.awards().get(a).budgetGpuSeconds() == r.budgetGpuSeconds() && st.awards().get(a).to() == r.to();
-            }
-            default -> false;
-        };
     }
 
     private static boolean usable(SnapshotStore.Stored<ServerSnapshots.Body> s, Identities identities) {

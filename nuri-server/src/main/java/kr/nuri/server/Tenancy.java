@@ -8,12 +8,21 @@ import java.util.Map;
 import java.util.Objects;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
+import kr.nuri.core.engine.Engine;
+import kr.nuri.core.engine.Result;
+import kr.nuri.core.event.Event;
+import kr.nuri.core.state.State;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantPolicy;
 import kr.nuri.core.tenancy.TenantSpec;
 import kr.nuri.core.tenancy.TenantTree;
+import kr.nuri.server.journal.AuditLog;
 import kr.nuri.server.journal.Database;
+import kr.nuri.server.journal.Journal;
+import kr.nuri.server.loop.EventObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Tenants and weights come from the file (a tenant the journal needs and the file lacks is refused by {@link Identities}).
  */
 final class Tenancy {
+    private static final Logger log = LoggerFactory.getLogger(Tenancy.class);
     /** The tenancy of a fleet file: tenants with their quotas and policies, and awards. */
     record Book(List<TenantSpec> tenants, List<AwardSpec> awards) {
         static Book of(EngineConfig c) {
@@ -167,6 +177,65 @@ final class Tenancy {
 
     private static String quotaText(QuotaSpec q) {
         return "nominal=" + q.nominal() + " borrowingLimit=" + q.borrowingLimit() + " lendingLimit=" + q.lendingLimit();
+    }
+
+    /** The events of the fleet file's changes, decided on the engine, with their audit entries: appended by {@link #append}. */
+    record Decided(List<Event> events, List<AuditLog.Entry> audits) {
+        /** Journals the events in one group with their audit entries, and shows them to the observers. */
+        void append(Journal journal, Engine engine, List<EventObserver> observers, long nowMillis) {
+            if (events.isEmpty()) return;
+            journal.append(List.of(new Journal.Group(events, null)), audits, nowMillis);
+            for (Event e : events) {
+                for (EventObserver ob : observers) ob.observe(e, engine);
+            }
+        }
+    }
+
+    /**
+     * What the fleet file changed since the last start (quotas, policies, awards), applied to the engine as commands and
+     * logged; a change the engine refuses refuses the start, nothing written.
+     */
+    Decided decide(Engine engine, AuditLog audit, long nowMillis) {
+        long time = Math.max(engine.state().now(), nowMillis / 1000);
+        List<Change> changes = changes(time, engine.state().tenants());
+        List<Event> events = new ArrayList<>();
+        List<AuditLog.Entry> audits = new ArrayList<>();
+        for (Change c : changes) {
+            // Already so (a start that stopped between journaling these and recording the file, or the same change made
+            // through the API): nothing to do.
+            if (alreadyApplied(c.command(), engine.state())) continue;
+            Result r = engine.apply(c.command());
+            if (!r.accepted()) {
+                throw new IllegalStateException("the fleet file changes " + c.target() + " (" + c.before() + " → " + c.after() + "), which is refused: "
+                        + r.rejection().message() + " [" + r.rejection().field() + " = " + r.rejection().value() + "]. Nothing was applied; fix the file.");
+            }
+            events.addAll(r.events());
+            audits.add(audit.entry(nowMillis, "fleet-file", "OPERATOR", null, c.action(), c.target(), c.before(), c.after()));
+            log.info("fleet file change: {} {}: {} -> {}", c.action(), c.target(), c.before(), c.after());
+        }
+        return new Decided(events, audits);
+    }
+
+    private static boolean alreadyApplied(Command c, State st) {
+        return switch (c) {
+            case Command.SetQuota q -> {
+                int t = st.tenants().index(q.tenant());
+                int m = st.fleet().modelIndex(q.model());
+                yield t >= 0 && m >= 0 && st.quota().nominal(t, m) == q.nominal() && st.quota().borrowingLimit(t, m) == q.borrowingLimit()
+                        && st.quota().lendingLimit(t, m) == q.lendingLimit();
+            }
+            case Command.SetTenantPolicy p -> {
+                int t = st.tenants().index(p.tenant());
+                yield t >= 0 && st.policies().own(t).equals(p.policy());
+            }
+            case Command.GrantAward g -> st.awards().index(g.award().id()) >= 0
+                    && st.awards().get(st.awards().index(g.award().id())).equals(g.award());
+            case Command.ReviseAward r -> {
+                int a = st.awards().index(r.awardId());
+                yield a >= 0 && st.awards().get(a).budgetGpuSeconds() == r.budgetGpuSeconds() && st.awards().get(a).to() == r.to();
+            }
+            default -> false;
+        };
     }
 
     /** Records the genesis (once) and the file as the last start saw it; call after the changes are journaled. */

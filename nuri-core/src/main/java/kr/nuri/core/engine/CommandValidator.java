@@ -1,5 +1,7 @@
 package kr.nuri.core.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
@@ -228,7 +230,7 @@ final class CommandValidator {
      * above it) and pays for a model the job may run on. None, or several, is a refusal naming them.
      */
     Covering coveringAward(JobSpec s, int project, long now, long walltime) {
-        java.util.List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (int a = 0; a < state.awards().size(); a++) {
             AwardSpec award = state.awards().get(a);
             if (!award.activeAt(now) || !state.tenants().isWithin(project, state.tenants().index(award.tenant()))) continue;

@@ -1,5 +1,8 @@
 package kr.nuri.core.tenancy;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +18,7 @@ public final class TenantPolicies {
         this.tree = tree;
         this.own = new TenantPolicy[tree.size()];
         this.retired = new boolean[tree.size()];
-        java.util.Arrays.fill(own, TenantPolicy.INHERIT);
+        Arrays.fill(own, TenantPolicy.INHERIT);
         for (TenantSpec s : specs) own[tree.index(s.name())] = s.policy();
     }
 
@@ -53,15 +56,15 @@ public final class TenantPolicies {
 
     /** The tenants retired themselves, by name: for snapshots. */
     public List<String> retiredSnapshot() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (int t = 0; t < retired.length; t++) if (retired[t]) out.add(tree.name(t));
-        java.util.Collections.sort(out);
+        Collections.sort(out);
         return out;
     }
 
     /** Restores {@link #retiredSnapshot()}; null (a snapshot of a build before retirement) retires none. */
     public void restoreRetired(List<String> names) {
-        java.util.Arrays.fill(retired, false);
+        Arrays.fill(retired, false);
         if (names == null) return;
         for (String n : names) {
             int t = tree.index(n);
@@ -79,7 +82,7 @@ public final class TenantPolicies {
     /** Restores what {@link #snapshot()} took; null (a snapshot of a build before policies) keeps the fleet file's. */
     public void restore(Map<String, TenantPolicy> snapshot) {
         if (snapshot == null) return;
-        java.util.Arrays.fill(own, TenantPolicy.INHERIT);
+        Arrays.fill(own, TenantPolicy.INHERIT);
         for (var e : snapshot.entrySet()) {
             int t = tree.index(e.getKey());
             if (t >= 0) own[t] = e.getValue();

@@ -1,6 +1,8 @@
 package kr.nuri.core.tenancy;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -55,11 +57,11 @@ public record TenantPolicy(Boolean awardRequired, Boolean unawardedScavengers, S
 
     /** What it sets, as the audit trail shows it ("inherits all" when nothing): hours for walltimes, "class max" for 0. */
     public String text() {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (awardRequired != null) parts.add("awardRequired=" + awardRequired);
         if (unawardedScavengers != null) parts.add("unawardedScavengers=" + unawardedScavengers);
         if (classes != null) {
-            java.util.List<String> cs = new java.util.ArrayList<>();
+            List<String> cs = new ArrayList<>();
             classes.forEach((c, w) -> cs.add(c + "=" + (w == 0 ? "class max" : w / 3600.0 + "h")));
             parts.add("classes=" + cs);
         }
