@@ -77,6 +77,14 @@ public final class Simulation {
         if (tickSeconds <= 0) throw new IllegalArgumentException("tickSeconds=" + tickSeconds + " must be positive. Maybe 60?");
         this.tickSeconds = tickSeconds;
         this.engine = new Engine(config);
+        this.ownership = new kr.nuri.sim.metrics.OwnershipUse(config);
+    }
+
+    private final kr.nuri.sim.metrics.OwnershipUse ownership;
+
+    /** Whose nodes ran whose work, per owner: own use, lent, borrowed. */
+    public kr.nuri.sim.metrics.OwnershipUse ownership() {
+        return ownership;
     }
 
     /**
@@ -373,6 +381,9 @@ public final class Simulation {
                     running.put(s.jobId(), gpus);
                     Job j = engine.job(s.jobId());
                     Life life = lives.get(s.jobId());
+                    double[] held = new double[s.nodes().length];
+                    for (int i = 0; i < held.length; i++) held[i] = j.spec().sharing() ? j.spec().gpuMilli() / 1000.0 : s.gpus()[i];
+                    ownership.started(s.jobId(), j.spec().project(), s.nodes(), held, s.time());
                     if (life.firstStart < 0) life.firstStart = s.time();
                     life.runStart = s.time();
                     long due = execution.observe(s, engine);
@@ -390,6 +401,7 @@ public final class Simulation {
                     Integer held = running.remove(x.jobId());
                     if (held != null) { // a run ended, not a waiting job cancelled
                         account(x.time(), -held);
+                        ownership.ended(x.jobId(), x.heldUntil());
                         if (life != null) {
                             life.gpuSeconds += (double) held * (x.time() - life.runStart);
                             if (x.outcome() == Outcome.NODE_FAILURE) interruptedRuns++;

@@ -117,6 +117,7 @@ public final class EngineReport {
         r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
                 "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
+        owners(r, sim.ownership());
         estimates(r, byClass, sim.estimateMoves());
         double[] byHour = sim.allocatedByHour();
         List<List<Object>> over = new ArrayList<>(byHour.length);
@@ -158,6 +159,26 @@ public final class EngineReport {
         String name = unit == 3600 ? "h" : unit == 60 ? "min" : "s";
         return String.format("mean %.2f %s  p50 %.2f %s  p95 %.2f %s  p99 %.2f %s", mean / unit, name, p50 / unit, name, p95 / unit, name,
                 p99 / unit, name);
+    }
+
+    /** Per owner of nodes: GPU-hours its jobs ran on its own nodes, lent to others' jobs, borrowed from others' nodes. */
+    private static void owners(Report r, kr.nuri.sim.metrics.OwnershipUse ownership) {
+        Map<String, double[]> byOwner = ownership.gpuHours();
+        if (byOwner.isEmpty()) return;
+        List<List<Object>> rows = new ArrayList<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (var e : byOwner.entrySet()) {
+            double[] h = e.getValue();
+            rows.add(List.of(e.getKey(), h[0], h[1], h[2]));
+            Map<String, Object> m = new LinkedHashMap<>(); // summary.json is byte-identical run to run: no Map.of order
+            m.put("own_gpu_hours", h[0]);
+            m.put("lent_gpu_hours", h[1]);
+            m.put("borrowed_gpu_hours", h[2]);
+            summary.put(e.getKey(), m);
+        }
+        r.summary().put("by_owner", summary);
+        r.table(new Report.Table("owners.csv", "Per owner of nodes (GPU-hours): its jobs on its own nodes, others' jobs on its nodes (lent), "
+                + "its jobs on others' nodes (borrowed)", List.of("owner", "own_gpu_hours", "lent_gpu_hours", "borrowed_gpu_hours"), rows, true));
     }
 
     /** Fragmentation over the run: its mean in the summary, a chart of idle and fragmented GPUs. */
