@@ -68,12 +68,7 @@ final class CommandValidator {
             case Command.DrainNode c -> node(c.node());
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> tenants.policy(c);
-            case Command.RetireTenant c -> {
-                int t = c.tenant() == null ? -1 : state.tenants().index(c.tenant());
-                if (t < 0) yield Rejection.of(Code.UNKNOWN_TENANT, "tenant", c.tenant(), "no tenant '" + c.tenant() + "'. Maybe check 'nuri tenants'?");
-                yield state.tenants().parent(t) < 0 ? Rejection.of(Code.INVALID_VALUE, "tenant", c.tenant(), "'" + c.tenant()
-                        + "' is the root: retiring it would stop the whole fleet. Maybe drain the nodes instead?") : null;
-            }
+            case Command.RetireTenant c -> tenants.retire(c);
             case Command.GrantAward c -> grant(c.award());
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;
@@ -119,11 +114,8 @@ final class CommandValidator {
             return Rejection.of(Code.NOT_A_PROJECT, "project", s.project(), "'" + s.project()
                     + "' is an organisation, not a project: jobs run in projects. Maybe one of its sub-projects?");
         }
-        String retiredBy = state.policies().retiredBy(project);
-        if (retiredBy != null) {
-            return Rejection.of(Code.TENANT_RETIRED, "project", s.project(), "project " + s.project() + (retiredBy.equals(s.project()) ? " is"
-                    : " belongs to " + retiredBy + ", which is") + " retired: it takes no new jobs");
-        }
+        Rejection retired = tenants.retired(s, project);
+        if (retired != null) return retired;
         if (s.members() < 1 || s.members() > MAX_MEMBERS) {
             return Rejection.of(Code.INVALID_VALUE, "members", s.members(), "members must be 1 to " + MAX_MEMBERS);
         }

@@ -12,13 +12,29 @@ import kr.nuri.core.tenancy.TenantPolicy;
 
 /**
  * What a tenant's policy asks of a submission (the classes it may use and for how long, an award to charge where its
- * tenant runs on awards), and what a policy itself must be. The command validator's tenancy half.
+ * tenant runs on awards, not a retired tenant), and what a policy or a retirement must be. The command validator's tenancy half.
  */
 final class TenantRules {
     private final State state;
 
     TenantRules(State state) {
         this.state = state;
+    }
+
+    /** A submission to a project that is retired, or under a retired tenant; null when it is not. */
+    Rejection retired(JobSpec s, int project) {
+        String retiredBy = state.policies().retiredBy(project);
+        if (retiredBy == null) return null;
+        return Rejection.of(Code.TENANT_RETIRED, "project", s.project(), "project " + s.project() + (retiredBy.equals(s.project()) ? " is"
+                : " belongs to " + retiredBy + ", which is") + " retired: it takes no new jobs");
+    }
+
+    /** Retiring or reinstating: any tenant but the root. */
+    Rejection retire(Command.RetireTenant c) {
+        int t = c.tenant() == null ? -1 : state.tenants().index(c.tenant());
+        if (t < 0) return Rejection.of(Code.UNKNOWN_TENANT, "tenant", c.tenant(), "no tenant '" + c.tenant() + "'. Maybe check 'nuri tenants'?");
+        return state.tenants().parent(t) < 0 ? Rejection.of(Code.INVALID_VALUE, "tenant", c.tenant(), "'" + c.tenant()
+                + "' is the root: retiring it would stop the whole fleet. Maybe drain the nodes instead?") : null;
     }
 
     /** A submission in class {@code pc} of {@code project} against the policy that applies to it; null when it passes. */
