@@ -43,14 +43,7 @@ public final class State {
     private final Map<String, Job> bySubmitKey = new HashMap<>();
     private final PendingQueue queue;
     private final RunningIndex running;
-    private final Map<String, Reservation> reservations = new LinkedHashMap<>();
-    private final Map<String, Reservation> reservationsView = java.util.Collections.unmodifiableMap(reservations);
-    /** Moves on every change of {@link #reservations}; with the cache of {@link #earliestReservationStart} (not state). */
-    private long reservationsVersion;
-    private long earliestAt = -1;
-    private long earliest;
-    private long secondEarliest;
-    private String earliestHolder;
+    private final ReservationBook reservations;
     private final long[] chargedByTenant;
     private final long[] chargedByModel;
     private long charged;
@@ -65,6 +58,7 @@ public final class State {
         this.queueOrder = queueOrder;
         this.fleet = config.fleet();
         this.capacity = new Capacity(fleet);
+        this.reservations = new ReservationBook(capacity);
         this.tenants = new TenantTree(config.tenants());
         this.quota = new QuotaBook(tenants, fleet.modelCount());
         for (TenantSpec t : config.tenants()) {
@@ -95,7 +89,7 @@ public final class State {
             case Event.JobEnded e -> ended(e);
             case Event.NodeHealthChanged e -> {
                 capacity.setHealth(e.node(), e.health());
-                if (e.health() != Health.UP) dropReservationsOn(e.node());
+                if (e.health() != Health.UP) reservations.dropOn(e.node());
             }
             case Event.QuotaSet e -> {
                 quota.set(e.tenant(), e.model(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
@@ -111,13 +105,8 @@ public final class State {
                 awards.revise(awards.index(e.awardId()), e.budgetGpuSeconds(), e.to());
                 refreshDedicatedAwards();
             }
-            case Event.ReservationMade e -> {
-                releaseReservation(e.jobId());
-                reservations.put(e.jobId(), new Reservation(e.jobId(), e.start(), e.model(), e.nodes()));
-                reservationsVersion++;
-                for (int n : e.nodes()) capacity.setReserved(n, true);
-            }
-            case Event.ReservationReleased e -> releaseReservation(e.jobId());
+            case Event.ReservationMade e -> reservations.put(new Reservation(e.jobId(), e.start(), e.model(), e.nodes()));
+            case Event.ReservationReleased e -> reservations.release(e.jobId());
             case Event.ClockAdvanced e -> { }
         }
     }
@@ -144,7 +133,7 @@ public final class State {
     private void started(Event.JobStarted e) {
         Job job = jobs.get(e.jobId());
         queue.remove(job);
-        releaseReservation(job.id());
+        reservations.release(job.id());
         hold(job, e.model(), e.nodes(), e.gpus(), e.slots(), e.time());
         job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.slots(), e.borrowed());
         if (e.borrowed()) quota.addBorrowed(job.project(), e.model(), job.totalGpus());
@@ -194,7 +183,7 @@ public final class State {
             charged += charge;
         } else {
             queue.remove(job);
-            releaseReservation(job.id());
+            reservations.release(job.id());
         }
         job.markEnded(e.time(), e.outcome(), charge, e.requeued());
         if (e.requeued()) queue.add(job);
@@ -203,24 +192,6 @@ public final class State {
     /** A node-fit job's GPU demand as the clustering policy groups it: GPUs × 10,000 + thousandths. */
     public static long demand(JobSpec spec) {
         return spec.gpusPerMember() * 10_000L + spec.gpuMilli();
-    }
-
-    private void releaseReservation(String jobId) {
-        Reservation r = reservations.remove(jobId);
-        if (r != null) {
-            reservationsVersion++;
-            for (int n : r.nodes()) capacity.setReserved(n, false);
-        }
-    }
-
-    private void dropReservationsOn(int node) {
-        List<String> hit = new ArrayList<>();
-        for (Reservation r : reservations.values()) {
-            for (int n : r.nodes()) {
-                if (n == node) { hit.add(r.jobId()); break; }
-            }
-        }
-        hit.forEach(this::releaseReservation);
     }
 
     /** Sets each tenant's extra quota from the dedicated awards active now; finds when that changes next. */
@@ -269,7 +240,7 @@ public final class State {
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
-                List.copyOf(reservations.values()), policies.snapshot(), policies.retiredSnapshot());
+                List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot());
     }
 
     /**
@@ -326,11 +297,7 @@ public final class State {
             }
         }
         nextSeq = s.nextSeq();
-        for (Reservation r : s.reservations()) {
-            reservations.put(r.jobId(), r);
-            reservationsVersion++;
-            for (int n : r.nodes()) capacity.setReserved(n, true);
-        }
+        for (Reservation r : s.reservations()) reservations.put(r);
         quota.recompute();
         now = s.now();
     }
@@ -380,7 +347,7 @@ public final class State {
     /** The job {@code user} submitted with {@code submitKey}, or null. */
     public Job jobBySubmitKey(String user, String submitKey) { return bySubmitKey.get(user + '\n' + submitKey); }
     public Collection<Job> jobs() { return jobs.values(); }
-    public Map<String, Reservation> reservations() { return reservationsView; }
+    public Map<String, Reservation> reservations() { return reservations.view(); }
     /** GPU-seconds charged to a tenant's subtree by finished runs. */
     public long chargedGpuSeconds(int tenant) { return chargedByTenant[tenant]; }
     public long chargedGpuSecondsOfModel(int model) { return chargedByModel[model]; }
@@ -388,23 +355,6 @@ public final class State {
 
     /** The earliest start among reservations other than {@code exceptJob}'s, or Long.MAX_VALUE. */
     public long earliestReservationStart(String exceptJob) {
-        if (reservations.isEmpty()) return Long.MAX_VALUE;
-        if (earliestAt != reservationsVersion) {
-            // Asked for on every start attempt: keep the two earliest, so that any one holder can be left out.
-            earliest = Long.MAX_VALUE;
-            secondEarliest = Long.MAX_VALUE;
-            earliestHolder = null;
-            for (Reservation r : reservations.values()) {
-                if (r.start() < earliest) {
-                    secondEarliest = earliest;
-                    earliest = r.start();
-                    earliestHolder = r.jobId();
-                } else if (r.start() < secondEarliest) {
-                    secondEarliest = r.start();
-                }
-            }
-            earliestAt = reservationsVersion;
-        }
-        return earliestHolder.equals(exceptJob) ? secondEarliest : earliest;
+        return reservations.earliestStart(exceptJob);
     }
 }
