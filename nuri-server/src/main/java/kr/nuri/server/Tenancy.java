@@ -135,7 +135,7 @@ final class Tenancy {
                 QuotaSpec n = newQuotas.getOrDefault(m, new QuotaSpec(m, 0, QuotaSpec.UNLIMITED, QuotaSpec.UNLIMITED));
                 if (o.equals(n)) continue;
                 Change c = new Change(new Command.SetQuota(time, t.name(), m, n.nominal(), n.borrowingLimit(), n.lendingLimit()), "quota.set",
-                        t.name() + "/" + m, quotaText(o), quotaText(n));
+                        t.name() + "/" + m, o.text(), n.text());
                 (n.nominal() >= o.nominal() ? raised : lowered).add(c);
             }
         }
@@ -173,10 +173,6 @@ final class Tenancy {
         Map<String, QuotaSpec> m = new HashMap<>();
         if (t != null) for (QuotaSpec q : t.quotas()) m.put(q.model().toUpperCase(java.util.Locale.ROOT), q);
         return m;
-    }
-
-    private static String quotaText(QuotaSpec q) {
-        return "nominal=" + q.nominal() + " borrowingLimit=" + q.borrowingLimit() + " lendingLimit=" + q.lendingLimit();
     }
 
     /** The events of the fleet file's changes, decided on the engine, with their audit entries: appended by {@link #append}. */

@@ -13,15 +13,6 @@ import org.junit.jupiter.api.Test;
  */
 class FleetFileChangesIT extends ServerTestCase {
 
-    private long restartOn(String file) {
-        NuriServer stopped = s.server;
-        s.stop();
-        long hash = stopped.stateHash();
-        s.config = TestServer.fleet(file);
-        s.start();
-        return hash;
-    }
-
     private JsonNode tenant(String name) {
         return s.call("GET", "/api/v1/tenants/" + name, null).json();
     }
@@ -35,9 +26,9 @@ class FleetFileChangesIT extends ServerTestCase {
     @Test
     void anEditedFilesQuotasPoliciesAndAwardsBecomeJournaledChanges() {
         s.checkpointEvery = 2;
-        restartOn("small.yaml");
+        s.restartOn("small.yaml");
         assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"j\",\"project\":\"a1\",\"gpus\":8,\"gpusPerNode\":8}").status()).isEqualTo(201);
-        restartOn("small-edited.yaml");
+        s.restartOn("small-edited.yaml");
         assertThat(tenant("a1").get("quotas").get(0).get("nominal").asInt()).isEqualTo(48);
         assertThat(tenant("a2").get("effectivePolicy").get("classes").get("training").asDouble()).isEqualTo(24.0);
         assertThat(s.call("GET", "/api/v1/awards/award-b", null).json().get("budgetGpuHours").asDouble()).isEqualTo(200_000.0);
@@ -47,7 +38,7 @@ class FleetFileChangesIT extends ServerTestCase {
         int audited = fileChangesAudited();
 
         // The same file again: nothing changes, and the replay from the journal's start verifies its checkpoints.
-        long hash = restartOn("small-edited.yaml");
+        long hash = s.restartOn("small-edited.yaml");
         assertThat(s.server.recovery().stateHash()).isEqualTo(hash);
         assertThat(s.server.recovery().checkpointsVerified()).isPositive();
         assertThat(fileChangesAudited()).isEqualTo(audited);
@@ -61,7 +52,7 @@ class FleetFileChangesIT extends ServerTestCase {
         assertThat(s.call("GET", "/api/v1/awards/award-c", null).status()).isEqualTo(200);
 
         // Back to the original: its values return as changes too; an award the file no longer lists stays granted.
-        restartOn("small.yaml");
+        s.restartOn("small.yaml");
         assertThat(tenant("a1").get("quotas").get(0).get("nominal").asInt()).isEqualTo(64);
         assertThat(tenant("a2").get("effectivePolicy").get("classes").isNull()).isTrue();
         assertThat(s.call("GET", "/api/v1/awards/award-b", null).json().get("budgetGpuHours").asDouble()).isEqualTo(100_000.0);

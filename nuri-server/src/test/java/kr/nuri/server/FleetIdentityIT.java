@@ -38,25 +38,15 @@ class FleetIdentityIT extends ServerTestCase {
         return out;
     }
 
-    /** Stops the server, starts it on {@code file}; asserts the state the journal held at the stop is the state recovered. */
-    private long restartOn(String file) {
-        NuriServer stopped = s.server;
-        s.stop();
-        long hash = stopped.stateHash();
-        s.config = TestServer.fleet(file);
-        s.start();
-        return hash;
-    }
-
     @Test
     void aReorderedFleetFileMovesNoJobAndKeepsTheStateHash() {
         s.checkpointEvery = 2;
         s.snapshotEvery = 5;
-        restartOn("small.yaml");
+        s.restartOn("small.yaml");
         List<String> before = startJobs();
         assertThat(before.get(0)).startsWith("h H100 h-1-r1-n1:8 h-1-r1-n2:8");
         assertThat(before.get(1)).startsWith("b B200 b-1-r1-n1:8");
-        long hash = restartOn("small-reordered.yaml");
+        long hash = s.restartOn("small-reordered.yaml");
         assertThat(s.server.recovery().stateHash()).as("state hash after the reorder").isEqualTo(hash);
         assertThat(s.server.recovery().snapshotSeq()).as("a snapshot holds positions: not used under another order").isZero();
         assertThat(s.server.recovery().checkpointsVerified()).as("checkpoints of the stable hash, compared under the new order").isPositive();
@@ -64,7 +54,7 @@ class FleetIdentityIT extends ServerTestCase {
         assertThat(s.call("GET", "/api/v1/nodes/b-2-r2-n4", null).json().get("health").asString()).isEqualTo("DRAIN");
         assertThat(s.call("GET", "/api/v1/tenants/a2", null).json().get("quotas").get(0).get("nominal").asInt()).isEqualTo(60);
         // and back: the original order reads the journal (now written under both orders) the same
-        long again = restartOn("small.yaml");
+        long again = s.restartOn("small.yaml");
         assertThat(s.server.recovery().stateHash()).isEqualTo(again);
         assertThat(s.server.recovery().checkpointsVerified()).as("checkpoints written under either order").isGreaterThan(2);
         assertThat(placements("h", "b", "wide")).isEqualTo(before);
@@ -73,7 +63,7 @@ class FleetIdentityIT extends ServerTestCase {
     @Test
     void aBlockInsertedInTheMiddleAddsItsNodesAndMovesNothing() {
         List<String> before = startJobs();
-        restartOn("small-inserted.yaml");
+        s.restartOn("small-inserted.yaml");
         assertThat(placements("h", "b", "wide")).isEqualTo(before);
         assertThat(s.call("GET", "/api/v1/nodes/x-r1-n2", null).json().get("health").asString()).isEqualTo("UP");
         JsonNode audit = s.call("GET", "/api/v1/audit?action=fleet.change", null).json();
@@ -82,7 +72,7 @@ class FleetIdentityIT extends ServerTestCase {
         assertThat(s.call("POST", "/api/v1/jobs", "{\"name\":\"new\",\"project\":\"a1\",\"gpus\":16,\"gpusPerNode\":8,\"gpuModel\":\"H100\"}").status()).isEqualTo(201);
         assertThat(placements("new").get(0)).contains("x-r1-n1:8 x-r1-n2:8");
         // A later start on the same file reports nothing new and verifies its checkpoints again.
-        long hash = restartOn("small-inserted.yaml");
+        long hash = s.restartOn("small-inserted.yaml");
         assertThat(s.server.recovery().stateHash()).isEqualTo(hash);
     }
 

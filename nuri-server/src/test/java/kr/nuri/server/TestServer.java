@@ -67,6 +67,19 @@ public final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops the server and starts it on the test fleet {@code file}; returns the state hash the journal held at the stop
+     * (to compare with {@code server.recovery().stateHash()}).
+     */
+    public long restartOn(String file) {
+        NuriServer stopped = server;
+        stop();
+        long hash = stopped.stateHash();
+        config = fleet(file);
+        start();
+        return hash;
+    }
+
     public void stop() {
         if (server != null) server.close();
         server = null;

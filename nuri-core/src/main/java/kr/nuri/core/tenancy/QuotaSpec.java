@@ -20,4 +20,9 @@ public record QuotaSpec(String model, int nominal, int borrowingLimit, int lendi
             throw new IllegalArgumentException("quota for " + model + " lendingLimit=" + lendingLimit + ". Maybe 0 or more, or -1 for no limit?");
         }
     }
+
+    /** Its values as the audit trail shows them: {@code nominal=64 borrowingLimit=-1 lendingLimit=-1}. */
+    public String text() {
+        return "nominal=" + nominal + " borrowingLimit=" + borrowingLimit + " lendingLimit=" + lendingLimit;
+    }
 }

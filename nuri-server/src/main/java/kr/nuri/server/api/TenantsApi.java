@@ -14,6 +14,7 @@ import java.util.Set;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantPolicy;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
@@ -95,9 +96,9 @@ final class TenantsApi {
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
             int m = st.fleet().modelIndex(model);
-            String before = m < 0 ? null : quotaText(st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m));
+            String before = m < 0 ? null : new QuotaSpec(model, st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m)).text();
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
-            s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, quotaText(r.nominal(), borrow, lend)));
+            s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, new QuotaSpec(model, r.nominal(), borrow, lend).text()));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
     }
@@ -142,10 +143,6 @@ final class TenantsApi {
                     retire ? (cancel ? "retired, its jobs cancelled" : "retired, its jobs go on") : "active"));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
-    }
-
-    private static String quotaText(int nominal, int borrow, int lend) {
-        return "nominal=" + nominal + " borrowingLimit=" + borrow + " lendingLimit=" + lend;
     }
 
     /** A limit: absent or -1 means none. */
