@@ -59,7 +59,7 @@ public final class NationalMix {
         long best = 0;
         for (int s = 0; s < fleet.siteCount(); s++) {
             long gpus = 0;
-            for (int b : fleet.blocksOfSiteModel(s, m)) gpus += fleet.gpusOfBlock(b);
+            for (int b : fleet.blocksOfSitePool(s, m)) gpus += fleet.gpusOfBlock(b);
             best = Math.max(best, gpus);
         }
         return best;

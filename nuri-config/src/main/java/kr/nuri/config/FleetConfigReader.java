@@ -111,10 +111,11 @@ public final class FleetConfigReader {
             if (!(halfLife > 0)) throw new ConfigException(file, "fairShareHalfLifeHours", halfLife, "must be positive (hours). Maybe 168 (a week)?");
             SchedulerSettings s = scheduler(f.scheduler());
             try {
-                EngineConfig engine = new EngineConfig(fleet, tenants, classes, awards, Math.round(halfLife * 3600), s, AssertionLevel.OFF);
                 // Building the tree validates parents and cycles.
-                new kr.nuri.core.tenancy.TenantTree(engine.tenants());
-                guarantees(fleet, tenants);
+                kr.nuri.core.tenancy.TenantTree tree = new kr.nuri.core.tenancy.TenantTree(tenants);
+                owners(fleet, tree, f.tenants() != null && !f.tenants().isEmpty());
+                guarantees(fleet, tenants, tree);
+                EngineConfig engine = new EngineConfig(fleet, tenants, classes, awards, Math.round(halfLife * 3600), s, AssertionLevel.OFF);
                 return new NuriConfig(file, f.description() == null ? "" : f.description().strip(), engine);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "tenants", null, e.getMessage());
@@ -126,23 +127,37 @@ public final class FleetConfigReader {
          * fleet's GPUs of the model could ever run (a share counts as one GPU against quota: one job per thousandth of
          * every GPU), a child's within its parent's when the parent has one.
          */
-        private void guarantees(Fleet fleet, List<TenantSpec> tenants) {
+        private void guarantees(Fleet fleet, List<TenantSpec> tenants, kr.nuri.core.tenancy.TenantTree tree) {
+            kr.nuri.core.tenancy.Pools pools = new kr.nuri.core.tenancy.Pools(fleet, tree);
             java.util.Map<String, TenantSpec> byName = new java.util.HashMap<>();
             for (TenantSpec t : tenants) byName.put(t.name(), t);
+            long[] claimed = new long[fleet.poolCount()];
             for (int i = 0; i < tenants.size(); i++) {
                 TenantSpec t = tenants.get(i);
+                int ti = tree.index(t.name());
                 for (QuotaSpec q : t.quotas()) {
                     String field = "tenants[" + i + "].quotas." + q.model();
                     if (t.parent() == null) {
                         throw new ConfigException(file, field, q.nominal(), "'" + t.name() + "' is the root of the quota tree: it holds the whole"
                                 + " fleet. Maybe give the quota to a tenant below it?");
                     }
-                    int m = fleet.modelIndex(q.model());
-                    long capacity = m < 0 ? 0 : fleet.gpusOfModel(m);
-                    if (q.nominal() > capacity * kr.nuri.core.job.JobSpec.WHOLE_GPU) {
-                        throw new ConfigException(file, field, q.nominal(), "is more than the fleet's " + capacity + " " + q.model()
-                                + " GPUs could ever run, even as shares of a thousandth (" + capacity * kr.nuri.core.job.JobSpec.WHOLE_GPU + ")");
+                    int p;
+                    try {
+                        p = pools.resolve(ti, q.model());
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(file, field, q.model(), e.getMessage());
                     }
+                    if (q.nominal() > 0 && !pools.mayClaim(ti, p)) {
+                        throw new ConfigException(file, field, q.nominal(), "pool " + fleet.poolName(p) + " belongs to " + fleet.ownerOfPool(p)
+                                + ", outside the line of '" + t.name() + "': guaranteed quota is a claim on GPUs the tenant's line owns");
+                    }
+                    if (q.nominal() > pools.bound(p)) {
+                        throw new ConfigException(file, field, q.nominal(), "is more than pool " + fleet.poolName(p) + "'s " + fleet.gpusOfPool(p)
+                                + " GPUs" + (pools.bound(p) > fleet.gpusOfPool(p) ? " could ever run, even as shares of a thousandth (" + pools.bound(p) + ")" : ""));
+                    }
+                    claimed[p] += q.nominal();
+                    String over = pools.overCommitted(p, claimed[p], 0);
+                    if (over != null) throw new ConfigException(file, field, q.nominal(), over);
                     TenantSpec parent = byName.get(t.parent());
                     for (QuotaSpec pq : parent == null ? List.<QuotaSpec>of() : parent.quotas()) {
                         if (pq.model().equals(q.model()) && pq.nominal() > 0 && q.nominal() > pq.nominal()) {
@@ -150,6 +165,18 @@ public final class FleetConfigReader {
                                     + "' (" + pq.nominal() + ")");
                         }
                     }
+                }
+            }
+        }
+
+        /** With a tenants section, every block's owner must be one of them (a typo would leave the GPUs to everyone). */
+        private void owners(Fleet fleet, kr.nuri.core.tenancy.TenantTree tree, boolean tenantsGiven) {
+            if (!tenantsGiven) return;
+            for (int b = 0; b < fleet.blockCount(); b++) {
+                String owner = fleet.ownerOfBlock(b);
+                if (!Fleet.UNASSIGNED.equals(owner) && tree.index(owner) < 0) {
+                    throw new ConfigException(file, "sites: block " + fleet.blockName(b) + ".owner", owner, "is not a tenant. Maybe a typo, or add"
+                            + " the tenant that owns these GPUs?");
                 }
             }
         }
@@ -241,23 +268,17 @@ public final class FleetConfigReader {
                 double weight = y.weight() == null ? 1 : y.weight();
                 if (!(weight > 0)) throw new ConfigException(file, p + ".weight", weight, "must be positive. Maybe 1?");
                 List<QuotaSpec> quotas = new ArrayList<>();
-                java.util.Set<String> seen = new java.util.HashSet<>();
                 if (y.quotas() != null) {
                     for (Map.Entry<String, Object> e : y.quotas().entrySet()) {
                         String qp = p + ".quotas." + e.getKey();
-                        if (fleet.modelIndex(e.getKey()) < 0) {
-                            throw new ConfigException(file, qp, e.getKey(), "the fleet has no such GPU model. Maybe one of " + fleet.models() + "?");
+                        if (fleet.modelIndex(e.getKey()) < 0 && fleet.poolIndex(e.getKey()) < 0) {
+                            throw new ConfigException(file, qp, e.getKey(), "the fleet has no such GPU model or pool. Maybe one of "
+                                    + fleet.models() + " or " + fleet.pools() + "?");
                         }
                         quotas.add(quota(e.getKey(), e.getValue(), qp, Boolean.TRUE.equals(y.isolated())));
-                        seen.add(fleet.models().get(fleet.modelIndex(e.getKey())));
                     }
                 }
-                if (Boolean.TRUE.equals(y.isolated())) {
-                    for (String m : fleet.models()) {
-                        if (!seen.contains(m)) quotas.add(new QuotaSpec(m, 0, QuotaSpec.UNLIMITED, 0));
-                    }
-                }
-                out.add(new TenantSpec(name, y.parent(), weight, quotas, policy(y, p, classes)));
+                out.add(new TenantSpec(name, y.parent(), weight, quotas, policy(y, p, classes), Boolean.TRUE.equals(y.isolated())));
             }
             return out;
         }

@@ -32,18 +32,25 @@ class FleetConfigReaderTest {
         assertThat(publicSector).isBetween(48_000L, 52_000L);
         // Every NVL72 rack is one 72-GPU NVLink domain.
         int gb200 = f.modelIndex("GB200");
-        for (int r : f.racksOfModel(gb200)) {
-            int gpus = 0;
-            for (int n = f.firstNodeOfRack(r); n < f.endNodeOfRack(r); n++) gpus += f.nodeGpus(n);
-            assertThat(gpus).isEqualTo(72);
+        for (int p = 0; p < f.poolCount(); p++) {
+            if (f.modelOfPool(p) != gb200) continue;
+            for (int r : f.racksOfPool(p)) {
+                int gpus = 0;
+                for (int n = f.firstNodeOfRack(r); n < f.endNodeOfRack(r); n++) gpus += f.nodeGpus(n);
+                assertThat(gpus).isEqualTo(72);
+            }
         }
-        // Quotas match the hardware per model: nothing is promised twice.
+        // Quotas match the hardware per pool: each owner's GPUs are promised once, to projects of its own line.
         Engine engine = new Engine(c.engine());
         TenantTree tree = engine.state().tenants();
-        for (int m = 0; m < f.modelCount(); m++) {
+        for (int p = 0; p < f.poolCount(); p++) {
             long quota = 0;
-            for (int t = 0; t < tree.size(); t++) if (tree.isLeaf(t)) quota += engine.state().quota().subtreeQuota(t, m);
-            assertThat(quota).as(f.models().get(m)).isEqualTo(f.gpusOfModel(m));
+            for (int t = 0; t < tree.size(); t++) {
+                if (!tree.isLeaf(t) || engine.state().quota().nominal(t, p) == 0) continue;
+                quota += engine.state().quota().nominal(t, p);
+                assertThat(engine.state().pools().owns(t, p)).as(tree.name(t) + " on " + f.poolName(p)).isTrue();
+            }
+            assertThat(quota).as(f.poolName(p)).isEqualTo(f.gpusOfPool(p));
         }
     }
 

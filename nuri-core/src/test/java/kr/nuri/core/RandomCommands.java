@@ -74,8 +74,10 @@ public final class RandomCommands {
                 default -> new Command.NodeUp(now, node);
             };
         } else if (dice < 84) {
-            String model = fleet.models().get(r.nextInt(fleet.modelCount()));
-            int cap = (int) fleet.gpusOfModel(fleet.modelIndex(model));
+            // A GPU model (resolved to the holder's pool, or refused when it has none or several) or a pool by name.
+            boolean byPool = r.nextBoolean();
+            String model = byPool ? fleet.pools().get(r.nextInt(fleet.poolCount())) : fleet.models().get(r.nextInt(fleet.modelCount()));
+            int cap = (int) (byPool ? fleet.gpusOfPool(fleet.poolIndex(model)) : fleet.gpusOfModel(fleet.modelIndex(model)));
             c = new Command.SetQuota(now, QUOTA_HOLDERS[r.nextInt(QUOTA_HOLDERS.length)], model, r.nextInt(cap / 2 + 1),
                     r.nextInt(3) == 0 ? -1 : r.nextInt(cap + 1), r.nextInt(3) == 0 ? -1 : r.nextInt(cap / 2 + 1));
         } else if (dice < 85) {
@@ -122,6 +124,8 @@ public final class RandomCommands {
         return switch (shape) {
             case 0 -> World.smallFleet();
             case 1 -> {
+                // Owned blocks: by a sector, an organisation... or a project, or no one (a pool every tenant may claim).
+                String[] owners = {null, "pub", "ind", "p1", "i2"};
                 FleetBuilder b = new FleetBuilder("mixed");
                 int sites = 1 + r.nextInt(3);
                 for (int s = 0; s < sites; s++) {
@@ -129,9 +133,9 @@ public final class RandomCommands {
                     int blocks = 1 + r.nextInt(3);
                     for (int k = 0; k < blocks; k++) {
                         switch (r.nextInt(3)) {
-                            case 0 -> b.block("s" + s + "h" + k, "H100", "public").racks(1 + r.nextInt(3), 4, 8);
-                            case 1 -> b.block("s" + s + "g" + k, "GB200", "public").racks(1 + r.nextInt(2), 18, 4);
-                            default -> b.block("s" + s + "x" + k, "GH200", "public").racks(1 + r.nextInt(4), 2 + r.nextInt(3), 4);
+                            case 0 -> b.block("s" + s + "h" + k, "H100", owners[r.nextInt(owners.length)]).racks(1 + r.nextInt(3), 4, 8);
+                            case 1 -> b.block("s" + s + "g" + k, "GB200", owners[r.nextInt(owners.length)]).racks(1 + r.nextInt(2), 18, 4);
+                            default -> b.block("s" + s + "x" + k, "GH200", owners[r.nextInt(owners.length)]).racks(1 + r.nextInt(4), 2 + r.nextInt(3), 4);
                         }
                     }
                 }
@@ -159,27 +163,40 @@ public final class RandomCommands {
         };
     }
 
+    /**
+     * nation → pub (p1, p2, p3) and ind (i1, i2); pub and ind each isolated half the time. Quotas are random claims on
+     * pools each tenant's line owns (or owns inside it), never more than a pool can guarantee.
+     */
     public static List<TenantSpec> tenants(Fleet fleet, Random r) {
+        String[][] tree = {{"nation", null}, {"pub", "nation"}, {"ind", "nation"}, {"p1", "pub"}, {"p2", "pub"}, {"p3", "pub"},
+                {"i1", "ind"}, {"i2", "ind"}};
+        List<TenantSpec> shape = new ArrayList<>();
+        for (String[] t : tree) shape.add(new TenantSpec(t[0], t[1], 1, List.of()));
+        kr.nuri.core.tenancy.TenantTree names = new kr.nuri.core.tenancy.TenantTree(shape);
+        kr.nuri.core.tenancy.Pools pools = new kr.nuri.core.tenancy.Pools(fleet, names);
+        long[] left = new long[fleet.poolCount()];
+        for (int p = 0; p < left.length; p++) left[p] = pools.bound(p);
         List<TenantSpec> out = new ArrayList<>();
         out.add(new TenantSpec("nation", null, 1, List.of()));
-        // Organisations hold quota of their own too (half the time), lent to their projects or kept back.
-        out.add(new TenantSpec("pub", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
-        out.add(new TenantSpec("ind", "nation", 1 + r.nextInt(3), r.nextBoolean() ? randomQuotas(fleet, r) : List.of()));
-        String[] leaves = {"p1", "p2", "p3", "i1", "i2"};
-        for (String leaf : leaves) {
-            out.add(new TenantSpec(leaf, leaf.startsWith("p") ? "pub" : "ind", 1 + r.nextInt(4), randomQuotas(fleet, r)));
+        for (int i = 1; i < tree.length; i++) {
+            boolean leaf = tree[i][0].length() == 2;
+            // Organisations hold quota of their own too (half the time), lent to their projects or kept back.
+            List<QuotaSpec> quotas = leaf || r.nextBoolean() ? randomQuotas(fleet, pools, names.index(tree[i][0]), left, r) : List.of();
+            out.add(new TenantSpec(tree[i][0], tree[i][1], 1 + r.nextInt(leaf ? 4 : 3), quotas, null, !leaf && r.nextBoolean()));
         }
         return out;
     }
 
-    private static List<QuotaSpec> randomQuotas(Fleet fleet, Random r) {
+    private static List<QuotaSpec> randomQuotas(Fleet fleet, kr.nuri.core.tenancy.Pools pools, int tenant, long[] left, Random r) {
         List<QuotaSpec> q = new ArrayList<>();
-        for (int m = 0; m < fleet.modelCount(); m++) {
-            long cap = fleet.gpusOfModel(m);
-            int nominal = (int) (cap * r.nextInt(40) / 100);
+        for (int p = 0; p < fleet.poolCount(); p++) {
+            if (!pools.mayClaim(tenant, p)) continue;
+            long cap = fleet.gpusOfPool(p);
+            int nominal = (int) Math.min(left[p], cap * r.nextInt(40) / 100);
+            left[p] -= nominal;
             int borrow = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt((int) cap + 1);
             int lend = r.nextInt(3) == 0 ? QuotaSpec.UNLIMITED : r.nextInt(nominal + 1);
-            q.add(new QuotaSpec(fleet.models().get(m), nominal, borrow, lend));
+            q.add(new QuotaSpec(fleet.poolName(p), nominal, borrow, lend));
         }
         return q;
     }
@@ -247,8 +264,10 @@ public final class RandomCommands {
     }
 
     private Command awardCommand(Engine engine) {
-        if (!awards.isEmpty() && r.nextBoolean()) {
-            String id = awards.get(r.nextInt(awards.size()));
+        // Grants may be refused (a dedicated award beyond what its pool can guarantee): revise only those granted.
+        List<String> granted = awards.stream().filter(id -> engine.award(id) != null).toList();
+        if (!granted.isEmpty() && r.nextBoolean()) {
+            String id = granted.get(r.nextInt(granted.size()));
             AwardSpec a = engine.award(id);
             return new Command.ReviseAward(now, id, Math.max(1, a.budgetGpuSeconds() / 2 + r.nextInt(1_000_000)),
                     a.to() + r.nextInt(100_000) - 20_000);
@@ -256,12 +275,15 @@ public final class RandomCommands {
         String id = "award-" + awards.size();
         awards.add(id);
         String[] holders = {"pub", "ind", PROJECTS[r.nextInt(PROJECTS.length)]};
-        String model = fleet.models().get(r.nextInt(fleet.modelCount()));
+        // Dedicated capacity on a GPU model (the holder's pool of it) or on a pool by name (granted by its owner).
+        boolean byPool = r.nextBoolean();
+        String model = byPool ? fleet.pools().get(r.nextInt(fleet.poolCount())) : fleet.models().get(r.nextInt(fleet.modelCount()));
+        long gpus = byPool ? fleet.gpusOfPool(fleet.poolIndex(model)) : fleet.gpusOfModel(fleet.modelIndex(model));
         AwardSpec spec = r.nextBoolean()
                 ? new AwardSpec(id, holders[r.nextInt(3)], AwardSpec.Kind.BUDGET, r.nextBoolean() ? model : null,
                         1 + r.nextInt(5_000_000), 0, now - r.nextInt(1000), now + 1 + r.nextInt(200_000))
                 : new AwardSpec(id, holders[r.nextInt(3)], AwardSpec.Kind.DEDICATED, model, 0,
-                        1 + r.nextInt((int) fleet.gpusOfModel(fleet.modelIndex(model))), now + r.nextInt(5000), now + 5001 + r.nextInt(100_000));
+                        1 + r.nextInt((int) gpus), now + r.nextInt(5000), now + 5001 + r.nextInt(100_000));
         return new Command.GrantAward(now, spec);
     }
 

@@ -39,16 +39,17 @@ public final class World {
 
     /**
      * Site s1: block h1 of H100 (2 racks × 4 nodes × 8 GPUs), block h2 the same; block g1 of GB200 (2 NVL72
-     * racks of 18 × 4-GPU trays). Site s2: block h3 of H100 (4 racks × 4 × 8). 256 H100 + 144 GB200.
+     * racks of 18 × 4-GPU trays). Site s2: block h3 of H100 (4 racks × 4 × 8). 256 H100 + 144 GB200. No block names an
+     * owner, so there is one pool per model, which any tenant may claim ({@link #ownedFleet} has owners).
      */
     public static Fleet smallFleet() {
         return new FleetBuilder("small")
                 .site("s1")
-                .block("h1", "H100", "public").racks(2, 4, 8)
-                .block("h2", "H100", "public").racks(2, 4, 8)
-                .block("g1", "GB200", "public").racks(2, 18, 4)
+                .block("h1", "H100", null).racks(2, 4, 8)
+                .block("h2", "H100", null).racks(2, 4, 8)
+                .block("g1", "GB200", null).racks(2, 18, 4)
                 .site("s2")
-                .block("h3", "H100", "industry").racks(4, 4, 8)
+                .block("h3", "H100", null).racks(4, 4, 8)
                 .build();
     }
 
@@ -65,6 +66,43 @@ public final class World {
                 new TenantSpec("b1", "org-b", 1, List.of(q("H100", 32))),
                 new TenantSpec("ind", "industry", 1, List.of()),
                 new TenantSpec("i1", "ind", 1, List.of(q("H100", 128))));
+    }
+
+    /**
+     * The small fleet's shape with owners: org-a owns h1 (64 H100) and g1 (144 GB200), org-b owns h2 (64 H100), ind owns
+     * h3 (128 H100). Pools H100@org-a, H100@org-b, GB200@org-a, H100@ind.
+     */
+    public static Fleet ownedFleet() {
+        return new FleetBuilder("owned")
+                .site("s1")
+                .block("h1", "H100", "org-a").racks(2, 4, 8)
+                .block("h2", "H100", "org-b").racks(2, 4, 8)
+                .block("g1", "GB200", "org-a").racks(2, 18, 4)
+                .site("s2")
+                .block("h3", "H100", "ind").racks(4, 4, 8)
+                .build();
+    }
+
+    /**
+     * nation → public (isolated: org-a with a1, a2; org-b with b1) and industry (isolated: ind with i1). Each project's
+     * quota is on its organisation's pools, and they add up to each pool's GPUs.
+     */
+    public static List<TenantSpec> ownedTenants() {
+        return List.of(
+                new TenantSpec("nation", null, 1, List.of()),
+                new TenantSpec("public", "nation", 1, List.of(), null, true),
+                new TenantSpec("industry", "nation", 1, List.of(), null, true),
+                new TenantSpec("org-a", "public", 1, List.of()),
+                new TenantSpec("org-b", "public", 1, List.of()),
+                new TenantSpec("a1", "org-a", 1, List.of(q("H100", 32), q("GB200", 72))),
+                new TenantSpec("a2", "org-a", 1, List.of(q("H100", 32), q("GB200", 72))),
+                new TenantSpec("b1", "org-b", 1, List.of(q("H100", 64))),
+                new TenantSpec("ind", "industry", 1, List.of()),
+                new TenantSpec("i1", "ind", 1, List.of(q("H100", 128))));
+    }
+
+    public static World owned() {
+        return new World(EngineConfig.of(ownedFleet(), ownedTenants()));
     }
 
     static QuotaSpec q(String model, int nominal) {

@@ -91,16 +91,20 @@ final class Tenancy {
         for (TenantSpec t : config.tenants()) {
             TenantSpec g = began.get(t.name());
             // A quota on a model the fleet no longer has holds nothing (a journal that used the model is refused by Identities).
-            List<QuotaSpec> quotas = g == null ? List.of() : g.quotas().stream().filter(q -> config.fleet().modelIndex(q.model()) >= 0).toList();
-            tenants.add(g == null ? new TenantSpec(t.name(), t.parent(), t.weight(), List.of())
-                    : new TenantSpec(t.name(), t.parent(), t.weight(), quotas, g.policy()));
+            List<QuotaSpec> quotas = g == null ? List.of() : g.quotas().stream().filter(q -> config.fleet().modelIndex(q.model()) >= 0 || config.fleet().poolIndex(q.model()) >= 0)
+                    // Before pools, an isolated tenant's file entries held a marker per model (nominal 0, lending 0): isolation is now
+                    // the tenant's own, and a model's several pools would make the marker ambiguous.
+                    .filter(q -> !(t.isolated() && isolationMarker(q)))
+                    .toList();
+            tenants.add(g == null ? new TenantSpec(t.name(), t.parent(), t.weight(), List.of(), null, t.isolated())
+                    : new TenantSpec(t.name(), t.parent(), t.weight(), quotas, g.policy(), t.isolated()));
         }
         for (AwardSpec a : genesis.awards()) {
             if (tenants.stream().noneMatch(t -> t.name().equals(a.tenant()))) {
                 throw new IllegalStateException("award " + a.id() + " was granted to tenant " + a.tenant()
                         + ", which the fleet file no longer has. Put the tenant back in the file.");
             }
-            if (a.model() != null && config.fleet().modelIndex(a.model()) < 0) {
+            if (a.model() != null && config.fleet().modelIndex(a.model()) < 0 && config.fleet().poolIndex(a.model()) < 0) {
                 throw new IllegalStateException("award " + a.id() + " pays for " + a.model() + " GPUs, which the fleet file no longer has. "
                         + "Put the model's nodes back in the file.");
             }
@@ -126,8 +130,8 @@ final class Tenancy {
                 out.add(new Change(new Command.SetTenantPolicy(time, t.name(), t.policy()), "tenant.policy", t.name(),
                         oldPolicy.text(), t.policy().text()));
             }
-            Map<String, QuotaSpec> oldQuotas = quotas(was);
-            Map<String, QuotaSpec> newQuotas = quotas(t);
+            Map<String, QuotaSpec> oldQuotas = quotas(was, t.isolated());
+            Map<String, QuotaSpec> newQuotas = quotas(t, t.isolated());
             java.util.Set<String> models = new java.util.TreeSet<>(oldQuotas.keySet());
             models.addAll(newQuotas.keySet());
             for (String m : models) {
@@ -169,10 +173,30 @@ final class Tenancy {
         return d;
     }
 
-    private static Map<String, QuotaSpec> quotas(TenantSpec t) {
+    /** A tenant's quotas by model or pool; for an {@code isolated} tenant without the per-model markers of builds before pools. */
+    private static Map<String, QuotaSpec> quotas(TenantSpec t, boolean isolated) {
         Map<String, QuotaSpec> m = new HashMap<>();
-        if (t != null) for (QuotaSpec q : t.quotas()) m.put(q.model().toUpperCase(java.util.Locale.ROOT), q);
+        if (t != null) {
+            for (QuotaSpec q : t.quotas()) {
+                if (isolated && isolationMarker(q)) continue;
+                m.put(q.model().toUpperCase(java.util.Locale.ROOT), q);
+            }
+        }
         return m;
+    }
+
+    /** What builds before pools wrote for an isolated tenant per GPU model it had no quota on: lend nothing. */
+    private static boolean isolationMarker(QuotaSpec q) {
+        return q.nominal() == 0 && q.borrowingLimit() == QuotaSpec.UNLIMITED && q.lendingLimit() == 0;
+    }
+
+    /** The pool a quota names for a tenant, or -1 when it names none unambiguously. */
+    private static int resolve(State st, int t, String name) {
+        try {
+            return st.pools().resolve(t, name);
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
     }
 
     /** The events of the fleet file's changes, decided on the engine, with their audit entries: appended by {@link #append}. */
@@ -216,7 +240,7 @@ final class Tenancy {
         return switch (c) {
             case Command.SetQuota q -> {
                 int t = st.tenants().index(q.tenant());
-                int m = st.fleet().modelIndex(q.model());
+                int m = st.fleet().poolIndex(q.model()) >= 0 || st.fleet().modelIndex(q.model()) >= 0 ? resolve(st, t, q.model()) : -1;
                 yield t >= 0 && m >= 0 && st.quota().nominal(t, m) == q.nominal() && st.quota().borrowingLimit(t, m) == q.borrowingLimit()
                         && st.quota().lendingLimit(t, m) == q.lendingLimit();
             }

@@ -34,7 +34,8 @@ class JournalCodecTest {
                 throw new AssertionError("seed " + seed + " (shape " + seed % 4 + ")", t);
             }
         }
-        assertThat(events).as("events round-tripped").isGreaterThan(8 * COMMANDS);
+        // About two events per command (refused commands make none: with pools, more quotas and awards are refused).
+        assertThat(events).as("events round-tripped").isGreaterThan(6 * COMMANDS);
     }
 
     private long stream(long seed) {

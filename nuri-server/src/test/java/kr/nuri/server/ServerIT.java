@@ -469,7 +469,7 @@ class ServerIT extends ServerTestCase {
 
         s.call("GET", "/api/v1/jobs", "nuri_bogus_bogus", null); // a refused authentication
         String metrics = s.call("GET", "/metrics", null).text();
-        assertThat(metrics).contains("nuri_gpus_allocated{model=\"H100\",tenant=\"a1\"} 1.0")
+        assertThat(metrics).contains("nuri_gpus_allocated{model=\"H100\",pool=\"H100@org-a\",tenant=\"a1\"} 1.0")
                 .contains("nuri_scheduling_pass_seconds").contains("nuri_journal_append_seconds")
                 .containsPattern("nuri_http_requests_seconds_count\\{method=\"POST\",route=\"/api/v1/jobs\",status=\"201\"} [1-9]")
                 .containsPattern("nuri_auth_failures_total [1-9]")

@@ -40,6 +40,8 @@ public final class AwardBook {
     }
 
     public int size() { return awards.size(); }
+    /** Every award, in grant order (read-only). */
+    public List<AwardSpec> specs() { return java.util.Collections.unmodifiableList(awards); }
     public AwardSpec get(int a) { return awards.get(a); }
     public long used(int a) { return spend.get(a)[0]; }
     public long committed(int a) { return spend.get(a)[1]; }

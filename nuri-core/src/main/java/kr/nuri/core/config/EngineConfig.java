@@ -6,7 +6,9 @@ import java.util.Set;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.job.PriorityClass;
+import kr.nuri.core.tenancy.Pools;
 import kr.nuri.core.tenancy.QuotaSpec;
+import kr.nuri.core.tenancy.TenantTree;
 import kr.nuri.core.tenancy.TenantSpec;
 
 /**
@@ -39,11 +41,30 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         }
         for (TenantSpec t : tenants) {
             for (QuotaSpec q : t.quotas()) {
-                if (fleet.modelIndex(q.model()) < 0) {
+                if (fleet.modelIndex(q.model()) < 0 && fleet.poolIndex(q.model()) < 0) {
                     throw new IllegalArgumentException("tenant '" + t.name() + "' has a quota for GPU model '" + q.model()
-                            + "', which fleet '" + fleet.name() + "' does not have. Maybe one of " + fleet.models() + "?");
+                            + "', which fleet '" + fleet.name() + "' does not have. Maybe one of " + fleet.models() + " or pools " + fleet.pools() + "?");
                 }
             }
+        }
+        checkPools(fleet, tenants, awards);
+    }
+
+    /**
+     * Every quota and dedicated award names one pool for its tenant. (Whether the tenant may claim it and whether the pool
+     * can honour it are checked where guarantees are made: the fleet file's reader and the engine's validator. A server
+     * rebuilds its engine from the quotas its journal began with, which may no longer fit a file that since shrank.)
+     */
+    private static void checkPools(Fleet fleet, List<TenantSpec> tenants, List<AwardSpec> awards) {
+        TenantTree tree = new TenantTree(tenants);
+        Pools pools = new Pools(fleet, tree);
+        for (TenantSpec t : tenants) {
+            int ti = tree.index(t.name());
+            for (QuotaSpec q : t.quotas()) pools.resolve(ti, q.model());
+        }
+        for (AwardSpec a : awards) {
+            int ti = tree.index(a.tenant());
+            if (a.kind() == AwardSpec.Kind.DEDICATED && ti >= 0) pools.resolve(ti, a.model());
         }
     }
 

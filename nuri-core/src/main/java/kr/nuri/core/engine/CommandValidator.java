@@ -1,5 +1,7 @@
 package kr.nuri.core.engine;
 
+import java.util.List;
+
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
@@ -10,6 +12,7 @@ import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.PriorityClass;
 import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.Pools;
 import kr.nuri.core.tenancy.QuotaSpec;
 
 /** Checks a command against the state before anything happens; returns the first problem found, or null. */
@@ -26,9 +29,9 @@ final class CommandValidator {
         this.state = state;
         this.tenants = new TenantRules(state);
         this.fleet = state.fleet();
-        largestDomain = new long[Level.values().length][fleet.modelCount()];
+        largestDomain = new long[Level.values().length][fleet.poolCount()];
         for (int n = 0; n < fleet.nodeCount(); n++) {
-            int m = fleet.modelOfNode(n);
+            int m = fleet.poolOfNode(n);
             largestDomain[Level.NODE.ordinal()][m] = Math.max(largestDomain[Level.NODE.ordinal()][m], fleet.nodeGpus(n));
         }
         for (Level l : new Level[] {Level.RACK, Level.BLOCK, Level.SITE, Level.FLEET}) {
@@ -36,8 +39,8 @@ final class CommandValidator {
             for (int n = 0; n < fleet.nodeCount(); n++) sums.merge(fleet.domainOf(l, n), (long) fleet.nodeGpus(n), Long::sum);
             for (var e : sums.entrySet()) {
                 int m = l == Level.FLEET ? e.getKey()
-                        : l == Level.SITE ? e.getKey() % fleet.modelCount()
-                        : l == Level.BLOCK ? fleet.modelOfBlock(e.getKey()) : fleet.modelOfBlock(fleet.blockOfRack(e.getKey()));
+                        : l == Level.SITE ? e.getKey() % fleet.poolCount()
+                        : l == Level.BLOCK ? fleet.poolOfBlock(e.getKey()) : fleet.poolOfBlock(fleet.blockOfRack(e.getKey()));
                 largestDomain[l.ordinal()][m] = Math.max(largestDomain[l.ordinal()][m], e.getValue());
             }
         }
@@ -89,9 +92,12 @@ final class CommandValidator {
                 "no tenant '" + tenant + "' in the quota tree. Maybe check 'nuri quota'?") : null;
     }
 
+    /** A GPU model, or a pool ({@code B200@naicc}) for one owner's GPUs of it. */
     private Rejection model(String field, String model) {
-        return fleet.modelIndex(model == null ? "" : model) < 0 ? Rejection.of(Code.UNKNOWN_GPU_MODEL, field, model,
-                "fleet '" + fleet.name() + "' has no GPU model '" + model + "'. Maybe one of " + fleet.models() + "?") : null;
+        String m = model == null ? "" : model;
+        return fleet.modelIndex(m) < 0 && fleet.poolIndex(m) < 0 ? Rejection.of(Code.UNKNOWN_GPU_MODEL, field, model,
+                "fleet '" + fleet.name() + "' has no GPU model '" + model + "'. Maybe one of " + fleet.models()
+                + (fleet.pools().equals(fleet.models()) ? "" : ", or a pool: " + fleet.pools()) + "?") : null;
     }
 
     private Rejection submit(JobSpec s, long now) {
@@ -154,7 +160,7 @@ final class CommandValidator {
         Rejection refused = tenants.submit(s, project, pc, now);
         if (refused != null) return refused;
         long walltime = s.walltime() == 0 ? pc.defaultWalltime() : s.walltime();
-        int awardModel = -1;
+        List<String> asked = s.models();
         if (s.award() != null) {
             int a = state.awards().index(s.award());
             if (a < 0) return Rejection.of(Code.UNKNOWN_AWARD, "award", s.award(), "no award '" + s.award() + "'");
@@ -175,14 +181,14 @@ final class CommandValidator {
                         + " (GPUs × walltime). Maybe a shorter walltime, or ask its programme manager for a top-up?");
             }
             if (award.model() != null) {
-                awardModel = fleet.modelIndex(award.model());
+                if (s.models().isEmpty()) asked = List.of(award.model());
                 if (!s.models().isEmpty() && s.models().stream().noneMatch(award.model()::equalsIgnoreCase)) {
                     return Rejection.of(Code.AWARD_NOT_FOR_PROJECT, "models", s.models(), "award " + s.award() + " pays for "
                             + award.model() + " only. Maybe add " + award.model() + " to the job's GPU models?");
                 }
             }
         }
-        return fits(s, awardModel);
+        return fits(s, asked);
     }
 
     /** See {@link TenantRules#withCoveringAward}. */
@@ -190,39 +196,39 @@ final class CommandValidator {
         return tenants.withCoveringAward(s, now);
     }
 
-    private Rejection fits(JobSpec s, int awardModel) {
+    private Rejection fits(JobSpec s, List<String> asked) {
         long total = s.totalGpus();
         Level level = s.levelRequired() ? s.level() : Level.FLEET;
         long largest = 0;
         long largestNode = 0;
-        for (int m = 0; m < fleet.modelCount(); m++) {
-            boolean allowed = s.models().isEmpty() ? (awardModel < 0 || awardModel == m)
-                    : s.models().stream().anyMatch(fleet.models().get(m)::equalsIgnoreCase);
-            if (!allowed) continue;
+        int[] pools = state.candidatePools(state.tenants().index(s.project()), asked);
+        if (pools.length == 0) {
+            return Rejection.of(Code.INVALID_VALUE, "models", asked, "project " + s.project() + " may run on no pool of " + asked
+                    + ": each is owned inside an isolated tenant it is not part of (pools " + fleet.pools() + ")");
+        }
+        for (int m : pools) {
             largest = Math.max(largest, largestDomain[level.ordinal()][m]);
             largestNode = Math.max(largestNode, largestDomain[Level.NODE.ordinal()][m]);
         }
-        if (s.nodeFit()) return nodeFits(s, awardModel);
+        if (s.nodeFit()) return nodeFits(s, pools);
         if (s.gpusPerMember() > largestNode) {
             return Rejection.of(Code.GANG_TOO_LARGE, "gpusPerMember", s.gpusPerMember(), "each member runs on one node, and the "
                     + "largest allowed node has " + largestNode + " GPUs. Maybe more members with fewer GPUs each?");
         }
         if (total > largest) {
             return Rejection.of(Code.GANG_TOO_LARGE, "gpus", total, "the job asks for " + total + " GPUs but the largest "
-                    + level.label() + " it may use has " + largest + ". Maybe a wider topology level or fewer GPUs?");
+                    + (level == Level.FLEET ? "pool it may run on (a gang runs on one owner's GPUs of one model)" : level.label() + " it may use")
+                    + " has " + largest + ". Maybe " + (level == Level.FLEET ? "" : "a wider topology level or ") + "fewer GPUs?");
         }
         return null;
     }
 
     /** A node-fit job must fit on some node of an allowed model when that node is empty. */
-    private Rejection nodeFits(JobSpec s, int awardModel) {
+    private Rejection nodeFits(JobSpec s, int[] pools) {
         boolean gpus = false;
         boolean cpu = false;
-        for (int m = 0; m < fleet.modelCount(); m++) {
-            boolean allowed = s.models().isEmpty() ? (awardModel < 0 || awardModel == m)
-                    : s.models().stream().anyMatch(fleet.models().get(m)::equalsIgnoreCase);
-            if (!allowed) continue;
-            for (int n : fleet.nodesOfModel(m)) {
+        for (int m : pools) {
+            for (int n : fleet.nodesOfPool(m)) {
                 if (fleet.nodeGpus(n) < s.gpusPerMember()) continue;
                 gpus = true;
                 if ((fleet.nodeCpuMilli(n) == 0 || fleet.nodeCpuMilli(n) >= s.cpuMilli())
@@ -242,7 +248,7 @@ final class CommandValidator {
 
     private Rejection quota(Command.SetQuota c) {
         Rejection r = tenant("tenant", c.tenant());
-        if (r == null) r = model("model", c.model());
+        if (r == null) r = pool("model", state.tenants().index(c.tenant()), c.model(), c.nominal() > 0);
         if (r != null) return r;
         try {
             new QuotaSpec(c.model(), c.nominal(), c.borrowingLimit(), c.lendingLimit());
@@ -263,17 +269,20 @@ final class CommandValidator {
     private Rejection quotaFits(Command.SetQuota c) {
         var tenants = state.tenants();
         int t = tenants.index(c.tenant());
-        int m = fleet.modelIndex(c.model());
+        int m = state.pools().resolve(t, c.model());
         if (tenants.parent(t) < 0) {
             return Rejection.of(Code.INVALID_VALUE, "tenant", c.tenant(), "'" + c.tenant() + "' is the root of the quota tree: it holds the"
                     + " whole fleet. Maybe set the quota on a sector, organisation or project below it?");
         }
-        long capacity = fleet.gpusOfModel(m);
+        long capacity = fleet.gpusOfPool(m);
         if (c.nominal() > capacity * JobSpec.WHOLE_GPU) {
             return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "a guarantee of " + c.nominal() + " " + c.model()
                     + " GPUs is more than the fleet's " + capacity + " could ever run, even as shares of a thousandth ("
                     + capacity * JobSpec.WHOLE_GPU + ")");
         }
+        String over = c.nominal() <= state.quota().nominal(t, m) ? null : state.pools().overCommitted(m,
+                Pools.byQuota(state.quota(), m, t, c.nominal()), state.pools().dedicatedPeak(state.awards().specs(), m, state.now(), Long.MAX_VALUE, null));
+        if (over != null) return Rejection.of(Code.INVALID_VALUE, "nominal", c.nominal(), "a guarantee of " + c.nominal() + " for '" + c.tenant() + "': " + over);
         int parent = tenants.parent(t);
         int parentNominal = state.quota().nominal(parent, m);
         if (parentNominal > 0 && c.nominal() > parentNominal) {
@@ -298,12 +307,46 @@ final class CommandValidator {
             return Rejection.of(Code.DUPLICATE_AWARD, "id", a.id(), "award '" + a.id() + "' exists already. Maybe revise it instead?");
         }
         Rejection r = tenant("tenant", a.tenant());
-        if (r == null && a.model() != null) r = model("model", a.model());
-        if (r == null && a.kind() == AwardSpec.Kind.DEDICATED && a.gpus() > fleet.gpusOfModel(fleet.modelIndex(a.model()))) {
-            r = Rejection.of(Code.INVALID_VALUE, "gpus", a.gpus(), "a dedicated award of " + a.gpus() + " " + a.model()
-                    + " GPUs is more than the fleet has (" + fleet.gpusOfModel(fleet.modelIndex(a.model())) + ")");
+        if (r != null || a.model() == null) return r;
+        if (a.kind() == AwardSpec.Kind.BUDGET) return model("model", a.model());
+        // A dedicated award is guaranteed capacity on one pool: named, or the pool of its model the tenant's line owns.
+        r = pool("model", state.tenants().index(a.tenant()), a.model(), false);
+        if (r != null) return r;
+        return dedicatedFits(a, a.to(), null);
+    }
+
+    /** Whether a dedicated award (its window ending at {@code to}) fits what its pool can still guarantee. */
+    private Rejection dedicatedFits(AwardSpec a, long to, String except) {
+        int p = state.pools().resolve(state.tenants().index(a.tenant()), a.model());
+        java.util.List<AwardSpec> all = new java.util.ArrayList<>(state.awards().specs());
+        all.removeIf(x -> x.id().equals(a.id()));
+        all.add(new AwardSpec(a.id(), a.tenant(), a.kind(), a.model(), a.budgetGpuSeconds(), a.gpus(), a.from(), to));
+        String over = state.pools().overCommitted(p, Pools.byQuota(state.quota(), p, -1, 0),
+                state.pools().dedicatedPeak(all, p, Math.max(a.from(), state.now()), to, except));
+        return over == null ? null : Rejection.of(Code.INVALID_VALUE, "gpus", a.gpus(), "a dedicated award of " + a.gpus() + " GPUs on " + over);
+    }
+
+    /**
+     * A GPU model or pool named for a tenant's guarantee: it must exist and resolve to one pool, which the tenant's line
+     * must own (or own inside it) when {@code mustClaim}.
+     */
+    private Rejection pool(String field, int tenant, String name, boolean mustClaim) {
+        if (name == null || fleet.modelIndex(name) < 0 && fleet.poolIndex(name) < 0) {
+            return Rejection.of(Code.UNKNOWN_GPU_MODEL, field, name, "fleet '" + fleet.name() + "' has no GPU model or pool '" + name
+                    + "'. Maybe one of " + fleet.models() + " or " + fleet.pools() + "?");
         }
-        return r;
+        int p;
+        try {
+            p = state.pools().resolve(tenant, name);
+        } catch (IllegalArgumentException e) {
+            return Rejection.of(Code.INVALID_VALUE, field, name, e.getMessage());
+        }
+        if (mustClaim && !state.pools().mayClaim(tenant, p)) {
+            return Rejection.of(Code.INVALID_VALUE, field, name, "pool " + fleet.poolName(p) + " belongs to " + fleet.ownerOfPool(p) + ", outside '"
+                    + state.tenants().name(tenant) + "''s line: guaranteed quota is a claim on GPUs the tenant's line owns. Maybe a"
+                    + " dedicated award granted by " + fleet.ownerOfPool(p) + "?");
+        }
+        return null;
     }
 
     private Rejection revise(Command.ReviseAward c) {
@@ -325,6 +368,10 @@ final class CommandValidator {
             return Rejection.of(Code.INVALID_VALUE, "to", c.to(), "award " + s.id() + " has used " + used
                     + " GPU-seconds and its running jobs may still use " + committed + "; a window ending at " + c.to()
                     + " pays for only " + (long) s.gpus() * (c.to() - s.from()) + ". Maybe end it after its running jobs?");
+        }
+        if (s.kind() == AwardSpec.Kind.DEDICATED && c.to() > s.to()) {
+            Rejection r = dedicatedFits(s, c.to(), null);
+            if (r != null) return Rejection.of(Code.INVALID_VALUE, "to", c.to(), "extending award " + s.id() + ": " + r.message());
         }
         return null;
     }

@@ -103,7 +103,7 @@ public final class Engine {
             }
             case Command.DrainNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.DRAIN));
             case Command.SetQuota c -> {
-                emit(new Event.QuotaSet(now, state.tenants().index(c.tenant()), state.fleet().modelIndex(c.model()),
+                emit(new Event.QuotaSet(now, state.tenants().index(c.tenant()), state.pools().resolve(state.tenants().index(c.tenant()), c.model()),
                         c.nominal(), c.borrowingLimit(), c.lendingLimit()));
                 pass = scheduler.pass(now, false, this::emit);
             }
@@ -145,6 +145,7 @@ public final class Engine {
     private void emit(Event e) {
         out.add(e);
         replay(e);
+        if (assertions != AssertionLevel.OFF) checker.decided(e);
     }
 
     /** Applies an event to the state: recovery replays the journal through here. */

@@ -30,8 +30,12 @@ final class InvariantChecker {
         this.quotaOracle = new QuotaOracle(state);
     }
 
+    /** Whether the pool a quota event changes guaranteed no more than it may before it (see {@link #decided}). */
+    private boolean poolWithinBefore = true;
+
     /** Checks that need the state before the event: a job starts only on nodes that are up. */
     void before(Event event) {
+        if (event instanceof Event.QuotaSet e) poolWithinBefore = guaranteed(e.pool()) <= state.pools().bound(e.pool());
         if (event instanceof Event.JobStarted e) {
             for (int n : e.nodes()) {
                 if (state.capacity().health(n) != Health.UP) {
@@ -138,6 +142,50 @@ final class InvariantChecker {
         for (int a = 0; a < state.awards().size(); a++) checkAward(a);
     }
 
+    /**
+     * The invariants of ownership (6), on what the engine decides now, not on what a journal replays: journals written
+     * before pools hold starts and quotas these rules did not yet govern, and their history stays as it was.
+     */
+    void decided(Event event) {
+        if (event instanceof Event.JobStarted e) checkPool(state.job(e.jobId()));
+        // A pool over-committed by history (a file that shrank under a journal's quotas) may be lowered step by step.
+        if (event instanceof Event.QuotaSet e && poolWithinBefore) checkGuarantees(e.pool());
+        if (event instanceof Event.AwardGranted e && e.award().kind() == kr.nuri.core.award.AwardSpec.Kind.DEDICATED) {
+            checkGuarantees(state.pools().resolve(state.tenants().index(e.award().tenant()), e.award().model()));
+        }
+    }
+
+    /**
+     * 6. A job starts only on a pool its project may run on, never across an isolated boundary; on a pool its line does not
+     * own, without a guarantee there (a dedicated award), a job holding GPUs starts flagged borrowed (a CPU-only job holds
+     * none).
+     */
+    private void checkPool(Job j) {
+        var pools = state.pools();
+        int p = j.pool();
+        if (!pools.mayRun(j.project(), p)) {
+            fail("job " + j.id() + " of " + state.tenants().name(j.project()) + " runs on pool " + fleet.poolName(p) + ", across isolated tenant "
+                    + state.tenants().name(pools.isolatedBy(j.project(), p)));
+        }
+        if (j.totalGpus() > 0 && !pools.owns(j.project(), p) && !j.borrowed() && state.quota().subtreeQuota(j.project(), p) == 0) {
+            fail("job " + j.id() + " of " + state.tenants().name(j.project()) + " runs on pool " + fleet.poolName(p) + ", which its line does not own"
+                    + " and where it has no guarantee, but is not flagged borrowed");
+        }
+    }
+
+    /** 6. Guaranteed quota on a pool (nominal quotas plus active dedicated awards) never exceeds its capacity. */
+    private void checkGuarantees(int p) {
+        long sum = guaranteed(p);
+        if (sum > state.pools().bound(p)) fail("pool " + fleet.poolName(p) + " guarantees " + sum + " GPUs but may guarantee " + state.pools().bound(p));
+    }
+
+    private long guaranteed(int p) {
+        QuotaBook q = state.quota();
+        long sum = 0;
+        for (int t = 0; t < state.tenants().size(); t++) sum += q.nominal(t, p) + q.extra(t, p);
+        return sum;
+    }
+
     /** 2. A gang is whole and inside one domain of the level it required. */
     private void checkGang(Job j) {
         int total = 0;
@@ -148,7 +196,7 @@ final class InvariantChecker {
         for (int i = 0; i < j.nodes().length; i++) {
             int n = j.nodes()[i];
             total += j.gpus()[i];
-            if (fleet.modelOfNode(n) != j.model()) fail("job " + j.id() + " has node " + fleet.nodeName(n) + " of another GPU model");
+            if (fleet.poolOfNode(n) != j.pool()) fail("job " + j.id() + " has node " + fleet.nodeName(n) + " of another pool");
             if (level != Level.NODE && g > 0 && j.gpus()[i] % g != 0) fail("job " + j.id() + " splits a member across nodes");
             members += level == Level.NODE || g == 0 ? j.spec().members() : j.gpus()[i] / g;
             int d = fleet.domainOf(level, n);
@@ -175,7 +223,7 @@ final class InvariantChecker {
      */
     private void checkQuotaPath(Job job) {
         QuotaBook quota = state.quota();
-        int m = job.model();
+        int m = job.pool();
         long d = job.totalGpus();
         for (int t = job.project(); t >= 0 && d > 0; t = state.tenants().parent(t)) {
             long after = quota.pooledUsage(t, m);
@@ -184,7 +232,7 @@ final class InvariantChecker {
             boolean root = state.tenants().parent(t) < 0;
             if ((limit != kr.nuri.core.tenancy.QuotaSpec.UNLIMITED && after > quota.subtreeQuota(t, m) + limit)
                     || (root && after > quota.subtreeQuota(t, m))) {
-                fail("job " + job.id() + " started and tenant " + state.tenants().name(t) + " uses " + after + " " + fleet.models().get(m)
+                fail("job " + job.id() + " started and tenant " + state.tenants().name(t) + " uses " + after + " " + fleet.pools().get(m)
                         + " GPUs of its pool, over its quota " + quota.subtreeQuota(t, m) + (root ? "" : " plus borrowing limit " + limit));
             }
             d = Math.max(0, after - g) - Math.max(0, after - d - g);

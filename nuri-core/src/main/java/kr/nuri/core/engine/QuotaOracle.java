@@ -29,10 +29,10 @@ final class QuotaOracle {
 
     /** GPUs of each model that each tenant's subtree's running jobs hold, from the jobs themselves. */
     private long[][] usageFromJobs() {
-        long[][] used = new long[tree.size()][fleet.modelCount()];
+        long[][] used = new long[tree.size()][fleet.poolCount()];
         for (Job j : state.jobs()) {
             if (j.state() != JobState.RUNNING) continue;
-            for (int t = j.project(); t >= 0; t = tree.parent(t)) used[t][j.model()] += j.totalGpus();
+            for (int t = j.project(); t >= 0; t = tree.parent(t)) used[t][j.pool()] += j.totalGpus();
         }
         return used;
     }
@@ -44,7 +44,7 @@ final class QuotaOracle {
     private long[] pooledUsage(QuotaBook fresh, int m, Job without) {
         long[] pooled = new long[tree.size()];
         for (Job j : state.jobs()) {
-            if (j.state() == JobState.RUNNING && j.model() == m && j != without) pooled[j.project()] += j.totalGpus();
+            if (j.state() == JobState.RUNNING && j.pool() == m && j != without) pooled[j.project()] += j.totalGpus();
         }
         for (int t = tree.size() - 1; t > 0; t--) { // children come after their parent in the tree's order
             int p = tree.parent(t);
@@ -56,25 +56,25 @@ final class QuotaOracle {
     /** A quota book built from the quota settings, the awards active now and the running jobs alone. */
     private QuotaBook rebuilt() {
         QuotaBook live = state.quota();
-        QuotaBook book = new QuotaBook(tree, fleet.modelCount());
+        QuotaBook book = new QuotaBook(tree, fleet.poolCount());
         for (int t = 0; t < tree.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) {
+            for (int m = 0; m < fleet.poolCount(); m++) {
                 book.set(t, m, live.nominal(t, m), live.borrowingLimit(t, m), live.lendingLimit(t, m));
             }
         }
-        int[][] extra = new int[tree.size()][fleet.modelCount()];
+        int[][] extra = new int[tree.size()][fleet.poolCount()];
         for (int a = 0; a < state.awards().size(); a++) {
             AwardSpec s = state.awards().get(a);
             if (s.kind() == AwardSpec.Kind.DEDICATED && s.activeAt(state.now())) {
-                extra[tree.index(s.tenant())][fleet.modelIndex(s.model())] += s.gpus();
+                extra[tree.index(s.tenant())][state.pools().resolve(tree.index(s.tenant()), s.model())] += s.gpus();
             }
         }
         for (int t = 0; t < tree.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) book.setExtra(t, m, extra[t][m]);
+            for (int m = 0; m < fleet.poolCount(); m++) book.setExtra(t, m, extra[t][m]);
         }
         book.recompute();
         for (Job j : state.jobs()) {
-            if (j.state() == JobState.RUNNING) book.addUsage(j.project(), j.model(), j.totalGpus());
+            if (j.state() == JobState.RUNNING) book.addUsage(j.project(), j.pool(), j.totalGpus());
         }
         book.recompute();
         return book;
@@ -85,11 +85,11 @@ final class QuotaOracle {
         QuotaBook live = state.quota();
         QuotaBook fresh = rebuilt();
         long[][] used = usageFromJobs();
-        long[][] borrowed = new long[tree.size()][fleet.modelCount()];
-        for (Job j : state.jobs()) if (j.state() == JobState.RUNNING && j.borrowed()) borrowed[j.project()][j.model()] += j.totalGpus();
+        long[][] borrowed = new long[tree.size()][fleet.poolCount()];
+        for (Job j : state.jobs()) if (j.state() == JobState.RUNNING && j.borrowed()) borrowed[j.project()][j.pool()] += j.totalGpus();
         for (int t = 0; t < tree.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) {
-                String cell = "tenant " + tree.name(t) + " " + fleet.models().get(m) + ": ";
+            for (int m = 0; m < fleet.poolCount(); m++) {
+                String cell = "tenant " + tree.name(t) + " " + fleet.pools().get(m) + ": ";
                 if (live.used(t, m) != used[t][m]) InvariantChecker.fail(cell + "jobs hold " + used[t][m] + " GPUs, the quota book says " + live.used(t, m));
                 if (tree.isLeaf(t) && live.ownBorrowed(t, m) != borrowed[t][m]) {
                     InvariantChecker.fail(cell + "jobs that borrowed hold " + borrowed[t][m] + " GPUs, the quota book says " + live.ownBorrowed(t, m));
@@ -117,8 +117,8 @@ final class QuotaOracle {
     void checkStart(Job job) {
         QuotaBook fresh = rebuilt();
         long[][] used = usageFromJobs();
-        int m = job.model();
-        String model = fleet.models().get(m);
+        int m = job.pool();
+        String model = fleet.pools().get(m);
         long[] after = pooledUsage(fresh, m, null);
         long[] before = pooledUsage(fresh, m, job);
         for (int t = job.project(); t >= 0; t = tree.parent(t)) {
@@ -136,7 +136,7 @@ final class QuotaOracle {
         // Its project's own quota holds the GPUs of its running jobs that did not borrow; those that did are reclaimable.
         long notBorrowed = 0;
         for (Job j : state.jobs()) {
-            if (j.state() == JobState.RUNNING && j.project() == job.project() && j.model() == m && !j.borrowed() && j != job) {
+            if (j.state() == JobState.RUNNING && j.project() == job.project() && j.pool() == m && !j.borrowed() && j != job) {
                 notBorrowed += j.totalGpus();
             }
         }

@@ -8,7 +8,7 @@ import kr.nuri.core.tenancy.TenantPolicy;
 
 /**
  * What happened. The engine's state changes only by replaying these, in order; the journal stores them.
- * Node and model references are indexes into the fleet the engine was built with.
+ * Node and pool references are indexes into the fleet the engine was built with (the journal names them).
  */
 public sealed interface Event {
     long time();
@@ -20,9 +20,9 @@ public sealed interface Event {
      * a GPU holds no whole GPU ({@code gpus[0] == 0}) and its share of the node's shared GPU {@code slots[0]};
      * {@code slots} is null for every other job.
      */
-    record JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed, int[] slots) implements Event {
-        public JobStarted(long time, String jobId, int model, int[] nodes, int[] gpus, boolean borrowed) {
-            this(time, jobId, model, nodes, gpus, borrowed, null);
+    record JobStarted(long time, String jobId, int pool, int[] nodes, int[] gpus, boolean borrowed, int[] slots) implements Event {
+        public JobStarted(long time, String jobId, int pool, int[] nodes, int[] gpus, boolean borrowed) {
+            this(time, jobId, pool, nodes, gpus, borrowed, null);
         }
     }
 
@@ -35,7 +35,7 @@ public sealed interface Event {
 
     record NodeHealthChanged(long time, int node, Health health) implements Event {}
 
-    record QuotaSet(long time, int tenant, int model, int nominal, int borrowingLimit, int lendingLimit) implements Event {}
+    record QuotaSet(long time, int tenant, int pool, int nominal, int borrowingLimit, int lendingLimit) implements Event {}
 
     record AwardGranted(long time, AwardSpec award) implements Event {}
 
@@ -48,7 +48,7 @@ public sealed interface Event {
     record AwardRevised(long time, String awardId, long budgetGpuSeconds, long to) implements Event {}
 
     /** The top blocked job will start at {@code start} on these nodes; backfill may not delay it. */
-    record ReservationMade(long time, String jobId, long start, int model, int[] nodes) implements Event {}
+    record ReservationMade(long time, String jobId, long start, int pool, int[] nodes) implements Event {}
 
     record ReservationReleased(long time, String jobId) implements Event {}
 

@@ -14,6 +14,11 @@ import java.util.Map;
  * path. Nodes are numbered so that every rack, block and site is a contiguous range of node indexes, which
  * makes any domain an interval. Every block holds one GPU model (an InfiniBand scalable unit is homogeneous);
  * a site may hold several. Build one with {@link FleetBuilder}.
+ *
+ * <p>Every block also has an owner (a tenant). A <em>pool</em> is the capacity of one owner in one GPU model
+ * (Kueue's ResourceFlavor): the engine places, indexes and counts quota per pool, so the per-model lists below are
+ * per pool. A pool is named by its model, {@code B200@naicc}, or by the model alone when its blocks name no owner
+ * (a fleet without owners has one pool per model, with the model's name).
  */
 public final class Fleet {
     private final String name;
@@ -24,6 +29,10 @@ public final class Fleet {
     private final int[] blockSite;
     private final int[] blockModel;
     private final String[] blockOwner;
+    private final int[] blockPool;
+    private final List<String> pools;
+    private final int[] poolModel;
+    private final String[] poolOwner;
     private final int[] blockFirstRack;
     private final String[] rackNames;
     private final int[] rackBlock;
@@ -33,16 +42,17 @@ public final class Fleet {
     private final int[] nodeGpus;
     private final int maxGpusPerNode;
     private final Map<String, Integer> nodeIndex;
-    private final int[][] blocksByModel;
-    private final int[][] racksByModel;
-    private final int[][] blocksBySiteModel;
-    private final int[][] siteDomainsByModel;
+    private final int[][] blocksByPool;
+    private final int[][] racksByPool;
+    private final int[][] blocksBySitePool;
+    private final int[][] siteDomainsByPool;
     private final long[] gpusByModel;
+    private final long[] gpusByPool;
     private final long[] gpusByBlock;
     private final int[] nodeCpuMilli;
     private final long[] nodeMemoryMib;
     private final int[] gpuBase;
-    private final int[][] nodesByModel;
+    private final int[][] nodesByPool;
 
     Fleet(String name, List<String> models, String[] siteNames, int[] siteFirstBlock, String[] blockNames,
           int[] blockSite, int[] blockModel, String[] blockOwner, int[] blockFirstRack, String[] rackNames,
@@ -72,36 +82,57 @@ public final class Fleet {
         for (int i = 0; i < nodeNames.length; i++) {
             nodeIndex.put(nodeNames[i], i);
         }
-        int m = models.size();
+        List<String> poolNames = new ArrayList<>();
+        List<Integer> pm = new ArrayList<>();
+        List<String> po = new ArrayList<>();
+        this.blockPool = new int[blockNames.length];
+        for (int b = 0; b < blockNames.length; b++) {
+            String owner = blockOwner[b];
+            String pool = UNASSIGNED.equals(owner) ? models.get(blockModel[b]) : models.get(blockModel[b]) + "@" + owner;
+            int p = poolNames.indexOf(pool);
+            if (p < 0) {
+                p = poolNames.size();
+                poolNames.add(pool);
+                pm.add(blockModel[b]);
+                po.add(owner);
+            }
+            blockPool[b] = p;
+        }
+        this.pools = List.copyOf(poolNames);
+        this.poolModel = pm.stream().mapToInt(Integer::intValue).toArray();
+        this.poolOwner = po.toArray(String[]::new);
+        int m = pools.size();
         List<List<Integer>> bm = lists(m);
         List<List<Integer>> rm = lists(m);
         List<List<Integer>> bsm = lists(siteNames.length * m);
-        gpusByModel = new long[m];
+        gpusByModel = new long[models.size()];
+        gpusByPool = new long[m];
         for (int b = 0; b < blockNames.length; b++) {
-            bm.get(blockModel[b]).add(b);
-            bsm.get(blockSite[b] * m + blockModel[b]).add(b);
+            bm.get(blockPool[b]).add(b);
+            bsm.get(blockSite[b] * m + blockPool[b]).add(b);
             for (int r = blockFirstRack[b]; r < blockFirstRack[b + 1]; r++) {
-                rm.get(blockModel[b]).add(r);
+                rm.get(blockPool[b]).add(r);
             }
         }
         gpusByBlock = new long[blockNames.length];
         for (int n = 0; n < nodeGpus.length; n++) {
             gpusByModel[modelOfNode(n)] += nodeGpus[n];
+            gpusByPool[poolOfNode(n)] += nodeGpus[n];
             gpusByBlock[blockOfNode(n)] += nodeGpus[n];
         }
-        blocksByModel = toArrays(bm);
-        racksByModel = toArrays(rm);
+        blocksByPool = toArrays(bm);
+        racksByPool = toArrays(rm);
         List<List<Integer>> nm = lists(m);
-        for (int n = 0; n < nodeGpus.length; n++) nm.get(modelOfNode(n)).add(n);
-        nodesByModel = toArrays(nm);
-        blocksBySiteModel = toArrays(bsm);
+        for (int n = 0; n < nodeGpus.length; n++) nm.get(poolOfNode(n)).add(n);
+        nodesByPool = toArrays(nm);
+        blocksBySitePool = toArrays(bsm);
         List<List<Integer>> sdm = lists(m);
         for (int s = 0; s < siteNames.length; s++) {
             for (int k = 0; k < m; k++) {
-                if (blocksBySiteModel[s * m + k].length > 0) sdm.get(k).add(s * m + k);
+                if (blocksBySitePool[s * m + k].length > 0) sdm.get(k).add(s * m + k);
             }
         }
-        siteDomainsByModel = toArrays(sdm);
+        siteDomainsByPool = toArrays(sdm);
     }
 
     private static List<List<Integer>> lists(int n) {
@@ -118,9 +149,30 @@ public final class Fleet {
         return out;
     }
 
+    /** A block's owner when the fleet file names none: no tenant owns it, so every tenant's subtree may claim it. */
+    public static final String UNASSIGNED = "unassigned";
+
     public String name() { return name; }
+    /** The GPU models, in first-seen order. */
     public List<String> models() { return models; }
     public int modelCount() { return models.size(); }
+
+    /** The pools (owner × GPU model), in first-seen order of their blocks; the engine's per-pool indexes use this order. */
+    public List<String> pools() { return pools; }
+    public int poolCount() { return pools.size(); }
+    public String poolName(int p) { return pools.get(p); }
+    /** The GPU model of a pool. */
+    public int modelOfPool(int p) { return poolModel[p]; }
+    /** The owner (a tenant name, or {@link #UNASSIGNED}) of a pool. */
+    public String ownerOfPool(int p) { return poolOwner[p]; }
+
+    /** Index of a pool by name (case-insensitive), or -1. */
+    public int poolIndex(String pool) {
+        for (int i = 0; i < pools.size(); i++) {
+            if (pools.get(i).equalsIgnoreCase(pool)) return i;
+        }
+        return -1;
+    }
 
     /** Index of a GPU model by name (case-insensitive), or -1. */
     public int modelIndex(String model) {
@@ -159,16 +211,19 @@ public final class Fleet {
     }
     /** The index of a node's first GPU among all the fleet's GPUs (node order); {@code gpuBase(nodeCount())} = all GPUs. */
     public int gpuBase(int n) { return gpuBase[n]; }
-    /** The nodes of a GPU model, in node order. */
-    public int[] nodesOfModel(int model) { return nodesByModel[model]; }
+    /** The nodes of a pool, in node order. */
+    public int[] nodesOfPool(int pool) { return nodesByPool[pool]; }
     public int rackOfNode(int n) { return nodeRack[n]; }
     public int blockOfNode(int n) { return rackBlock[nodeRack[n]]; }
     public int siteOfNode(int n) { return blockSite[blockOfNode(n)]; }
+    /** A node's GPU model. */
     public int modelOfNode(int n) { return blockModel[blockOfNode(n)]; }
+    public int poolOfNode(int n) { return blockPool[blockOfNode(n)]; }
 
     public int blockOfRack(int r) { return rackBlock[r]; }
     public int siteOfBlock(int b) { return blockSite[b]; }
     public int modelOfBlock(int b) { return blockModel[b]; }
+    public int poolOfBlock(int b) { return blockPool[b]; }
     public String ownerOfBlock(int b) { return blockOwner[b]; }
 
     public int firstNodeOfRack(int r) { return rackFirstNode[r]; }
@@ -180,17 +235,19 @@ public final class Fleet {
     public int firstNodeOfBlock(int b) { return rackFirstNode[blockFirstRack[b]]; }
     public int endNodeOfBlock(int b) { return rackFirstNode[blockFirstRack[b + 1]]; }
 
-    /** Blocks holding GPUs of a model. */
-    public int[] blocksOfModel(int model) { return blocksByModel[model]; }
-    /** Racks holding GPUs of a model. */
-    public int[] racksOfModel(int model) { return racksByModel[model]; }
-    /** Blocks of a site holding GPUs of a model. */
-    public int[] blocksOfSiteModel(int site, int model) { return blocksBySiteModel[site * models.size() + model]; }
+    /** Blocks of a pool. */
+    public int[] blocksOfPool(int pool) { return blocksByPool[pool]; }
+    /** Racks of a pool. */
+    public int[] racksOfPool(int pool) { return racksByPool[pool]; }
+    /** Blocks of a site in a pool. */
+    public int[] blocksOfSitePool(int site, int pool) { return blocksBySitePool[site * pools.size() + pool]; }
 
-    /** The SITE-level domains (site × models + model, as {@link #domainOf}) that hold GPUs of a model. */
-    public int[] siteDomainsOfModel(int model) { return siteDomainsByModel[model]; }
+    /** The SITE-level domains (site × pools + pool, as {@link #domainOf}) that hold GPUs of a pool. */
+    public int[] siteDomainsOfPool(int pool) { return siteDomainsByPool[pool]; }
 
+    /** GPUs of a GPU model, over all its pools. */
     public long gpusOfModel(int model) { return gpusByModel[model]; }
+    public long gpusOfPool(int pool) { return gpusByPool[pool]; }
     public long gpusOfBlock(int block) { return gpusByBlock[block]; }
 
     public long totalGpus() {
@@ -199,14 +256,14 @@ public final class Fleet {
         return t;
     }
 
-    /** The domain index of a node at a level: node, rack, block, site*models+model, or model for the fleet. */
+    /** The domain index of a node at a level: node, rack, block, site*pools+pool, or pool for the fleet. */
     public int domainOf(Level level, int node) {
         return switch (level) {
             case NODE -> node;
             case RACK -> nodeRack[node];
             case BLOCK -> blockOfNode(node);
-            case SITE -> siteOfNode(node) * models.size() + modelOfNode(node);
-            case FLEET -> modelOfNode(node);
+            case SITE -> siteOfNode(node) * pools.size() + poolOfNode(node);
+            case FLEET -> poolOfNode(node);
         };
     }
 

@@ -74,7 +74,7 @@ public final class FleetBuilder {
         blockNames.add(block);
         blockSite.add(siteNames.size() - 1);
         blockModel.add(m);
-        blockOwner.add(owner == null || owner.isBlank() ? "unassigned" : owner);
+        blockOwner.add(owner == null || owner.isBlank() ? Fleet.UNASSIGNED : owner);
         blockFirstRack.add(rackNames.size());
         return this;
     }

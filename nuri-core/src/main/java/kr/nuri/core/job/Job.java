@@ -15,11 +15,11 @@ public final class Job {
     final int priority;
     final long walltime;
     final boolean preemptible;
-    final int[] allowedModels;
+    final int[] allowedPools;
     JobState state = JobState.PENDING;
     long startTime = -1;
     long endTime = -1;
-    int model = -1;
+    int pool = -1;
     int[] nodes;
     int[] gpus;
     int[] slots;
@@ -29,7 +29,7 @@ public final class Job {
     Outcome lastOutcome;
 
     public Job(JobSpec spec, long seq, long submitTime, int project, int award, int priorityClass, int priority,
-               long walltime, boolean preemptible, int[] allowedModels) {
+               long walltime, boolean preemptible, int[] allowedPools) {
         this.spec = spec;
         this.seq = seq;
         this.submitTime = submitTime;
@@ -39,7 +39,7 @@ public final class Job {
         this.priority = priority;
         this.walltime = walltime;
         this.preemptible = preemptible;
-        this.allowedModels = allowedModels;
+        this.allowedPools = allowedPools;
     }
 
     /**
@@ -62,8 +62,8 @@ public final class Job {
     public int priority() { return priority; }
     public long walltime() { return walltime; }
     public boolean preemptible() { return preemptible; }
-    /** Indexes of the GPU models it may run on, in the order it prefers them. */
-    public int[] allowedModels() { return allowedModels; }
+    /** Indexes of the pools it may run on, in the order it prefers them (its own pools first, then those it may borrow from). */
+    public int[] allowedPools() { return allowedPools; }
     /** GPUs it counts against quota, fair share and awards (a share counts as one). */
     public int totalGpus() { return spec.members() * spec.gpusPerMember(); }
     public JobState state() { return state; }
@@ -95,7 +95,8 @@ public final class Job {
         return Math.max(0, walltime - served);
     }
 
-    public int model() { return model; }
+    /** The pool (owner × GPU model) it runs on, or -1 when it does not run. */
+    public int pool() { return pool; }
     /** Node indexes of the current placement (a node may appear once per member placed on it). */
     public int[] nodes() { return nodes; }
     /** GPUs held on each node of {@link #nodes()}. */
@@ -108,11 +109,11 @@ public final class Job {
     public int runs() { return runs; }
     public Outcome lastOutcome() { return lastOutcome; }
     // Mutators, called only from the state's replay.
-    public void markStarted(long time, int model, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
+    public void markStarted(long time, int pool, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
         this.state = JobState.RUNNING;
         this.slots = slots;
         this.startTime = time;
-        this.model = model;
+        this.pool = pool;
         this.nodes = nodes;
         this.gpus = gpus;
         this.borrowed = borrowed;
@@ -125,7 +126,7 @@ public final class Job {
         this.nodes = null;
         this.gpus = null;
         this.slots = null;
-        this.model = -1;
+        this.pool = -1;
         this.borrowed = false;
         if (requeued) {
             this.state = JobState.PENDING;
@@ -142,13 +143,13 @@ public final class Job {
     }
 
     /** Sets what a snapshot recorded of this job's runs (restore only; a fresh job is PENDING). */
-    public void restoreRuns(JobState state, long startTime, long endTime, int model, int[] nodes, int[] gpus, int[] slots,
+    public void restoreRuns(JobState state, long startTime, long endTime, int pool, int[] nodes, int[] gpus, int[] slots,
                             boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome) {
         this.state = state;
         this.slots = slots;
         this.startTime = startTime;
         this.endTime = endTime;
-        this.model = model;
+        this.pool = pool;
         this.nodes = nodes;
         this.gpus = gpus;
         this.borrowed = borrowed;

@@ -64,7 +64,7 @@ public final class EasyBackfill implements Backfill {
             emit.accept(new Event.ReservationMade(now, job.id(), plan.start(), plan.model(), plan.nodes()));
         }
         confirmed.add(job.id());
-        verdicts.set(job, PendingReason.RESERVED, plan.nodes().length + " nodes of " + state.fleet().models().get(plan.model())
+        verdicts.set(job, PendingReason.RESERVED, plan.nodes().length + " nodes of " + state.fleet().pools().get(plan.model())
                 + " reserved from t=" + plan.start() + " (was: " + verdicts.detail(job) + ")", plan.start());
     }
 

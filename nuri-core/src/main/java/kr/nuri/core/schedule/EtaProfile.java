@@ -45,9 +45,9 @@ final class EtaProfile {
 
     EtaProfile(State state) {
         this.state = state;
-        int models = state.fleet().modelCount();
+        int models = state.fleet().poolCount();
         int[] counts = new int[models];
-        for (Job j : state.running().byDeadline()) counts[j.model()]++;
+        for (Job j : state.running().byDeadline()) counts[j.pool()]++;
         long[][] times = new long[models][];
         long[][] cumulative = new long[models][];
         for (int m = 0; m < models; m++) {
@@ -59,7 +59,7 @@ final class EtaProfile {
         Map<Long, long[]> projectTimes = new HashMap<>();
         Map<Long, long[]> projectCumulative = new HashMap<>();
         for (Job j : state.running().byDeadline()) {
-            int m = j.model();
+            int m = j.pool();
             int i = fill[m]++;
             times[m][i] = j.deadline();
             cumulative[m][i] = (i == 0 ? 0 : cumulative[m][i - 1]) + j.totalGpus();
@@ -103,7 +103,7 @@ final class EtaProfile {
         long best = -1;
         int bestModel = -1;
         int total = job.totalGpus();
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             long t = byModel[m].when(demandAhead[m] + total - freeNow[m], now);
             if (t == -1) continue;
             if (quotaBlocked) {

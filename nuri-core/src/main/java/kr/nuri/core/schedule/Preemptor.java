@@ -91,8 +91,8 @@ final class Preemptor {
         nodeStamp = new int[fleet.nodeCount()];
         nodeFirstPair = new int[fleet.nodeCount()];
         nodeLastPair = new int[fleet.nodeCount()];
-        int domains = Math.max(Math.max(fleet.rackCount(), fleet.blockCount()), fleet.siteCount() * fleet.modelCount());
-        domainMembers = new long[Math.max(domains, fleet.modelCount())];
+        int domains = Math.max(Math.max(fleet.rackCount(), fleet.blockCount()), fleet.siteCount() * fleet.poolCount());
+        domainMembers = new long[Math.max(domains, fleet.poolCount())];
         domainStamp = new int[domainMembers.length];
     }
 
@@ -154,7 +154,7 @@ final class Preemptor {
     private boolean search(Job job, long now, boolean mayUseReserved, Consumer<Event> emit) {
         this.now = now;
         long fingerprint = verifyMemo ? state.indexFingerprint() : 0;
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             boolean reclaim = reclaimable(job, m);
             // An upper bound first: even every eligible victim would not free enough GPUs.
             long reachable = state.capacity().freeGpus(m, mayUseReserved) + state.running().preemptibleGpusBelow(Level.FLEET, m, rule.victimBound(job.priority()))
@@ -322,9 +322,9 @@ final class Preemptor {
         long need = job.totalGpus();
         Capacity c = state.capacity();
         int[] domains = switch (level) {
-            case SITE -> state.fleet().siteDomainsOfModel(m);
-            case RACK -> state.fleet().racksOfModel(m);
-            case BLOCK -> state.fleet().blocksOfModel(m);
+            case SITE -> state.fleet().siteDomainsOfPool(m);
+            case RACK -> state.fleet().racksOfPool(m);
+            case BLOCK -> state.fleet().blocksOfPool(m);
             default -> new int[] {m}; // FLEET: the model is the domain
         };
         int best = -1;
@@ -429,14 +429,14 @@ final class Preemptor {
     private void lift(Job v) {
         Capacity c = state.capacity();
         for (int i = 0; i < v.nodes().length; i++) c.release(v.nodes()[i], v.gpus()[i]);
-        state.quota().addUsage(v.project(), v.model(), -v.totalGpus());
-        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.model(), -v.totalGpus());
+        state.quota().addUsage(v.project(), v.pool(), -v.totalGpus());
+        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.pool(), -v.totalGpus());
     }
 
     private void restore(Job v) {
         Capacity c = state.capacity();
         for (int i = 0; i < v.nodes().length; i++) c.take(v.nodes()[i], v.gpus()[i]);
-        state.quota().addUsage(v.project(), v.model(), v.totalGpus());
-        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.model(), v.totalGpus());
+        state.quota().addUsage(v.project(), v.pool(), v.totalGpus());
+        if (v.borrowed()) state.quota().addBorrowed(v.project(), v.pool(), v.totalGpus());
     }
 }

@@ -49,7 +49,7 @@ public final class QuotaAdmission implements Admission {
     public Supplier<String> refusal(Job job, int m, int gpus, Standing standing, boolean share) {
         QuotaBook quota = state.quota();
         String project = state.tenants().name(job.project());
-        String model = state.fleet().models().get(m);
+        String model = state.fleet().pools().get(m);
         if (standing == Standing.OVER_QUOTA) {
             long available = quota.available(job.project(), m);
             return () -> project + " may start " + Math.max(0, available) + " more " + model + " GPUs (borrowing included); the job needs "

@@ -47,7 +47,7 @@ final class ReservationPlanner {
         if (own != null) for (int n : own.nodes()) capacity.setReserved(n, false);
         try {
             Reservation best = null;
-            for (int m : job.allowedModels()) {
+            for (int m : job.allowedPools()) {
                 Reservation r = planModel(job, m, now, best == null ? Long.MAX_VALUE : best.start());
                 if (r != null && (best == null || r.start() < best.start())) best = r;
             }
@@ -77,7 +77,7 @@ final class ReservationPlanner {
             for (Job v : state.running().byDeadline()) {
                 long t = Math.max(now, v.deadline());
                 if (t >= mustBeat) return null;
-                if (v.model() != m) continue;
+                if (v.pool() != m) continue;
                 for (int i = 0; i < v.nodes().length; i++) capacity.release(v.nodes()[i], v.gpus()[i]);
                 released.add(v);
                 if (fitsNear(v, checkLevel, m, members, g)) {

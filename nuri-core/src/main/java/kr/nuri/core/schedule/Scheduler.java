@@ -150,7 +150,7 @@ public final class Scheduler {
 
     /** The fair-share walk: class, then projects by fair share, then each (model, size class) FIFO. */
     private void walkFairShare(Walk w) {
-        int models = state.fleet().modelCount();
+        int models = state.fleet().poolCount();
         boolean full = w.full;
         double[] keys = fairShareKeys(w.now);
         for (int c : classOrder) {
@@ -210,7 +210,7 @@ public final class Scheduler {
                 if (examined.get(job.seq()) == w.passId) continue;
                 if (!w.full && w.passMisses >= settings.probeDepth()) return;
                 if (!w.full && !mayFitAnyModel(c, job, w)) {
-                    for (int m : job.allowedModels()) {
+                    for (int m : job.allowedPools()) {
                         if (admission.admits(job.project(), m, job.totalGpus(), job.preemptible())) yields.gpus(m, job.priority());
                     }
                     // Skipping costs a quota and capacity check per job, not per FIFO as in the fair-share walk:
@@ -228,7 +228,7 @@ public final class Scheduler {
     private boolean mayFitAnyModel(int c, Job job, Walk w) {
         boolean any = false;
         boolean unreserved = false;
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             if (mayFit(c, job.project(), m, job.totalGpus(), job.preemptible(), w.mayPreempt(), w.mayProbeReserved())) {
                 any = true;
                 unreserved |= state.capacity().freeGpus(m, false) >= job.totalGpus();
@@ -363,7 +363,7 @@ public final class Scheduler {
     /** A job refused for quota while inside its own quota waits for capacity it lent: it may reclaim it. */
     private boolean mayReclaim(Job job) {
         if (verdicts.reason(job) != PendingReason.QUOTA_EXCEEDED) return false;
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             if (admission.withinOwn(job.project(), m, job.totalGpus())) return true;
         }
         return false;

@@ -35,7 +35,7 @@ final class SearchMemo {
     /** The sum of the versions of every index a search for the job reads; each only grows, so an equal sum means none moved. */
     private long epoch(Job job) {
         long e = 0;
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             e += state.capacity().modelVersion(m) + state.running().version(m) + state.quota().version(m);
         }
         return e;

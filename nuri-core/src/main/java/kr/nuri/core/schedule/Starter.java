@@ -46,7 +46,7 @@ final class Starter {
         this.placement = placement;
         this.nodeFit = nodeFit;
         this.backfill = backfill;
-        int keys = state.fleet().modelCount() * (state.fleet().maxGpusPerNode() + 1) * 2 * LEVEL_COUNT * 2;
+        int keys = state.fleet().poolCount() * (state.fleet().maxGpusPerNode() + 1) * 2 * LEVEL_COUNT * 2;
         memoGeneration = new long[keys];
         memoGrowth = new long[keys];
         memoMembers = new int[keys];
@@ -80,7 +80,7 @@ final class Starter {
         boolean useReserved = backfill.mayUseReserved(job, now);
         PendingReason reason = null;
         Supplier<String> detail = () -> "";
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             PendingReason r;
             Supplier<String> d;
             if (state.capacity().freeGpus(m, true) < total) {
@@ -119,7 +119,7 @@ final class Starter {
                     d = noGpus(m, total);
                 } else {
                     d = () -> "no " + spec.level().label() + " has " + spec.members() + " nodes with " + spec.gpusPerMember()
-                            + " free " + fleet.models().get(model) + " GPUs each";
+                            + " free " + fleet.pools().get(model) + " GPUs each";
                 }
             }
             if (reason == null || r.ordinal() > reason.ordinal()) {
@@ -141,7 +141,7 @@ final class Starter {
 
     private Supplier<String> noGpus(int m, int total) {
         long free = state.capacity().freeGpus(m, true);
-        String model = state.fleet().models().get(m);
+        String model = state.fleet().pools().get(m);
         return () -> free + " " + model + " GPUs free, the job needs " + total;
     }
 
@@ -153,7 +153,7 @@ final class Starter {
         JobSpec spec = job.spec();
         int total = job.totalGpus();
         if (!entitled(job, now)) return false;
-        int[] allowed = job.allowedModels();
+        int[] allowed = job.allowedPools();
         int[] admitted = new int[allowed.length];
         int count = 0;
         PendingReason reason = null;
@@ -182,7 +182,7 @@ final class Starter {
             boolean useReserved = backfill.mayUseReserved(job, now);
             NodeFit.Choice c = nodeFit.place(spec, job.seq(), admitted, count, useReserved);
             if (c != null) {
-                int m = state.fleet().modelOfNode(c.node());
+                int m = state.fleet().poolOfNode(c.node());
                 boolean borrowed = total > 0 && !admission.withinOwn(job.project(), m, total);
                 emit.accept(new Event.JobStarted(now, job.id(), m, new int[] {c.node()}, new int[] {spec.sharing() ? 0 : spec.gpusPerMember()},
                         borrowed, spec.sharing() ? new int[] {c.slot()} : null));

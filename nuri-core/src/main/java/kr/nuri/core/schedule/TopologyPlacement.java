@@ -33,7 +33,7 @@ public final class TopologyPlacement implements GangPlacement {
     public TopologyPlacement(Capacity capacity) {
         this.capacity = capacity;
         this.fleet = capacity.fleet();
-        this.models = fleet.modelCount();
+        this.models = fleet.poolCount();
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class TopologyPlacement implements GangPlacement {
         int best = -1;
         long bestLeft = Long.MAX_VALUE;
         if (level == Level.SITE) {
-            for (int d : fleet.siteDomainsOfModel(model)) {
+            for (int d : fleet.siteDomainsOfPool(model)) {
                 long left = leftover(level, d, members, g, includeReserved);
                 if (left < bestLeft) { bestLeft = left; best = d; }
             }
@@ -127,12 +127,12 @@ public final class TopologyPlacement implements GangPlacement {
                 childLevel = Level.RACK;
             }
             case SITE -> {
-                children = fleet.blocksOfSiteModel(domain / models, model);
+                children = fleet.blocksOfSitePool(domain / models, model);
                 count = children.length;
                 childLevel = Level.BLOCK;
             }
             default -> {
-                children = fleet.blocksOfModel(model);
+                children = fleet.blocksOfPool(model);
                 count = children.length;
                 childLevel = Level.BLOCK;
             }

@@ -40,7 +40,7 @@ final class YieldRule {
         this.state = state;
         this.enabled = state.config().scheduler().preemption();
         this.exemptSeconds = state.config().scheduler().preemptExemptSeconds();
-        this.models = state.fleet().modelCount();
+        this.models = state.fleet().poolCount();
         this.classPriority = classPriority;
         this.gpuBound = new int[models];
         this.quotaBound = new int[state.tenants().size() * models];
@@ -61,7 +61,7 @@ final class YieldRule {
 
     /** A job waits for GPUs of any of its models. */
     void gpus(Job job) {
-        for (int m : job.allowedModels()) gpus(m, job.priority());
+        for (int m : job.allowedPools()) gpus(m, job.priority());
     }
 
     /**
@@ -71,7 +71,7 @@ final class YieldRule {
      */
     void quota(Job job) {
         if (!enabled) return;
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             int k = job.project() * models + m;
             quotaBound[k] = Math.max(quotaBound[k], job.priority());
         }
@@ -85,7 +85,7 @@ final class YieldRule {
         for (int c = 0; c < classPriority.length; c++) {
             if (classPriority[c] <= job.priority()) continue;
             int[] projects = state.queue().projects(c);
-            for (int m : job.allowedModels()) {
+            for (int m : job.allowedPools()) {
                 for (int p : projects) {
                     if (state.queue().has(c, p, m)) {
                         gpus(m, classPriority[c]);
@@ -108,7 +108,7 @@ final class YieldRule {
 
     /** Why a job yields, formatted when read. */
     java.util.function.Supplier<String> why(int m) {
-        String model = state.fleet().models().get(m);
+        String model = state.fleet().pools().get(m);
         return () -> "it is preemptible and a job of a higher class waits for " + model + " GPUs: started now, it would be"
                 + " preempted for it once past its exempt time, its work since the last checkpoint lost";
     }

@@ -70,7 +70,7 @@ public final class Capacity {
     public Capacity(Fleet fleet) {
         this.fleet = fleet;
         this.h = fleet.maxGpusPerNode() + 1;
-        this.models = fleet.modelCount();
+        this.models = fleet.poolCount();
         int n = fleet.nodeCount();
         free = new int[n];
         health = new Health[n];
@@ -96,9 +96,9 @@ public final class Capacity {
         rackTrees = new MaxTree[2][models];
         blockTrees = new MaxTree[2][models];
         for (int m = 0; m < models; m++) {
-            int[] racks = fleet.racksOfModel(m);
+            int[] racks = fleet.racksOfPool(m);
             for (int i = 0; i < racks.length; i++) rackSlot[racks[i]] = i;
-            int[] blocks = fleet.blocksOfModel(m);
+            int[] blocks = fleet.blocksOfPool(m);
             for (int i = 0; i < blocks.length; i++) blockSlot[blocks[i]] = i;
             for (int v = 0; v < 2; v++) {
                 rackTrees[v][m] = new MaxTree(racks.length);
@@ -219,7 +219,7 @@ public final class Capacity {
 
     private void touch(int node) {
         version[node]++;
-        modelVersion[fleet.modelOfNode(node)]++;
+        modelVersion[fleet.poolOfNode(node)]++;
     }
 
     /**
@@ -246,7 +246,7 @@ public final class Capacity {
     public void takeNodeFit(int node, int wholeGpus, int slot, int milli, int cpu, long memory, long demand) {
         if (slot >= 0) {
             int i = fleet.gpuBase(node) + slot;
-            int m = fleet.modelOfNode(node);
+            int m = fleet.poolOfNode(node);
             if (shareUsed[i] == 0) {
                 take(node, 1);
                 sharedSlots[node]++;
@@ -272,7 +272,7 @@ public final class Capacity {
     public void releaseNodeFit(int node, int wholeGpus, int slot, int milli, int cpu, long memory, long demand) {
         if (slot >= 0) {
             int i = fleet.gpuBase(node) + slot;
-            int m = fleet.modelOfNode(node);
+            int m = fleet.poolOfNode(node);
             if (shareUsed[i] < JobSpec.WHOLE_GPU) roomySlots[m]--;
             shareUsed[i] -= milli;
             sharedRoom[node] += milli;
@@ -337,18 +337,18 @@ public final class Capacity {
     private void detach(int node) {
         update(node, -1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].remove(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.poolOfNode(node)][e].remove(node);
     }
 
     private void attach(int node) {
         update(node, 1);
         int e = usable(node);
-        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.modelOfNode(node)][e].add(node);
+        if (e > 0) (reserved[node] ? reservedBags : openBags)[fleet.poolOfNode(node)][e].add(node);
     }
 
     private void update(int node, int sign) {
         int e = usable(node);
-        int m = fleet.modelOfNode(node);
+        int m = fleet.poolOfNode(node);
         int rack = fleet.rackOfNode(node);
         int block = fleet.blockOfRack(rack);
         int site = fleet.siteOfBlock(block) * models + m;
@@ -389,14 +389,14 @@ public final class Capacity {
     private void flushTrees() {
         for (int i = 0; i < dirtyRacks.size(); i++) {
             int r = dirtyRacks.get(i);
-            int m = fleet.modelOfBlock(fleet.blockOfRack(r));
+            int m = fleet.poolOfBlock(fleet.blockOfRack(r));
             rackTrees[1][m].set(rackSlot[r], domainFree[0][r]);
             rackTrees[0][m].set(rackSlot[r], domainFree[1][r]);
             rackDirty[r] = false;
         }
         for (int i = 0; i < dirtyBlocks.size(); i++) {
             int b = dirtyBlocks.get(i);
-            int m = fleet.modelOfBlock(b);
+            int m = fleet.poolOfBlock(b);
             blockTrees[1][m].set(blockSlot[b], domainFree[2][b]);
             blockTrees[0][m].set(blockSlot[b], domainFree[3][b]);
             blockDirty[b] = false;
@@ -410,7 +410,7 @@ public final class Capacity {
      * {@code includeReserved}), in the order of the fleet's per-model domain lists.
      */
     public void forEachDomainWithFree(Level level, int model, long gpus, boolean includeReserved, java.util.function.IntConsumer visit) {
-        int[] domains = level == Level.RACK ? fleet.racksOfModel(model) : fleet.blocksOfModel(model);
+        int[] domains = level == Level.RACK ? fleet.racksOfPool(model) : fleet.blocksOfPool(model);
         if (!dirtyRacks.isEmpty() || !dirtyBlocks.isEmpty()) flushTrees();
         MaxTree t = (level == Level.RACK ? rackTrees : blockTrees)[includeReserved ? 1 : 0][model];
         t.forEachAtLeast(gpus, i -> visit.accept(domains[i]));

@@ -73,7 +73,7 @@ public final class PendingQueue {
             slotMask[c][p] = new long[models];
         }
         int s = slot(job);
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             TreeMap<Long, Job> q = fifo[c][p][m * SLOTS + s];
             if (q == null) q = fifo[c][p][m * SLOTS + s] = new TreeMap<>();
             if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
@@ -89,7 +89,7 @@ public final class PendingQueue {
         int c = job.priorityClass();
         int p = job.project();
         int s = slot(job);
-        for (int m : job.allowedModels()) {
+        for (int m : job.allowedPools()) {
             TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SLOTS + s];
             if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
             jobsOfModel[c][p][m]--;

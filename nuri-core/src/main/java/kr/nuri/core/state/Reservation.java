@@ -1,4 +1,7 @@
 package kr.nuri.core.state;
 
-/** GPUs held for a blocked job from {@code start} on: backfill may use these nodes only if it ends by then. */
+/**
+ * The top blocked job will start at {@code start} on {@code nodes}, of pool {@code model} (the component keeps the
+ * name it had before pools, when it was the GPU model: snapshots store it by that name).
+ */
 public record Reservation(String jobId, long start, int model, int[] nodes) {}

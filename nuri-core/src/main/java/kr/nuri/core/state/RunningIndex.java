@@ -45,7 +45,7 @@ public final class RunningIndex {
     public RunningIndex(Fleet fleet, int[] classPriorities) {
         this.fleet = fleet;
         int nodes = fleet.nodeCount();
-        int models = fleet.modelCount();
+        int models = fleet.poolCount();
         int k = classPriorities.length;
         preemptibleInDomain[0] = new long[fleet.rackCount() * k];
         preemptibleInDomain[1] = new long[fleet.blockCount() * k];
@@ -64,7 +64,7 @@ public final class RunningIndex {
     }
 
     public void add(Job job) {
-        version[job.model()]++;
+        version[job.pool()]++;
         byDeadline.add(job);
         for (int n : job.nodes()) {
             if (byNode[n] == null) byNode[n] = new ArrayList<>(4);
@@ -76,27 +76,27 @@ public final class RunningIndex {
             on.add(at, job);
         }
         if (job.preemptible()) {
-            preemptible[job.model()].add(job);
+            preemptible[job.pool()].add(job);
             countInDomains(job, 1);
         }
         if (job.borrowed()) {
-            borrowed[job.model()].add(job);
-            borrowedGpus[job.model()] += job.totalGpus();
+            borrowed[job.pool()].add(job);
+            borrowedGpus[job.pool()] += job.totalGpus();
         }
     }
 
     /** Call before the job's start time or placement change. */
     public void remove(Job job) {
-        version[job.model()]++;
+        version[job.pool()]++;
         byDeadline.remove(job);
         for (int n : job.nodes()) byNode[n].remove(job);
         if (job.preemptible()) {
-            preemptible[job.model()].remove(job);
+            preemptible[job.pool()].remove(job);
             countInDomains(job, -1);
         }
         if (job.borrowed()) {
-            borrowed[job.model()].remove(job);
-            borrowedGpus[job.model()] -= job.totalGpus();
+            borrowed[job.pool()].remove(job);
+            borrowedGpus[job.pool()] -= job.totalGpus();
         }
     }
 

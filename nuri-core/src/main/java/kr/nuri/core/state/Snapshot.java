@@ -10,7 +10,7 @@ import kr.nuri.core.job.Outcome;
  * Everything an engine's state is built from, as plain data: what {@link State#snapshot()} takes and
  * {@link State#restore(Snapshot)} rebuilds every index from. Restoring gives the same {@link State#hash()}
  * and the same decisions afterwards as replaying the whole journal, in time proportional to the state
- * rather than to its history. Arrays indexed by tenant × model are row-major ({@code t * models + m}).
+ * rather than to its history. Arrays indexed by tenant × pool are row-major ({@code t * pools + p}); {@code chargedByModel} is by pool.
  * {@code policies}: the tenants' own policies by name; {@code retired}: the tenants retired, by name (both null in
  * snapshots of builds before them: the fleet file's policies stand, and none is retired).
  */
@@ -20,7 +20,7 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
                        byte[] health, List<JobRecord> jobs, List<Reservation> reservations,
                        java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies, List<String> retired) {
 
-    /** One job as its events left it. */
+    /** One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model). */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,
                             int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome, int[] slots) {}
 }

@@ -18,6 +18,7 @@ import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.PriorityClass;
 import kr.nuri.core.policy.QueueOrder;
 import kr.nuri.core.tenancy.FairShare;
+import kr.nuri.core.tenancy.Pools;
 import kr.nuri.core.tenancy.QuotaBook;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantPolicies;
@@ -34,6 +35,7 @@ public final class State {
     private final Capacity capacity;
     private final TenantTree tenants;
     private final QuotaBook quota;
+    private final Pools pools;
     private final FairShare fairShare;
     private final TenantPolicies policies;
     private final AwardBook awards = new AwardBook();
@@ -60,19 +62,21 @@ public final class State {
         this.capacity = new Capacity(fleet);
         this.reservations = new ReservationBook(capacity);
         this.tenants = new TenantTree(config.tenants());
-        this.quota = new QuotaBook(tenants, fleet.modelCount());
+        this.pools = new Pools(fleet, tenants);
+        this.quota = new QuotaBook(tenants, fleet.poolCount());
         for (TenantSpec t : config.tenants()) {
+            int ti = tenants.index(t.name());
             for (QuotaSpec q : t.quotas()) {
-                quota.set(tenants.index(t.name()), fleet.modelIndex(q.model()), q.nominal(), q.borrowingLimit(), q.lendingLimit());
+                quota.set(ti, pools.resolve(ti, q.model()), q.nominal(), q.borrowingLimit(), q.lendingLimit());
             }
         }
         quota.recompute();
         this.fairShare = new FairShare(tenants, config.fairShareHalfLife());
         this.policies = new TenantPolicies(tenants, config.tenants());
-        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.modelCount(), queueOrder);
+        this.queue = new PendingQueue(config.classes().size(), tenants.size(), fleet.poolCount(), queueOrder);
         this.running = new RunningIndex(fleet, config.classes().stream().mapToInt(PriorityClass::priority).toArray());
         this.chargedByTenant = new long[tenants.size()];
-        this.chargedByModel = new long[fleet.modelCount()];
+        this.chargedByModel = new long[fleet.poolCount()];
         for (AwardSpec a : config.awards()) awards.add(a);
         refreshDedicatedAwards();
     }
@@ -92,7 +96,7 @@ public final class State {
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
             }
             case Event.QuotaSet e -> {
-                quota.set(e.tenant(), e.model(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
+                quota.set(e.tenant(), e.pool(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
                 quota.recompute();
             }
             case Event.TenantPolicySet e -> policies.set(tenants.index(e.tenant()), e.policy());
@@ -105,7 +109,7 @@ public final class State {
                 awards.revise(awards.index(e.awardId()), e.budgetGpuSeconds(), e.to());
                 refreshDedicatedAwards();
             }
-            case Event.ReservationMade e -> reservations.put(new Reservation(e.jobId(), e.start(), e.model(), e.nodes()));
+            case Event.ReservationMade e -> reservations.put(new Reservation(e.jobId(), e.start(), e.pool(), e.nodes()));
             case Event.ReservationReleased e -> reservations.release(e.jobId());
             case Event.ClockAdvanced e -> { }
         }
@@ -118,25 +122,44 @@ public final class State {
         long walltime = s.walltime() > 0 ? s.walltime() : pc.defaultWalltime();
         boolean preemptible = s.preemptible() != null ? s.preemptible() : pc.preemptible();
         int award = s.award() == null ? -1 : awards.index(s.award());
-        int awardModel = award >= 0 && awards.get(award).model() != null ? fleet.modelIndex(awards.get(award).model()) : -1;
-        int[] models = s.models().isEmpty()
-                ? (awardModel >= 0 ? new int[] {awardModel} : java.util.stream.IntStream.range(0, fleet.modelCount()).toArray())
-                : s.models().stream().mapToInt(fleet::modelIndex).toArray();
-        Job job = new Job(s, e.seq(), e.time(), tenants.index(s.project()), award, cls, pc.priority(), walltime,
-                preemptible, models);
+        int project = tenants.index(s.project());
+        List<String> asked = s.models().isEmpty() && award >= 0 && awards.get(award).model() != null
+                ? List.of(awards.get(award).model()) : s.models();
+        Job job = new Job(s, e.seq(), e.time(), project, award, cls, pc.priority(), walltime,
+                preemptible, candidatePools(project, asked));
         jobs.put(s.id(), job);
         if (s.submitKey() != null) bySubmitKey.put(s.user() + '\n' + s.submitKey(), job);
         queue.add(job);
         nextSeq = Math.max(nextSeq, e.seq() + 1);
     }
 
+    /**
+     * The pools a job of {@code project} may run on for the GPU models (or pools) it names, in its order (all models
+     * when it names none): per model its own pools first, then those it may borrow from ({@link Pools#candidates}).
+     */
+    public int[] candidatePools(int project, List<String> asked) {
+        if (asked.isEmpty()) return pools.candidates(project, java.util.stream.IntStream.range(0, fleet.modelCount()).toArray());
+        int[] out = new int[fleet.poolCount()];
+        int n = 0;
+        for (String name : asked) {
+            int m = fleet.modelIndex(name);
+            int[] found = m >= 0 ? pools.candidates(project, new int[] {m}) : new int[] {fleet.poolIndex(name)};
+            for (int p : found) {
+                boolean seen = false;
+                for (int i = 0; i < n; i++) seen |= out[i] == p;
+                if (p >= 0 && !seen && pools.mayRun(project, p)) out[n++] = p;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     private void started(Event.JobStarted e) {
         Job job = jobs.get(e.jobId());
         queue.remove(job);
         reservations.release(job.id());
-        hold(job, e.model(), e.nodes(), e.gpus(), e.slots(), e.time());
-        job.markStarted(e.time(), e.model(), e.nodes(), e.gpus(), e.slots(), e.borrowed());
-        if (e.borrowed()) quota.addBorrowed(job.project(), e.model(), job.totalGpus());
+        hold(job, e.pool(), e.nodes(), e.gpus(), e.slots(), e.time());
+        job.markStarted(e.time(), e.pool(), e.nodes(), e.gpus(), e.slots(), e.borrowed());
+        if (e.borrowed()) quota.addBorrowed(job.project(), e.pool(), job.totalGpus());
         running.add(job);
     }
 
@@ -173,13 +196,13 @@ public final class State {
                 }
             }
             charge = job.chargeFor(e.heldUntil());
-            quota.addUsage(job.project(), job.model(), -total);
-            if (job.borrowed()) quota.addBorrowed(job.project(), job.model(), -total);
+            quota.addUsage(job.project(), job.pool(), -total);
+            if (job.borrowed()) quota.addBorrowed(job.project(), job.pool(), -total);
             fairShare.stopped(job.project(), job.startTime(), total);
             fairShare.charge(job.project(), e.time(), charge);
             if (job.award() >= 0) awards.settle(job.award(), (long) total * job.walltime(), charge);
             for (int t = job.project(); t >= 0; t = tenants.parent(t)) chargedByTenant[t] += charge;
-            chargedByModel[job.model()] += charge;
+            chargedByModel[job.pool()] += charge;
             charged += charge;
         } else {
             queue.remove(job);
@@ -197,13 +220,13 @@ public final class State {
     /** Sets each tenant's extra quota from the dedicated awards active now; finds when that changes next. */
     private void refreshDedicatedAwards() {
         for (int t = 0; t < tenants.size(); t++) {
-            for (int m = 0; m < fleet.modelCount(); m++) quota.setExtra(t, m, 0);
+            for (int m = 0; m < fleet.poolCount(); m++) quota.setExtra(t, m, 0);
         }
         for (int a = 0; a < awards.size(); a++) {
             AwardSpec s = awards.get(a);
             if (s.kind() == AwardSpec.Kind.DEDICATED && s.activeAt(now)) {
                 int t = tenants.index(s.tenant());
-                int m = fleet.modelIndex(s.model());
+                int m = pools.resolve(t, s.model());
                 quota.setExtra(t, m, quota.extra(t, m) + s.gpus());
             }
         }
@@ -213,7 +236,7 @@ public final class State {
 
     /** The state as plain data (O(jobs + nodes)); see {@link Snapshot}. */
     public Snapshot snapshot() {
-        int models = fleet.modelCount();
+        int models = fleet.poolCount();
         int cells = tenants.size() * models;
         int[] nominal = new int[cells];
         int[] borrow = new int[cells];
@@ -235,7 +258,7 @@ public final class State {
         for (int n = 0; n < health.length; n++) health[n] = (byte) capacity.health(n).ordinal();
         List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
         for (Job j : jobs.values()) {
-            records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.model(),
+            records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.pool(),
                     j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots()));
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
@@ -249,7 +272,7 @@ public final class State {
      */
     public void restore(Snapshot s) {
         if (now != 0 || !jobs.isEmpty()) throw new IllegalStateException("restore needs a new engine; this one has state already");
-        int models = fleet.modelCount();
+        int models = fleet.poolCount();
         if (s.health().length != fleet.nodeCount() || s.quotaNominal().length != tenants.size() * models) {
             throw new IllegalArgumentException("the snapshot is of another fleet or quota tree (" + s.health().length + " nodes, "
                     + s.quotaNominal().length / Math.max(1, models) + " tenants); this engine has " + fleet.nodeCount() + " nodes and "
@@ -337,6 +360,8 @@ public final class State {
     public Capacity capacity() { return capacity; }
     public TenantTree tenants() { return tenants; }
     public QuotaBook quota() { return quota; }
+    /** Who owns, may claim and may run on which pool. */
+    public Pools pools() { return pools; }
     public FairShare fairShare() { return fairShare; }
     public AwardBook awards() { return awards; }
     public PendingQueue queue() { return queue; }

@@ -21,12 +21,12 @@ final class StateHash {
             h = Hashing.mix(h, s.capacity().cpuLeft(n));
             h = Hashing.mix(h, s.capacity().memoryLeft(n));
         }
-        for (int m = 0; m < s.fleet().modelCount(); m++) {
+        for (int m = 0; m < s.fleet().poolCount(); m++) {
             h = Hashing.mix(h, s.capacity().freeGpus(m, true));
             h = Hashing.mix(h, s.capacity().freeGpus(m, false));
         }
         for (int t = 0; t < s.tenants().size(); t++) {
-            for (int m = 0; m < s.fleet().modelCount(); m++) h = Hashing.mix(Hashing.mix(h, s.quota().own(t, m)), s.quota().ownBorrowed(t, m));
+            for (int m = 0; m < s.fleet().poolCount(); m++) h = Hashing.mix(Hashing.mix(h, s.quota().own(t, m)), s.quota().ownBorrowed(t, m));
         }
         return h;
     }
@@ -47,7 +47,7 @@ final class StateHash {
             h = Hashing.mix(h, j.state().ordinal());
             h = Hashing.mix(h, j.startTime());
             h = Hashing.mix(h, j.gpuSeconds());
-            h = Hashing.mix(h, j.model() < 0 ? -1 : k.model[j.model()]);
+            h = Hashing.mix(h, j.pool() < 0 ? -1 : k.model[j.pool()]);
             h = Hashing.mix(h, j.borrowed() ? 1 : 0);
             if (j.nodes() != null) {
                 for (int n : j.nodes()) h = Hashing.mix(h, k.node[n]);
@@ -62,7 +62,7 @@ final class StateHash {
         h = Hashing.mix(h, nodes);
         long quotas = 0;
         for (int t = 0; t < s.tenants().size(); t++) {
-            for (int m = 0; m < s.fleet().modelCount(); m++) {
+            for (int m = 0; m < s.fleet().poolCount(); m++) {
                 long q = Hashing.mix(k.tenant[t], k.model[m]);
                 q = Hashing.mix(q, s.quota().nominal(t, m));
                 q = Hashing.mix(q, s.quota().borrowingLimit(t, m));
@@ -94,8 +94,8 @@ final class StateHash {
         Keys(State s) {
             node = new long[s.fleet().nodeCount()];
             for (int n = 0; n < node.length; n++) node[n] = Hashing.mix(1, s.fleet().nodeName(n));
-            model = new long[s.fleet().modelCount()];
-            for (int m = 0; m < model.length; m++) model[m] = Hashing.mix(2, s.fleet().models().get(m).toUpperCase(java.util.Locale.ROOT));
+            model = new long[s.fleet().poolCount()];
+            for (int m = 0; m < model.length; m++) model[m] = Hashing.mix(2, s.fleet().pools().get(m).toUpperCase(java.util.Locale.ROOT));
             tenant = new long[s.tenants().size()];
             for (int t = 0; t < tenant.length; t++) tenant[t] = Hashing.mix(3, s.tenants().name(t));
         }
@@ -114,7 +114,7 @@ final class StateHash {
             h = Hashing.mix(h, j.state().ordinal());
             h = Hashing.mix(h, j.startTime());
             h = Hashing.mix(h, j.gpuSeconds());
-            h = Hashing.mix(h, j.model());
+            h = Hashing.mix(h, j.pool());
             h = Hashing.mix(h, j.borrowed() ? 1 : 0);
             if (j.nodes() != null) {
                 h = Hashing.mix(h, Arrays.hashCode(j.nodes()));
@@ -126,7 +126,7 @@ final class StateHash {
             h = Hashing.mix(h, s.capacity().free(n) * 4L + s.capacity().health(n).ordinal() + (s.capacity().reserved(n) ? 64 : 0));
         }
         for (int t = 0; t < s.tenants().size(); t++) {
-            for (int m = 0; m < s.fleet().modelCount(); m++) {
+            for (int m = 0; m < s.fleet().poolCount(); m++) {
                 h = Hashing.mix(h, s.quota().nominal(t, m));
                 h = Hashing.mix(h, s.quota().borrowingLimit(t, m));
                 h = Hashing.mix(h, s.quota().lendingLimit(t, m));

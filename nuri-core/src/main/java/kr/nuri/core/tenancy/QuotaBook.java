@@ -8,7 +8,8 @@ package kr.nuri.core.tenancy;
  * <em>guaranteed</em> part is what it does not lend (subtree quota − lending limit); usage that exceeds
  * the guaranteed part is charged to the parent's pool; what a tenant may still use is its unused guaranteed
  * quota plus what the parent's pool has left, capped by its borrowing limit. Dedicated-capacity awards add
- * to a tenant's nominal while they are active ({@link #setExtra}).
+ * to a tenant's nominal while they are active ({@link #setExtra}). An {@code isolated} tenant lends nothing to its
+ * parent. The second index is a pool (an owner's GPUs of one model, {@link Pools}): quota is a claim on a pool.
  */
 public final class QuotaBook {
     private final TenantTree tree;
@@ -111,7 +112,8 @@ public final class QuotaBook {
                     u += Math.max(0, usage[y] - guaranteed[y]);
                 }
                 subtreeQuota[x] = sq;
-                guaranteed[x] = lendLimit[x] == QuotaSpec.UNLIMITED ? 0 : Math.max(0, sq - lendLimit[x]);
+                // An isolated tenant lends nothing upward, whatever its lending limits say.
+                guaranteed[x] = tree.isolated(t) ? sq : lendLimit[x] == QuotaSpec.UNLIMITED ? 0 : Math.max(0, sq - lendLimit[x]);
                 usage[x] = u;
             }
         }

@@ -8,10 +8,15 @@ import java.util.List;
  *
  * @param weight fair-share weight among its siblings
  * @param policy what its jobs may ask for (inherited down the tree); {@link TenantPolicy#INHERIT} when it sets nothing
+ * @param isolated whether its subtree lends nothing outside itself: no job from outside runs on the pools it owns
  */
-public record TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas, TenantPolicy policy) {
+public record TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas, TenantPolicy policy, boolean isolated) {
     public TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas) {
-        this(name, parent, weight, quotas, TenantPolicy.INHERIT);
+        this(name, parent, weight, quotas, TenantPolicy.INHERIT, false);
+    }
+
+    public TenantSpec(String name, String parent, double weight, List<QuotaSpec> quotas, TenantPolicy policy) {
+        this(name, parent, weight, quotas, policy, false);
     }
 
     public TenantSpec {

@@ -13,6 +13,7 @@ public final class TenantTree {
     private final String[] names;
     private final int[] parent;
     private final boolean[] leaf;
+    private final boolean[] isolated;
     private final double[] share;
     private final int[][] children;
     private final Map<String, Integer> index = new HashMap<>();
@@ -57,6 +58,7 @@ public final class TenantTree {
         names = order.toArray(String[]::new);
         parent = new int[n];
         leaf = new boolean[n];
+        isolated = new boolean[n];
         share = new double[n];
         children = new int[n][];
         for (int i = 0; i < n; i++) index.put(names[i], i);
@@ -66,6 +68,7 @@ public final class TenantTree {
             List<String> k = kids.getOrDefault(names[i], List.of());
             children[i] = k.stream().mapToInt(index::get).toArray();
             leaf[i] = children[i].length == 0;
+            isolated[i] = s.isolated();
         }
         share[0] = 1.0;
         for (int i = 0; i < n; i++) {
@@ -81,6 +84,8 @@ public final class TenantTree {
     public int[] children(int t) { return children[t]; }
     /** Whether the tenant is a project (a leaf): only projects run jobs. */
     public boolean isLeaf(int t) { return leaf[t]; }
+    /** Whether the tenant's subtree lends nothing outside itself. */
+    public boolean isolated(int t) { return isolated[t]; }
     /** The tenant's share of the whole fleet by fair-share weights along its path, in (0, 1]. */
     public double share(int t) { return share[t]; }
 

@@ -77,7 +77,7 @@ final class EventOracle {
                     }
                     r.running = true;
                     r.start = s.time();
-                    r.model = s.model();
+                    r.model = s.pool();
                     r.borrowed = s.borrowed();
                     starts++;
                     startedHere.add(s.jobId());

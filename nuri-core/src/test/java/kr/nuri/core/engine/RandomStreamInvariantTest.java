@@ -122,7 +122,7 @@ class RandomStreamInvariantTest {
     private static boolean orgHoldsQuota(World w, kr.nuri.core.job.Job job) {
         var quota = w.engine.state().quota();
         int org = w.engine.state().tenants().parent(job.project());
-        return job.model() >= 0 && org >= 0 && quota.nominal(org, job.model()) > 0;
+        return job.pool() >= 0 && org >= 0 && quota.nominal(org, job.pool()) > 0;
     }
 
     /** Events as comparable text (records print int[] by identity). */

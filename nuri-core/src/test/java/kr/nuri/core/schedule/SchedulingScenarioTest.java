@@ -166,7 +166,7 @@ class SchedulingScenarioTest {
         w.submit(JobSpec.builder("j1", "a1").gpus(8).award("grant-1").walltime(HOUR).build());
         w.submit(JobSpec.builder("j2", "a1").gpus(8).award("grant-1").walltime(HOUR).build());
         assertThat(w.job("j1").state()).isEqualTo(JobState.RUNNING);
-        assertThat(w.job("j1").model()).isEqualTo(0);
+        assertThat(w.job("j1").pool()).isEqualTo(0);
         assertThat(w.job("j2").state()).isEqualTo(JobState.PENDING);
         assertThat(w.verdict("j2").reason()).isEqualTo(PendingReason.BUDGET_EXHAUSTED);
         assertThat(w.verdict("j2").detail()).contains("grant-1");

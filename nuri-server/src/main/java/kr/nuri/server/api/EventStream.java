@@ -93,13 +93,14 @@ final class EventStream {
         }
     }
 
-    /** Node and model names rather than the engine's indexes. */
-    record Started(long time, String jobId, String model, List<String> nodes, int[] gpus, boolean borrowed) {}
+    /** Node, GPU model and pool names rather than the engine's indexes. */
+    record Started(long time, String jobId, String model, String pool, List<String> nodes, int[] gpus, boolean borrowed) {}
 
     private String started(Event.JobStarted s, Engine engine) {
         var fleet = engine.state().fleet();
         List<String> nodes = java.util.Arrays.stream(s.nodes()).mapToObj(fleet::nodeName).toList();
-        return codec.json().writeValueAsString(new Started(s.time(), s.jobId(), fleet.models().get(s.model()), nodes, s.gpus(), s.borrowed()));
+        return codec.json().writeValueAsString(new Started(s.time(), s.jobId(), fleet.models().get(fleet.modelOfPool(s.pool())), fleet.poolName(s.pool()),
+                nodes, s.gpus(), s.borrowed()));
     }
 
     /** Whether this token may open one more stream. */

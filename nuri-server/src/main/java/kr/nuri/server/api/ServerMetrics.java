@@ -68,8 +68,8 @@ public final class ServerMetrics implements LoopMetrics {
     private final Timer requests = Timer.builder("nuri.engine.request").description("Queue wait + engine + durable append")
             .publishPercentiles(0.5, 0.99).register(registry);
     private final MultiGauge pending = MultiGauge.builder("nuri.queue.depth").description("Pending jobs per tenant and GPU model").register(registry);
-    private final MultiGauge allocated = MultiGauge.builder("nuri.gpus.allocated").description("GPUs allocated per tenant and GPU model").register(registry);
-    private final MultiGauge free = MultiGauge.builder("nuri.gpus.free").description("Free GPUs per GPU model").register(registry);
+    private final MultiGauge allocated = MultiGauge.builder("nuri.gpus.allocated").description("GPUs allocated per tenant and pool (an owner's GPUs of one model), with the GPU model").register(registry);
+    private final MultiGauge free = MultiGauge.builder("nuri.gpus.free").description("Free GPUs per pool (an owner's GPUs of one model), with the GPU model").register(registry);
 
     private Timer passTimer(String kind) {
         return Timer.builder("nuri.scheduling.pass").tag("kind", kind).description("One scheduling pass")
@@ -108,7 +108,9 @@ public final class ServerMetrics implements LoopMetrics {
         Map<String, long[]> depth = new HashMap<>();
         for (Job j : s.jobs()) {
             if (j.state() != JobState.PENDING) continue;
-            String model = j.allowedModels().length == 1 ? s.fleet().models().get(j.allowedModels()[0]) : "any";
+            java.util.Set<String> models = new java.util.TreeSet<>();
+            for (int p : j.allowedPools()) models.add(s.fleet().models().get(s.fleet().modelOfPool(p)));
+            String model = models.size() == 1 ? models.iterator().next() : "any";
             depth.computeIfAbsent(s.tenants().name(j.project()) + "\t" + model, k -> new long[1])[0]++;
         }
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
@@ -119,17 +121,17 @@ public final class ServerMetrics implements LoopMetrics {
         pending.register(rows, true);
         List<MultiGauge.Row<?>> alloc = new ArrayList<>();
         for (int t = 0; t < s.tenants().size(); t++) {
-            for (int m = 0; m < s.fleet().modelCount(); m++) {
+            for (int m = 0; m < s.fleet().poolCount(); m++) {
                 long used = s.quota().used(t, m);
                 if (used > 0 || s.quota().subtreeQuota(t, m) > 0) {
-                    alloc.add(MultiGauge.Row.of(Tags.of("tenant", s.tenants().name(t), "model", s.fleet().models().get(m)), used));
+                    alloc.add(MultiGauge.Row.of(Tags.of("tenant", s.tenants().name(t), "model", modelOf(s, m), "pool", s.fleet().poolName(m)), used));
                 }
             }
         }
         allocated.register(alloc, true);
         List<MultiGauge.Row<?>> freeRows = new ArrayList<>();
-        for (int m = 0; m < s.fleet().modelCount(); m++) {
-            freeRows.add(MultiGauge.Row.of(Tags.of("model", s.fleet().models().get(m)), s.capacity().freeGpus(m, true)));
+        for (int m = 0; m < s.fleet().poolCount(); m++) {
+            freeRows.add(MultiGauge.Row.of(Tags.of("model", modelOf(s, m), "pool", s.fleet().poolName(m)), s.capacity().freeGpus(m, true)));
         }
         free.register(freeRows, true);
         Map<String, long[]> byHealth = new HashMap<>();
@@ -149,5 +151,9 @@ public final class ServerMetrics implements LoopMetrics {
 
     String scrape() {
         return registry.scrape();
+    }
+
+    private static String modelOf(State s, int pool) {
+        return s.fleet().models().get(s.fleet().modelOfPool(pool));
     }
 }

@@ -55,7 +55,7 @@ final class UsageApi {
             Map<String, Long> sums = new TreeMap<>();
             ledger.forEach(from, to, now, (project, award, model, gpuSeconds) -> {
                 if (!api.access.seesTenant(p, project)) return;
-                String m = st.fleet().models().get(model);
+                String m = st.fleet().models().get(st.fleet().modelOfPool(model));
                 switch (by) {
                     case "project" -> sums.merge(tree.name(project) + "\t" + m, gpuSeconds, Long::sum);
                     case "model" -> sums.merge(m + "\t" + m, gpuSeconds, Long::sum);

@@ -25,7 +25,8 @@ final class Views {
     /** GPUs held whole on a node; for a job sharing a GPU, {@code gpus} 0 and the shared GPU's slot on the node. */
     record NodeShare(String node, int gpus, Integer sharedGpu) {}
 
-    record Placement(String model, boolean borrowed, List<NodeShare> nodes) {}
+    /** Where a job runs: its GPU model, its pool (the owner's GPUs of that model), whether it borrows, its nodes. */
+    record Placement(String model, String pool, boolean borrowed, List<NodeShare> nodes) {}
 
     record JobView(String id, String name, String project, String user, String award, String state, String priorityClass, int gpus,
                    int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
@@ -43,11 +44,11 @@ final class Views {
             List<NodeShare> shares = new ArrayList<>(j.nodes().length);
             for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i],
                     j.slots() == null ? null : j.slots()[i]));
-            placement = new Placement(fleet.models().get(j.model()), j.borrowed(), shares);
+            placement = new Placement(fleet.models().get(fleet.modelOfPool(j.pool())), fleet.poolName(j.pool()), j.borrowed(), shares);
         }
         boolean pending = j.state() == JobState.PENDING;
         Verdicts.Verdict v = pending ? engine.verdict(j) : null;
-        List<String> models = Arrays.stream(j.allowedModels()).mapToObj(fleet.models()::get).toList();
+        List<String> models = Arrays.stream(j.allowedPools()).mapToObj(p -> fleet.models().get(fleet.modelOfPool(p))).distinct().toList();
         return new JobView(j.id(), spec.name(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
                 j.totalGpus(), spec.members(), spec.gpusPerMember(), models, spec.level().name().toLowerCase(java.util.Locale.ROOT),
                 spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
@@ -66,7 +67,12 @@ final class Views {
         boolean running = s.state() == JobState.RUNNING;
         return new JobAck(j.id(), j.spec().name(), s.state().name(), s.reason() == null ? null : s.reason().name(),
                 s.state() == JobState.PENDING ? time(s.estimatedStart()) : null,
-                running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
+                running ? modelOf(engine, j) : null, running ? j.nodes().length : 0);
+    }
+
+    private static String modelOf(Engine engine, Job j) {
+        Fleet f = engine.state().fleet();
+        return f.models().get(f.modelOfPool(j.pool()));
     }
 
     /** The answer to a retried submission: the job its first attempt made, as it is now. */
@@ -75,7 +81,7 @@ final class Views {
         Verdicts.Verdict v = j.state() == JobState.PENDING ? engine.verdict(j) : null;
         return new JobAck(j.id(), j.spec().name(), j.state().name(), v != null ? v.reason().name() : null,
                 v != null ? time(v.estimatedStart()) : null,
-                running ? engine.state().fleet().models().get(j.model()) : null, running ? j.nodes().length : 0);
+                running ? modelOf(engine, j) : null, running ? j.nodes().length : 0);
     }
 
     record NodeView(String name, String site, String block, String rack, String owner, String model, int gpus, int free, String health,
@@ -88,7 +94,8 @@ final class Views {
                 s.capacity().health(n).name(), s.capacity().reserved(n));
     }
 
-    record QuotaView(String model, int nominal, int borrowingLimit, int lendingLimit, int awarded, long guaranteed,
+    /** A tenant's quota on one pool (an owner's GPUs of one model). */
+    record QuotaView(String pool, String owner, String model, int nominal, int borrowingLimit, int lendingLimit, int awarded, long guaranteed,
                      long used, long borrowed) {}
 
     record TenantView(String name, String parent, boolean project, double weight, List<QuotaView> quotas,
@@ -113,9 +120,10 @@ final class Views {
         var tree = s.tenants();
         var q = s.quota();
         List<QuotaView> quotas = new ArrayList<>();
-        for (int m = 0; m < s.fleet().modelCount(); m++) {
+        Fleet f = s.fleet();
+        for (int m = 0; m < f.poolCount(); m++) {
             if (q.subtreeQuota(t, m) == 0 && q.used(t, m) == 0 && q.nominal(t, m) == 0) continue;
-            quotas.add(new QuotaView(s.fleet().models().get(m), q.nominal(t, m), q.borrowingLimit(t, m), q.lendingLimit(t, m),
+            quotas.add(new QuotaView(f.poolName(m), f.ownerOfPool(m), f.models().get(f.modelOfPool(m)), q.nominal(t, m), q.borrowingLimit(t, m), q.lendingLimit(t, m),
                     q.extra(t, m), q.guaranteed(t, m), q.used(t, m), q.borrowed(t, m)));
         }
         double decayed = tree.isLeaf(t) ? s.fairShare().decayedUsage(t, s.now()) / 3600.0 : 0;

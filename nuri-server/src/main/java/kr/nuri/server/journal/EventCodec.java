@@ -17,6 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code "node"}, {@code "tenant"}. The engine's indexes are positions in the fleet file, which an operator may reorder;
  * names are not. Rows of format 1 (builds before 2026-12-07, up to {@link #legacyEnd}) hold those positions, and are
  * read through the identity they were written with ({@link FleetIdentity}), then into this fleet's positions by name.
+ *
+ * <p>Since pools (owner × GPU model), events name a {@code "pool"} ({@code "B200@naicc"}, or {@code "B200"} where no owner
+ * is named). Rows written before name a GPU {@code "model"}: it reads as the pool of that name when there is one (a
+ * fleet without owners), else, for a start or a reservation, as the pool of its first node.
  */
 public final class EventCodec {
     /** The format this build writes. */
@@ -36,23 +40,33 @@ public final class EventCodec {
     private final FleetIdentity.Lookup lookup;
     private final long legacyEnd;
     private final FleetIdentity legacy;
+    /** The pool of each node of this fleet (for rows that name a GPU model, not a pool); null when not known. */
+    private final int[] nodePool;
 
     /** A codec that writes and reads format 2 only, on the fleet named by {@code identity}. */
     public EventCodec(JsonMapper json, FleetIdentity identity) {
-        this(json, identity, 0, null);
+        this(json, identity, 0, null, null);
     }
 
-    private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy) {
+    private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy, int[] nodePool) {
         this.json = json;
         this.identity = identity;
         this.lookup = identity.lookup();
         this.legacyEnd = legacyEnd;
         this.legacy = legacy;
+        this.nodePool = nodePool;
     }
 
     /** This codec, reading rows up to {@code end} as format 1 written on the fleet named by {@code written}. */
     public EventCodec withLegacy(long end, FleetIdentity written) {
-        return new EventCodec(json, identity, end, written);
+        return new EventCodec(json, identity, end, written, nodePool);
+    }
+
+    /** This codec, knowing the pool of each node of this fleet, to read rows written before pools. */
+    public EventCodec withPools(kr.nuri.core.fleet.Fleet fleet) {
+        int[] pools = new int[fleet.nodeCount()];
+        for (int n = 0; n < pools.length; n++) pools[n] = fleet.poolOfNode(n);
+        return new EventCodec(json, identity, legacyEnd, legacy, pools);
     }
 
     /** A codec reading every row as format 1, positions in the fleet {@code written} (an imported store of an old build). */
@@ -81,7 +95,7 @@ public final class EventCodec {
         String kind = kind(e);
         if (!REFERRING.contains(kind)) return json.writeValueAsString(e);
         ObjectNode o = json.valueToTree(e);
-        rename(o, "model", identity.models());
+        rename(o, "pool", identity.models());
         rename(o, "node", identity.nodes());
         rename(o, "tenant", identity.tenants());
         int[] nodes = e instanceof Event.JobStarted s ? s.nodes() : e instanceof Event.ReservationMade r ? r.nodes() : null;
@@ -111,7 +125,7 @@ public final class EventCodec {
         if (!REFERRING.contains(kind)) return checkTenant(seq, kind, json.readValue(body, type));
         ObjectNode o = (ObjectNode) json.readTree(body);
         boolean positional = seq <= legacyEnd;
-        index(seq, kind, o, "model", lookup.model(), positional ? legacy.models() : null);
+        index(seq, kind, o, "pool", lookup.model(), null);
         index(seq, kind, o, "node", lookup.node(), positional ? legacy.nodes() : null);
         index(seq, kind, o, "tenant", lookup.tenant(), positional ? legacy.tenants() : null);
         JsonNode nodes = o.get("nodes");
@@ -120,7 +134,21 @@ public final class EventCodec {
             for (JsonNode n : nodes) ints.add(position(seq, kind, o, "node", n, lookup.node(), positional ? legacy.nodes() : null));
             o.set("nodes", ints);
         }
+        if (o.has("model")) o.put("pool", poolOfModel(seq, kind, o, positional));
+        o.remove("model");
         return json.treeToValue(o, type);
+    }
+
+    /** The pool a row written before pools means by its GPU model: the pool of that name, else its first node's. */
+    private int poolOfModel(long seq, String kind, ObjectNode o, boolean positional) {
+        JsonNode v = o.get("model");
+        String name = positional ? legacy.models().get(v.asInt()) : v.asString();
+        Integer p = lookup.model().get(name);
+        if (p != null) return p;
+        JsonNode nodes = o.get("nodes");
+        if (nodePool != null && nodes != null && nodes.isArray() && !nodes.isEmpty()) return nodePool[nodes.get(0).asInt()];
+        throw new UnknownName(seq, kind, "model", name + "' (written before pools; the fleet now has several pools of it: name one in"
+                + " the file's quotas, e.g. " + name + "@OWNER", o.has("jobId") ? o.get("jobId").asString() : null);
     }
 
     private void index(long seq, String kind, ObjectNode o, String field, Map<String, Integer> names, List<String> legacyNames) {

@@ -9,7 +9,8 @@ import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.util.Hashing;
 
 /**
- * The names behind the engine's indexes: GPU models, nodes and tenants, in the order the fleet file gave them. The
+ * The names behind the engine's indexes: pools (owner × GPU model; kind MODEL, as GPU models were named before pools,
+ * and a pool of a fleet without owners has its model's name), nodes and tenants, in the order the fleet file gave them. The
  * journal (format 2) and the stable state hash refer to these names, never to positions, so a reordered file changes
  * nothing; journals of format 1 stored positions, and are read through the identity they were written with.
  *
@@ -24,7 +25,7 @@ public record FleetIdentity(List<String> models, List<String> nodes, List<String
         kr.nuri.core.tenancy.TenantTree tree = new kr.nuri.core.tenancy.TenantTree(config.tenants()); // the engine's order
         String[] tenants = new String[tree.size()];
         for (int t = 0; t < tenants.length; t++) tenants[t] = tree.name(t);
-        return new FleetIdentity(f.models().stream().map(m -> m.toUpperCase(Locale.ROOT)).toList(), List.of(nodes), List.of(tenants));
+        return new FleetIdentity(f.pools().stream().map(m -> m.toUpperCase(Locale.ROOT)).toList(), List.of(nodes), List.of(tenants));
     }
 
     /** Which kinds of name there are, as stored. */

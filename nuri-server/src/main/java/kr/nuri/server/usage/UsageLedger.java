@@ -30,7 +30,7 @@ public final class UsageLedger implements EventObserver {
                 grow();
                 project[size] = j.project();
                 award[size] = j.award();
-                model[size] = s.model();
+                model[size] = s.pool();
                 gpus[size] = j.totalGpus(); // the engine's count: a share of a GPU is charged as the GPU it sits on
                 start[size] = s.time();
                 end[size] = s.time() + j.walltime(); // until it ends: a run is never charged past its walltime

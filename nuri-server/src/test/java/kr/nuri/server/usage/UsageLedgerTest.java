@@ -29,7 +29,7 @@ class UsageLedgerTest {
             var state = engine.state();
             long now = state.now();
             long[] byProject = new long[state.tenants().size()];
-            long[] byModel = new long[state.fleet().modelCount()];
+            long[] byModel = new long[state.fleet().poolCount()];
             ledger.forEach(0, Long.MAX_VALUE, now, (project, award, model, gpuSeconds) -> {
                 byProject[project] += gpuSeconds;
                 byModel[model] += gpuSeconds;
@@ -41,7 +41,7 @@ class UsageLedgerTest {
                 if (j.state() == JobState.RUNNING) {
                     long running = (long) j.totalGpus() * (Math.min(now, j.deadline()) - j.startTime());
                     expectProject[j.project()] += running;
-                    expectModel[j.model()] += running;
+                    expectModel[j.pool()] += running;
                 }
             }
             for (int m = 0; m < byModel.length; m++) expectModel[m] += state.chargedGpuSecondsOfModel(m);

@@ -72,7 +72,8 @@ public final class PackingExperiment {
         for (OpenbTrace.Node n : nodeList) {
             if (n.gpus() == 0) continue; // the GPU experiment packs GPU nodes (CPU-only nodes hold no GPU fragment)
             if (!n.model().equals(blockModel) || inRack == RACK_NODES) {
-                if (!n.model().equals(blockModel)) b.block("openb-b" + ++blocks, n.model(), PROJECT);
+                // No owner: one pool per model, and quota counts shares (the experiment measures packing, not ownership).
+                if (!n.model().equals(blockModel)) b.block("openb-b" + ++blocks, n.model(), null);
                 b.rack("openb-b" + blocks + "-r" + n.name());
                 blockModel = n.model();
                 inRack = 0;

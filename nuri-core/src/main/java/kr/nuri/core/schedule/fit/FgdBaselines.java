@@ -32,7 +32,7 @@ public final class FgdBaselines {
         public Choice place(JobSpec spec, long seq, int[] models, int count, boolean includeReserved) {
             int found = 0;
             for (int k = 0; k < count; k++) {
-                for (int n : fleet.nodesOfModel(models[k])) {
+                for (int n : fleet.nodesOfPool(models[k])) {
                     if (!fits(n, spec, includeReserved)) continue;
                     if (found == feasible.length) feasible = Arrays.copyOf(feasible, found * 2);
                     feasible[found++] = n;

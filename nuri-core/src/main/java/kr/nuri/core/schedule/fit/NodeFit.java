@@ -50,7 +50,7 @@ public abstract class NodeFit {
         int best = -1;
         double bestScore = 0;
         for (int k = 0; k < count; k++) {
-            for (int n : fleet.nodesOfModel(models[k])) {
+            for (int n : fleet.nodesOfPool(models[k])) {
                 if (!fits(n, spec, includeReserved)) continue;
                 double s = score(n, spec);
                 if (best < 0 || (largest ? s > bestScore : s < bestScore) || (s == bestScore && n < best)) {
