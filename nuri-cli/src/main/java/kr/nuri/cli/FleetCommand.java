@@ -30,6 +30,7 @@ final class FleetCommand implements Callable<Integer> {
         out.println();
         table(out, "GPUs by site and model", f.models(), bySiteModel(f, true));
         table(out, "GPUs by owner (tenant) and model", f.models(), bySiteModel(f, false));
+        pools(out, config);
         out.println("Topology shape (per block kind):");
         Map<String, Integer> shapes = new LinkedHashMap<>();
         int modelWidth = f.models().stream().mapToInt(String::length).max().orElse(0);
@@ -57,6 +58,32 @@ final class FleetCommand implements Callable<Integer> {
         out.printf("Tenants: %d in the quota tree; priority classes: %s%n", config.engine().tenants().size(),
                 String.join(", ", config.engine().classes().stream().map(c -> c.name() + "(" + c.priority() + ")").toList()));
         return 0;
+    }
+
+    /** Each pool (an owner's GPUs of one model) with what the file's quotas guarantee on it, and to whom. */
+    private static void pools(PrintWriter out, NuriConfig config) {
+        Fleet f = config.engine().fleet();
+        var tree = new kr.nuri.core.tenancy.TenantTree(config.engine().tenants());
+        var pools = new kr.nuri.core.tenancy.Pools(f, tree);
+        long[] guaranteed = new long[f.poolCount()];
+        java.util.List<java.util.List<String>> to = new java.util.ArrayList<>();
+        for (int p = 0; p < f.poolCount(); p++) to.add(new java.util.ArrayList<>());
+        for (var t : config.engine().tenants()) {
+            for (var q : t.quotas()) {
+                if (q.nominal() == 0) continue;
+                int p = pools.resolve(tree.index(t.name()), q.model());
+                guaranteed[p] += q.nominal();
+                to.get(p).add(t.name() + " " + q.nominal());
+            }
+        }
+        int width = Math.max(12, f.pools().stream().mapToInt(String::length).max().orElse(0) + 1);
+        out.println("Pools (an owner's GPUs of one model; quota is a claim on them):");
+        out.printf("  %-" + width + "s %-14s %10s %11s  %s%n", "POOL", "OWNER", "GPUS", "GUARANTEED", "GUARANTEED TO");
+        for (int p = 0; p < f.poolCount(); p++) {
+            out.printf("  %-" + width + "s %-14s %,10d %,11d  %s%n", f.poolName(p), f.ownerOfPool(p), f.gpusOfPool(p), guaranteed[p],
+                    to.get(p).isEmpty() ? "-" : String.join(", ", to.get(p)));
+        }
+        out.println();
     }
 
     private static Map<String, long[]> bySiteModel(Fleet f, boolean bySite) {

@@ -31,6 +31,8 @@ final class FleetApi {
         return List.of(
                 new ApiRoute(GET, "/api/v1/nodes", ALL, "Nodes with health and free GPUs (filters: site, model, health; limit, offset)", null, this::list)
                         .withQuery("site", "model", "health", "limit", "offset"),
+                new ApiRoute(GET, "/api/v1/pools", ALL, "Pools (an owner's GPUs of one model): capacity, guaranteed, used by the owner's line, lent now",
+                        null, this::pools),
                 new ApiRoute(GET, "/api/v1/nodes/summary", ALL, "Node counts by site, model, health and allocation (like sinfo)", null, this::summary),
                 new ApiRoute(GET, "/api/v1/nodes/{name}", ALL, "One node", null, this::get),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/down", OPERATORS, "Mark a node down: its jobs end (requeued if they allow)", null,
@@ -43,6 +45,12 @@ final class FleetApi {
     record NodeList(List<Views.NodeView> nodes, int total) {}
 
     record SummaryRow(String site, String model, String health, String allocation, int nodes, long gpus, long freeGpus) {}
+
+    /** The pools whose owner's nodes the caller may see. */
+    private void pools(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        ctx.json(api.call(s -> Views.pools(s.engine().state()).stream().filter(v -> api.access.seesNode(p, v.owner())).toList()));
+    }
 
     private String owner(Fleet f, int n) {
         return f.ownerOfBlock(f.blockOfNode(n));

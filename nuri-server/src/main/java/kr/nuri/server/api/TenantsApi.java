@@ -32,9 +32,9 @@ final class TenantsApi {
 
     List<ApiRoute> routes() {
         return List.of(
-                new ApiRoute(GET, "/api/v1/tenants", ALL, "The quota tree you may see, with quotas and usage per GPU model", null, this::list),
+                new ApiRoute(GET, "/api/v1/tenants", ALL, "The quota tree you may see, with quotas and usage per pool (an owner's GPUs of one model)", null, this::list),
                 new ApiRoute(GET, "/api/v1/tenants/{name}", ALL, "One tenant", null, this::get),
-                new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota for one GPU model", "QuotaRequest", this::setQuota),
+                new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota on one pool: a pool name (B200@naicc) or a GPU model (the pool of it its line owns)", "QuotaRequest", this::setQuota),
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/policy", PROGRAMMES, "Set a tenant's policy (inherited by its subtree): priority "
                         + "classes with their longest walltimes, whether its jobs need an award", "PolicyRequest", this::setPolicy),
                 new ApiRoute(POST, "/api/v1/tenants/{name}/retire", PROGRAMMES, "Retire a tenant: its subtree takes no new jobs; "

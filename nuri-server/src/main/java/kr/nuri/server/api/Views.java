@@ -94,6 +94,31 @@ final class Views {
                 s.capacity().health(n).name(), s.capacity().reserved(n));
     }
 
+    /**
+     * A pool as shown: its GPUs, what quotas and active dedicated awards guarantee on it, GPUs running jobs of its owner's
+     * line ({@code usedByOwner}) and of others ({@code lent}: borrowed, or guaranteed by a dedicated award), free GPUs now.
+     */
+    record PoolView(String name, String model, String owner, long gpus, long guaranteed, long usedByOwner, long lent, long free) {}
+
+    static List<PoolView> pools(State s) {
+        Fleet f = s.fleet();
+        long[] guaranteed = new long[f.poolCount()];
+        long[] own = new long[f.poolCount()];
+        long[] lent = new long[f.poolCount()];
+        for (int p = 0; p < f.poolCount(); p++) {
+            for (int t = 0; t < s.tenants().size(); t++) guaranteed[p] += s.quota().nominal(t, p) + s.quota().extra(t, p);
+        }
+        for (Job j : s.running().byDeadline()) {
+            if (s.pools().owns(j.project(), j.pool())) own[j.pool()] += j.totalGpus(); else lent[j.pool()] += j.totalGpus();
+        }
+        List<PoolView> out = new ArrayList<>();
+        for (int p = 0; p < f.poolCount(); p++) {
+            out.add(new PoolView(f.poolName(p), f.models().get(f.modelOfPool(p)), f.ownerOfPool(p), f.gpusOfPool(p), guaranteed[p], own[p], lent[p],
+                    s.capacity().freeGpus(p, true)));
+        }
+        return out;
+    }
+
     /** A tenant's quota on one pool (an owner's GPUs of one model). */
     record QuotaView(String pool, String owner, String model, int nominal, int borrowingLimit, int lendingLimit, int awarded, long guaranteed,
                      long used, long borrowed) {}
