@@ -32,11 +32,13 @@ public final class NationalMix {
         this.config = config;
         this.random = new SplittableRandom(seed);
         this.fleet = config.fleet();
+        var tree = new kr.nuri.core.tenancy.TenantTree(config.tenants());
+        var pools = new kr.nuri.core.tenancy.Pools(fleet, tree);
         for (TenantSpec t : config.tenants()) {
             for (QuotaSpec q : t.quotas()) {
                 if (q.nominal() <= 0) continue;
-                int m = fleet.modelIndex(q.model());
-                slots.add(new Slot(t.name(), fleet.models().get(m), q.nominal(), nodeGpus(m), largestSite(m)));
+                int p = pools.resolve(tree.index(t.name()), q.model()); // the pool the quota is on: the project's jobs run there
+                slots.add(new Slot(t.name(), fleet.models().get(fleet.modelOfPool(p)), q.nominal(), nodeGpus(p), largestSite(p)));
             }
         }
         if (slots.isEmpty()) throw new IllegalArgumentException("fleet '" + fleet.name() + "' gives no project any quota to run jobs on");
@@ -49,17 +51,17 @@ public final class NationalMix {
         maxWalltime = config.classes().stream().mapToLong(c -> c.maxWalltime()).toArray();
     }
 
-    private int nodeGpus(int m) {
+    private int nodeGpus(int pool) {
         int g = 0;
-        for (int n = 0; n < fleet.nodeCount(); n++) if (fleet.modelOfNode(n) == m) g = Math.max(g, fleet.nodeGpus(n));
+        for (int n : fleet.nodesOfPool(pool)) g = Math.max(g, fleet.nodeGpus(n));
         return g;
     }
 
-    private long largestSite(int m) {
+    private long largestSite(int pool) {
         long best = 0;
         for (int s = 0; s < fleet.siteCount(); s++) {
             long gpus = 0;
-            for (int b : fleet.blocksOfSitePool(s, m)) gpus += fleet.gpusOfBlock(b);
+            for (int b : fleet.blocksOfSitePool(s, pool)) gpus += fleet.gpusOfBlock(b);
             best = Math.max(best, gpus);
         }
         return best;

@@ -16,16 +16,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code nuri tenants [list]}: the quota tree with each tenant's policy; {@code nuri tenants policy NAME …}: change what
- * one sets (the rest of its policy stays; {@code inherit} clears a field so the parent's applies).
+ * one sets (the rest of its policy stays; {@code inherit} clears a field so the parent's applies); {@code nuri tenants
+ * create NAME --parent P}: a new organisation or project, at once.
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "The quota tree with policies: nuri tenants [list] | policy NAME [--classes training=24,scavenger=0|inherit] "
                 + "[--award-required true|false|inherit] [--unawarded-scavengers true|false|inherit] | retire NAME [--cancel-jobs] "
-                + "| reinstate NAME")
+                + "| reinstate NAME | create NAME --parent TENANT [--weight W] [--isolated]")
 final class TenantsCommand implements Callable<Integer> {
     @Mixin Connection connection;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "list|policy|retire|reinstate", defaultValue = "list")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "list|policy|retire|reinstate|create", defaultValue = "list")
     String action;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
@@ -44,6 +45,15 @@ final class TenantsCommand implements Callable<Integer> {
 
     @Option(names = "--cancel-jobs", description = "retire: cancel its waiting and running jobs too (else they go on).")
     boolean cancelJobs;
+
+    @Option(names = "--parent", paramLabel = "TENANT", description = "create: the sector or organisation it belongs to.")
+    String parent;
+
+    @Option(names = "--weight", paramLabel = "W", description = "create: its fair-share weight among its siblings (default 1).")
+    Double weight;
+
+    @Option(names = "--isolated", description = "create: its subtree lends nothing outside itself.")
+    boolean isolated;
 
     @Override
     public Integer call() {
@@ -84,7 +94,21 @@ final class TenantsCommand implements Callable<Integer> {
                 System.out.println(Text.printable(name) + (retire ? " retired: it takes no new jobs; its jobs " + (cancelJobs ? "were cancelled" : "go on")
                         : " reinstated: it takes jobs again"));
             }
-            default -> throw new IllegalArgumentException("nuri tenants " + Text.printable(action) + ": maybe list, policy, retire or reinstate?");
+            case "create" -> {
+                if (name == null || parent == null) {
+                    throw new IllegalArgumentException("nuri tenants create needs the new tenant's NAME and --parent. Maybe nuri tenants create"
+                            + " startup-b --parent startups?");
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", name);
+                body.put("parent", parent);
+                if (weight != null) body.put("weight", weight);
+                body.put("isolated", isolated);
+                JsonNode t = c.post("/api/v1/tenants", body);
+                System.out.println(Text.printable(t.path("name").asString()) + " created under " + Text.printable(t.path("parent").asString())
+                        + (isolated ? " (isolated)" : "") + ": no quota yet (nuri quota; PUT /api/v1/tenants/NAME/quotas/MODEL), its parent's policy");
+            }
+            default -> throw new IllegalArgumentException("nuri tenants " + Text.printable(action) + ": maybe list, policy, retire, reinstate or create?");
         }
         return 0;
     }

@@ -32,6 +32,13 @@ public final class RandomCommands {
     private static final String[] CLASSES = {"inference", "training", "training", "scavenger"};
     private static final String[] PROJECTS = {"p1", "p2", "p3", "i1", "i2"};
     private static final String[] QUOTA_HOLDERS = {"p1", "p2", "p3", "i1", "i2", "pub", "ind"};
+    /** Where jobs are submitted: the projects of the tree as it is now (those the stream created too). */
+    private static List<String> projects(Engine engine) {
+        var tree = engine.state().tenants();
+        List<String> out = new ArrayList<>();
+        for (int t = 0; t < tree.size(); t++) if (tree.isLeaf(t)) out.add(tree.name(t));
+        return out;
+    }
     private final Random r;
     private final Fleet fleet;
     private final EngineConfig config;
@@ -60,7 +67,8 @@ public final class RandomCommands {
         int dice = r.nextInt(100);
         Command c;
         if (dice < 45) {
-            c = new Command.SubmitJob(now, randomJob(r, fleet, "j" + n, PROJECTS[r.nextInt(PROJECTS.length)], awards));
+            List<String> projects = projects(engine);
+            c = new Command.SubmitJob(now, randomJob(r, fleet, "j" + n, projects.get(r.nextInt(projects.size())), awards));
             ids.add("j" + n);
         } else if (dice < 70) {
             c = finishSomething(engine);
@@ -78,12 +86,16 @@ public final class RandomCommands {
             boolean byPool = r.nextBoolean();
             String model = byPool ? fleet.pools().get(r.nextInt(fleet.poolCount())) : fleet.models().get(r.nextInt(fleet.modelCount()));
             int cap = (int) (byPool ? fleet.gpusOfPool(fleet.poolIndex(model)) : fleet.gpusOfModel(fleet.modelIndex(model)));
-            c = new Command.SetQuota(now, QUOTA_HOLDERS[r.nextInt(QUOTA_HOLDERS.length)], model, r.nextInt(cap / 2 + 1),
+            List<String> projects = projects(engine);
+            c = new Command.SetQuota(now, r.nextInt(4) == 0 ? projects.get(r.nextInt(projects.size())) : QUOTA_HOLDERS[r.nextInt(QUOTA_HOLDERS.length)],
+                    model, r.nextInt(cap / 2 + 1),
                     r.nextInt(3) == 0 ? -1 : r.nextInt(cap + 1), r.nextInt(3) == 0 ? -1 : r.nextInt(cap / 2 + 1));
         } else if (dice < 85) {
             c = policyCommand(engine);
         } else if (dice < 89) {
             c = awardCommand(engine);
+        } else if (dice < 90) {
+            c = createTenant(engine);
         } else {
             c = new Command.Tick(now, r.nextBoolean()); // the periodic full pass, or the server's walltime tick
         }
@@ -164,7 +176,7 @@ public final class RandomCommands {
     }
 
     /**
-     * nation → pub (p1, p2, p3) and ind (i1, i2); pub and ind each isolated half the time. Quotas are random claims on
+     * nation → pub (p1, p2, p3) and ind (i1, i2); pub and ind each isolated one time in three. Quotas are random claims on
      * pools each tenant's line owns (or owns inside it), never more than a pool can guarantee.
      */
     public static List<TenantSpec> tenants(Fleet fleet, Random r) {
@@ -182,7 +194,7 @@ public final class RandomCommands {
             boolean leaf = tree[i][0].length() == 2;
             // Organisations hold quota of their own too (half the time), lent to their projects or kept back.
             List<QuotaSpec> quotas = leaf || r.nextBoolean() ? randomQuotas(fleet, pools, names.index(tree[i][0]), left, r) : List.of();
-            out.add(new TenantSpec(tree[i][0], tree[i][1], 1 + r.nextInt(leaf ? 4 : 3), quotas, null, !leaf && r.nextBoolean()));
+            out.add(new TenantSpec(tree[i][0], tree[i][1], 1 + r.nextInt(leaf ? 4 : 3), quotas, null, !leaf && r.nextInt(3) == 0));
         }
         return out;
     }
@@ -261,6 +273,21 @@ public final class RandomCommands {
         long t = Math.max(now, Math.min(j.deadline() + (r.nextInt(10) == 0 ? 100 : 0), now + r.nextInt(3600)));
         now = t;
         return new Command.JobFinished(t, j.id(), r.nextInt(10) > 0);
+    }
+
+    /**
+     * A tenant created under a random one (an organisation under a sector, a project under it...); now and then a name
+     * taken or malformed, or under a project that has had jobs (refused). Created projects take submissions and quotas.
+     */
+    private Command createTenant(Engine engine) {
+        var tree = engine.state().tenants();
+        String parent = tree.name(r.nextInt(tree.size()));
+        String name = switch (r.nextInt(10)) {
+            case 0 -> parent;
+            case 1 -> "no good";
+            default -> "t" + n;
+        };
+        return new Command.CreateTenant(now, name, parent, 1 + r.nextInt(3), r.nextInt(4) == 0);
     }
 
     private Command awardCommand(Engine engine) {

@@ -119,7 +119,7 @@ public final class NuriServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics();
             ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots, identities.now.orderHash());
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
-            ApiServer api = new ApiServer(loop, json, engine.state().tenants(), tokens, ledger, codec, metrics, clock,
+            ApiServer api = new ApiServer(loop, json, () -> engine.state().tenants(), tokens, ledger, codec, metrics, clock,
                     loop::eventsAssigned, Version.get(), audit);
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             try {

@@ -197,6 +197,7 @@ class IsolationIT {
             case "TokenRequest" -> "{\"user\":\"mallory\",\"role\":\"user\",\"tenant\":\"b1\"}";
             case "PolicyRequest" -> "{\"classes\":{\"scavenger\":1}}";
             case "RetireRequest" -> "{\"cancelJobs\":true}";
+            case "CreateTenantRequest" -> "{\"name\":\"planted\",\"parent\":\"b1\"}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

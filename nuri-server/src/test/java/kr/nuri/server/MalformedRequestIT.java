@@ -89,7 +89,8 @@ class MalformedRequestIT {
             "ReviseRequest", "{\"gpuHours\":200000.5,\"to\":\"2031-01-01\"}",
             "TokenRequest", "{\"user\":\"dave\",\"role\":\"user\",\"tenant\":\"a1\"}",
             "PolicyRequest", "{\"awardRequired\":true,\"unawardedScavengers\":false,\"classes\":{\"training\":24.5}}",
-            "RetireRequest", "{\"cancelJobs\":false}");
+            "RetireRequest", "{\"cancelJobs\":false}",
+            "CreateTenantRequest", "{\"name\":\"org-z\",\"parent\":\"nation\",\"weight\":1.5,\"isolated\":false}");
 
     private static Malformed malformed(ApiRoute r, SplittableRandom rnd) {
         String path = r.path().replace("{model}", "H100").replace("{id}", "known").replace("{name}",

@@ -118,12 +118,12 @@ public class HotPaths {
                 if (engine.state().queue().size() > 0) engine.apply(new Command.CancelJob(0, "p" + i));
             }
             placement = new TopologyPlacement(engine.state().capacity());
-            // The model with the most free GPUs, so that the search finds a domain (checked: not a quick refusal).
-            for (int m = 0; m < config.fleet().modelCount(); m++) {
+            // The pool with the most free GPUs, so that the search finds a domain (checked: not a quick refusal).
+            for (int m = 0; m < config.fleet().poolCount(); m++) {
                 if (engine.state().capacity().freeGpus(m, true) > engine.state().capacity().freeGpus(model, true)) model = m;
             }
             if (placement.place(model, 8, 8, kr.nuri.core.fleet.Level.BLOCK, false, true, true) == null) {
-                throw new IllegalStateException("the fixture leaves no room for a 64-GPU gang of " + config.fleet().models().get(model));
+                throw new IllegalStateException("the fixture leaves no room for a 64-GPU gang of " + config.fleet().poolName(model));
             }
         }
     }

@@ -42,6 +42,11 @@ public sealed interface Command {
      */
     record RetireTenant(long time, String tenant, boolean retired, boolean cancelJobs) implements Command {}
 
+    /**
+     * Creates an organisation or a project under {@code parent}, with no quota and its parent's policy (set them by
+     * {@link SetQuota} and {@link SetTenantPolicy}); {@code isolated}: its subtree will lend nothing outside itself.
+     */
+    record CreateTenant(long time, String name, String parent, double weight, boolean isolated) implements Command {}
     /** Grants a new award. */
     record GrantAward(long time, AwardSpec award) implements Command {}
 

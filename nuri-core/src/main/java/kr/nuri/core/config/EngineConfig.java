@@ -16,7 +16,13 @@ import kr.nuri.core.tenancy.TenantSpec;
  * the scheduling knobs. Validated here once; the engine trusts it afterwards.
  */
 public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityClass> classes, List<AwardSpec> awards,
-                           long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions) {
+                           long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions, int runtimeTenants) {
+
+    /** A config of the fleet file's tenants alone (none created at runtime). */
+    public EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityClass> classes, List<AwardSpec> awards,
+                        long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions) {
+        this(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, assertions, 0);
+    }
 
     public static final long DAY = 86_400;
 
@@ -32,6 +38,9 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         awards = awards == null ? List.of() : List.copyOf(awards);
         scheduler = scheduler == null ? SchedulerSettings.DEFAULT : scheduler;
         assertions = assertions == null ? AssertionLevel.OFF : assertions;
+        if (runtimeTenants < 0 || runtimeTenants > tenants.size()) {
+            throw new IllegalArgumentException("runtimeTenants=" + runtimeTenants + " of " + tenants.size() + " tenants");
+        }
         if (fairShareHalfLife <= 0) {
             throw new IllegalArgumentException("fairShareHalfLife=" + fairShareHalfLife + ". Maybe 604800 (7 days)?");
         }
@@ -83,11 +92,11 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
     }
 
     public EngineConfig withAssertions(AssertionLevel level) {
-        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level);
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level, runtimeTenants);
     }
 
     public EngineConfig withAwards(List<AwardSpec> list) {
-        return new EngineConfig(fleet, tenants, classes, list, fairShareHalfLife, scheduler, assertions);
+        return new EngineConfig(fleet, tenants, classes, list, fairShareHalfLife, scheduler, assertions, runtimeTenants);
     }
 
     /** 2026-01-01T00:00:00Z: the instant a simulated clock's 0 stands for (the simulator's national mix, the benchmark). */
@@ -113,7 +122,27 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
     }
 
     public EngineConfig withScheduler(SchedulerSettings settings) {
-        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions);
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions, runtimeTenants);
+    }
+
+    /**
+     * This config with a tenant created at runtime: it comes after every tenant before it in the engine's indexes (the
+     * fleet file's in the tree's order, then those created at runtime in the order they were), so no index moves.
+     */
+    public EngineConfig withCreatedTenant(TenantSpec spec) {
+        List<TenantSpec> more = new java.util.ArrayList<>(tenants);
+        more.add(spec);
+        return new EngineConfig(fleet, more, classes, awards, fairShareHalfLife, scheduler, assertions, runtimeTenants + 1);
+    }
+
+    /** The tenants created at runtime, in creation order (the last {@link #runtimeTenants} of {@link #tenants}). */
+    public List<TenantSpec> createdTenants() {
+        return tenants.subList(tenants.size() - runtimeTenants, tenants.size());
+    }
+
+    /** The quota tree in the engine's order. */
+    public kr.nuri.core.tenancy.TenantTree tree() {
+        return new kr.nuri.core.tenancy.TenantTree(tenants, runtimeTenants);
     }
 
 }

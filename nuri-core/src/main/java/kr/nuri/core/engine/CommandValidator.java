@@ -72,6 +72,7 @@ final class CommandValidator {
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> tenants.policy(c);
             case Command.RetireTenant c -> tenants.retire(c);
+            case Command.CreateTenant c -> tenants.create(c);
             case Command.GrantAward c -> grant(c.award());
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;

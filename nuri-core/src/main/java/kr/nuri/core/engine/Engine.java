@@ -18,6 +18,7 @@ import kr.nuri.core.schedule.Scheduler;
 import kr.nuri.core.schedule.Verdicts;
 import kr.nuri.core.state.Snapshot;
 import kr.nuri.core.state.State;
+import kr.nuri.core.tenancy.TenantSpec;
 
 /**
  * The deterministic core: {@link #apply(Command)} validates a command, decides, and returns the events it
@@ -26,11 +27,16 @@ import kr.nuri.core.state.State;
  * same events and the same {@link #stateHash()}.
  */
 public final class Engine {
-    private final State state;
-    private final Scheduler scheduler;
-    private final CommandValidator validator;
-    private final InvariantChecker checker;
+    /**
+     * Rebuilt, with the state carried over by snapshot, when a tenant is created (the tree's indexes are fixed at
+     * construction); volatile so that other threads asking {@link #state()} for the tree see the new one.
+     */
+    private volatile State state;
+    private Scheduler scheduler;
+    private CommandValidator validator;
+    private InvariantChecker checker;
     private final AssertionLevel assertions;
+    private final Policies policies;
     private List<Event> out;
 
     /** An engine with Nuri's policies ({@link Policies#STANDARD}). */
@@ -41,11 +47,32 @@ public final class Engine {
     /** An engine whose scheduler makes the policies its configuration names from {@code policies}; an unknown name is refused. */
     public Engine(EngineConfig config, Policies policies) {
         policies.check(config.scheduler());
-        this.state = new State(config, policies.create(Policies.QUEUE_ORDER, new Policies.Context(config.scheduler(), null, null, null)));
-        this.scheduler = new Scheduler(state, policies);
-        this.validator = new CommandValidator(state);
-        this.checker = new InvariantChecker(state);
+        this.policies = policies;
         this.assertions = config.assertions();
+        build(config);
+    }
+
+    private void build(EngineConfig config) {
+        State s = new State(config, policies.create(Policies.QUEUE_ORDER, new Policies.Context(config.scheduler(), null, null, null)));
+        this.scheduler = new Scheduler(s, policies);
+        this.validator = new CommandValidator(s);
+        this.checker = new InvariantChecker(s);
+        this.state = s;
+    }
+
+    /**
+     * A tenant created at runtime: the state is carried into an engine built with the tenant appended to the tree (O(state),
+     * as rare as creating an organisation). Where the tree has the tenant already (the fleet file lists it since) nothing
+     * changes.
+     */
+    private void created(Event.TenantCreated e) {
+        if (state.tenants().index(e.name()) < 0) {
+            Snapshot before = state.snapshot();
+            TenantSpec spec = new TenantSpec(e.name(), e.parent(), e.weight(), List.of(), null, e.isolated());
+            build(state.config().withCreatedTenant(spec));
+            state.restore(before.withTenantsAppended(List.of(spec), state.fleet().poolCount()));
+        }
+        state.replay(e);
     }
 
     /** Applies one command. Never throws for bad input: a bad command comes back as a rejection. */
@@ -108,6 +135,10 @@ public final class Engine {
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.SetTenantPolicy c -> emit(new Event.TenantPolicySet(now, c.tenant(), c.policy()));
+            case Command.CreateTenant c -> {
+                emit(new Event.TenantCreated(now, c.name(), c.parent(), c.weight(), c.isolated()));
+                pass = scheduler.pass(now, true, this::emit); // the rebuilt scheduler gives every waiting job its reason again
+            }
             case Command.RetireTenant c -> {
                 emit(new Event.TenantRetired(now, c.tenant(), c.retired()));
                 if (c.retired() && c.cancelJobs()) {
@@ -150,6 +181,11 @@ public final class Engine {
 
     /** Applies an event to the state: recovery replays the journal through here. */
     public void replay(Event event) {
+        if (event instanceof Event.TenantCreated e) {
+            created(e);
+            if (assertions == AssertionLevel.FULL) checker.checkAll();
+            return;
+        }
         if (event instanceof Event.JobStarted s) scheduler.started(state.job(s.jobId()));
         if (assertions == AssertionLevel.OFF) {
             state.replay(event);
@@ -169,6 +205,16 @@ public final class Engine {
 
     /** Rebuilds a new engine's state from a snapshot taken with the same config. */
     public void restore(Snapshot snapshot) {
+        // Tenants created at runtime come first: the snapshot's indexes count them.
+        EngineConfig config = state.config();
+        for (TenantSpec t : snapshot.createdTenants()) {
+            if (state.tenants().index(t.name()) >= 0) {
+                throw new IllegalArgumentException("the snapshot created tenant '" + t.name() + "' at runtime, and this engine's config has it"
+                        + " already: the snapshot is of another tenant tree");
+            }
+            config = config.withCreatedTenant(t);
+        }
+        if (config != state.config()) build(config);
         state.restore(snapshot);
         if (assertions != AssertionLevel.OFF) checker.checkAll();
     }

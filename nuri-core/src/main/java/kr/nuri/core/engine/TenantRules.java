@@ -37,6 +37,44 @@ final class TenantRules {
                 + "' is the root: retiring it would stop the whole fleet. Maybe drain the nodes instead?") : null;
     }
 
+    /** What a tenant may be called: it appears in URLs, token scopes and pool names ({@code B200@naicc}). */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * Creating a tenant: a new name of letters, digits, '.', '_' and '-' (at most 64), under a tenant that is not retired
+     * and is not a project that has had jobs (a project runs jobs; it does not become an organisation), a positive weight.
+     */
+    Rejection create(Command.CreateTenant c) {
+        if (c.name() == null || !NAME.matcher(c.name()).matches()) {
+            return Rejection.of(Code.INVALID_VALUE, "name", c.name(), "a tenant's name has 1 to 64 letters, digits, '.', '_' or '-', and"
+                    + " starts with a letter or digit");
+        }
+        if (state.tenants().index(c.name()) >= 0) {
+            return Rejection.of(Code.INVALID_VALUE, "name", c.name(), "tenant '" + c.name() + "' exists already. Maybe another name?");
+        }
+        int parent = c.parent() == null ? -1 : state.tenants().index(c.parent());
+        if (parent < 0) return Rejection.of(Code.UNKNOWN_TENANT, "parent", c.parent(), "no tenant '" + c.parent() + "'. Maybe check 'nuri tenants'?");
+        String retiredBy = state.policies().retiredBy(parent);
+        if (retiredBy != null) {
+            return Rejection.of(Code.TENANT_RETIRED, "parent", c.parent(), "'" + c.parent() + "'" + (retiredBy.equals(c.parent()) ? " is"
+                    : " belongs to " + retiredBy + ", which is") + " retired. Maybe reinstate it first?");
+        }
+        if (state.tenants().isLeaf(parent)) {
+            for (var j : state.jobs()) {
+                if (j.project() == parent) {
+                    int org = state.tenants().parent(parent);
+                    return Rejection.of(Code.INVALID_VALUE, "parent", c.parent(), "'" + c.parent() + "' is a project and has had jobs (" + j.id()
+                            + "): a project does not become an organisation. Maybe create '" + c.name() + "' under "
+                            + (org < 0 ? "another tenant" : "'" + state.tenants().name(org) + "'") + "?");
+                }
+            }
+        }
+        if (!(c.weight() > 0) || c.weight() > 1_000_000) {
+            return Rejection.of(Code.INVALID_VALUE, "weight", c.weight(), "a fair-share weight is more than 0 and at most 1000000. Maybe 1?");
+        }
+        return null;
+    }
+
     /** A submission in class {@code pc} of {@code project} against the policy that applies to it; null when it passes. */
     Rejection submit(JobSpec s, int project, PriorityClass pc, long now) {
         TenantPolicy policy = state.policies().effective(project);

@@ -39,6 +39,11 @@ public sealed interface Event {
 
     record AwardGranted(long time, AwardSpec award) implements Event {}
 
+    /**
+     * A tenant created at runtime, after the fleet file's (its index is the next); by name. Replayed where the tenant
+     * already exists under the same parent (the fleet file has listed it since), it changes nothing.
+     */
+    record TenantCreated(long time, String name, String parent, double weight, boolean isolated) implements Event {}
     /** A tenant retired (no new jobs in its subtree) or reinstated; the tenant by name. */
     record TenantRetired(long time, String tenant, boolean retired) implements Event {}
 

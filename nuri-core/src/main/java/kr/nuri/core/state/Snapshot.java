@@ -12,13 +12,39 @@ import kr.nuri.core.job.Outcome;
  * and the same decisions afterwards as replaying the whole journal, in time proportional to the state
  * rather than to its history. Arrays indexed by tenant × pool are row-major ({@code t * pools + p}); {@code chargedByModel} is by pool.
  * {@code policies}: the tenants' own policies by name; {@code retired}: the tenants retired, by name (both null in
- * snapshots of builds before them: the fleet file's policies stand, and none is retired).
+ * snapshots of builds before them: the fleet file's policies stand, and none is retired); {@code created}: the tenants
+ * created at runtime, in order, indexed after the fleet file's (null in snapshots of builds before: none).
  */
 public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTenant, long[] chargedByModel,
                        int[] quotaNominal, int[] quotaBorrowingLimit, int[] quotaLendingLimit,
                        List<AwardSpec> awards, long[] awardUsed, double[] fairDecayed, long[] fairDecayedAt,
                        byte[] health, List<JobRecord> jobs, List<Reservation> reservations,
-                       java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies, List<String> retired) {
+                       java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies, List<String> retired,
+                       List<kr.nuri.core.tenancy.TenantSpec> created) {
+
+    /** The tenants created at runtime (none for snapshots of builds before them). */
+    public List<kr.nuri.core.tenancy.TenantSpec> createdTenants() {
+        return created == null ? List.of() : created;
+    }
+
+    /**
+     * This snapshot for a state with {@code more} tenants created after it (each with no quota, charge or usage yet),
+     * whose quota rows have {@code pools} cells.
+     */
+    public Snapshot withTenantsAppended(List<kr.nuri.core.tenancy.TenantSpec> more, int pools) {
+        int tenants = chargedByTenant.length + more.size();
+        int cells = tenants * pools;
+        int[] nominal = java.util.Arrays.copyOf(quotaNominal, cells);
+        int[] borrow = java.util.Arrays.copyOf(quotaBorrowingLimit, cells);
+        int[] lend = java.util.Arrays.copyOf(quotaLendingLimit, cells);
+        java.util.Arrays.fill(borrow, quotaBorrowingLimit.length, cells, kr.nuri.core.tenancy.QuotaSpec.UNLIMITED);
+        java.util.Arrays.fill(lend, quotaLendingLimit.length, cells, kr.nuri.core.tenancy.QuotaSpec.UNLIMITED);
+        List<kr.nuri.core.tenancy.TenantSpec> all = new java.util.ArrayList<>(createdTenants());
+        all.addAll(more);
+        return new Snapshot(now, nextSeq, charged, java.util.Arrays.copyOf(chargedByTenant, tenants), chargedByModel, nominal, borrow, lend,
+                awards, awardUsed, java.util.Arrays.copyOf(fairDecayed, tenants), java.util.Arrays.copyOf(fairDecayedAt, tenants), health,
+                jobs, reservations, policies, retired, List.copyOf(all));
+    }
 
     /** One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model). */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,

@@ -61,7 +61,7 @@ public final class State {
         this.fleet = config.fleet();
         this.capacity = new Capacity(fleet);
         this.reservations = new ReservationBook(capacity);
-        this.tenants = new TenantTree(config.tenants());
+        this.tenants = config.tree();
         this.pools = new Pools(fleet, tenants);
         this.quota = new QuotaBook(tenants, fleet.poolCount());
         for (TenantSpec t : config.tenants()) {
@@ -100,6 +100,7 @@ public final class State {
                 quota.recompute();
             }
             case Event.TenantPolicySet e -> policies.set(tenants.index(e.tenant()), e.policy());
+            case Event.TenantCreated e -> { } // the engine rebuilt this state with the tenant in its tree (Engine.replay)
             case Event.TenantRetired e -> policies.setRetired(tenants.index(e.tenant()), e.retired());
             case Event.AwardGranted e -> {
                 awards.add(e.award());
@@ -263,7 +264,7 @@ public final class State {
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
-                List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot());
+                List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot(), List.copyOf(config.createdTenants()));
     }
 
     /**

@@ -19,6 +19,15 @@ public final class TenantTree {
     private final Map<String, Integer> index = new HashMap<>();
 
     public TenantTree(List<TenantSpec> specs) {
+        this(specs, 0);
+    }
+
+    /**
+     * A tree whose last {@code appended} specs were created at runtime: the others are ordered breadth-first from the
+     * root (the fleet file's order), these follow in the order given, each after its parent, so that creating a tenant
+     * moves no index.
+     */
+    public TenantTree(List<TenantSpec> specs, int appended) {
         Map<String, TenantSpec> byName = new HashMap<>();
         String root = null;
         for (TenantSpec s : specs) {
@@ -44,10 +53,19 @@ public final class TenantTree {
                 kids.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s.name());
             }
         }
+        java.util.Set<String> late = new java.util.HashSet<>();
+        for (TenantSpec s : specs.subList(specs.size() - appended, specs.size())) late.add(s.name());
         List<String> order = new ArrayList<>();
         order.add(root);
         for (int i = 0; i < order.size(); i++) {
-            order.addAll(kids.getOrDefault(order.get(i), List.of()));
+            for (String k : kids.getOrDefault(order.get(i), List.of())) if (!late.contains(k)) order.add(k);
+        }
+        java.util.Set<String> placed = new java.util.HashSet<>(order);
+        for (TenantSpec s : specs.subList(specs.size() - appended, specs.size())) {
+            if (placed.contains(s.parent())) {
+                order.add(s.name());
+                placed.add(s.name());
+            }
         }
         if (order.size() != specs.size()) {
             List<String> unreachable = new ArrayList<>();

@@ -88,6 +88,7 @@ final class EventOracle {
                 }
                 case Event.JobEnded x -> ended(x, victimsFor);
                 case Event.ReservationMade m -> reservations++;
+                case Event.TenantCreated c -> parentOf.putIfAbsent(c.name(), c.parent());
                 default -> { }
             }
         }
@@ -154,8 +155,8 @@ final class EventOracle {
             String name = state.tenants().name(t);
             check("GPU-seconds charged to " + name, chargedByTenant.getOrDefault(name, 0L), state.chargedGpuSeconds(t));
         }
-        for (int m = 0; m < state.fleet().modelCount(); m++) {
-            check("GPU-seconds charged on " + state.fleet().models().get(m), chargedByModel.getOrDefault(m, 0L), state.chargedGpuSecondsOfModel(m));
+        for (int m = 0; m < state.fleet().poolCount(); m++) {
+            check("GPU-seconds charged on " + state.fleet().poolName(m), chargedByModel.getOrDefault(m, 0L), state.chargedGpuSecondsOfModel(m));
         }
         for (int a = 0; a < state.awards().size(); a++) {
             String id = state.awards().get(a).id();

@@ -11,25 +11,30 @@ import kr.nuri.server.auth.Role;
  * What a caller may not see answers 404, exactly as if it did not exist.
  */
 final class Access {
-    private final TenantTree tree;
+    private final java.util.function.Supplier<TenantTree> trees;
 
-    Access(TenantTree tree) {
-        this.tree = tree;
+    /** {@code trees}: the engine's tree as it is now; each tree is immutable (creating a tenant makes a new one), so any thread may ask. */
+    Access(java.util.function.Supplier<TenantTree> trees) {
+        this.trees = trees;
     }
 
-    /** A tenant's index, or -1. The tree never changes, so any thread may ask. */
+    private TenantTree tree() {
+        return trees.get();
+    }
+
+    /** A tenant's index, or -1. */
     int tenant(String name) {
-        return tree.index(name);
+        return tree().index(name);
     }
 
     int scope(Principal p) {
-        return p.readsAll() || p.tenant() == null ? -1 : tree.index(p.tenant());
+        return p.readsAll() || p.tenant() == null ? -1 : tree().index(p.tenant());
     }
 
     boolean seesTenant(Principal p, int t) {
         if (p.readsAll()) return true;
         int scope = scope(p);
-        return scope >= 0 && t >= 0 && tree.isWithin(t, scope);
+        return scope >= 0 && t >= 0 && tree().isWithin(t, scope);
     }
 
     /**
@@ -39,7 +44,7 @@ final class Access {
     boolean seesAward(Principal p, int awardTenant) {
         if (p.readsAll()) return true;
         int scope = scope(p);
-        return scope >= 0 && awardTenant >= 0 && (tree.isWithin(awardTenant, scope) || tree.isWithin(scope, awardTenant));
+        return scope >= 0 && awardTenant >= 0 && (tree().isWithin(awardTenant, scope) || tree().isWithin(scope, awardTenant));
     }
 
     /**
@@ -49,8 +54,8 @@ final class Access {
     boolean seesNode(Principal p, String owner) {
         if (p.readsAll()) return true;
         int scope = scope(p);
-        int o = tree.index(owner == null ? "" : owner);
-        return scope >= 0 && o >= 0 && (tree.isWithin(scope, o) || tree.isWithin(o, scope));
+        int o = tree().index(owner == null ? "" : owner);
+        return scope >= 0 && o >= 0 && (tree().isWithin(scope, o) || tree().isWithin(o, scope));
     }
 
     boolean seesJob(Principal p, Job j) {

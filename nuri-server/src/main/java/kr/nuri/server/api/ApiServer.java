@@ -35,7 +35,8 @@ public final class ApiServer implements AutoCloseable {
     private final Map<String, Object> openApi;
     private Javalin app;
 
-    public ApiServer(EngineLoop loop, JsonMapper json, TenantTree tree, TokenStore tokens, UsageLedger ledger,
+    /** {@code tree}: the engine's quota tree as it is now (it grows when a tenant is created). */
+    public ApiServer(EngineLoop loop, JsonMapper json, java.util.function.Supplier<TenantTree> tree, TokenStore tokens, UsageLedger ledger,
                      EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version,
                      kr.nuri.server.journal.AuditLog audit) {
         Access access = new Access(tree);

@@ -34,6 +34,8 @@ final class TenantsApi {
         return List.of(
                 new ApiRoute(GET, "/api/v1/tenants", ALL, "The quota tree you may see, with quotas and usage per pool (an owner's GPUs of one model)", null, this::list),
                 new ApiRoute(GET, "/api/v1/tenants/{name}", ALL, "One tenant", null, this::get),
+                new ApiRoute(POST, "/api/v1/tenants", PROGRAMMES, "Create an organisation or a project under a tenant (no quota yet; its parent's "
+                        + "policy), journaled like every change", "CreateTenantRequest", this::create),
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/quotas/{model}", PROGRAMMES, "Set a tenant's quota on one pool: a pool name (B200@naicc) or a GPU model (the pool of it its line owns)", "QuotaRequest", this::setQuota),
                 new ApiRoute(PUT, "/api/v1/tenants/{name}/policy", PROGRAMMES, "Set a tenant's policy (inherited by its subtree): priority "
                         + "classes with their longest walltimes, whether its jobs need an award", "PolicyRequest", this::setPolicy),
@@ -55,6 +57,9 @@ final class TenantsApi {
     record ReviseRequest(Double gpuHours, String to) {}
 
     record RetireRequest(Boolean cancelJobs) {}
+
+    /** {@code weight}: its fair-share weight among its siblings (1 when absent); {@code isolated}: its subtree lends nothing outside it. */
+    record CreateTenantRequest(String name, String parent, Double weight, Boolean isolated) {}
 
     /** Null fields are inherited from the parent; {@code classes}: priority class → the longest walltime in hours (0 = the class's own). */
     record PolicyRequest(Boolean awardRequired, Boolean unawardedScavengers, java.util.Map<String, Double> classes) {}
@@ -128,6 +133,22 @@ final class TenantsApi {
             s.audit(api.act(ApiContext.principal(ctx), "tenant.policy", name, before, policy.text()));
             return Views.tenant(st, t, Charges.at(st, s.now()));
         }));
+    }
+
+    private void create(Context ctx) {
+        CreateTenantRequest r = api.body(ctx, CreateTenantRequest.class);
+        if (r.name() == null) throw Problem.badRequest("name", null, "name is required: the new tenant's name");
+        if (r.parent() == null) throw Problem.badRequest("parent", null, "parent is required: the sector or organisation it belongs to");
+        double weight = r.weight() == null ? 1 : r.weight();
+        boolean isolated = Boolean.TRUE.equals(r.isolated());
+        ctx.status(201).json(api.call(s -> {
+            ApiContext.accepted(s.apply(time -> new Command.CreateTenant(time, r.name(), r.parent(), weight, isolated)));
+            s.audit(api.act(ApiContext.principal(ctx), "tenant.create", r.name(), null,
+                    "parent=" + r.parent() + " weight=" + weight + " isolated=" + isolated));
+            State st = s.engine().state(); // the engine rebuilt its state with the tenant in the tree
+            return Views.tenant(st, st.tenants().index(r.name()), Charges.at(st, s.now()));
+        }));
+        ctx.header("Location", "/api/v1/tenants/" + r.name());
     }
 
     private void retire(Context ctx, boolean retire) {

@@ -38,6 +38,8 @@ public final class EventCodec {
     private final JsonMapper json;
     private final FleetIdentity identity;
     private final FleetIdentity.Lookup lookup;
+    /** The tenants by position: the fleet file's, then those created at runtime as their rows pass (learned). */
+    private final List<String> tenantNames;
     private final long legacyEnd;
     private final FleetIdentity legacy;
     /** The pool of each node of this fleet (for rows that name a GPU model, not a pool); null when not known. */
@@ -51,7 +53,9 @@ public final class EventCodec {
     private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy, int[] nodePool) {
         this.json = json;
         this.identity = identity;
-        this.lookup = identity.lookup();
+        FleetIdentity.Lookup l = identity.lookup();
+        this.lookup = new FleetIdentity.Lookup(l.model(), l.node(), new java.util.concurrent.ConcurrentHashMap<>(l.tenant()));
+        this.tenantNames = new java.util.concurrent.CopyOnWriteArrayList<>(identity.tenants());
         this.legacyEnd = legacyEnd;
         this.legacy = legacy;
         this.nodePool = nodePool;
@@ -93,11 +97,12 @@ public final class EventCodec {
 
     public String encode(Event e) {
         String kind = kind(e);
+        if (e instanceof Event.TenantCreated c) learn(c.name());
         if (!REFERRING.contains(kind)) return json.writeValueAsString(e);
         ObjectNode o = json.valueToTree(e);
         rename(o, "pool", identity.models());
         rename(o, "node", identity.nodes());
-        rename(o, "tenant", identity.tenants());
+        rename(o, "tenant", tenantNames);
         int[] nodes = e instanceof Event.JobStarted s ? s.nodes() : e instanceof Event.ReservationMade r ? r.nodes() : null;
         if (nodes != null) {
             ArrayNode names = o.putArray("nodes");
@@ -174,8 +179,23 @@ public final class EventCodec {
         return i;
     }
 
+    /**
+     * A tenant created at runtime takes the next position, as in the engine's tree; one the fleet file lists since keeps its
+     * place (the engine does the same).
+     */
+    private synchronized void learn(String tenant) {
+        if (lookup.tenant().containsKey(tenant)) return;
+        lookup.tenant().put(tenant, tenantNames.size());
+        tenantNames.add(tenant);
+    }
+
     /** Events that name a tenant inside (a job's project, an award's tenant): the tenant must still be in the fleet file. */
     private Event checkTenant(long seq, String kind, Event e) {
+        if (e instanceof Event.TenantCreated c) {
+            if (!lookup.tenant().containsKey(c.parent())) throw new UnknownName(seq, kind, "tenant", c.parent(), null);
+            learn(c.name());
+            return e;
+        }
         String tenant = switch (e) {
             case Event.JobSubmitted s -> s.spec().project();
             case Event.AwardGranted a -> a.award().tenant();

@@ -58,14 +58,16 @@ public final class FleetFragmentation implements Simulation.Sampler {
 
     @Override
     public void sample(long time, State state) {
-        // Nodes per (model, usable free GPUs): the fleet level's histogram, one domain per model.
+        // Nodes per (pool, usable free GPUs): the fleet level's histogram, one domain per pool (a node's fragments depend on
+        // its GPU model).
         int[] nodes = state.capacity().histogram(Level.FLEET, true);
         int h = fleet.maxGpusPerNode() + 1;
         long idle = 0;
         double fragmented = 0;
-        for (int m = 0; m < fleet.modelCount(); m++) {
+        for (int p = 0; p < fleet.poolCount(); p++) {
+            int m = fleet.modelOfPool(p);
             for (int k = 1; k < h; k++) {
-                int count = nodes[m * h + k];
+                int count = nodes[p * h + k];
                 idle += (long) count * k;
                 fragmented += count * byShape[m][k];
             }
