@@ -236,6 +236,8 @@ public final class NuriServer implements AutoCloseable {
             });
         } catch (EventCodec.UnknownName e) {
             throw new IllegalStateException(gone(e, journal), e);
+        } catch (EventCodec.OwnerChanged e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
         if (notComparable[0] > 0) {
             log.info("{} checkpoints were recorded on a fleet with other nodes, models or tenants (or in other positions, for journal "

@@ -94,6 +94,21 @@ class FleetIdentityIT extends ServerTestCase {
     }
 
     @Test
+    void aFileThatGivesANodeAJobRanOnToAnotherOwnerIsRefusedNamingTheNodeAndTheJob() {
+        startJobs();
+        String wide = s.id("wide");
+        s.stop();
+        s.config = TestServer.fleet("small-owner-changed.yaml");
+        assertThatThrownBy(() -> s.start())
+                .hasMessageContaining("puts node 'h-2-r")
+                .hasMessageContaining("in pool H100@NATION")
+                .hasMessageContaining(wide + " on it in pool H100@ORG-A");
+        s.config = TestServer.smallFleet();
+        s.start();
+        assertThat(placements("wide").get(0)).contains("h-2-r2-n1:8");
+    }
+
+    @Test
     void aFileWithoutAProjectTheJournalUsesIsRefusedNamingItAndTheJob() {
         startJobs();
         String wide = s.id("wide");

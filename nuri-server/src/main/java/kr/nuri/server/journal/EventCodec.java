@@ -141,7 +141,35 @@ public final class EventCodec {
         }
         if (o.has("model")) o.put("pool", poolOfModel(seq, kind, o, positional));
         o.remove("model");
+        checkOwners(seq, kind, o);
         return json.treeToValue(o, type);
+    }
+
+    /**
+     * A start or a reservation holds nodes of one pool; a fleet file that since gave one of them another owner would put
+     * the job's GPUs in one pool and its quota in another, and its replay would not be the history it records. Refused,
+     * naming the node and the job.
+     */
+    private void checkOwners(long seq, String kind, ObjectNode o) {
+        JsonNode nodes = o.get("nodes");
+        JsonNode pool = o.get("pool");
+        if (nodePool == null || nodes == null || !nodes.isArray() || pool == null || !pool.isInt()) return;
+        for (JsonNode n : nodes) {
+            int p = nodePool[n.asInt()];
+            if (p != pool.asInt()) {
+                String job = o.has("jobId") ? o.get("jobId").asString() : "?";
+                throw new OwnerChanged("the fleet file puts node '" + identity.nodes().get(n.asInt()) + "' in pool " + identity.models().get(p)
+                        + ", but the journal has " + job + " on it in pool " + identity.models().get(pool.asInt()) + " (event " + seq + ", " + kind
+                        + "). A block that has run jobs keeps its owner in the file; changing it while the journal goes on is not built yet");
+            }
+        }
+    }
+
+    /** A journal row places a job on a node whose owner the fleet file has changed since. */
+    public static final class OwnerChanged extends RuntimeException {
+        OwnerChanged(String message) {
+            super(message);
+        }
     }
 
     /** The pool a row written before pools means by its GPU model: the pool of that name, else its first node's. */
