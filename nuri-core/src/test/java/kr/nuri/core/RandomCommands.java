@@ -76,10 +76,13 @@ public final class RandomCommands {
             c = new Command.CancelJob(now, ids.isEmpty() ? "none" : ids.get(r.nextInt(ids.size())));
         } else if (dice < 81) {
             String node = fleet.nodeName(r.nextInt(fleet.nodeCount()));
-            c = switch (r.nextInt(5)) {
-                case 0, 1 -> new Command.NodeDown(now, node);
-                case 2 -> new Command.DrainNode(now, node);
-                default -> new Command.NodeUp(now, node);
+            c = switch (r.nextInt(41)) {
+                case 40 -> new Command.RetireNode(now, node); // refused unless drained or down and empty: then for good
+                default -> switch (r.nextInt(5)) {
+                    case 0, 1 -> new Command.NodeDown(now, node);
+                    case 2 -> new Command.DrainNode(now, node);
+                    default -> new Command.NodeUp(now, node);
+                };
             };
         } else if (dice < 84) {
             // A GPU model (resolved to the holder's pool, or refused when it has none or several) or a pool by name.

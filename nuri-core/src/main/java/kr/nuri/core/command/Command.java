@@ -28,6 +28,8 @@ public sealed interface Command {
 
     /** An operator drains a node: its jobs go on, no new job starts there. */
     record DrainNode(long time, String node) implements Command {}
+    /** An operator retires a drained (or down) node that holds no job: it takes no work again, and its GPUs leave its pool. */
+    record RetireNode(long time, String node) implements Command {}
 
     /** Sets a tenant's quota for one GPU model. */
     record SetQuota(long time, String tenant, String model, int nominal, int borrowingLimit, int lendingLimit)

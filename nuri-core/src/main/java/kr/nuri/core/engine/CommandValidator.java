@@ -6,6 +6,7 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
 import kr.nuri.core.fleet.Fleet;
+import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
@@ -66,9 +67,10 @@ final class CommandValidator {
                 yield j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(),
                         "job " + c.jobId() + " is " + j.state() + ", not RUNNING. Maybe it was preempted or requeued?") : null;
             }
-            case Command.NodeDown c -> node(c.node());
-            case Command.NodeUp c -> node(c.node());
-            case Command.DrainNode c -> node(c.node());
+            case Command.NodeDown c -> live(c.node());
+            case Command.NodeUp c -> live(c.node());
+            case Command.DrainNode c -> live(c.node());
+            case Command.RetireNode c -> retire(c.node());
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> tenants.policy(c);
             case Command.RetireTenant c -> tenants.retire(c);
@@ -86,6 +88,41 @@ final class CommandValidator {
     private Rejection node(String node) {
         return fleet.nodeIndex(node) < 0 ? Rejection.of(Code.UNKNOWN_NODE, "node", node,
                 "fleet '" + fleet.name() + "' has no node '" + node + "'. Maybe check 'nuri nodes'?") : null;
+    }
+
+    /** A node that is not retired (a retired node stays so). */
+    private Rejection live(String node) {
+        Rejection r = node(node);
+        if (r != null) return r;
+        return state.capacity().health(fleet.nodeIndex(node)) == Health.RETIRED ? Rejection.of(Code.INVALID_VALUE, "node", node,
+                "node " + node + " is retired: it takes no work again. Maybe add it anew under another name?") : null;
+    }
+
+    /**
+     * Retiring a node: drained (or down) first, so that its jobs end on their own; it holds no job and no reservation; and
+     * its pool still honours what it guarantees without the node's GPUs.
+     */
+    private Rejection retire(String name) {
+        Rejection r = live(name);
+        if (r != null) return r;
+        int n = fleet.nodeIndex(name);
+        if (state.capacity().health(n) == Health.UP) {
+            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " is up: drain it first (nuri nodes drain), so that its"
+                    + " jobs end on their own, then retire it");
+        }
+        var on = state.running().onNode(n);
+        if (!on.isEmpty()) {
+            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " still runs " + on.size() + " job(s), " + on.iterator().next().id()
+                    + " first: retire it once they have ended (or cancel them)");
+        }
+        int p = fleet.poolOfNode(n);
+        long left = state.pools().gpus(p) - fleet.nodeGpus(n);
+        long guaranteed = Pools.byQuota(state.quota(), p, -1, 0) + state.pools().dedicatedPeak(state.awards().specs(), p, state.now(), Long.MAX_VALUE, null);
+        if (state.pools().bound(p) == state.pools().gpus(p) && guaranteed > left) {
+            return Rejection.of(Code.INVALID_VALUE, "node", name, "pool " + fleet.poolName(p) + " guarantees " + guaranteed + " GPUs and would have "
+                    + left + " without " + name + ": short by " + (guaranteed - left) + ". Lower a quota on it first");
+        }
+        return null;
     }
 
     private Rejection tenant(String field, String tenant) {

@@ -129,6 +129,7 @@ public final class Engine {
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.DrainNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.DRAIN));
+            case Command.RetireNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.RETIRED));
             case Command.SetQuota c -> {
                 emit(new Event.QuotaSet(now, state.tenants().index(c.tenant()), state.pools().resolve(state.tenants().index(c.tenant()), c.model()),
                         c.nominal(), c.borrowingLimit(), c.lendingLimit()));

@@ -64,6 +64,10 @@ final class InvariantChecker {
                 checkAward(job.award());
             }
         }
+        // 6. A retired node holds no job.
+        if (event instanceof Event.NodeHealthChanged e && e.health() == Health.RETIRED && !state.running().onNode(e.node()).isEmpty()) {
+            fail("node " + fleet.nodeName(e.node()) + " was retired holding job " + state.running().onNode(e.node()).get(0).id());
+        }
         if (event instanceof Event.JobEnded e && state.job(e.jobId()).award() >= 0) {
             checkAward(state.job(e.jobId()).award());
         }
@@ -86,6 +90,7 @@ final class InvariantChecker {
                 checkGang(j);
                 for (int i = 0; i < j.nodes().length; i++) {
                     int n = j.nodes()[i];
+                    if (state.capacity().health(n) == Health.RETIRED) fail("job " + j.id() + " runs on retired node " + fleet.nodeName(n));
                     held[n] += j.gpus()[i];
                     cpu[n] += j.spec().cpuMilli();
                     memory[n] += j.spec().memoryMib();

@@ -7,5 +7,7 @@ public enum Health {
     /** Failed: its jobs were ended; it takes no work until it is up again. */
     DOWN,
     /** Being drained by an operator: running jobs go on, no new job starts on it. */
-    DRAIN
+    DRAIN,
+    /** Retired by an operator once drained and empty: it holds no job and takes none, for good; its GPUs leave its pool. */
+    RETIRED
 }

@@ -94,6 +94,7 @@ public final class State {
             case Event.NodeHealthChanged e -> {
                 capacity.setHealth(e.node(), e.health());
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
+                if (e.health() == Health.RETIRED) pools.retired(e.node());
             }
             case Event.QuotaSet e -> {
                 quota.set(e.tenant(), e.pool(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
@@ -301,6 +302,7 @@ public final class State {
         for (int n = 0; n < s.health().length; n++) {
             Health h = Health.values()[s.health()[n]];
             if (h != Health.UP) capacity.setHealth(n, h);
+            if (h == Health.RETIRED) pools.retired(n);
         }
         for (Snapshot.JobRecord r : s.jobs()) {
             submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));

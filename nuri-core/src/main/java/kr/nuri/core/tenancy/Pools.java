@@ -23,17 +23,30 @@ public final class Pools {
     private final TenantTree tree;
     private final int[] owner;
     private final boolean[] ownedByTenant;
+    /** Per pool: GPUs of its retired nodes (they left it for good). */
+    private final long[] retiredGpus;
 
     public Pools(Fleet fleet, TenantTree tree) {
         this.fleet = fleet;
         this.tree = tree;
         owner = new int[fleet.poolCount()];
         ownedByTenant = new boolean[owner.length];
+        retiredGpus = new long[owner.length];
         for (int p = 0; p < owner.length; p++) {
             int o = tree.index(fleet.ownerOfPool(p));
             owner[p] = o < 0 ? 0 : o;
             ownedByTenant[p] = o >= 0;
         }
+    }
+
+    /** A node retired: its GPUs leave its pool (called by the state's replay). */
+    public void retired(int node) {
+        retiredGpus[fleet.poolOfNode(node)] += fleet.nodeGpus(node);
+    }
+
+    /** The GPUs a pool has: its nodes' but the retired ones'. */
+    public long gpus(int pool) {
+        return fleet.gpusOfPool(pool) - retiredGpus[pool];
     }
 
     /** The tenant that owns a pool (the root for a pool of blocks without an owner). */
@@ -130,7 +143,7 @@ public final class Pools {
      * {@code byAwards} by dedicated awards at their peak; null when they fit.
      */
     public String overCommitted(int pool, long byQuota, long byAwards) {
-        long capacity = fleet.gpusOfPool(pool);
+        long capacity = gpus(pool);
         if (byQuota + byAwards <= bound(pool)) return null;
         return "pool " + fleet.poolName(pool) + " has " + capacity + " GPUs" + (ownedByTenant[pool] ? "" : " (" + bound(pool) + " as shares)")
                 + ", and this would guarantee " + (byQuota + byAwards) + " ("
@@ -144,7 +157,7 @@ public final class Pools {
      * thousandth of every GPU.
      */
     public long bound(int pool) {
-        return ownedByTenant[pool] ? fleet.gpusOfPool(pool) : fleet.gpusOfPool(pool) * kr.nuri.core.job.JobSpec.WHOLE_GPU;
+        return ownedByTenant[pool] ? gpus(pool) : gpus(pool) * kr.nuri.core.job.JobSpec.WHOLE_GPU;
     }
 
     /** GPUs of a pool guaranteed by nominal quota, with tenant {@code t}'s nominal taken as {@code nominal} ({@code t} −1: as they are). */

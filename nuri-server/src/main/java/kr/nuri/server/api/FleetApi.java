@@ -39,7 +39,9 @@ final class FleetApi {
                         ctx -> act(ctx, n -> t -> new Command.NodeDown(t, n))),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/up", OPERATORS, "Mark a node healthy", null, ctx -> act(ctx, n -> t -> new Command.NodeUp(t, n))),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/drain", OPERATORS, "Drain a node: running jobs go on, nothing new starts", null,
-                        ctx -> act(ctx, n -> t -> new Command.DrainNode(t, n))));
+                        ctx -> act(ctx, n -> t -> new Command.DrainNode(t, n))),
+                new ApiRoute(POST, "/api/v1/nodes/{name}/retire", OPERATORS, "Retire a drained (or down) node that holds no job: it takes no "
+                        + "work again and its GPUs leave its pool", null, ctx -> act(ctx, n -> t -> new Command.RetireNode(t, n))));
     }
 
     record NodeList(List<Views.NodeView> nodes, int total) {}

@@ -95,7 +95,7 @@ final class Views {
     }
 
     /**
-     * A pool as shown: its GPUs, what quotas and active dedicated awards guarantee on it, GPUs running jobs of its owner's
+     * A pool as shown: its GPUs (retired nodes' left it), what quotas and active dedicated awards guarantee on it, GPUs running jobs of its owner's
      * line ({@code usedByOwner}) and of others ({@code lent}: borrowed, or guaranteed by a dedicated award), free GPUs now.
      */
     record PoolView(String name, String model, String owner, long gpus, long guaranteed, long usedByOwner, long lent, long free) {}
@@ -113,7 +113,7 @@ final class Views {
         }
         List<PoolView> out = new ArrayList<>();
         for (int p = 0; p < f.poolCount(); p++) {
-            out.add(new PoolView(f.poolName(p), f.models().get(f.modelOfPool(p)), f.ownerOfPool(p), f.gpusOfPool(p), guaranteed[p], own[p], lent[p],
+            out.add(new PoolView(f.poolName(p), f.models().get(f.modelOfPool(p)), f.ownerOfPool(p), s.pools().gpus(p), guaranteed[p], own[p], lent[p],
                     s.capacity().freeGpus(p, true)));
         }
         return out;
