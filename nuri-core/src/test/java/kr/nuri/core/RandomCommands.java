@@ -98,7 +98,7 @@ public final class RandomCommands {
         } else if (dice < 89) {
             c = awardCommand(engine);
         } else if (dice < 90) {
-            c = createTenant(engine);
+            c = r.nextInt(3) == 0 ? createTenant(engine) : changeFleet(engine);
         } else {
             c = new Command.Tick(now, r.nextBoolean()); // the periodic full pass, or the server's walltime tick
         }
@@ -291,6 +291,24 @@ public final class RandomCommands {
             default -> "t" + n;
         };
         return new Command.CreateTenant(now, name, parent, 1 + r.nextInt(3), r.nextInt(4) == 0);
+    }
+
+    /**
+     * A block added (of a model the fleet has or a new one, owned by a random tenant or no one, in a site it has or a new
+     * one) or a block given to another owner (refused while it runs jobs or its pool cannot spare it, and now and then
+     * for a name it does not have).
+     */
+    private Command changeFleet(Engine engine) {
+        var f = engine.state().fleet();
+        var tree = engine.state().tenants();
+        String owner = r.nextInt(4) == 0 ? null : tree.name(r.nextInt(tree.size()));
+        if (r.nextBoolean()) {
+            String site = r.nextInt(4) == 0 ? "s-new" + n : f.siteName(r.nextInt(f.siteCount()));
+            String model = r.nextInt(5) == 0 ? "X" + r.nextInt(3) : f.models().get(r.nextInt(f.modelCount()));
+            return new Command.AddBlock(now, site, "blk" + n, model, owner, 1 + r.nextInt(2), 1 + r.nextInt(4), 1 << r.nextInt(4));
+        }
+        String block = r.nextInt(10) == 0 ? "nowhere" : f.blockName(r.nextInt(f.blockCount()));
+        return new Command.SetBlockOwner(now, block, owner);
     }
 
     private Command awardCommand(Engine engine) {

@@ -47,5 +47,9 @@ class CreateTenantIT extends ServerTestCase {
         assertThat(s.call("GET", "/api/v1/jobs/c", carol, null).json().get("state").asString()).isEqualTo("RUNNING");
         assertThat(s.call("POST", "/api/v1/jobs", carol, "{\"name\":\"c2\",\"project\":\"c1\",\"gpus\":1,\"gpuModel\":\"H100\",\"priority\":\"scavenger\"}")
                 .status()).isEqualTo(201);
+        // Once more: the rows after the snapshot name c1, whose creation only the snapshot holds.
+        long again = s.restartOn("small.yaml");
+        assertThat(s.server.recovery().stateHash()).isEqualTo(again);
+        assertThat(s.call("GET", "/api/v1/jobs/c2", carol, null).status()).isEqualTo(200);
     }
 }

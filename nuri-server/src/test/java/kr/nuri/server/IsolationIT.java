@@ -198,6 +198,8 @@ class IsolationIT {
             case "PolicyRequest" -> "{\"classes\":{\"scavenger\":1}}";
             case "RetireRequest" -> "{\"cancelJobs\":true}";
             case "CreateTenantRequest" -> "{\"name\":\"planted\",\"parent\":\"b1\"}";
+            case "BlockRequest" -> "{\"site\":\"s2\",\"name\":\"planted\",\"model\":\"B200\",\"owner\":\"org-b\",\"racks\":1,\"nodesPerRack\":1,\"gpusPerNode\":8}";
+            case "OwnerRequest" -> "{\"owner\":\"org-a\"}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

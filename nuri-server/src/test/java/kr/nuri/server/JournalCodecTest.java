@@ -42,7 +42,7 @@ class JournalCodecTest {
         RandomCommands stream = new RandomCommands(seed, (int) (seed % 4));
         var config = stream.config().withAssertions(AssertionLevel.CHEAP);
         Engine live = new Engine(config);
-        EventCodec codec = new EventCodec(json, kr.nuri.server.journal.FleetIdentity.of(config));
+        EventCodec codec = new EventCodec(json, kr.nuri.server.journal.FleetIdentity.of(config)).withPools(config.fleet());
         Engine fromJournal = new Engine(config);
         Engine fromSnapshot = null;
         UsageLedger ledger = new UsageLedger();

@@ -81,20 +81,22 @@ class MalformedRequestIT {
     /** A request that must be refused; {@code field} is the field the answer must name, when known. */
     record Malformed(String path, String body, String field) {}
 
-    private static final Map<String, String> VALID = Map.of(
-            "SubmitRequest", "{\"project\":\"a1\",\"gpus\":8,\"gpusPerNode\":8,\"gpuModel\":\"H100\",\"walltime\":600,\"priority\":\"training\"}",
-            "CompleteRequest", "{\"success\":true}",
-            "QuotaRequest", "{\"nominal\":8,\"borrowingLimit\":0,\"lendingLimit\":0}",
-            "AwardRequest", "{\"id\":\"new-award\",\"tenant\":\"a1\",\"kind\":\"budget\",\"model\":\"H100\",\"gpuHours\":10.5,\"from\":\"2026-01-01\",\"to\":\"2027-01-01\"}",
-            "ReviseRequest", "{\"gpuHours\":200000.5,\"to\":\"2031-01-01\"}",
-            "TokenRequest", "{\"user\":\"dave\",\"role\":\"user\",\"tenant\":\"a1\"}",
-            "PolicyRequest", "{\"awardRequired\":true,\"unawardedScavengers\":false,\"classes\":{\"training\":24.5}}",
-            "RetireRequest", "{\"cancelJobs\":false}",
-            "CreateTenantRequest", "{\"name\":\"org-z\",\"parent\":\"nation\",\"weight\":1.5,\"isolated\":false}");
+    private static final Map<String, String> VALID = Map.ofEntries(
+            Map.entry("BlockRequest", "{\"site\":\"s1\",\"name\":\"h-9\",\"model\":\"H100\",\"owner\":\"org-a\",\"racks\":1,\"nodesPerRack\":2,\"gpusPerNode\":8}"),
+            Map.entry("OwnerRequest", "{\"owner\":\"org-b\"}"),
+            Map.entry("SubmitRequest", "{\"project\":\"a1\",\"gpus\":8,\"gpusPerNode\":8,\"gpuModel\":\"H100\",\"walltime\":600,\"priority\":\"training\"}"),
+            Map.entry("CompleteRequest", "{\"success\":true}"),
+            Map.entry("QuotaRequest", "{\"nominal\":8,\"borrowingLimit\":0,\"lendingLimit\":0}"),
+            Map.entry("AwardRequest", "{\"id\":\"new-award\",\"tenant\":\"a1\",\"kind\":\"budget\",\"model\":\"H100\",\"gpuHours\":10.5,\"from\":\"2026-01-01\",\"to\":\"2027-01-01\"}"),
+            Map.entry("ReviseRequest", "{\"gpuHours\":200000.5,\"to\":\"2031-01-01\"}"),
+            Map.entry("TokenRequest", "{\"user\":\"dave\",\"role\":\"user\",\"tenant\":\"a1\"}"),
+            Map.entry("PolicyRequest", "{\"awardRequired\":true,\"unawardedScavengers\":false,\"classes\":{\"training\":24.5}}"),
+            Map.entry("RetireRequest", "{\"cancelJobs\":false}"),
+            Map.entry("CreateTenantRequest", "{\"name\":\"org-z\",\"parent\":\"nation\",\"weight\":1.5,\"isolated\":false}"));
 
     private static Malformed malformed(ApiRoute r, SplittableRandom rnd) {
         String path = r.path().replace("{model}", "H100").replace("{id}", "known").replace("{name}",
-                r.path().startsWith("/api/v1/nodes") ? "h-1-r1-n1" : "a1");
+                r.path().startsWith("/api/v1/nodes") ? "h-1-r1-n1" : r.path().startsWith("/api/v1/blocks") ? "h-1" : "a1");
         if (r.path().startsWith("/api/v1/awards/")) path = path.replace("known", "award-b");
         boolean hasParam = r.path().contains("{");
         int kind = rnd.nextInt(r.body() != null ? 6 : 2);

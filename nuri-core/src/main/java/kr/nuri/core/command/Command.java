@@ -28,6 +28,14 @@ public sealed interface Command {
 
     /** An operator drains a node: its jobs go on, no new job starts there. */
     record DrainNode(long time, String node) implements Command {}
+    /**
+     * Adds a block of {@code racks} × {@code nodesPerRack} nodes with {@code gpusPerNode} GPUs of {@code model}, owned by
+     * {@code owner} (a tenant; null: no one), in {@code site} (named as the fleet file names its nodes).
+     */
+    record AddBlock(long time, String site, String block, String model, String owner, int racks, int nodesPerRack, int gpusPerNode)
+            implements Command {}
+    /** Gives a block that runs no job (drain it first) to another owner. */
+    record SetBlockOwner(long time, String block, String owner) implements Command {}
     /** An operator retires a drained (or down) node that holds no job: it takes no work again, and its GPUs leave its pool. */
     record RetireNode(long time, String node) implements Command {}
 

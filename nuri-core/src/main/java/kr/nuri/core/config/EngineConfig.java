@@ -16,12 +16,13 @@ import kr.nuri.core.tenancy.TenantSpec;
  * the scheduling knobs. Validated here once; the engine trusts it afterwards.
  */
 public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityClass> classes, List<AwardSpec> awards,
-                           long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions, int runtimeTenants) {
+                           long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions, int runtimeTenants,
+                           List<kr.nuri.core.fleet.FleetChange> fleetChanges) {
 
-    /** A config of the fleet file's tenants alone (none created at runtime). */
+    /** A config of the fleet file's tenants and fleet alone (nothing created or changed at runtime). */
     public EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityClass> classes, List<AwardSpec> awards,
                         long fairShareHalfLife, SchedulerSettings scheduler, AssertionLevel assertions) {
-        this(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, assertions, 0);
+        this(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, assertions, 0, List.of());
     }
 
     public static final long DAY = 86_400;
@@ -34,6 +35,7 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
 
     public EngineConfig {
         tenants = List.copyOf(tenants);
+        fleetChanges = fleetChanges == null ? List.of() : List.copyOf(fleetChanges);
         classes = classes == null || classes.isEmpty() ? DEFAULT_CLASSES : List.copyOf(classes);
         awards = awards == null ? List.of() : List.copyOf(awards);
         scheduler = scheduler == null ? SchedulerSettings.DEFAULT : scheduler;
@@ -92,11 +94,11 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
     }
 
     public EngineConfig withAssertions(AssertionLevel level) {
-        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level, runtimeTenants);
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, scheduler, level, runtimeTenants, fleetChanges);
     }
 
     public EngineConfig withAwards(List<AwardSpec> list) {
-        return new EngineConfig(fleet, tenants, classes, list, fairShareHalfLife, scheduler, assertions, runtimeTenants);
+        return new EngineConfig(fleet, tenants, classes, list, fairShareHalfLife, scheduler, assertions, runtimeTenants, fleetChanges);
     }
 
     /** 2026-01-01T00:00:00Z: the instant a simulated clock's 0 stands for (the simulator's national mix, the benchmark). */
@@ -122,7 +124,7 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
     }
 
     public EngineConfig withScheduler(SchedulerSettings settings) {
-        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions, runtimeTenants);
+        return new EngineConfig(fleet, tenants, classes, awards, fairShareHalfLife, settings, assertions, runtimeTenants, fleetChanges);
     }
 
     /**
@@ -132,7 +134,17 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
     public EngineConfig withCreatedTenant(TenantSpec spec) {
         List<TenantSpec> more = new java.util.ArrayList<>(tenants);
         more.add(spec);
-        return new EngineConfig(fleet, more, classes, awards, fairShareHalfLife, scheduler, assertions, runtimeTenants + 1);
+        return new EngineConfig(fleet, more, classes, awards, fairShareHalfLife, scheduler, assertions, runtimeTenants + 1, fleetChanges);
+    }
+
+    /**
+     * This config with a change of the fleet made at runtime ({@link #fleet} is the fleet after it; {@link #fleetChanges} the
+     * changes since the fleet file, in order).
+     */
+    public EngineConfig withFleetChange(kr.nuri.core.fleet.FleetChange change) {
+        List<kr.nuri.core.fleet.FleetChange> more = new java.util.ArrayList<>(fleetChanges);
+        more.add(change);
+        return new EngineConfig(change.apply(fleet), tenants, classes, awards, fairShareHalfLife, scheduler, assertions, runtimeTenants, more);
     }
 
     /** The tenants created at runtime, in creation order (the last {@link #runtimeTenants} of {@link #tenants}). */

@@ -25,10 +25,12 @@ final class CommandValidator {
     private final long[][] largestDomain;
 
     private final TenantRules tenants;
+    private final FleetRules fleetRules;
 
     CommandValidator(State state) {
         this.state = state;
         this.tenants = new TenantRules(state);
+        this.fleetRules = new FleetRules(state);
         this.fleet = state.fleet();
         largestDomain = new long[Level.values().length][fleet.poolCount()];
         for (int n = 0; n < fleet.nodeCount(); n++) {
@@ -75,6 +77,8 @@ final class CommandValidator {
             case Command.SetTenantPolicy c -> tenants.policy(c);
             case Command.RetireTenant c -> tenants.retire(c);
             case Command.CreateTenant c -> tenants.create(c);
+            case Command.AddBlock c -> fleetRules.add(c);
+            case Command.SetBlockOwner c -> fleetRules.owner(c);
             case Command.GrantAward c -> grant(c.award());
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;
@@ -220,7 +224,7 @@ final class CommandValidator {
             }
             if (award.model() != null) {
                 if (s.models().isEmpty()) asked = List.of(award.model());
-                if (!s.models().isEmpty() && s.models().stream().noneMatch(award.model()::equalsIgnoreCase)) {
+                if (!s.models().isEmpty() && s.models().stream().noneMatch(m -> fleet.covers(award.model(), m))) {
                     return Rejection.of(Code.AWARD_NOT_FOR_PROJECT, "models", s.models(), "award " + s.award() + " pays for "
                             + award.model() + " only. Maybe add " + award.model() + " to the job's GPU models?");
                 }

@@ -75,6 +75,39 @@ public final class Engine {
         state.replay(e);
     }
 
+    /**
+     * A block added or given another owner at runtime: the state is carried into an engine built with the changed fleet
+     * (nodes and pools only appended, so no index moves; the new nodes up, the new pools without quota). Where the fleet
+     * has the change already (the fleet file lists it since) nothing changes.
+     */
+    private void fleetChanged(Event e, kr.nuri.core.fleet.FleetChange change) {
+        if (change.apply(state.fleet()) != state.fleet()) {
+            Snapshot before = state.snapshot();
+            build(state.config().withFleetChange(change));
+            state.restore(before.withFleetChanged(change, state.fleet().nodeCount(), state.fleet().poolCount()));
+        }
+        state.replay(e);
+    }
+
+    /**
+     * A dedicated award names its pool once granted (a GPU model resolves to the pool of it the tenant's line owns now),
+     * so that a block added or given to another owner later never makes it name another pool, or several.
+     */
+    private AwardSpec pinned(AwardSpec a) {
+        if (a.kind() != AwardSpec.Kind.DEDICATED || a.model() == null) return a;
+        String pool = state.fleet().poolName(state.pools().resolve(state.tenants().index(a.tenant()), a.model()));
+        return new AwardSpec(a.id(), a.tenant(), a.kind(), pool, a.budgetGpuSeconds(), a.gpus(), a.from(), a.to());
+    }
+
+    private static kr.nuri.core.fleet.FleetChange change(Event e) {
+        return switch (e) {
+            case Event.BlockAdded b -> kr.nuri.core.fleet.FleetChange.added(b.site(), b.block(), b.model(), b.owner(), b.racks(), b.nodesPerRack(),
+                    b.gpusPerNode());
+            case Event.BlockOwnerChanged o -> kr.nuri.core.fleet.FleetChange.owner(o.block(), o.owner());
+            default -> null;
+        };
+    }
+
     /** Applies one command. Never throws for bad input: a bad command comes back as a rejection. */
     public Result apply(Command command) {
         Rejection rejection = validator.validate(command);
@@ -136,6 +169,14 @@ public final class Engine {
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.SetTenantPolicy c -> emit(new Event.TenantPolicySet(now, c.tenant(), c.policy()));
+            case Command.AddBlock c -> {
+                emit(new Event.BlockAdded(now, c.site(), c.block(), c.model(), c.owner(), c.racks(), c.nodesPerRack(), c.gpusPerNode()));
+                pass = scheduler.pass(now, true, this::emit); // new GPUs, and the rebuilt scheduler gives every waiting job its reason again
+            }
+            case Command.SetBlockOwner c -> {
+                emit(new Event.BlockOwnerChanged(now, c.block(), c.owner()));
+                pass = scheduler.pass(now, true, this::emit);
+            }
             case Command.CreateTenant c -> {
                 emit(new Event.TenantCreated(now, c.name(), c.parent(), c.weight(), c.isolated()));
                 pass = scheduler.pass(now, true, this::emit); // the rebuilt scheduler gives every waiting job its reason again
@@ -153,7 +194,7 @@ public final class Engine {
                 }
             }
             case Command.GrantAward c -> {
-                emit(new Event.AwardGranted(now, c.award()));
+                emit(new Event.AwardGranted(now, pinned(c.award())));
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.ReviseAward c -> {
@@ -187,6 +228,11 @@ public final class Engine {
             if (assertions == AssertionLevel.FULL) checker.checkAll();
             return;
         }
+        if (event instanceof Event.BlockAdded || event instanceof Event.BlockOwnerChanged) {
+            fleetChanged(event, change(event));
+            if (assertions == AssertionLevel.FULL) checker.checkAll();
+            return;
+        }
         if (event instanceof Event.JobStarted s) scheduler.started(state.job(s.jobId()));
         if (assertions == AssertionLevel.OFF) {
             state.replay(event);
@@ -215,6 +261,11 @@ public final class Engine {
             }
             config = config.withCreatedTenant(t);
         }
+        List<kr.nuri.core.fleet.FleetChange> changes = snapshot.changesOfFleet();
+        if (changes.size() < config.fleetChanges().size() || !changes.subList(0, config.fleetChanges().size()).equals(config.fleetChanges())) {
+            throw new IllegalArgumentException("the snapshot's fleet changes " + changes + " do not continue this engine's " + config.fleetChanges());
+        }
+        for (kr.nuri.core.fleet.FleetChange c : changes.subList(config.fleetChanges().size(), changes.size())) config = config.withFleetChange(c);
         if (config != state.config()) build(config);
         state.restore(snapshot);
         if (assertions != AssertionLevel.OFF) checker.checkAll();

@@ -124,7 +124,7 @@ final class TenantRules {
         for (int a = 0; a < state.awards().size(); a++) {
             AwardSpec award = state.awards().get(a);
             if (!award.activeAt(now) || !state.tenants().isWithin(project, state.tenants().index(award.tenant()))) continue;
-            if (award.model() != null && !s.models().isEmpty() && s.models().stream().noneMatch(award.model()::equalsIgnoreCase)) continue;
+            if (award.model() != null && !s.models().isEmpty() && s.models().stream().noneMatch(m -> state.fleet().covers(award.model(), m))) continue;
             if (award.kind() == AwardSpec.Kind.BUDGET && award.budgetGpuSeconds() - state.awards().used(a) < s.totalGpus() * walltime) continue;
             found.add(award.id());
         }

@@ -44,6 +44,14 @@ public sealed interface Event {
      * already exists under the same parent (the fleet file has listed it since), it changes nothing.
      */
     record TenantCreated(long time, String name, String parent, double weight, boolean isolated) implements Event {}
+    /**
+     * A block added at runtime after every node ({@link kr.nuri.core.fleet.Fleet#withBlock}); by name. Replayed where the
+     * fleet has the block already (the fleet file lists it since), it changes nothing.
+     */
+    record BlockAdded(long time, String site, String block, String model, String owner, int racks, int nodesPerRack, int gpusPerNode)
+            implements Event {}
+    /** A block given to another owner (its nodes move to that owner's pool of their model); by name. */
+    record BlockOwnerChanged(long time, String block, String owner) implements Event {}
     /** A tenant retired (no new jobs in its subtree) or reinstated; the tenant by name. */
     record TenantRetired(long time, String tenant, boolean retired) implements Event {}
 

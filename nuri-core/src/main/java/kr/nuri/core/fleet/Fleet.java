@@ -57,7 +57,7 @@ public final class Fleet {
     Fleet(String name, List<String> models, String[] siteNames, int[] siteFirstBlock, String[] blockNames,
           int[] blockSite, int[] blockModel, String[] blockOwner, int[] blockFirstRack, String[] rackNames,
           int[] rackBlock, int[] rackFirstNode, String[] nodeNames, int[] nodeRack, int[] nodeGpus,
-          int[] nodeCpuMilli, long[] nodeMemoryMib) {
+          int[] nodeCpuMilli, long[] nodeMemoryMib, List<String> priorPools) {
         this.nodeCpuMilli = nodeCpuMilli;
         this.nodeMemoryMib = nodeMemoryMib;
         this.gpuBase = new int[nodeGpus.length + 1];
@@ -85,6 +85,12 @@ public final class Fleet {
         List<String> poolNames = new ArrayList<>();
         List<Integer> pm = new ArrayList<>();
         List<String> po = new ArrayList<>();
+        for (String prior : priorPools) {
+            int at = prior.lastIndexOf('@');
+            poolNames.add(prior);
+            pm.add(models.indexOf(at < 0 ? prior : prior.substring(0, at)));
+            po.add(at < 0 ? UNASSIGNED : prior.substring(at + 1));
+        }
         this.blockPool = new int[blockNames.length];
         for (int b = 0; b < blockNames.length; b++) {
             String owner = blockOwner[b];
@@ -165,6 +171,15 @@ public final class Fleet {
     public int modelOfPool(int p) { return poolModel[p]; }
     /** The owner (a tenant name, or {@link #UNASSIGNED}) of a pool. */
     public String ownerOfPool(int p) { return poolOwner[p]; }
+
+    /** Whether a job that names {@code asked} (a GPU model or a pool) may run on {@code modelOrPool} (a GPU model or a pool). */
+    public boolean covers(String modelOrPool, String asked) {
+        if (modelOrPool.equalsIgnoreCase(asked)) return true;
+        int p = poolIndex(modelOrPool);
+        int q = poolIndex(asked);
+        String model = p >= 0 ? models.get(modelOfPool(p)) : modelOrPool;
+        return q < 0 ? model.equalsIgnoreCase(asked) : p < 0 && models.get(modelOfPool(q)).equalsIgnoreCase(modelOrPool);
+    }
 
     /** Index of a pool by name (case-insensitive), or -1. */
     public int poolIndex(String pool) {
@@ -265,6 +280,52 @@ public final class Fleet {
             case SITE -> siteOfNode(node) * pools.size() + poolOfNode(node);
             case FLEET -> poolOfNode(node);
         };
+    }
+
+    /** Block index by name, or -1. */
+    public int blockIndex(String block) {
+        for (int b = 0; b < blockNames.length; b++) if (blockNames[b].equals(block)) return b;
+        return -1;
+    }
+
+    /**
+     * This fleet with a block of {@code racks} × {@code nodesPerRack} nodes of {@code gpusPerNode} GPUs appended after every
+     * node (named as the fleet file names them: {@code <block>-r<i>-n<j>}), so that no node, rack, block, site or pool
+     * index moves: in its site when that site comes last, else in a new segment of it (a topology domain of its own).
+     */
+    public Fleet withBlock(String site, String block, String model, String owner, int racks, int nodesPerRack, int gpusPerNode) {
+        FleetBuilder b = rebuilt(-1, null);
+        if (siteNames[siteNames.length - 1].equals(site)) {
+            // the last site continues
+        } else if (java.util.Arrays.asList(siteNames).contains(site)) {
+            b.segment(site);
+        } else {
+            b.site(site);
+        }
+        b.block(block, model, owner).racks(racks, nodesPerRack, gpusPerNode);
+        return b.build(pools);
+    }
+
+    /** This fleet with block {@code block}'s owner changed: its nodes move to that owner's pool (appended when new); no index moves. */
+    public Fleet withOwner(int block, String owner) {
+        return rebuilt(block, owner).build(pools);
+    }
+
+    /** A builder holding this fleet as it is (block {@code changed}'s owner replaced by {@code owner}). */
+    private FleetBuilder rebuilt(int changed, String owner) {
+        FleetBuilder b = new FleetBuilder(name);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int s = 0; s < siteNames.length; s++) {
+            if (seen.add(siteNames[s])) b.site(siteNames[s]); else b.segment(siteNames[s]);
+            for (int k = siteFirstBlock[s]; k < siteFirstBlock[s + 1]; k++) {
+                b.block(blockNames[k], models.get(blockModel[k]), k == changed ? owner : blockOwner[k]);
+                for (int r = blockFirstRack[k]; r < blockFirstRack[k + 1]; r++) {
+                    b.rack(rackNames[r]);
+                    for (int n = rackFirstNode[r]; n < rackFirstNode[r + 1]; n++) b.node(nodeNames[n], nodeGpus[n], nodeCpuMilli[n], nodeMemoryMib[n]);
+                }
+            }
+        }
+        return b;
     }
 
     /** Distinct block owners (the tenants whose hardware it is), in first-seen order. */

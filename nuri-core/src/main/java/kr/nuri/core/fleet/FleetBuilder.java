@@ -58,6 +58,17 @@ public final class FleetBuilder {
         return this;
     }
 
+    /**
+     * Continues a site named before in a new segment after everything built so far (blocks added at runtime go after
+     * every node, so that no index moves): a topology domain of its own until the fleet file lists the blocks in the site.
+     */
+    FleetBuilder segment(String site) {
+        names.add("site:" + requireName("site", site));
+        siteNames.add(site);
+        siteFirstBlock.add(blockNames.size());
+        return this;
+    }
+
     /** Starts a new InfiniBand block of one GPU model, owned by a tenant (whose hardware it is). */
     public FleetBuilder block(String block, String model, String owner) {
         if (siteNames.isEmpty()) throw new IllegalArgumentException("block '" + block + "' comes before any site");
@@ -143,6 +154,11 @@ public final class FleetBuilder {
     }
 
     public Fleet build() {
+        return build(List.of());
+    }
+
+    /** As {@link #build()}, the pools in {@code priorPools} keeping their indexes (and existing, empty, when no block is left in one). */
+    Fleet build(List<String> priorPools) {
         if (nodeNames.isEmpty()) throw new IllegalArgumentException("fleet '" + name + "' has no nodes. Maybe add a site with a block?");
         for (int s = 0; s < siteNames.size(); s++) {
             int end = s + 1 < siteFirstBlock.size() ? siteFirstBlock.get(s + 1) : blockNames.size();
@@ -160,7 +176,7 @@ public final class FleetBuilder {
                 blockNames.toArray(String[]::new), ints(blockSite), ints(blockModel), blockOwner.toArray(String[]::new),
                 withEnd(blockFirstRack, rackNames.size()), rackNames.toArray(String[]::new), ints(rackBlock),
                 withEnd(rackFirstNode, nodeNames.size()), nodeNames.toArray(String[]::new), ints(nodeRack), ints(nodeGpus),
-                ints(nodeCpu), nodeMemory.stream().mapToLong(Long::longValue).toArray());
+                ints(nodeCpu), nodeMemory.stream().mapToLong(Long::longValue).toArray(), priorPools);
     }
 
     private static int[] ints(List<Integer> l) {

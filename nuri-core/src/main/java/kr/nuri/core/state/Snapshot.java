@@ -13,14 +13,44 @@ import kr.nuri.core.job.Outcome;
  * rather than to its history. Arrays indexed by tenant × pool are row-major ({@code t * pools + p}); {@code chargedByModel} is by pool.
  * {@code policies}: the tenants' own policies by name; {@code retired}: the tenants retired, by name (both null in
  * snapshots of builds before them: the fleet file's policies stand, and none is retired); {@code created}: the tenants
- * created at runtime, in order, indexed after the fleet file's (null in snapshots of builds before: none).
+ * created at runtime, in order, indexed after the fleet file's (null in snapshots of builds before: none);
+ * {@code fleetChanges}: the blocks added and owners changed at runtime, in order (null before: none).
  */
 public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTenant, long[] chargedByModel,
                        int[] quotaNominal, int[] quotaBorrowingLimit, int[] quotaLendingLimit,
                        List<AwardSpec> awards, long[] awardUsed, double[] fairDecayed, long[] fairDecayedAt,
                        byte[] health, List<JobRecord> jobs, List<Reservation> reservations,
                        java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies, List<String> retired,
-                       List<kr.nuri.core.tenancy.TenantSpec> created) {
+                       List<kr.nuri.core.tenancy.TenantSpec> created, List<kr.nuri.core.fleet.FleetChange> fleetChanges) {
+
+    /** The changes of the fleet made at runtime (none for snapshots of builds before them). */
+    public List<kr.nuri.core.fleet.FleetChange> changesOfFleet() {
+        return fleetChanges == null ? List.of() : fleetChanges;
+    }
+
+    /**
+     * This snapshot for a fleet grown by {@code change} to {@code nodes} nodes (the new ones up) and {@code pools} pools
+     * (quota rows widened, the new pools with no quota and no charge).
+     */
+    public Snapshot withFleetChanged(kr.nuri.core.fleet.FleetChange change, int nodes, int pools) {
+        int tenants = chargedByTenant.length;
+        int before = tenants == 0 ? 0 : quotaNominal.length / tenants;
+        int[] nominal = new int[tenants * pools];
+        int[] borrow = new int[tenants * pools];
+        int[] lend = new int[tenants * pools];
+        java.util.Arrays.fill(borrow, kr.nuri.core.tenancy.QuotaSpec.UNLIMITED);
+        java.util.Arrays.fill(lend, kr.nuri.core.tenancy.QuotaSpec.UNLIMITED);
+        for (int t = 0; t < tenants; t++) {
+            System.arraycopy(quotaNominal, t * before, nominal, t * pools, before);
+            System.arraycopy(quotaBorrowingLimit, t * before, borrow, t * pools, before);
+            System.arraycopy(quotaLendingLimit, t * before, lend, t * pools, before);
+        }
+        List<kr.nuri.core.fleet.FleetChange> all = new java.util.ArrayList<>(changesOfFleet());
+        all.add(change);
+        return new Snapshot(now, nextSeq, charged, chargedByTenant, java.util.Arrays.copyOf(chargedByModel, pools), nominal, borrow, lend,
+                awards, awardUsed, fairDecayed, fairDecayedAt, java.util.Arrays.copyOf(health, nodes), jobs, reservations, policies, retired,
+                created, List.copyOf(all));
+    }
 
     /** The tenants created at runtime (none for snapshots of builds before them). */
     public List<kr.nuri.core.tenancy.TenantSpec> createdTenants() {
@@ -43,7 +73,7 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
         all.addAll(more);
         return new Snapshot(now, nextSeq, charged, java.util.Arrays.copyOf(chargedByTenant, tenants), chargedByModel, nominal, borrow, lend,
                 awards, awardUsed, java.util.Arrays.copyOf(fairDecayed, tenants), java.util.Arrays.copyOf(fairDecayedAt, tenants), health,
-                jobs, reservations, policies, retired, List.copyOf(all));
+                jobs, reservations, policies, retired, List.copyOf(all), fleetChanges);
     }
 
     /** One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model). */

@@ -102,6 +102,8 @@ public final class State {
             }
             case Event.TenantPolicySet e -> policies.set(tenants.index(e.tenant()), e.policy());
             case Event.TenantCreated e -> { } // the engine rebuilt this state with the tenant in its tree (Engine.replay)
+            case Event.BlockAdded e -> { } // … with the block in its fleet
+            case Event.BlockOwnerChanged e -> { } // … with the block in its new owner's pool
             case Event.TenantRetired e -> policies.setRetired(tenants.index(e.tenant()), e.retired());
             case Event.AwardGranted e -> {
                 awards.add(e.award());
@@ -265,7 +267,8 @@ public final class State {
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
-                List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot(), List.copyOf(config.createdTenants()));
+                List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot(), List.copyOf(config.createdTenants()),
+                config.fleetChanges());
     }
 
     /**

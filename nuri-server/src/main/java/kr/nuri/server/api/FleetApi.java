@@ -2,6 +2,7 @@ package kr.nuri.server.api;
 
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
 
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -40,11 +41,63 @@ final class FleetApi {
                 new ApiRoute(POST, "/api/v1/nodes/{name}/up", OPERATORS, "Mark a node healthy", null, ctx -> act(ctx, n -> t -> new Command.NodeUp(t, n))),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/drain", OPERATORS, "Drain a node: running jobs go on, nothing new starts", null,
                         ctx -> act(ctx, n -> t -> new Command.DrainNode(t, n))),
+                new ApiRoute(POST, "/api/v1/blocks", OPERATORS, "Add a block of nodes (racks × nodesPerRack nodes of gpusPerNode GPUs, named "
+                        + "<block>-r<i>-n<j>) to a site, owned by a tenant: they take work at once", "BlockRequest", this::addBlock),
+                new ApiRoute(PUT, "/api/v1/blocks/{name}/owner", OPERATORS, "Give a block that runs no job (drain it first) to another owner: its "
+                        + "nodes move to that owner's pool", "OwnerRequest", this::setOwner),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/retire", OPERATORS, "Retire a drained (or down) node that holds no job: it takes no "
                         + "work again and its GPUs leave its pool", null, ctx -> act(ctx, n -> t -> new Command.RetireNode(t, n))));
     }
 
     record NodeList(List<Views.NodeView> nodes, int total) {}
+
+    /** {@code owner}: a tenant (absent: no one, a pool every tenant may claim). */
+    record BlockRequest(String site, String name, String model, String owner, Integer racks, Integer nodesPerRack, Integer gpusPerNode) {}
+
+    record OwnerRequest(String owner) {}
+
+    /** What a block is as the audit trail shows it. */
+    private static String blockText(Fleet f, int b) {
+        return "site=" + f.siteName(f.siteOfBlock(b)) + " model=" + f.models().get(f.modelOfBlock(b)) + " owner=" + f.ownerOfBlock(b)
+                + " nodes=" + (f.endNodeOfBlock(b) - f.firstNodeOfBlock(b)) + " gpus=" + f.gpusOfBlock(b);
+    }
+
+    private void addBlock(Context ctx) {
+        BlockRequest r = api.body(ctx, BlockRequest.class);
+        for (String[] field : new String[][] {{"site", r.site()}, {"name", r.name()}, {"model", r.model()}}) {
+            if (field[1] == null) throw Problem.badRequest(field[0], null, field[0] + " is required");
+        }
+        if (r.racks() == null || r.nodesPerRack() == null || r.gpusPerNode() == null) {
+            throw Problem.badRequest(r.racks() == null ? "racks" : r.nodesPerRack() == null ? "nodesPerRack" : "gpusPerNode", null,
+                    "racks, nodesPerRack and gpusPerNode are required (e.g. 8, 4 and 8 for a 256-GPU HGX block)");
+        }
+        ctx.status(201).json(api.call(s -> {
+            ApiContext.accepted(s.apply(t -> new Command.AddBlock(t, r.site(), r.name(), r.model(), r.owner(), r.racks(), r.nodesPerRack(), r.gpusPerNode())));
+            Fleet f = s.engine().state().fleet(); // the engine rebuilt its state with the block in its fleet
+            int b = f.blockIndex(r.name());
+            s.audit(api.act(ApiContext.principal(ctx), "block.add", r.name(), null, blockText(f, b)));
+            List<Views.NodeView> nodes = new ArrayList<>();
+            for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) nodes.add(Views.node(s.engine().state(), n));
+            return new NodeList(nodes, nodes.size());
+        }));
+    }
+
+    private void setOwner(Context ctx) {
+        String name = ctx.pathParam("name");
+        OwnerRequest r = api.body(ctx, OwnerRequest.class);
+        ctx.json(api.call(s -> {
+            Fleet before = s.engine().state().fleet();
+            int b = before.blockIndex(name);
+            if (b < 0) throw Problem.notFound("block", name);
+            String was = blockText(before, b);
+            ApiContext.accepted(s.apply(t -> new Command.SetBlockOwner(t, name, r.owner())));
+            Fleet f = s.engine().state().fleet();
+            s.audit(api.act(ApiContext.principal(ctx), "block.owner", name, was, blockText(f, b)));
+            List<Views.NodeView> nodes = new ArrayList<>();
+            for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) nodes.add(Views.node(s.engine().state(), n));
+            return new NodeList(nodes, nodes.size());
+        }));
+    }
 
     record SummaryRow(String site, String model, String health, String allocation, int nodes, long gpus, long freeGpus) {}
 

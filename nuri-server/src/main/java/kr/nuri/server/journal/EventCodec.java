@@ -43,14 +43,19 @@ public final class EventCodec {
     private final long legacyEnd;
     private final FleetIdentity legacy;
     /** The pool of each node of this fleet (for rows that name a GPU model, not a pool); null when not known. */
-    private final int[] nodePool;
+    private int[] nodePool;
+    /** The fleet as the rows passed so far left it (blocks added and owners changed at runtime); null when not known. */
+    private kr.nuri.core.fleet.Fleet fleet;
+    /** Nodes and pools by position, as {@link #fleet} has them (the identity's, then those added at runtime). */
+    private List<String> nodeNames;
+    private List<String> poolNames;
 
     /** A codec that writes and reads format 2 only, on the fleet named by {@code identity}. */
     public EventCodec(JsonMapper json, FleetIdentity identity) {
         this(json, identity, 0, null, null);
     }
 
-    private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy, int[] nodePool) {
+    private EventCodec(JsonMapper json, FleetIdentity identity, long legacyEnd, FleetIdentity legacy, kr.nuri.core.fleet.Fleet fleet) {
         this.json = json;
         this.identity = identity;
         FleetIdentity.Lookup l = identity.lookup();
@@ -58,19 +63,68 @@ public final class EventCodec {
         this.tenantNames = new java.util.concurrent.CopyOnWriteArrayList<>(identity.tenants());
         this.legacyEnd = legacyEnd;
         this.legacy = legacy;
-        this.nodePool = nodePool;
+        this.nodeNames = identity.nodes();
+        this.poolNames = identity.models();
+        if (fleet != null) follow(fleet);
     }
 
     /** This codec, reading rows up to {@code end} as format 1 written on the fleet named by {@code written}. */
     public EventCodec withLegacy(long end, FleetIdentity written) {
-        return new EventCodec(json, identity, end, written, nodePool);
+        return new EventCodec(json, identity, end, written, fleet);
     }
 
-    /** This codec, knowing the pool of each node of this fleet, to read rows written before pools. */
+    /**
+     * This codec, knowing the fleet its identity names: the pool of each node (to read rows written before pools), and the
+     * blocks added and owners changed at runtime as their rows pass.
+     */
     public EventCodec withPools(kr.nuri.core.fleet.Fleet fleet) {
-        int[] pools = new int[fleet.nodeCount()];
-        for (int n = 0; n < pools.length; n++) pools[n] = fleet.poolOfNode(n);
-        return new EventCodec(json, identity, legacyEnd, legacy, pools);
+        return new EventCodec(json, identity, legacyEnd, legacy, fleet);
+    }
+
+    /** Takes {@code f} as the fleet: positions of nodes and pools, each node's pool (only appended to, never moved). */
+    private void follow(kr.nuri.core.fleet.Fleet f) {
+        fleet = f;
+        int[] pools = new int[f.nodeCount()];
+        for (int n = 0; n < pools.length; n++) pools[n] = f.poolOfNode(n);
+        nodePool = pools;
+        List<String> nodes = new java.util.ArrayList<>(f.nodeCount());
+        for (int n = 0; n < f.nodeCount(); n++) nodes.add(f.nodeName(n));
+        List<String> names = f.pools().stream().map(x -> x.toUpperCase(java.util.Locale.ROOT)).toList();
+        if (!nodes.subList(0, Math.min(nodes.size(), identity.nodes().size())).equals(identity.nodes())
+                || !names.subList(0, Math.min(names.size(), identity.models().size())).equals(identity.models())) {
+            throw new IllegalStateException("the codec's fleet does not begin with the nodes and pools its identity names");
+        }
+        for (int n = identity.nodes().size(); n < nodes.size(); n++) lookup.node().put(nodes.get(n), n);
+        for (int p = identity.models().size(); p < names.size(); p++) lookup.model().put(names.get(p), p);
+        nodeNames = nodes;
+        poolNames = names;
+    }
+
+    /**
+     * What a snapshot holds of the rows before it, whose decoding a start from it skips: the tenants created and the fleet
+     * changed at runtime, so that the rows after name them.
+     */
+    public synchronized void follow(kr.nuri.core.state.Snapshot snapshot) {
+        for (kr.nuri.core.tenancy.TenantSpec t : snapshot.createdTenants()) learn(t.name());
+        for (kr.nuri.core.fleet.FleetChange c : snapshot.changesOfFleet()) {
+            if (fleet == null) throw new IllegalStateException("a codec without its fleet cannot follow the snapshot's fleet changes");
+            kr.nuri.core.fleet.Fleet next = c.apply(fleet);
+            if (next != fleet) follow(next);
+        }
+    }
+
+    /** A block added or given another owner at runtime (encoded or decoded, in journal order): the fleet follows. */
+    private synchronized void changed(Event e) {
+        kr.nuri.core.fleet.FleetChange change = switch (e) {
+            case Event.BlockAdded b -> kr.nuri.core.fleet.FleetChange.added(b.site(), b.block(), b.model(), b.owner(), b.racks(), b.nodesPerRack(),
+                    b.gpusPerNode());
+            case Event.BlockOwnerChanged o -> kr.nuri.core.fleet.FleetChange.owner(o.block(), o.owner());
+            default -> null;
+        };
+        if (change == null) return;
+        if (fleet == null) throw new IllegalStateException("a codec without its fleet cannot follow " + e + "; make it with withPools");
+        kr.nuri.core.fleet.Fleet next = change.apply(fleet);
+        if (next != fleet) follow(next);
     }
 
     /** A codec reading every row as format 1, positions in the fleet {@code written} (an imported store of an old build). */
@@ -98,15 +152,16 @@ public final class EventCodec {
     public String encode(Event e) {
         String kind = kind(e);
         if (e instanceof Event.TenantCreated c) learn(c.name());
+        changed(e);
         if (!REFERRING.contains(kind)) return json.writeValueAsString(e);
         ObjectNode o = json.valueToTree(e);
-        rename(o, "pool", identity.models());
-        rename(o, "node", identity.nodes());
+        rename(o, "pool", poolNames);
+        rename(o, "node", nodeNames);
         rename(o, "tenant", tenantNames);
         int[] nodes = e instanceof Event.JobStarted s ? s.nodes() : e instanceof Event.ReservationMade r ? r.nodes() : null;
         if (nodes != null) {
             ArrayNode names = o.putArray("nodes");
-            for (int n : nodes) names.add(identity.nodes().get(n));
+            for (int n : nodes) names.add(nodeNames.get(n));
         }
         return json.writeValueAsString(o);
     }
@@ -158,8 +213,8 @@ public final class EventCodec {
             int p = nodePool[n.asInt()];
             if (p != pool.asInt()) {
                 String job = o.has("jobId") ? o.get("jobId").asString() : "?";
-                throw new OwnerChanged("the fleet file puts node '" + identity.nodes().get(n.asInt()) + "' in pool " + identity.models().get(p)
-                        + ", but the journal has " + job + " on it in pool " + identity.models().get(pool.asInt()) + " (event " + seq + ", " + kind
+                throw new OwnerChanged("the fleet file puts node '" + nodeNames.get(n.asInt()) + "' in pool " + poolNames.get(p)
+                        + ", but the journal has " + job + " on it in pool " + poolNames.get(pool.asInt()) + " (event " + seq + ", " + kind
                         + "). A block that has run jobs keeps its owner in the file; changing it while the journal goes on is not built yet");
             }
         }
@@ -219,6 +274,10 @@ public final class EventCodec {
 
     /** Events that name a tenant inside (a job's project, an award's tenant): the tenant must still be in the fleet file. */
     private Event checkTenant(long seq, String kind, Event e) {
+        if (e instanceof Event.BlockAdded || e instanceof Event.BlockOwnerChanged) {
+            changed(e);
+            return e;
+        }
         if (e instanceof Event.TenantCreated c) {
             if (!lookup.tenant().containsKey(c.parent())) throw new UnknownName(seq, kind, "tenant", c.parent(), null);
             learn(c.name());
