@@ -190,15 +190,6 @@ final class Tenancy {
         return q.nominal() == 0 && q.borrowingLimit() == QuotaSpec.UNLIMITED && q.lendingLimit() == 0;
     }
 
-    /** The pool a quota names for a tenant, or -1 when it names none unambiguously. */
-    private static int resolve(State st, int t, String name) {
-        try {
-            return st.pools().resolve(t, name);
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
-    }
-
     /** The events of the fleet file's changes, decided on the engine, with their audit entries: appended by {@link #append}. */
     record Decided(List<Event> events, List<AuditLog.Entry> audits) {
         /** Journals the events in one group with their audit entries, and shows them to the observers. */
@@ -240,7 +231,7 @@ final class Tenancy {
         return switch (c) {
             case Command.SetQuota q -> {
                 int t = st.tenants().index(q.tenant());
-                int m = st.fleet().poolIndex(q.model()) >= 0 || st.fleet().modelIndex(q.model()) >= 0 ? resolve(st, t, q.model()) : -1;
+                int m = t < 0 ? -1 : st.pools().find(t, q.model());
                 yield t >= 0 && m >= 0 && st.quota().nominal(t, m) == q.nominal() && st.quota().borrowingLimit(t, m) == q.borrowingLimit()
                         && st.quota().lendingLimit(t, m) == q.lendingLimit();
             }

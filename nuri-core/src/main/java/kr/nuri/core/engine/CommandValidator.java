@@ -119,14 +119,8 @@ final class CommandValidator {
             return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " still runs " + on.size() + " job(s), " + on.iterator().next().id()
                     + " first: retire it once they have ended (or cancel them)");
         }
-        int p = fleet.poolOfNode(n);
-        long left = state.pools().gpus(p) - fleet.nodeGpus(n);
-        long guaranteed = Pools.byQuota(state.quota(), p, -1, 0) + state.pools().dedicatedPeak(state.awards().specs(), p, state.now(), Long.MAX_VALUE, null);
-        if (state.pools().bound(p) == state.pools().gpus(p) && guaranteed > left) {
-            return Rejection.of(Code.INVALID_VALUE, "node", name, "pool " + fleet.poolName(p) + " guarantees " + guaranteed + " GPUs and would have "
-                    + left + " without " + name + ": short by " + (guaranteed - left) + ". Lower a quota on it first");
-        }
-        return null;
+        String shortBy = state.pools().shortWithout(fleet.poolOfNode(n), fleet.nodeGpus(n), state.quota(), state.awards().specs(), state.now(), name);
+        return shortBy == null ? null : Rejection.of(Code.INVALID_VALUE, "node", name, shortBy);
     }
 
     private Rejection tenant(String field, String tenant) {

@@ -7,7 +7,6 @@ import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetChange;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.state.State;
-import kr.nuri.core.tenancy.Pools;
 
 /** The rules of changing the fleet at runtime: what a block added must be, when a block may change owner. */
 final class FleetRules {
@@ -68,16 +67,12 @@ final class FleetRules {
                 return Rejection.of(Code.INVALID_VALUE, "block", c.block(), "node " + f.nodeName(n) + " is reserved for a waiting job: drain the block first");
             }
         }
-        int p = f.poolOfBlock(b);
-        long left = state.pools().gpus(p);
+        long gpus = 0;
         for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) {
-            if (state.capacity().health(n) != kr.nuri.core.fleet.Health.RETIRED) left -= f.nodeGpus(n);
+            if (state.capacity().health(n) != kr.nuri.core.fleet.Health.RETIRED) gpus += f.nodeGpus(n);
         }
-        long guaranteed = Pools.byQuota(state.quota(), p, -1, 0) + state.pools().dedicatedPeak(state.awards().specs(), p, state.now(), Long.MAX_VALUE, null);
-        if (state.pools().bound(p) == state.pools().gpus(p) && guaranteed > left) {
-            return Rejection.of(Code.INVALID_VALUE, "block", c.block(), "pool " + f.poolName(p) + " guarantees " + guaranteed + " GPUs and would have " + left
-                    + " without block " + c.block() + ": short by " + (guaranteed - left) + ". Lower a quota on it first");
-        }
+        String shortBy = state.pools().shortWithout(f.poolOfBlock(b), gpus, state.quota(), state.awards().specs(), state.now(), "block " + c.block());
+        if (shortBy != null) return Rejection.of(Code.INVALID_VALUE, "block", c.block(), shortBy);
         return fits(FleetChange.owner(c.block(), c.owner()), "owner", c.owner());
     }
 

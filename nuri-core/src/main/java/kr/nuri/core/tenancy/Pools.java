@@ -180,7 +180,7 @@ public final class Pools {
             for (var a : awards) {
                 if (a.kind() != kr.nuri.core.award.AwardSpec.Kind.DEDICATED || a.id().equals(except)) continue;
                 int ti = tree.index(a.tenant());
-                if (ti < 0 || poolOf(ti, a.model()) != pool) continue;
+                if (ti < 0 || find(ti, a.model()) != pool) continue;
                 if (a.from() <= t && t < a.to()) sum += a.gpus();
             }
             peak = Math.max(peak, sum);
@@ -188,12 +188,25 @@ public final class Pools {
         return peak;
     }
 
-    private int poolOf(int t, String name) {
+    /** {@link #resolve}, or -1 where it names no pool, or several. */
+    public int find(int t, String name) {
         try {
             return resolve(t, name);
         } catch (IllegalArgumentException e) {
             return -1;
         }
+    }
+
+    /**
+     * The refusal when pool {@code pool}, without {@code gpus} of its GPUs (a node retired, a block given away), would
+     * guarantee more than it keeps (its quotas, and its dedicated awards from {@code now} on); null when it can spare them.
+     */
+    public String shortWithout(int pool, long gpus, QuotaBook book, java.util.List<kr.nuri.core.award.AwardSpec> awards, long now, String what) {
+        if (!ownedByTenant[pool]) return null;
+        long left = gpus(pool) - gpus;
+        long guaranteed = byQuota(book, pool, -1, 0) + dedicatedPeak(awards, pool, now, Long.MAX_VALUE, null);
+        return guaranteed <= left ? null : "pool " + fleet.poolName(pool) + " guarantees " + guaranteed + " GPUs and would have " + left + " without "
+                + what + ": short by " + (guaranteed - left) + ". Lower a quota on it first";
     }
 
     private int depth(int t) {

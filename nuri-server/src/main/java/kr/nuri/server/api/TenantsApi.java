@@ -100,7 +100,7 @@ final class TenantsApi {
             State st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
-            int m = poolOf(st, t, model);
+            int m = st.pools().find(t, model);
             String before = m < 0 ? null : new QuotaSpec(model, st.quota().nominal(t, m), st.quota().borrowingLimit(t, m), st.quota().lendingLimit(t, m)).text();
             ApiContext.accepted(s.apply(time -> new Command.SetQuota(time, name, model, r.nominal(), borrow, lend)));
             s.audit(api.act(ApiContext.principal(ctx), "quota.set", name + "/" + model, before, new QuotaSpec(model, r.nominal(), borrow, lend).text()));
@@ -270,14 +270,5 @@ final class TenantsApi {
             throw Problem.badRequest(field, hours, field + " must be more than 0 and at most " + (long) MAX_GPU_HOURS);
         }
         return Math.round(hours * 3600);
-    }
-
-    /** The pool a quota request names for tenant {@code t} (a pool, or a GPU model resolved to the tenant's pool), or -1. */
-    private static int poolOf(State st, int t, String model) {
-        try {
-            return st.pools().resolve(t, model);
-        } catch (IllegalArgumentException e) {
-            return -1;
-        }
     }
 }
