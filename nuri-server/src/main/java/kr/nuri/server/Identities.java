@@ -73,7 +73,7 @@ final class Identities {
             legacyEnd = db.meta(FORMAT1_END) == null ? 0 : Long.parseLong(db.meta(FORMAT1_END));
             format1 = legacyEnd > 0 ? store.load(IdentityStore.FORMAT1) : null;
         }
-        EventCodec codec = new EventCodec(json, now).withPools(config.fleet());
+        EventCodec codec = new EventCodec(json, now).withPools(config);
         if (legacyEnd > 0) codec = codec.withLegacy(legacyEnd, format1);
 
         FleetIdentity last = store.load(IdentityStore.LAST);

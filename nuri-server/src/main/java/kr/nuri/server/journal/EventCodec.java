@@ -46,6 +46,8 @@ public final class EventCodec {
     private int[] nodePool;
     /** The fleet as the rows passed so far left it (blocks added and owners changed at runtime); null when not known. */
     private kr.nuri.core.fleet.Fleet fleet;
+    /** The quota tree of the fleet file (for quota rows written before pools, which name a GPU model); null when not known. */
+    private kr.nuri.core.tenancy.TenantTree tree;
     /** Nodes and pools by position, as {@link #fleet} has them (the identity's, then those added at runtime). */
     private List<String> nodeNames;
     private List<String> poolNames;
@@ -70,7 +72,9 @@ public final class EventCodec {
 
     /** This codec, reading rows up to {@code end} as format 1 written on the fleet named by {@code written}. */
     public EventCodec withLegacy(long end, FleetIdentity written) {
-        return new EventCodec(json, identity, end, written, fleet);
+        EventCodec c = new EventCodec(json, identity, end, written, fleet);
+        c.tree = tree;
+        return c;
     }
 
     /**
@@ -78,7 +82,16 @@ public final class EventCodec {
      * blocks added and owners changed at runtime as their rows pass.
      */
     public EventCodec withPools(kr.nuri.core.fleet.Fleet fleet) {
-        return new EventCodec(json, identity, legacyEnd, legacy, fleet);
+        EventCodec c = new EventCodec(json, identity, legacyEnd, legacy, fleet);
+        c.tree = tree;
+        return c;
+    }
+
+    /** {@link #withPools(kr.nuri.core.fleet.Fleet)}, and the quota tree, for quota rows written before pools. */
+    public EventCodec withPools(kr.nuri.core.config.EngineConfig config) {
+        EventCodec c = withPools(config.fleet());
+        c.tree = config.tree();
+        return c;
     }
 
     /** Takes {@code f} as the fleet: positions of nodes and pools, each node's pool (only appended to, never moved). */
@@ -233,6 +246,12 @@ public final class EventCodec {
         String name = positional ? legacy.models().get(v.asInt()) : v.asString();
         Integer p = lookup.model().get(name);
         if (p != null) return p;
+        JsonNode tenant = o.get("tenant");
+        if (tree != null && fleet != null && tenant != null && tenant.isInt()) {
+            // A quota: on the pool of that model its tenant's line owns, as a quota named by model is read today.
+            int q = new kr.nuri.core.tenancy.Pools(fleet, tree).find(tenant.asInt(), name);
+            if (q >= 0) return q;
+        }
         JsonNode nodes = o.get("nodes");
         if (nodePool != null && nodes != null && nodes.isArray() && !nodes.isEmpty()) return nodePool[nodes.get(0).asInt()];
         throw new UnknownName(seq, kind, "model", name + "' (written before pools; the fleet now has several pools of it: name one in"
