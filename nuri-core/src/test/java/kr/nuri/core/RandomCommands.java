@@ -73,7 +73,13 @@ public final class RandomCommands {
         } else if (dice < 70) {
             c = finishSomething(engine);
         } else if (dice < 75) {
-            c = new Command.CancelJob(now, ids.isEmpty() ? "none" : ids.get(r.nextInt(ids.size())));
+            String id = ids.isEmpty() ? "none" : ids.get(r.nextInt(ids.size()));
+            c = switch (r.nextInt(6)) {
+                case 0 -> new Command.HoldJob(now, id, true); // refused unless it waits and is not held
+                case 1 -> new Command.HoldJob(now, id, false);
+                case 2 -> new Command.RequeueJob(now, id); // refused unless it runs
+                default -> new Command.CancelJob(now, id);
+            };
         } else if (dice < 81) {
             String node = fleet.nodeName(r.nextInt(fleet.nodeCount()));
             c = switch (r.nextInt(41)) {

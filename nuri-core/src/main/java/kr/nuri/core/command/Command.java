@@ -17,6 +17,10 @@ public sealed interface Command {
     /** Cancel a pending or running job. */
     record CancelJob(long time, String jobId) implements Command {}
 
+    /** Holds a waiting job (it keeps its place and is not considered), or with {@code hold == false} releases it. */
+    record HoldJob(long time, String jobId, boolean hold) implements Command {}
+    /** Puts a running job back in the queue at its old place (its run's work is lost, as in a preemption). */
+    record RequeueJob(long time, String jobId) implements Command {}
     /** A running job ended on its own (successfully or not). */
     record JobFinished(long time, String jobId, boolean success) implements Command {}
 

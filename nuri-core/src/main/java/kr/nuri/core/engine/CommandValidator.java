@@ -63,6 +63,21 @@ final class CommandValidator {
                 yield j.state().isFinal() ? Rejection.of(Code.JOB_ALREADY_FINISHED, "jobId", c.jobId(),
                         "job " + c.jobId() + " already ended (" + j.state() + "); nothing to cancel") : null;
             }
+            case Command.HoldJob c -> {
+                Job j = state.job(c.jobId());
+                if (j == null) yield unknownJob(c.jobId());
+                if (c.hold()) {
+                    yield j.state() != JobState.PENDING || j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is "
+                            + (j.held() ? "held already" : j.state() + ": only a waiting job is held")) : null;
+                }
+                yield !j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is not held") : null;
+            }
+            case Command.RequeueJob c -> {
+                Job j = state.job(c.jobId());
+                if (j == null) yield unknownJob(c.jobId());
+                yield j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(), "job " + c.jobId() + " is " + j.state()
+                        + ": only a running job is requeued") : null;
+            }
             case Command.JobFinished c -> {
                 Job j = state.job(c.jobId());
                 if (j == null) yield unknownJob(c.jobId());

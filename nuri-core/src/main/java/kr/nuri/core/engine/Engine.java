@@ -140,6 +140,14 @@ public final class Engine {
                 emit(new Event.JobEnded(now, c.jobId(), Outcome.CANCELLED, now, false, "cancelled"));
                 pass = scheduler.pass(now, false, this::emit);
             }
+            case Command.HoldJob c -> {
+                emit(new Event.JobHeld(now, c.jobId(), c.hold()));
+                pass = scheduler.pass(now, false, this::emit); // a hold may free a reservation; a release may start the job
+            }
+            case Command.RequeueJob c -> {
+                emit(new Event.JobEnded(now, c.jobId(), Outcome.REQUEUED, now, true, "requeued"));
+                pass = scheduler.pass(now, false, this::emit);
+            }
             case Command.JobFinished c -> {
                 Job job = state.job(c.jobId());
                 boolean late = now > job.deadline();
@@ -295,6 +303,7 @@ public final class Engine {
      * waits. Derived data: not part of the state hash.
      */
     public Verdicts.Verdict verdict(Job job) {
+        if (job.held()) return new Verdicts.Verdict(kr.nuri.core.job.PendingReason.HELD, "held: it keeps its place and starts only once released", -1);
         return scheduler.verdicts().of(job);
     }
 

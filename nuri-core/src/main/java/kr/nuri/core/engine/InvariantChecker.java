@@ -96,8 +96,8 @@ final class InvariantChecker {
                     memory[n] += j.spec().memoryMib();
                     if (j.slots() != null) shares.merge((long) fleet.gpuBase(n) + j.slots()[i], j.spec().gpuMilli(), Integer::sum);
                 }
-            } else if (j.state() == JobState.PENDING) {
-                pending++;
+            } else if (j.state() == JobState.PENDING && !j.held()) {
+                pending++; // a held job waits out of the queue
             }
         }
         // 1. No GPU is allocated twice: what jobs hold on a node is exactly what the node lacks.
@@ -129,7 +129,7 @@ final class InvariantChecker {
             }
         }
         if (running != state.running().size()) fail(running + " running jobs but the running index has " + state.running().size());
-        if (pending != state.queue().size()) fail(pending + " pending jobs but the queue has " + state.queue().size());
+        if (pending != state.queue().size()) fail(pending + " pending jobs not held but the queue has " + state.queue().size());
         // 3. Quota: the book's usage, guaranteed parts and headroom equal figures rebuilt from scratch (the bound itself
         // is checked at every start, in after()).
         quotaOracle.checkBook();

@@ -24,6 +24,7 @@ public final class Job {
     int[] gpus;
     int[] slots;
     boolean borrowed;
+    boolean held;
     long gpuSeconds;
     int runs;
     Outcome lastOutcome;
@@ -104,11 +105,17 @@ public final class Job {
     /** For a job sharing a GPU: the shared GPU slot it holds on each node; null otherwise. */
     public int[] slots() { return slots; }
     public boolean borrowed() { return borrowed; }
+    /** Held: waiting, but not considered until released. */
+    public boolean held() { return held; }
     /** GPU-seconds charged over all its runs so far. */
     public long gpuSeconds() { return gpuSeconds; }
     public int runs() { return runs; }
     public Outcome lastOutcome() { return lastOutcome; }
     // Mutators, called only from the state's replay.
+    public void markHeld(boolean held) {
+        this.held = held;
+    }
+
     public void markStarted(long time, int pool, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
         this.state = JobState.RUNNING;
         this.slots = slots;

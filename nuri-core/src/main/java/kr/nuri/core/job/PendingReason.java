@@ -22,5 +22,7 @@ public enum PendingReason {
      */
     YIELDS_TO_WAITING_JOB,
     /** It holds a reservation: it starts at the estimated start in a concrete domain. */
-    RESERVED
+    RESERVED,
+    /** Held (Slurm's hold): it keeps its place but is not considered until it is released. */
+    HELD
 }

@@ -76,7 +76,11 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
                 jobs, reservations, policies, retired, List.copyOf(all), fleetChanges);
     }
 
-    /** One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model). */
+    /**
+     * One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model);
+     * {@code held}: a waiting job held (false in snapshots of builds before holds).
+     */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,
-                            int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome, int[] slots) {}
+                            int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome, int[] slots,
+                            boolean held) {}
 }

@@ -91,6 +91,7 @@ public final class State {
             case Event.JobSubmitted e -> submitted(e);
             case Event.JobStarted e -> started(e);
             case Event.JobEnded e -> ended(e);
+            case Event.JobHeld e -> held(jobs.get(e.jobId()), e.held());
             case Event.NodeHealthChanged e -> {
                 capacity.setHealth(e.node(), e.health());
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
@@ -184,6 +185,17 @@ public final class State {
         if (job.award() >= 0) awards.commit(job.award(), (long) total * job.walltime());
     }
 
+    /** A held job leaves the queue (and its reservation) and keeps its seq, so a release puts it back at its old place. */
+    private void held(Job job, boolean held) {
+        if (held) {
+            queue.remove(job);
+            reservations.release(job.id());
+        } else {
+            queue.add(job);
+        }
+        job.markHeld(held);
+    }
+
     private void ended(Event.JobEnded e) {
         Job job = jobs.get(e.jobId());
         long charge = 0;
@@ -208,6 +220,8 @@ public final class State {
             for (int t = job.project(); t >= 0; t = tenants.parent(t)) chargedByTenant[t] += charge;
             chargedByModel[job.pool()] += charge;
             charged += charge;
+        } else if (job.held()) {
+            job.markHeld(false); // a held job cancelled: it is in no queue
         } else {
             queue.remove(job);
             reservations.release(job.id());
@@ -263,7 +277,7 @@ public final class State {
         List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
         for (Job j : jobs.values()) {
             records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.pool(),
-                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots()));
+                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots(), j.held()));
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
@@ -313,7 +327,7 @@ public final class State {
             if (r.state() == JobState.PENDING) {
                 queue.remove(job); // its rank may depend on its earlier runs (srtf): queue it again once they are known
                 job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());
-                queue.add(job);
+                if (r.held()) job.markHeld(true); else queue.add(job);
                 continue;
             }
             queue.remove(job);

@@ -37,6 +37,8 @@ final class StateHash {
      * blocks or projects leaves it unchanged while every placement, quota and usage still counts. Jobs enter in their
      * journal order, which the file does not decide.
      */
+    private static final long HELD = 0x48454c44L;
+
     static long of(State s) {
         Keys k = s.keys();
         long h = Hashing.mix(0, s.now());
@@ -49,6 +51,7 @@ final class StateHash {
             h = Hashing.mix(h, j.gpuSeconds());
             h = Hashing.mix(h, j.pool() < 0 ? -1 : k.model[j.pool()]);
             h = Hashing.mix(h, j.borrowed() ? 1 : 0);
+            if (j.held()) h = Hashing.mix(h, HELD); // only when held: the hashes journals recorded before holds stay
             if (j.nodes() != null) {
                 for (int n : j.nodes()) h = Hashing.mix(h, k.node[n]);
                 h = Hashing.mix(h, Arrays.hashCode(j.gpus()));
@@ -116,6 +119,7 @@ final class StateHash {
             h = Hashing.mix(h, j.gpuSeconds());
             h = Hashing.mix(h, j.pool());
             h = Hashing.mix(h, j.borrowed() ? 1 : 0);
+            if (j.held()) h = Hashing.mix(h, HELD);
             if (j.nodes() != null) {
                 h = Hashing.mix(h, Arrays.hashCode(j.nodes()));
                 h = Hashing.mix(h, Arrays.hashCode(j.gpus()));

@@ -20,7 +20,7 @@ import kr.nuri.core.job.JobState;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
 
-/** Jobs: submit, list, get, cancel, report completion. */
+/** Jobs: submit, list, get, cancel, hold, release, requeue, report completion. */
 final class JobsApi {
     private static final Set<Role> SUBMITTERS = Set.of(Role.OPERATOR, Role.TENANT_ADMIN, Role.USER);
     private static final Set<Role> ALL = Set.of(Role.values());
@@ -37,6 +37,12 @@ final class JobsApi {
                         .withQuery("state", "tenant", "user", "node", "limit", "after"),
                 new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
+                new ApiRoute(POST, "/api/v1/jobs/{id}/hold", SUBMITTERS, "Hold a waiting job: it keeps its place and is not considered until "
+                        + "released (reason HELD)", null, ctx -> act(ctx, "hold", (t, id) -> new Command.HoldJob(t, id, true))),
+                new ApiRoute(POST, "/api/v1/jobs/{id}/release", SUBMITTERS, "Release a held job", null,
+                        ctx -> act(ctx, "release", (t, id) -> new Command.HoldJob(t, id, false))),
+                new ApiRoute(POST, "/api/v1/jobs/{id}/requeue", SUBMITTERS, "Put a running job back in the queue at its old place (its run's "
+                        + "work since its last checkpoint is lost)", null, ctx -> act(ctx, "requeue", Command.RequeueJob::new)),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/complete", SUBMITTERS, "Report that a running job finished", "CompleteRequest", this::complete));
     }
 
@@ -240,6 +246,23 @@ final class JobsApi {
             // Cancelling one's own job is ordinary; cancelling someone else's is an act to answer for.
             if (!p.user().equals(j.spec().user())) s.audit(api.act(p, "job.cancel", id + " of " + j.spec().user(), before, j.state().name()));
             return Views.job(j, s.engine(), s.now());
+        });
+    }
+
+    /** Hold, release or requeue: who may cancel a job may do these; acting on someone else's job is audited. */
+    private void act(Context ctx, String verb, java.util.function.BiFunction<Long, String, Command> command) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        api.respond(ctx, 200, s -> {
+            Job j = visibleJob(s.engine(), p, id);
+            if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not " + verb + " job '" + id + "'");
+            String before = j.state().name() + (j.held() ? " (held)" : "");
+            ApiContext.accepted(s.apply(t -> command.apply(t, id)));
+            Job now = s.engine().job(id);
+            if (!p.user().equals(j.spec().user())) {
+                s.audit(api.act(p, "job." + verb, id + " of " + j.spec().user(), before, now.state().name() + (now.held() ? " (held)" : "")));
+            }
+            return Views.job(now, s.engine(), s.now());
         });
     }
 

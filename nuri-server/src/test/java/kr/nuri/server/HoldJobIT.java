@@ -1,0 +1,36 @@
+package kr.nuri.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 17's operator verbs over HTTP: "nuri hold|release|requeue JOB". A user holds and releases their own waiting job,
+ * not another tenant's (answered as a job that does not exist); an operator requeues a running job, audited.
+ */
+class HoldJobIT extends ServerTestCase {
+
+    @Test
+    void holdReleaseAndRequeue() {
+        String alice = s.token("alice", "user", "a1");
+        String bob = s.token("bob", "user", "b1");
+        assertThat(s.call("POST", "/api/v1/jobs", alice, "{\"name\":\"big\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,\"gpuModel\":\"H100\"}").status())
+                .isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/jobs", alice, "{\"name\":\"next\",\"project\":\"a1\",\"gpus\":64,\"gpusPerNode\":8,\"gpuModel\":\"H100\"}").status())
+                .isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/jobs/next/hold", bob, null).status()).as("another tenant's job").isEqualTo(404);
+        TestServer.Response held = s.call("POST", "/api/v1/jobs/next/hold", alice, null);
+        assertThat(held.status()).as(held.text()).isEqualTo(200);
+        assertThat(held.json().get("pendingReason").asString()).isEqualTo("HELD");
+        assertThat(s.call("POST", "/api/v1/jobs/next/hold", alice, null).text()).contains("held already");
+        assertThat(s.call("POST", "/api/v1/jobs/big/hold", alice, null).text()).contains("only a waiting job is held");
+        assertThat(s.call("POST", "/api/v1/jobs/next/release", alice, null).json().get("pendingReason").asString()).isNotEqualTo("HELD");
+
+        TestServer.Response requeued = s.call("POST", "/api/v1/jobs/big/requeue", null);
+        assertThat(requeued.status()).as(requeued.text()).isEqualTo(200);
+        assertThat(requeued.json().get("runs").asInt()).isEqualTo(2);
+        assertThat(s.call("GET", "/api/v1/audit?action=job.requeue", null).text()).contains("of alice", "RUNNING");
+        long hash = s.restartOn("small.yaml");
+        assertThat(s.server.recovery().stateHash()).isEqualTo(hash);
+    }
+}
