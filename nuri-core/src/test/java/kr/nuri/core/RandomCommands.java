@@ -74,7 +74,8 @@ public final class RandomCommands {
             c = finishSomething(engine);
         } else if (dice < 75) {
             String id = ids.isEmpty() ? "none" : ids.get(r.nextInt(ids.size()));
-            c = switch (r.nextInt(6)) {
+            c = switch (r.nextInt(7)) {
+                case 6 -> new Command.SetWalltime(now, id, r.nextInt(10) == 0 ? 0 : 60 + r.nextInt(7200)); // shorter, longer, or refused
                 case 0 -> new Command.HoldJob(now, id, true); // refused unless it waits and is not held
                 case 1 -> new Command.HoldJob(now, id, false);
                 case 2 -> new Command.RequeueJob(now, id); // refused unless it runs

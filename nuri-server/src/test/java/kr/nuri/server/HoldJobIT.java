@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17's operator verbs over HTTP: "nuri hold|release|requeue JOB". A user holds and releases their own waiting job,
- * not another tenant's (answered as a job that does not exist); an operator requeues a running job, audited.
+ * not another tenant's (answered as a job that does not exist); an operator requeues a running job, audited; a user
+ * shortens a walltime ("nuri update job ID --time T"), only an operator lengthens it.
  */
 class HoldJobIT extends ServerTestCase {
 
@@ -30,6 +31,14 @@ class HoldJobIT extends ServerTestCase {
         assertThat(requeued.status()).as(requeued.text()).isEqualTo(200);
         assertThat(requeued.json().get("runs").asInt()).isEqualTo(2);
         assertThat(s.call("GET", "/api/v1/audit?action=job.requeue", null).text()).contains("of alice", "RUNNING");
+        // update --time: a user shortens their job's walltime, only an operator lengthens it.
+        TestServer.Response shorter = s.call("PATCH", "/api/v1/jobs/next", alice, "{\"walltime\":3600}");
+        assertThat(shorter.status()).as(shorter.text()).isEqualTo(200);
+        assertThat(shorter.json().get("walltime").asLong()).isEqualTo(3600);
+        assertThat(s.call("PATCH", "/api/v1/jobs/next", alice, "{\"walltime\":7200}").status()).as("a user may not lengthen").isEqualTo(403);
+        assertThat(s.call("PATCH", "/api/v1/jobs/next", "{\"walltime\":7200}").json().get("walltime").asLong()).isEqualTo(7200);
+        assertThat(s.call("PATCH", "/api/v1/jobs/next", "{\"walltime\":0}").json().get("field").asString()).isEqualTo("walltime");
+        assertThat(s.call("GET", "/api/v1/audit?action=job.update", null).text()).contains("walltime=3600", "walltime=7200");
         long hash = s.restartOn("small.yaml");
         assertThat(s.server.recovery().stateHash()).isEqualTo(hash);
     }

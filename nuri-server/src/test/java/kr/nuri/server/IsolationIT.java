@@ -200,6 +200,7 @@ class IsolationIT {
             case "CreateTenantRequest" -> "{\"name\":\"planted\",\"parent\":\"b1\"}";
             case "BlockRequest" -> "{\"site\":\"s2\",\"name\":\"planted\",\"model\":\"B200\",\"owner\":\"org-b\",\"racks\":1,\"nodesPerRack\":1,\"gpusPerNode\":8}";
             case "OwnerRequest" -> "{\"owner\":\"org-a\"}";
+            case "UpdateRequest" -> "{\"walltime\":60}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

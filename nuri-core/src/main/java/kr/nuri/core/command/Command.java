@@ -19,6 +19,11 @@ public sealed interface Command {
 
     /** Holds a waiting job (it keeps its place and is not considered), or with {@code hold == false} releases it. */
     record HoldJob(long time, String jobId, boolean hold) implements Command {}
+    /**
+     * Sets a job's walltime (Slurm's {@code update TimeLimit}): within its class's and its tenant's limits, past what a
+     * running job has run, and within its award's budget left when it grows.
+     */
+    record SetWalltime(long time, String jobId, long walltime) implements Command {}
     /** Puts a running job back in the queue at its old place (its run's work is lost, as in a preemption). */
     record RequeueJob(long time, String jobId) implements Command {}
     /** A running job ended on its own (successfully or not). */

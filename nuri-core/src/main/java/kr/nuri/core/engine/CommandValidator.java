@@ -72,6 +72,7 @@ final class CommandValidator {
                 }
                 yield !j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is not held") : null;
             }
+            case Command.SetWalltime c -> walltime(c);
             case Command.RequeueJob c -> {
                 Job j = state.job(c.jobId());
                 if (j == null) yield unknownJob(c.jobId());
@@ -98,6 +99,43 @@ final class CommandValidator {
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;
         };
+    }
+
+    /**
+     * A new walltime: within the job's class and its tenant's policy, past what a running job has run, and, for a running
+     * job charging a budget, within what its award has left for the GPUs × time it adds.
+     */
+    private Rejection walltime(Command.SetWalltime c) {
+        Job j = state.job(c.jobId());
+        if (j == null) return unknownJob(c.jobId());
+        if (j.state().isFinal()) {
+            return Rejection.of(Code.JOB_ALREADY_FINISHED, "jobId", c.jobId(), "job " + c.jobId() + " already ended (" + j.state() + ")");
+        }
+        PriorityClass pc = state.config().classes().get(j.priorityClass());
+        if (c.walltime() <= 0 || c.walltime() > pc.maxWalltime()) {
+            return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", c.walltime(), "a walltime in class " + pc.name() + " is 1 to "
+                    + pc.maxWalltime() + " s");
+        }
+        long limit = state.policies().effective(j.project()).maxWalltime(pc.name());
+        if (limit > 0 && c.walltime() > limit) {
+            return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", c.walltime(), "project " + j.spec().project() + " may ask for at most " + limit
+                    + " s in class " + pc.name());
+        }
+        if (j.state() == JobState.RUNNING) {
+            long ran = c.time() - j.startTime();
+            if (c.walltime() <= ran) {
+                return Rejection.of(Code.INVALID_VALUE, "walltime", c.walltime(), "job " + c.jobId() + " has run " + ran + " s already. Maybe cancel"
+                        + " it instead?");
+            }
+            int a = j.award();
+            long more = (long) j.totalGpus() * (c.walltime() - j.walltime());
+            if (a >= 0 && more > 0 && state.awards().get(a).kind() == AwardSpec.Kind.BUDGET && state.awards().headroom(a) < more) {
+                return Rejection.of(Code.BUDGET_EXHAUSTED, "walltime", c.walltime(), "award " + state.awards().get(a).id() + " has "
+                        + state.awards().headroom(a) / 3600 + " GPU-hours left for new work; this adds " + more / 3600 + ". Maybe ask its programme"
+                        + " manager for a top-up?");
+            }
+        }
+        return null;
     }
 
     private static Rejection unknownJob(String id) {

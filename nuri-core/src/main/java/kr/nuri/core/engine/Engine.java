@@ -144,6 +144,10 @@ public final class Engine {
                 emit(new Event.JobHeld(now, c.jobId(), c.hold()));
                 pass = scheduler.pass(now, false, this::emit); // a hold may free a reservation; a release may start the job
             }
+            case Command.SetWalltime c -> {
+                emit(new Event.WalltimeSet(now, c.jobId(), c.walltime()));
+                pass = scheduler.pass(now, false, this::emit);
+            }
             case Command.RequeueJob c -> {
                 emit(new Event.JobEnded(now, c.jobId(), Outcome.REQUEUED, now, true, "requeued"));
                 pass = scheduler.pass(now, false, this::emit);

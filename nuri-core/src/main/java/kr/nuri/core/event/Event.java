@@ -34,6 +34,8 @@ public sealed interface Event {
             implements Event {}
 
     record NodeHealthChanged(long time, int node, Health health) implements Event {}
+    /** A waiting or running job's walltime changed. */
+    record WalltimeSet(long time, String jobId, long walltime) implements Event {}
     /** A waiting job held (out of the queue, keeping its place) or released. */
     record JobHeld(long time, String jobId, boolean held) implements Event {}
 

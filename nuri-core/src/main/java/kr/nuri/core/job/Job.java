@@ -13,7 +13,9 @@ public final class Job {
     final int award;
     final int priorityClass;
     final int priority;
-    final long walltime;
+    long walltime;
+    /** Whether its walltime was changed after submission (then snapshots carry it). */
+    boolean walltimeSet;
     final boolean preemptible;
     final int[] allowedPools;
     JobState state = JobState.PENDING;
@@ -115,6 +117,14 @@ public final class Job {
     public void markHeld(boolean held) {
         this.held = held;
     }
+
+    public void markWalltime(long walltime) {
+        this.walltime = walltime;
+        this.walltimeSet = true;
+    }
+
+    /** Whether its walltime was changed after submission. */
+    public boolean walltimeSet() { return walltimeSet; }
 
     public void markStarted(long time, int pool, int[] nodes, int[] gpus, int[] slots, boolean borrowed) {
         this.state = JobState.RUNNING;

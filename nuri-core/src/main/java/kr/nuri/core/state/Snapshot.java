@@ -78,9 +78,10 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
 
     /**
      * One job as its events left it; {@code model} is the pool it runs on (named as before pools, when it was the GPU model);
-     * {@code held}: a waiting job held (false in snapshots of builds before holds).
+     * {@code held}: a waiting job held (false in snapshots of builds before holds); {@code walltime}: its walltime when it
+     * was changed after submission, else 0.
      */
     public record JobRecord(JobSpec spec, long seq, long submitTime, JobState state, long startTime, long endTime, int model,
                             int[] nodes, int[] gpus, boolean borrowed, long gpuSeconds, int runs, Outcome lastOutcome, int[] slots,
-                            boolean held) {}
+                            boolean held, long walltime) {}
 }

@@ -92,6 +92,7 @@ public final class State {
             case Event.JobStarted e -> started(e);
             case Event.JobEnded e -> ended(e);
             case Event.JobHeld e -> held(jobs.get(e.jobId()), e.held());
+            case Event.WalltimeSet e -> walltime(jobs.get(e.jobId()), e.walltime());
             case Event.NodeHealthChanged e -> {
                 capacity.setHealth(e.node(), e.health());
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
@@ -196,6 +197,26 @@ public final class State {
         job.markHeld(held);
     }
 
+    /**
+     * A new walltime: a running job's deadline moves (and what its award holds for it); a waiting job is queued again (its
+     * rank may depend on it) and gives up its reservation, planned for the old one.
+     */
+    private void walltime(Job job, long walltime) {
+        if (job.state() == JobState.RUNNING) {
+            running.remove(job);
+            if (job.award() >= 0) awards.commit(job.award(), (long) job.totalGpus() * (walltime - job.walltime()));
+            job.markWalltime(walltime);
+            running.add(job);
+        } else if (job.held()) {
+            job.markWalltime(walltime);
+        } else {
+            queue.remove(job);
+            reservations.release(job.id());
+            job.markWalltime(walltime);
+            queue.add(job);
+        }
+    }
+
     private void ended(Event.JobEnded e) {
         Job job = jobs.get(e.jobId());
         long charge = 0;
@@ -277,7 +298,8 @@ public final class State {
         List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
         for (Job j : jobs.values()) {
             records.add(new Snapshot.JobRecord(j.spec(), j.seq(), j.submitTime(), j.state(), j.startTime(), j.endTime(), j.pool(),
-                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots(), j.held()));
+                    j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots(), j.held(),
+                    j.walltimeSet() ? j.walltime() : 0));
         }
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
@@ -324,6 +346,11 @@ public final class State {
         for (Snapshot.JobRecord r : s.jobs()) {
             submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));
             Job job = jobs.get(r.spec().id());
+            if (r.walltime() > 0) {
+                queue.remove(job);
+                job.markWalltime(r.walltime());
+                queue.add(job);
+            }
             if (r.state() == JobState.PENDING) {
                 queue.remove(job); // its rank may depend on its earlier runs (srtf): queue it again once they are known
                 job.restoreRuns(JobState.PENDING, -1, -1, -1, null, null, null, false, r.gpuSeconds(), r.runs(), r.lastOutcome());

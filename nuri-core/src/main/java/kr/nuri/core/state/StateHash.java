@@ -52,6 +52,7 @@ final class StateHash {
             h = Hashing.mix(h, j.pool() < 0 ? -1 : k.model[j.pool()]);
             h = Hashing.mix(h, j.borrowed() ? 1 : 0);
             if (j.held()) h = Hashing.mix(h, HELD); // only when held: the hashes journals recorded before holds stay
+            if (j.walltimeSet()) h = Hashing.mix(h, j.walltime());
             if (j.nodes() != null) {
                 for (int n : j.nodes()) h = Hashing.mix(h, k.node[n]);
                 h = Hashing.mix(h, Arrays.hashCode(j.gpus()));

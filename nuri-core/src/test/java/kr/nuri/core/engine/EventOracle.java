@@ -89,6 +89,7 @@ final class EventOracle {
                 case Event.JobEnded x -> ended(x, victimsFor);
                 case Event.ReservationMade m -> reservations++;
                 case Event.TenantCreated c -> parentOf.putIfAbsent(c.name(), c.parent());
+                case Event.WalltimeSet t -> jobs.get(t.jobId()).walltime = t.walltime();
                 default -> { }
             }
         }

@@ -1,6 +1,7 @@
 package kr.nuri.server.api;
 
 import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.POST;
 
 import io.javalin.http.Context;
@@ -37,6 +38,8 @@ final class JobsApi {
                         .withQuery("state", "tenant", "user", "node", "limit", "after"),
                 new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
+                new ApiRoute(PATCH, "/api/v1/jobs/{id}", SUBMITTERS, "Change a waiting or running job's walltime (seconds): users and tenant "
+                        + "admins may shorten it, operators also lengthen it", "UpdateRequest", this::update),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/hold", SUBMITTERS, "Hold a waiting job: it keeps its place and is not considered until "
                         + "released (reason HELD)", null, ctx -> act(ctx, "hold", (t, id) -> new Command.HoldJob(t, id, true))),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/release", SUBMITTERS, "Release a held job", null,
@@ -246,6 +249,28 @@ final class JobsApi {
             // Cancelling one's own job is ordinary; cancelling someone else's is an act to answer for.
             if (!p.user().equals(j.spec().user())) s.audit(api.act(p, "job.cancel", id + " of " + j.spec().user(), before, j.state().name()));
             return Views.job(j, s.engine(), s.now());
+        });
+    }
+
+    /** {@code walltime}: the new walltime in seconds. */
+    record UpdateRequest(Long walltime) {}
+
+    /** A new walltime (Slurm's update TimeLimit): shorter for who may cancel the job, longer for operators only; audited. */
+    private void update(Context ctx) {
+        Principal p = ApiContext.principal(ctx);
+        String id = ctx.pathParam("id");
+        UpdateRequest r = api.body(ctx, UpdateRequest.class);
+        if (r.walltime() == null) throw Problem.badRequest("walltime", null, "walltime (seconds) is required: the only field a job's update changes");
+        api.respond(ctx, 200, s -> {
+            Job j = visibleJob(s.engine(), p, id);
+            if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not update job '" + id + "'");
+            long before = j.walltime();
+            if (r.walltime() > before && !p.isOperator()) {
+                throw Problem.forbidden("only an operator may lengthen a job's walltime (it is " + before + " s; " + r.walltime() + " asked)");
+            }
+            ApiContext.accepted(s.apply(t -> new Command.SetWalltime(t, id, r.walltime())));
+            s.audit(api.act(p, "job.update", id + " of " + j.spec().user(), "walltime=" + before, "walltime=" + r.walltime()));
+            return Views.job(s.engine().job(id), s.engine(), s.now());
         });
     }
 
