@@ -63,10 +63,11 @@ final class NodesCommand implements Callable<Integer> {
         }
         Query q = Query.of("/api/v1/nodes").with("limit", 50000).with("site", site).with("model", model).with("health", health);
         JsonNode res = connection.client().get(q.toString());
-        Table t = new Table("NODE", "SITE", "MODEL", "HEALTH", "GPUS", "FREE", "RESERVED");
+        Table t = new Table("NODE", "SITE", "MODEL", "HEALTH", "GPUS", "FREE", "RESERVED", "REASON");
         for (JsonNode n : res.path("nodes")) {
             t.row(n.path("name").asString(), n.path("site").asString(), n.path("model").asString(), n.path("health").asString(),
-                    n.path("gpus").asInt(), n.path("free").asInt(), n.path("reserved").asBoolean() ? "yes" : "");
+                    n.path("gpus").asInt(), n.path("free").asInt(), n.path("reserved").asBoolean() ? "yes" : "",
+                    kr.nuri.cli.client.Text.printable(n.path("reason").asString("")));
         }
         t.print(System.out);
         return 0;

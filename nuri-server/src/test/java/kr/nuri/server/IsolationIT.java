@@ -201,6 +201,8 @@ class IsolationIT {
             case "BlockRequest" -> "{\"site\":\"s2\",\"name\":\"planted\",\"model\":\"B200\",\"owner\":\"org-b\",\"racks\":1,\"nodesPerRack\":1,\"gpusPerNode\":8}";
             case "OwnerRequest" -> "{\"owner\":\"org-a\"}";
             case "UpdateRequest" -> "{\"walltime\":60}";
+            case "DrainRequest" -> "{\"reason\":\"mine now\"}";
+            case "DomainRequest" -> "{\"site\":\"s2\",\"reason\":\"mine now\"}";
             default -> throw new IllegalArgumentException("no body against B for " + schema + "; add one");
         };
     }

@@ -85,6 +85,8 @@ class MalformedRequestIT {
             Map.entry("BlockRequest", "{\"site\":\"s1\",\"name\":\"h-9\",\"model\":\"H100\",\"owner\":\"org-a\",\"racks\":1,\"nodesPerRack\":2,\"gpusPerNode\":8}"),
             Map.entry("OwnerRequest", "{\"owner\":\"org-b\"}"),
             Map.entry("UpdateRequest", "{\"walltime\":600}"),
+            Map.entry("DrainRequest", "{\"reason\":\"firmware\"}"),
+            Map.entry("DomainRequest", "{\"rack\":\"h-1-r1\",\"reason\":\"firmware\"}"),
             Map.entry("SubmitRequest", "{\"project\":\"a1\",\"gpus\":8,\"gpusPerNode\":8,\"gpuModel\":\"H100\",\"walltime\":600,\"priority\":\"training\"}"),
             Map.entry("CompleteRequest", "{\"success\":true}"),
             Map.entry("QuotaRequest", "{\"nominal\":8,\"borrowingLimit\":0,\"lendingLimit\":0}"),

@@ -35,8 +35,12 @@ public sealed interface Command {
     /** A node is healthy again. */
     record NodeUp(long time, String node) implements Command {}
 
-    /** An operator drains a node: its jobs go on, no new job starts there. */
-    record DrainNode(long time, String node) implements Command {}
+    /** An operator drains a node: its jobs go on, no new job starts there; {@code reason} says why (null: none given). */
+    record DrainNode(long time, String node, String reason) implements Command {
+        public DrainNode(long time, String node) {
+            this(time, node, null);
+        }
+    }
     /**
      * Adds a block of {@code racks} × {@code nodesPerRack} nodes with {@code gpusPerNode} GPUs of {@code model}, owned by
      * {@code owner} (a tenant; null: no one), in {@code site} (named as the fleet file names its nodes).

@@ -87,7 +87,11 @@ final class CommandValidator {
             }
             case Command.NodeDown c -> live(c.node());
             case Command.NodeUp c -> live(c.node());
-            case Command.DrainNode c -> live(c.node());
+            case Command.DrainNode c -> {
+                Rejection r = live(c.node());
+                yield r != null ? r : c.reason() != null && (c.reason().length() > 200 || !c.reason().codePoints().allMatch(kr.nuri.core.util.Printable::isPrintable))
+                        ? Rejection.of(Code.INVALID_VALUE, "reason", c.reason(), "a reason is at most 200 printable characters") : null;
+            }
             case Command.RetireNode c -> retire(c.node());
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> tenants.policy(c);

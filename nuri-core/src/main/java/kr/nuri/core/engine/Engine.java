@@ -162,7 +162,7 @@ public final class Engine {
             }
             case Command.NodeDown c -> {
                 int node = state.fleet().nodeIndex(c.node());
-                emit(new Event.NodeHealthChanged(now, node, Health.DOWN));
+                emit(new Event.NodeHealthChanged(now, node, Health.DOWN, "failed"));
                 for (Job j : List.copyOf(state.running().onNode(node))) {
                     emit(new Event.JobEnded(now, j.id(), Outcome.NODE_FAILURE, now, j.spec().requeue(),
                             "node " + c.node() + " failed"));
@@ -173,7 +173,7 @@ public final class Engine {
                 emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.UP));
                 pass = scheduler.pass(now, false, this::emit);
             }
-            case Command.DrainNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.DRAIN));
+            case Command.DrainNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.DRAIN, c.reason()));
             case Command.RetireNode c -> emit(new Event.NodeHealthChanged(now, state.fleet().nodeIndex(c.node()), Health.RETIRED));
             case Command.SetQuota c -> {
                 emit(new Event.QuotaSet(now, state.tenants().index(c.tenant()), state.pools().resolve(state.tenants().index(c.tenant()), c.model()),

@@ -33,7 +33,12 @@ public sealed interface Event {
     record JobEnded(long time, String jobId, Outcome outcome, long heldUntil, boolean requeued, String cause)
             implements Event {}
 
-    record NodeHealthChanged(long time, int node, Health health) implements Event {}
+    /** A node's health changed; {@code reason}: why, as the operator said it (null: none, and in rows of builds before reasons). */
+    record NodeHealthChanged(long time, int node, Health health, String reason) implements Event {
+        public NodeHealthChanged(long time, int node, Health health) {
+            this(time, node, health, null);
+        }
+    }
     /** A waiting or running job's walltime changed. */
     record WalltimeSet(long time, String jobId, long walltime) implements Event {}
     /** A waiting job held (out of the queue, keeping its place) or released. */

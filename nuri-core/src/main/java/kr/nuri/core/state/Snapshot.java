@@ -14,14 +14,16 @@ import kr.nuri.core.job.Outcome;
  * {@code policies}: the tenants' own policies by name; {@code retired}: the tenants retired, by name (both null in
  * snapshots of builds before them: the fleet file's policies stand, and none is retired); {@code created}: the tenants
  * created at runtime, in order, indexed after the fleet file's (null in snapshots of builds before: none);
- * {@code fleetChanges}: the blocks added and owners changed at runtime, in order (null before: none).
+ * {@code fleetChanges}: the blocks added and owners changed at runtime, in order (null before: none); {@code nodeReasons}:
+ * why nodes are drained, down or retired, by node name (null before: none said).
  */
 public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTenant, long[] chargedByModel,
                        int[] quotaNominal, int[] quotaBorrowingLimit, int[] quotaLendingLimit,
                        List<AwardSpec> awards, long[] awardUsed, double[] fairDecayed, long[] fairDecayedAt,
                        byte[] health, List<JobRecord> jobs, List<Reservation> reservations,
                        java.util.Map<String, kr.nuri.core.tenancy.TenantPolicy> policies, List<String> retired,
-                       List<kr.nuri.core.tenancy.TenantSpec> created, List<kr.nuri.core.fleet.FleetChange> fleetChanges) {
+                       List<kr.nuri.core.tenancy.TenantSpec> created, List<kr.nuri.core.fleet.FleetChange> fleetChanges,
+                       java.util.Map<String, String> nodeReasons) {
 
     /** The changes of the fleet made at runtime (none for snapshots of builds before them). */
     public List<kr.nuri.core.fleet.FleetChange> changesOfFleet() {
@@ -49,7 +51,7 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
         all.add(change);
         return new Snapshot(now, nextSeq, charged, chargedByTenant, java.util.Arrays.copyOf(chargedByModel, pools), nominal, borrow, lend,
                 awards, awardUsed, fairDecayed, fairDecayedAt, java.util.Arrays.copyOf(health, nodes), jobs, reservations, policies, retired,
-                created, List.copyOf(all));
+                created, List.copyOf(all), nodeReasons);
     }
 
     /** The tenants created at runtime (none for snapshots of builds before them). */
@@ -73,7 +75,7 @@ public record Snapshot(long now, long nextSeq, long charged, long[] chargedByTen
         all.addAll(more);
         return new Snapshot(now, nextSeq, charged, java.util.Arrays.copyOf(chargedByTenant, tenants), chargedByModel, nominal, borrow, lend,
                 awards, awardUsed, java.util.Arrays.copyOf(fairDecayed, tenants), java.util.Arrays.copyOf(fairDecayedAt, tenants), health,
-                jobs, reservations, policies, retired, List.copyOf(all), fleetChanges);
+                jobs, reservations, policies, retired, List.copyOf(all), fleetChanges, nodeReasons);
     }
 
     /**

@@ -35,6 +35,8 @@ public final class State {
     private final Capacity capacity;
     private final TenantTree tenants;
     private final QuotaBook quota;
+    /** Why a node is drained, down or retired, as said (by node; not part of the state hash: it decides nothing). */
+    private final Map<Integer, String> reasons = new HashMap<>();
     private final Pools pools;
     private final FairShare fairShare;
     private final TenantPolicies policies;
@@ -97,6 +99,7 @@ public final class State {
                 capacity.setHealth(e.node(), e.health());
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
                 if (e.health() == Health.RETIRED) pools.retired(e.node());
+                if (e.health() == Health.UP) reasons.remove(e.node()); else if (e.reason() != null) reasons.put(e.node(), e.reason());
             }
             case Event.QuotaSet e -> {
                 quota.set(e.tenant(), e.pool(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
@@ -304,7 +307,7 @@ public final class State {
         return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
                 awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
                 List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot(), List.copyOf(config.createdTenants()),
-                config.fleetChanges());
+                config.fleetChanges(), reasonsByName());
     }
 
     /**
@@ -342,6 +345,8 @@ public final class State {
             Health h = Health.values()[s.health()[n]];
             if (h != Health.UP) capacity.setHealth(n, h);
             if (h == Health.RETIRED) pools.retired(n);
+            String why = s.nodeReasons() == null ? null : s.nodeReasons().get(fleet.nodeName(n));
+            if (why != null) reasons.put(n, why);
         }
         for (Snapshot.JobRecord r : s.jobs()) {
             submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));
@@ -407,6 +412,14 @@ public final class State {
     public Capacity capacity() { return capacity; }
     public TenantTree tenants() { return tenants; }
     public QuotaBook quota() { return quota; }
+    private Map<String, String> reasonsByName() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        reasons.forEach((n, r) -> out.put(fleet.nodeName(n), r));
+        return out;
+    }
+
+    /** Why a node is not up, as the operator said it (or "failed"); null when up or not said. */
+    public String reason(int node) { return reasons.get(node); }
     /** Who owns, may claim and may run on which pool. */
     public Pools pools() { return pools; }
     public FairShare fairShare() { return fairShare; }

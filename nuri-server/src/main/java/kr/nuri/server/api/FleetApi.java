@@ -39,8 +39,15 @@ final class FleetApi {
                 new ApiRoute(POST, "/api/v1/nodes/{name}/down", OPERATORS, "Mark a node down: its jobs end (requeued if they allow)", null,
                         ctx -> act(ctx, n -> t -> new Command.NodeDown(t, n))),
                 new ApiRoute(POST, "/api/v1/nodes/{name}/up", OPERATORS, "Mark a node healthy", null, ctx -> act(ctx, n -> t -> new Command.NodeUp(t, n))),
-                new ApiRoute(POST, "/api/v1/nodes/{name}/drain", OPERATORS, "Drain a node: running jobs go on, nothing new starts", null,
-                        ctx -> act(ctx, n -> t -> new Command.DrainNode(t, n))),
+                new ApiRoute(POST, "/api/v1/nodes/{name}/drain", OPERATORS, "Drain a node: running jobs go on, nothing new starts (body, "
+                        + "optional: {\"reason\": …})", "DrainRequest", ctx -> {
+                            String reason = ctx.bodyAsBytes().length == 0 ? null : api.body(ctx, DrainRequest.class).reason();
+                            act(ctx, n -> t -> new Command.DrainNode(t, n, reason));
+                        }),
+                new ApiRoute(POST, "/api/v1/drain", OPERATORS, "Drain every node of a site, block or rack with a reason (down and retired "
+                        + "nodes stay as they are)", "DomainRequest", ctx -> domain(ctx, true)),
+                new ApiRoute(POST, "/api/v1/resume", OPERATORS, "Resume the drained nodes of a site, block or rack (down nodes stay down)",
+                        "DomainRequest", ctx -> domain(ctx, false)),
                 new ApiRoute(POST, "/api/v1/blocks", OPERATORS, "Add a block of nodes (racks × nodesPerRack nodes of gpusPerNode GPUs, named "
                         + "<block>-r<i>-n<j>) to a site, owned by a tenant: they take work at once", "BlockRequest", this::addBlock),
                 new ApiRoute(PUT, "/api/v1/blocks/{name}/owner", OPERATORS, "Give a block that runs no job (drain it first) to another owner: its "
@@ -55,6 +62,44 @@ final class FleetApi {
     record BlockRequest(String site, String name, String model, String owner, Integer racks, Integer nodesPerRack, Integer gpusPerNode) {}
 
     record OwnerRequest(String owner) {}
+
+    record DrainRequest(String reason) {}
+
+    /** One of {@code site}, {@code block}, {@code rack}; {@code reason} for a drain (required there). */
+    record DomainRequest(String site, String block, String rack, String reason) {}
+
+    /** Drain (or resume) the nodes of one site, block or rack, in one batch, audited once with the reason. */
+    private void domain(Context ctx, boolean drain) {
+        DomainRequest r = api.body(ctx, DomainRequest.class);
+        int given = (r.site() == null ? 0 : 1) + (r.block() == null ? 0 : 1) + (r.rack() == null ? 0 : 1);
+        if (given != 1) throw Problem.badRequest("site", r.site(), "name exactly one of site, block or rack");
+        if (drain && (r.reason() == null || r.reason().isBlank())) {
+            throw Problem.badRequest("reason", r.reason(), "a drain says why (sinfo -R shows it): e.g. \"firmware upgrade\"");
+        }
+        ctx.json(api.call(s -> {
+            State st = s.engine().state();
+            Fleet f = st.fleet();
+            List<Integer> nodes = new ArrayList<>();
+            for (int n = 0; n < f.nodeCount(); n++) {
+                boolean in = r.site() != null ? f.siteName(f.siteOfNode(n)).equals(r.site())
+                        : r.block() != null ? f.blockName(f.blockOfNode(n)).equals(r.block()) : f.rackName(f.rackOfNode(n)).equals(r.rack());
+                var h = st.capacity().health(n);
+                if (in && (drain ? h == kr.nuri.core.fleet.Health.UP || h == kr.nuri.core.fleet.Health.DRAIN : h == kr.nuri.core.fleet.Health.DRAIN)) nodes.add(n);
+            }
+            String what = r.site() != null ? "site " + r.site() : r.block() != null ? "block " + r.block() : "rack " + r.rack();
+            if (nodes.isEmpty()) throw Problem.notFound(r.site() != null ? "site" : r.block() != null ? "block" : "rack", what + " (with nodes to "
+                    + (drain ? "drain" : "resume") + ")");
+            for (int n : nodes) {
+                String name = f.nodeName(n);
+                ApiContext.accepted(s.apply(t -> drain ? new Command.DrainNode(t, name, r.reason()) : new Command.NodeUp(t, name)));
+            }
+            s.audit(api.act(ApiContext.principal(ctx), drain ? "node.drain" : "node.resume", what + " (" + nodes.size() + " nodes)", null,
+                    drain ? "DRAIN: " + r.reason() : "UP"));
+            List<Views.NodeView> out = new ArrayList<>();
+            for (int n : nodes) out.add(Views.node(s.engine().state(), n));
+            return new NodeList(out, out.size());
+        }));
+    }
 
     /** What a block is as the audit trail shows it. */
     private static String blockText(Fleet f, int b) {

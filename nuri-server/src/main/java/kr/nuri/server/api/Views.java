@@ -84,14 +84,15 @@ final class Views {
                 running ? modelOf(engine, j) : null, running ? j.nodes().length : 0);
     }
 
+    /** {@code reason}: why it is drained, down or retired, as said (null when up or not said). */
     record NodeView(String name, String site, String block, String rack, String owner, String model, int gpus, int free, String health,
-                    boolean reserved) {}
+                    boolean reserved, String reason) {}
 
     static NodeView node(State s, int n) {
         Fleet f = s.fleet();
         return new NodeView(f.nodeName(n), f.siteName(f.siteOfNode(n)), f.blockName(f.blockOfNode(n)), f.rackName(f.rackOfNode(n)),
                 f.ownerOfBlock(f.blockOfNode(n)), f.models().get(f.modelOfNode(n)), f.nodeGpus(n), s.capacity().free(n),
-                s.capacity().health(n).name(), s.capacity().reserved(n));
+                s.capacity().health(n).name(), s.capacity().reserved(n), s.reason(n));
     }
 
     /**
