@@ -37,6 +37,9 @@ final class NodesCommand implements Callable<Integer> {
     @Option(names = "--site") String site;
     @Option(names = "--model") String model;
     @Option(names = "--health", description = "up, down, drain or retired.") String health;
+    @Option(names = "--limit", defaultValue = "1000", description = "-N: at most this many nodes (default 1000; the fleet may have 45,000).") int limit;
+    @Option(names = "--offset", defaultValue = "0", description = "-N: skip this many first.") int offset;
+    @Option(names = "--all", description = "-N: every node, however many.") boolean all;
 
     @Override
     public Integer call() {
@@ -61,7 +64,8 @@ final class NodesCommand implements Callable<Integer> {
             t.print(System.out);
             return 0;
         }
-        Query q = Query.of("/api/v1/nodes").with("limit", 50000).with("site", site).with("model", model).with("health", health);
+        int page = all ? 50_000 : limit;
+        Query q = Query.of("/api/v1/nodes").with("limit", page).with("offset", offset).with("site", site).with("model", model).with("health", health);
         JsonNode res = connection.client().get(q.toString());
         Table t = new Table("NODE", "SITE", "MODEL", "HEALTH", "GPUS", "FREE", "RESERVED", "REASON");
         for (JsonNode n : res.path("nodes")) {
@@ -70,7 +74,16 @@ final class NodesCommand implements Callable<Integer> {
                     kr.nuri.cli.client.Text.printable(n.path("reason").asString("")));
         }
         t.print(System.out);
+        String more = pageNote(offset, res.path("nodes").size(), res.path("total").asInt());
+        if (more != null) System.out.println(more);
         return 0;
+    }
+
+    /** What to say under a page of {@code shown} nodes from {@code offset} of {@code total}: null when it was the last. */
+    static String pageNote(int offset, int shown, int total) {
+        if (offset + shown >= total) return null;
+        return String.format(java.util.Locale.ROOT, "showing %,d-%,d of %,d nodes: --offset %d for the next, --all for every one, or narrow with --site, --model, --health",
+                offset + 1, offset + shown, total, offset + shown);
     }
 
     /** {@code add BLOCK …}: a block of nodes added at once; {@code owner BLOCK OWNER}: a drained block to another owner. */
