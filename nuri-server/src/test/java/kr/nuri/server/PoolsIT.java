@@ -48,5 +48,14 @@ class PoolsIT extends ServerTestCase {
         TestServer.Response foreign = s.call("PUT", "/api/v1/tenants/b1/quotas/H100@org-a", pm, "{\"nominal\":8}");
         assertThat(foreign.status()).as(foreign.text()).isEqualTo(400);
         assertThat(foreign.text()).contains("belongs to org-a");
+
+        // Issue 17: a finished job keeps where it ran (placement was null once it ended), also after a restart.
+        String where = s.call("GET", "/api/v1/jobs/lent", b, null).json().get("placement").toString();
+        assertThat(s.call("POST", "/api/v1/jobs/lent/cancel", b, null).status()).isEqualTo(200);
+        JsonNode ended = s.call("GET", "/api/v1/jobs/lent", b, null).json();
+        assertThat(ended.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(ended.get("placement").toString()).isEqualTo(where);
+        s.restartOn("small.yaml");
+        assertThat(s.call("GET", "/api/v1/jobs/lent", b, null).json().get("placement").get("pool").asString()).isEqualTo("H100@org-a");
     }
 }

@@ -43,7 +43,7 @@ public final class ApiServer implements AutoCloseable {
         this.api = new ApiContext(loop, json, access, tokens, clockMillis, audit);
         this.metrics = metrics;
         this.stream = new EventStream(access, codec, journalEvents.getAsLong());
-        routes.addAll(new JobsApi(api).routes());
+        routes.addAll(new JobsApi(api, ledger).routes());
         routes.addAll(new FleetApi(api).routes());
         routes.addAll(new TenantsApi(api).routes());
         routes.addAll(new UsageApi(api, ledger).routes());

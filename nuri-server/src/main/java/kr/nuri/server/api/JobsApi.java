@@ -27,8 +27,12 @@ final class JobsApi {
     private static final Set<Role> ALL = Set.of(Role.values());
     private final ApiContext api;
 
-    JobsApi(ApiContext api) {
+    /** Every run's placement, so that a finished job shows where it ran. */
+    private final kr.nuri.server.usage.UsageLedger runs;
+
+    JobsApi(ApiContext api, kr.nuri.server.usage.UsageLedger runs) {
         this.api = api;
+        this.runs = runs;
     }
 
     List<ApiRoute> routes() {
@@ -220,7 +224,7 @@ final class JobsApi {
                 hits.add(j);
             }
             hits.sort(Comparator.comparingLong(Job::seq));
-            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e, s.now())).toList();
+            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e, s.now(), runs)).toList();
             Long next = hits.size() > limit ? hits.get(limit - 1).seq() : null;
             return new JobList(views, views.size(), next);
         });
@@ -235,7 +239,7 @@ final class JobsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
-        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine(), s.now()));
+        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine(), s.now(), runs));
     }
 
     private void cancel(Context ctx) {
@@ -248,7 +252,7 @@ final class JobsApi {
             ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
             // Cancelling one's own job is ordinary; cancelling someone else's is an act to answer for.
             if (!p.user().equals(j.spec().user())) s.audit(api.act(p, "job.cancel", id + " of " + j.spec().user(), before, j.state().name()));
-            return Views.job(j, s.engine(), s.now());
+            return Views.job(j, s.engine(), s.now(), runs);
         });
     }
 
@@ -270,7 +274,7 @@ final class JobsApi {
             }
             ApiContext.accepted(s.apply(t -> new Command.SetWalltime(t, id, r.walltime())));
             s.audit(api.act(p, "job.update", id + " of " + j.spec().user(), "walltime=" + before, "walltime=" + r.walltime()));
-            return Views.job(s.engine().job(id), s.engine(), s.now());
+            return Views.job(s.engine().job(id), s.engine(), s.now(), runs);
         });
     }
 
@@ -287,7 +291,7 @@ final class JobsApi {
             if (!p.user().equals(j.spec().user())) {
                 s.audit(api.act(p, "job." + verb, id + " of " + j.spec().user(), before, now.state().name() + (now.held() ? " (held)" : "")));
             }
-            return Views.job(now, s.engine(), s.now());
+            return Views.job(now, s.engine(), s.now(), runs);
         });
     }
 
@@ -299,7 +303,7 @@ final class JobsApi {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not report on job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.JobFinished(t, id, r.success() == null || r.success())));
-            return Views.job(j, s.engine(), s.now());
+            return Views.job(j, s.engine(), s.now(), runs);
         });
     }
 }

@@ -36,6 +36,14 @@ final class Views {
 
     /** A job as shown; {@code now}: the time its running part is charged up to (as {@code /usage} charges it). */
     static JobView job(Job j, Engine engine, long now) {
+        return job(j, engine, now, null);
+    }
+
+    /**
+     * A job as shown; a finished job's placement is where its last run ran, from {@code runs} (null: not shown, as for a
+     * job that finished before the server kept it).
+     */
+    static JobView job(Job j, Engine engine, long now, kr.nuri.server.usage.UsageLedger runs) {
         State s = engine.state();
         Fleet fleet = s.fleet();
         JobSpec spec = j.spec();
@@ -45,6 +53,11 @@ final class Views {
             for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i],
                     j.slots() == null ? null : j.slots()[i]));
             placement = new Placement(fleet.models().get(fleet.modelOfPool(j.pool())), fleet.poolName(j.pool()), j.borrowed(), shares);
+        } else if (j.state().isFinal() && runs != null && runs.lastRun(j.id()) != null) {
+            var run = runs.lastRun(j.id());
+            List<NodeShare> shares = new ArrayList<>(run.nodes().length);
+            for (int i = 0; i < run.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(run.nodes()[i]), run.gpus()[i], null));
+            placement = new Placement(fleet.models().get(fleet.modelOfPool(run.pool())), fleet.poolName(run.pool()), run.borrowed(), shares);
         }
         boolean pending = j.state() == JobState.PENDING;
         Verdicts.Verdict v = pending ? engine.verdict(j) : null;

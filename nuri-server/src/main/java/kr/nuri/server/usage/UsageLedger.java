@@ -8,9 +8,9 @@ import kr.nuri.core.job.Job;
 import kr.nuri.server.loop.EventObserver;
 
 /**
- * Every run of every job as (project, award, model, GPUs, start, end): the projection that answers
- * "GPU-hours by tenant / project / award / model over a time range". Built from events, so it is the same
- * after a restart; runs still going count up to now.
+ * Every run of every job as (project, award, pool, GPUs, start, end, and where it ran): the projection that answers
+ * "GPU-hours by tenant / project / award / model over a time range", and where a finished job ran. Built from events, so
+ * it is the same after a restart; runs still going count up to now.
  */
 public final class UsageLedger implements EventObserver {
     private int size;
@@ -20,7 +20,13 @@ public final class UsageLedger implements EventObserver {
     private int[] gpus = new int[1024];
     private long[] start = new long[1024];
     private long[] end = new long[1024];
+    /** Per run: its nodes and the GPUs on each (null for runs restored from snapshots of builds before), and whether it borrowed. */
+    private int[][] nodes = new int[1024][];
+    private int[][] nodeGpus = new int[1024][];
+    private boolean[] borrowed = new boolean[1024];
     private final Map<String, Integer> open = new HashMap<>();
+    /** Each job's last run. */
+    private final Map<String, Integer> lastRun = new HashMap<>();
 
     @Override
     public void observe(Event event, Engine engine) {
@@ -34,6 +40,10 @@ public final class UsageLedger implements EventObserver {
                 gpus[size] = j.totalGpus(); // the engine's count: a share of a GPU is charged as the GPU it sits on
                 start[size] = s.time();
                 end[size] = s.time() + j.walltime(); // until it ends: a run is never charged past its walltime
+                nodes[size] = s.nodes();
+                nodeGpus[size] = s.gpus();
+                borrowed[size] = s.borrowed();
+                lastRun.put(s.jobId(), size);
                 open.put(s.jobId(), size++);
             }
             case Event.JobEnded e -> {
@@ -56,15 +66,28 @@ public final class UsageLedger implements EventObserver {
         gpus = java.util.Arrays.copyOf(gpus, n);
         start = java.util.Arrays.copyOf(start, n);
         end = java.util.Arrays.copyOf(end, n);
+        nodes = java.util.Arrays.copyOf(nodes, n);
+        nodeGpus = java.util.Arrays.copyOf(nodeGpus, n);
+        borrowed = java.util.Arrays.copyOf(borrowed, n);
     }
 
-    /** The ledger as plain data, for snapshots. */
-    public record Data(int[] project, int[] award, int[] model, int[] gpus, long[] start, long[] end, Map<String, Integer> open) {}
+    /** Where a job's last run ran: pool, nodes, GPUs per node, borrowed; null when it never started (or is not known). */
+    public record Run(int pool, int[] nodes, int[] gpus, boolean borrowed) {}
+
+    public Run lastRun(String jobId) {
+        Integer r = lastRun.get(jobId);
+        return r == null || nodes[r] == null ? null : new Run(model[r], nodes[r], nodeGpus[r], borrowed[r]);
+    }
+
+    /** The ledger as plain data, for snapshots ({@code nodes}, {@code nodeGpus}, {@code borrowed}, {@code lastRun}: null before builds that kept them). */
+    public record Data(int[] project, int[] award, int[] model, int[] gpus, long[] start, long[] end, Map<String, Integer> open,
+                       int[][] nodes, int[][] nodeGpus, boolean[] borrowed, Map<String, Integer> lastRun) {}
 
     public Data snapshot() {
         return new Data(java.util.Arrays.copyOf(project, size), java.util.Arrays.copyOf(award, size), java.util.Arrays.copyOf(model, size),
                 java.util.Arrays.copyOf(gpus, size), java.util.Arrays.copyOf(start, size), java.util.Arrays.copyOf(end, size),
-                new HashMap<>(open));
+                new HashMap<>(open), java.util.Arrays.copyOf(nodes, size), java.util.Arrays.copyOf(nodeGpus, size),
+                java.util.Arrays.copyOf(borrowed, size), new HashMap<>(lastRun));
     }
 
     public void restore(Data d) {
@@ -78,6 +101,11 @@ public final class UsageLedger implements EventObserver {
         end = java.util.Arrays.copyOf(d.end(), cap);
         open.clear();
         open.putAll(d.open());
+        nodes = d.nodes() == null ? new int[cap][] : java.util.Arrays.copyOf(d.nodes(), cap);
+        nodeGpus = d.nodeGpus() == null ? new int[cap][] : java.util.Arrays.copyOf(d.nodeGpus(), cap);
+        borrowed = d.borrowed() == null ? new boolean[cap] : java.util.Arrays.copyOf(d.borrowed(), cap);
+        lastRun.clear();
+        if (d.lastRun() != null) lastRun.putAll(d.lastRun());
     }
 
     /**
