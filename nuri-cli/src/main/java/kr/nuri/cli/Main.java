@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code nuri} command. */
 @Command(name = "nuri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Nuri: allocation, scheduling and metering for a national GPU fleet.",
-        subcommands = {ServeCommand.class, SimulateCommand.class, SubmitCommand.class, QueueCommand.class, CancelCommand.class, JobVerbs.Hold.class, JobVerbs.Release.class, JobVerbs.Requeue.class, UpdateCommand.class, DrainCommand.Drain.class, DrainCommand.Resume.class, ShowCommand.class, AuditCommand.class, TokensCommand.class, NodesCommand.class, UsageCommand.class, QuotaCommand.class, TenantsCommand.class, AwardsCommand.class, FleetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, SimulateCommand.class, SubmitCommand.class, QueueCommand.class, CancelCommand.class, JobVerbs.Hold.class, JobVerbs.Release.class, JobVerbs.Requeue.class, UpdateCommand.class, HistoryCommand.class, DrainCommand.Drain.class, DrainCommand.Resume.class, ShowCommand.class, AuditCommand.class, TokensCommand.class, NodesCommand.class, UsageCommand.class, QuotaCommand.class, TenantsCommand.class, AwardsCommand.class, FleetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -57,5 +57,9 @@ class PoolsIT extends ServerTestCase {
         assertThat(ended.get("placement").toString()).isEqualTo(where);
         s.restartOn("small.yaml");
         assertThat(s.call("GET", "/api/v1/jobs/lent", b, null).json().get("placement").get("pool").asString()).isEqualTo("H100@org-a");
+        // nuri history: the finished jobs, by when they ended.
+        assertThat(s.call("GET", "/api/v1/jobs?state=finished", b, null).text()).contains("\"name\":\"lent\"").doesNotContain("\"state\":\"RUNNING\"");
+        assertThat(s.call("GET", "/api/v1/jobs?state=finished&from=2100-01-01T00:00:00Z", b, null).json().get("jobs").size()).isZero();
+        assertThat(s.call("GET", "/api/v1/jobs?state=finished&to=nonsense", b, null).status()).isEqualTo(400);
     }
 }

@@ -38,8 +38,9 @@ final class JobsApi {
     List<ApiRoute> routes() {
         return List.of(
                 new ApiRoute(POST, "/api/v1/jobs", SUBMITTERS, "Submit a job (a gang of GPUs)", "SubmitRequest", this::submit),
-                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active), tenant, user, node (running on it); limit, after)", null, this::list)
-                        .withQuery("state", "tenant", "user", "node", "limit", "after"),
+                new ApiRoute(GET, "/api/v1/jobs", ALL, "List jobs you may see (filters: state (or active, or finished), tenant, user, node "
+                        + "(running on it), from and to (ended in [from, to), ISO-8601); limit, after)", null, this::list)
+                        .withQuery("state", "tenant", "user", "node", "from", "to", "limit", "after"),
                 new ApiRoute(GET, "/api/v1/jobs/{id}", ALL, "One job: pending reason and estimated start, or placement", null, this::get),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/cancel", SUBMITTERS, "Cancel a pending or running job", null, this::cancel),
                 new ApiRoute(PATCH, "/api/v1/jobs/{id}", SUBMITTERS, "Change a waiting or running job's walltime (seconds): users and tenant "
@@ -191,13 +192,17 @@ final class JobsApi {
         String stateText = ctx.queryParam("state");
         JobState state = null;
         boolean activeOnly = "active".equalsIgnoreCase(stateText);
-        if (stateText != null && !activeOnly) {
+        boolean finishedOnly = "finished".equalsIgnoreCase(stateText);
+        if (stateText != null && !activeOnly && !finishedOnly) {
             try {
                 state = JobState.valueOf(stateText.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw Problem.badRequest("state", stateText, "state must be active or one of " + List.of(JobState.values()));
+                throw Problem.badRequest("state", stateText, "state must be active, finished or one of " + List.of(JobState.values()));
             }
         }
+        Long fromQ = ctx.queryParam("from") == null ? null : ApiContext.parseTime("from", ctx.queryParam("from"));
+        Long toQ = ctx.queryParam("to") == null ? null : ApiContext.parseTime("to", ctx.queryParam("to"));
+        if (fromQ != null && toQ != null && toQ <= fromQ) throw Problem.badRequest("to", ctx.queryParam("to"), "to must be after from");
         String tenant = ctx.queryParam("tenant");
         String user = ctx.queryParam("user");
         String node = ctx.queryParam("node");
@@ -217,6 +222,8 @@ final class JobsApi {
             List<Job> hits = new ArrayList<>();
             for (Job j : e.state().jobs()) {
                 if (j.seq() <= after || (wanted != null && j.state() != wanted) || (activeOnly && j.state().isFinal())) continue;
+                if (finishedOnly && !j.state().isFinal()) continue;
+                if ((fromQ != null || toQ != null) && (!j.state().isFinal() || (fromQ != null && j.endTime() < fromQ) || (toQ != null && j.endTime() >= toQ))) continue;
                 if (within >= 0 && !e.state().tenants().isWithin(j.project(), within)) continue;
                 if (user != null && !user.equals(j.spec().user())) continue;
                 if (nodeIndex >= 0 && (j.state() != JobState.RUNNING || java.util.Arrays.stream(j.nodes()).noneMatch(x -> x == nodeIndex))) continue;
