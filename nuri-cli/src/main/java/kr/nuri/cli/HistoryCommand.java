@@ -27,18 +27,11 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = {"-s", "--state"}, defaultValue = "finished", description = "finished (the default), completed, failed, cancelled or timeout.")
     String state;
 
-    @Option(names = {"-A", "--tenant", "--account"}, description = "Only this tenant's subtree.")
-    String tenant;
-
-    @Option(names = {"-u", "--user"}, description = "Only this user's jobs.")
-    String user;
-
-    @Option(names = {"-n", "--limit"}, defaultValue = "100", description = "At most this many jobs (default: ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin JobFilters filters;
 
     @Override
     public Integer call() {
-        Query q = Query.of("/api/v1/jobs").with("limit", limit).with("state", state).with("tenant", tenant).with("user", user)
+        Query q = Query.of("/api/v1/jobs").with("limit", filters.limit).with("state", state).with("tenant", filters.tenant).with("user", filters.user)
                 .with("from", from).with("to", to);
         JsonNode list = connection.client().get(q.toString());
         Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "STATE", "GPUS", "POOL", "START", "END", "ELAPSED", "GPU_HOURS", "NODELIST");

@@ -20,19 +20,12 @@ final class QueueCommand implements Callable<Integer> {
     @Option(names = {"-t", "--state"}, defaultValue = "active", description = "active (pending and running; the default), pending, running, completed, failed, cancelled, timeout, or all.")
     String state;
 
-    @Option(names = {"-A", "--tenant", "--account"}, description = "Only this tenant's subtree.")
-    String tenant;
-
-    @Option(names = {"-u", "--user"}, description = "Only this user's jobs.")
-    String user;
-
-    @Option(names = {"-n", "--limit"}, defaultValue = "100", description = "At most this many jobs (default: ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin JobFilters filters;
 
     @Override
     public Integer call() {
-        Query q = Query.of("/api/v1/jobs").with("limit", limit).with("state", state.equals("all") ? null : state)
-                .with("tenant", tenant).with("user", user);
+        Query q = Query.of("/api/v1/jobs").with("limit", filters.limit).with("state", state.equals("all") ? null : state)
+                .with("tenant", filters.tenant).with("user", filters.user);
         JsonNode list = connection.client().get(q.toString());
         Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "TIME_LIMIT", "TIME_LEFT",
                 "NODELIST(REASON)", "START");

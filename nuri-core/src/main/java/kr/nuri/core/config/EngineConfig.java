@@ -152,6 +152,14 @@ public record EngineConfig(Fleet fleet, List<TenantSpec> tenants, List<PriorityC
         return tenants.subList(tenants.size() - runtimeTenants, tenants.size());
     }
 
+    /** Index of a priority class by name (case-insensitive), or -1. */
+    public int classIndex(String name) {
+        for (int i = 0; i < classes.size(); i++) {
+            if (classes.get(i).name().equalsIgnoreCase(name)) return i;
+        }
+        return -1;
+    }
+
     /** The quota tree in the engine's order. */
     public kr.nuri.core.tenancy.TenantTree tree() {
         return new kr.nuri.core.tenancy.TenantTree(tenants, runtimeTenants);

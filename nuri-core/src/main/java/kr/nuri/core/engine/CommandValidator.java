@@ -6,7 +6,6 @@ import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
 import kr.nuri.core.fleet.Fleet;
-import kr.nuri.core.fleet.Health;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
@@ -26,11 +25,13 @@ final class CommandValidator {
 
     private final TenantRules tenants;
     private final FleetRules fleetRules;
+    private final JobRules jobs;
 
     CommandValidator(State state) {
         this.state = state;
         this.tenants = new TenantRules(state);
         this.fleetRules = new FleetRules(state);
+        this.jobs = new JobRules(state);
         this.fleet = state.fleet();
         largestDomain = new long[Level.values().length][fleet.poolCount()];
         for (int n = 0; n < fleet.nodeCount(); n++) {
@@ -57,42 +58,15 @@ final class CommandValidator {
         }
         return switch (command) {
             case Command.SubmitJob c -> submit(c.spec(), c.time());
-            case Command.CancelJob c -> {
-                Job j = state.job(c.jobId());
-                if (j == null) yield unknownJob(c.jobId());
-                yield j.state().isFinal() ? Rejection.of(Code.JOB_ALREADY_FINISHED, "jobId", c.jobId(),
-                        "job " + c.jobId() + " already ended (" + j.state() + "); nothing to cancel") : null;
-            }
-            case Command.HoldJob c -> {
-                Job j = state.job(c.jobId());
-                if (j == null) yield unknownJob(c.jobId());
-                if (c.hold()) {
-                    yield j.state() != JobState.PENDING || j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is "
-                            + (j.held() ? "held already" : j.state() + ": only a waiting job is held")) : null;
-                }
-                yield !j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is not held") : null;
-            }
-            case Command.SetWalltime c -> walltime(c);
-            case Command.RequeueJob c -> {
-                Job j = state.job(c.jobId());
-                if (j == null) yield unknownJob(c.jobId());
-                yield j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(), "job " + c.jobId() + " is " + j.state()
-                        + ": only a running job is requeued") : null;
-            }
-            case Command.JobFinished c -> {
-                Job j = state.job(c.jobId());
-                if (j == null) yield unknownJob(c.jobId());
-                yield j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(),
-                        "job " + c.jobId() + " is " + j.state() + ", not RUNNING. Maybe it was preempted or requeued?") : null;
-            }
-            case Command.NodeDown c -> live(c.node());
-            case Command.NodeUp c -> live(c.node());
-            case Command.DrainNode c -> {
-                Rejection r = live(c.node());
-                yield r != null ? r : c.reason() != null && (c.reason().length() > 200 || !c.reason().codePoints().allMatch(kr.nuri.core.util.Printable::isPrintable))
-                        ? Rejection.of(Code.INVALID_VALUE, "reason", c.reason(), "a reason is at most 200 printable characters") : null;
-            }
-            case Command.RetireNode c -> retire(c.node());
+            case Command.CancelJob c -> jobs.cancel(c);
+            case Command.HoldJob c -> jobs.hold(c);
+            case Command.SetWalltime c -> jobs.walltime(c);
+            case Command.RequeueJob c -> jobs.requeue(c);
+            case Command.JobFinished c -> jobs.finished(c);
+            case Command.NodeDown c -> fleetRules.live(c.node());
+            case Command.NodeUp c -> fleetRules.live(c.node());
+            case Command.DrainNode c -> fleetRules.drain(c);
+            case Command.RetireNode c -> fleetRules.retire(c.node());
             case Command.SetQuota c -> quota(c);
             case Command.SetTenantPolicy c -> tenants.policy(c);
             case Command.RetireTenant c -> tenants.retire(c);
@@ -103,81 +77,6 @@ final class CommandValidator {
             case Command.ReviseAward c -> revise(c);
             case Command.Tick c -> null;
         };
-    }
-
-    /**
-     * A new walltime: within the job's class and its tenant's policy, past what a running job has run, and, for a running
-     * job charging a budget, within what its award has left for the GPUs × time it adds.
-     */
-    private Rejection walltime(Command.SetWalltime c) {
-        Job j = state.job(c.jobId());
-        if (j == null) return unknownJob(c.jobId());
-        if (j.state().isFinal()) {
-            return Rejection.of(Code.JOB_ALREADY_FINISHED, "jobId", c.jobId(), "job " + c.jobId() + " already ended (" + j.state() + ")");
-        }
-        PriorityClass pc = state.config().classes().get(j.priorityClass());
-        if (c.walltime() <= 0 || c.walltime() > pc.maxWalltime()) {
-            return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", c.walltime(), "a walltime in class " + pc.name() + " is 1 to "
-                    + pc.maxWalltime() + " s");
-        }
-        long limit = state.policies().effective(j.project()).maxWalltime(pc.name());
-        if (limit > 0 && c.walltime() > limit) {
-            return Rejection.of(Code.WALLTIME_TOO_LONG, "walltime", c.walltime(), "project " + j.spec().project() + " may ask for at most " + limit
-                    + " s in class " + pc.name());
-        }
-        if (j.state() == JobState.RUNNING) {
-            long ran = c.time() - j.startTime();
-            if (c.walltime() <= ran) {
-                return Rejection.of(Code.INVALID_VALUE, "walltime", c.walltime(), "job " + c.jobId() + " has run " + ran + " s already. Maybe cancel"
-                        + " it instead?");
-            }
-            int a = j.award();
-            long more = (long) j.totalGpus() * (c.walltime() - j.walltime());
-            if (a >= 0 && more > 0 && state.awards().get(a).kind() == AwardSpec.Kind.BUDGET && state.awards().headroom(a) < more) {
-                return Rejection.of(Code.BUDGET_EXHAUSTED, "walltime", c.walltime(), "award " + state.awards().get(a).id() + " has "
-                        + state.awards().headroom(a) / 3600 + " GPU-hours left for new work; this adds " + more / 3600 + ". Maybe ask its programme"
-                        + " manager for a top-up?");
-            }
-        }
-        return null;
-    }
-
-    private static Rejection unknownJob(String id) {
-        return Rejection.of(Code.UNKNOWN_JOB, "jobId", id, "no job '" + id + "'. Maybe check the id with 'nuri queue'?");
-    }
-
-    private Rejection node(String node) {
-        return fleet.nodeIndex(node) < 0 ? Rejection.of(Code.UNKNOWN_NODE, "node", node,
-                "fleet '" + fleet.name() + "' has no node '" + node + "'. Maybe check 'nuri nodes'?") : null;
-    }
-
-    /** A node that is not retired (a retired node stays so). */
-    private Rejection live(String node) {
-        Rejection r = node(node);
-        if (r != null) return r;
-        return state.capacity().health(fleet.nodeIndex(node)) == Health.RETIRED ? Rejection.of(Code.INVALID_VALUE, "node", node,
-                "node " + node + " is retired: it takes no work again. Maybe add it anew under another name?") : null;
-    }
-
-    /**
-     * Retiring a node: drained (or down) first, so that its jobs end on their own; it holds no job and no reservation; and
-     * its pool still honours what it guarantees without the node's GPUs.
-     */
-    private Rejection retire(String name) {
-        Rejection r = live(name);
-        if (r != null) return r;
-        int n = fleet.nodeIndex(name);
-        if (state.capacity().health(n) == Health.UP) {
-            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " is up: drain it first (nuri nodes drain), so that its"
-                    + " jobs end on their own, then retire it");
-        }
-        var on = state.running().onNode(n);
-        if (!on.isEmpty()) {
-            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " still runs " + on.size() + " job(s), " + on.iterator().next().id()
-                    + " first: retire it once they have ended (or cancel them)");
-        }
-        String shortBy = state.pools().shortWithout(fleet.poolOfNode(n), fleet.nodeGpus(n), state.quota(), state.awards().specs(), state.now(), name);
-        return shortBy == null ? null : Rejection.of(Code.INVALID_VALUE, "node", name, shortBy);
     }
 
     private Rejection tenant(String field, String tenant) {
@@ -239,7 +138,7 @@ final class CommandValidator {
             Rejection r = model("models", m);
             if (r != null) return r;
         }
-        int cls = state.classIndex(s.priorityClass() == null ? "" : s.priorityClass());
+        int cls = state.config().classIndex(s.priorityClass() == null ? "" : s.priorityClass());
         if (cls < 0) {
             return Rejection.of(Code.UNKNOWN_PRIORITY_CLASS, "priorityClass", s.priorityClass(), "no priority class '"
                     + s.priorityClass() + "'. Maybe one of " + state.config().classes().stream().map(PriorityClass::name).toList() + "?");
@@ -294,7 +193,7 @@ final class CommandValidator {
         Level level = s.levelRequired() ? s.level() : Level.FLEET;
         long largest = 0;
         long largestNode = 0;
-        int[] pools = state.candidatePools(state.tenants().index(s.project()), asked);
+        int[] pools = state.pools().candidates(state.tenants().index(s.project()), asked);
         if (pools.length == 0) {
             return Rejection.of(Code.INVALID_VALUE, "models", asked, "project " + s.project() + " may run on no pool of " + asked
                     + ": each is owned inside an isolated tenant it is not part of (pools " + fleet.pools() + ")");

@@ -5,10 +5,11 @@ import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.FleetChange;
+import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.state.State;
 
-/** The rules of changing the fleet at runtime: what a block added must be, when a block may change owner. */
+/** The rules of acting on the fleet at runtime: a node's health and retirement, a block added, a block's owner. */
 final class FleetRules {
     /** What a site, block or model may be called: it appears in node names, URLs and pool names ({@code B200@naicc}). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -69,11 +70,55 @@ final class FleetRules {
         }
         long gpus = 0;
         for (int n = f.firstNodeOfBlock(b); n < f.endNodeOfBlock(b); n++) {
-            if (state.capacity().health(n) != kr.nuri.core.fleet.Health.RETIRED) gpus += f.nodeGpus(n);
+            if (state.capacity().health(n) != Health.RETIRED) gpus += f.nodeGpus(n);
         }
         String shortBy = state.pools().shortWithout(f.poolOfBlock(b), gpus, state.quota(), state.awards().specs(), state.now(), "block " + c.block());
         if (shortBy != null) return Rejection.of(Code.INVALID_VALUE, "block", c.block(), shortBy);
         return fits(FleetChange.owner(c.block(), c.owner()), "owner", c.owner());
+    }
+
+    private Rejection node(String node) {
+        Fleet f = state.fleet();
+        return f.nodeIndex(node == null ? "" : node) < 0 ? Rejection.of(Code.UNKNOWN_NODE, "node", node,
+                "fleet '" + f.name() + "' has no node '" + node + "'. Maybe check 'nuri nodes'?") : null;
+    }
+
+    /** A node that is not retired (a retired node stays so). */
+    Rejection live(String node) {
+        Rejection r = node(node);
+        if (r != null) return r;
+        return state.capacity().health(state.fleet().nodeIndex(node)) == Health.RETIRED ? Rejection.of(Code.INVALID_VALUE, "node", node,
+                "node " + node + " is retired: it takes no work again. Maybe add it anew under another name?") : null;
+    }
+
+    /** A drain: of a node not retired, with a reason of at most 200 printable characters (or none). */
+    Rejection drain(Command.DrainNode c) {
+        Rejection r = live(c.node());
+        if (r != null) return r;
+        return c.reason() != null && (c.reason().length() > 200 || !c.reason().codePoints().allMatch(kr.nuri.core.util.Printable::isPrintable))
+                ? Rejection.of(Code.INVALID_VALUE, "reason", c.reason(), "a reason is at most 200 printable characters") : null;
+    }
+
+    /**
+     * Retiring a node: drained (or down) first, so that its jobs end on their own; it holds no job and no reservation; and
+     * its pool still honours what it guarantees without the node's GPUs.
+     */
+    Rejection retire(String name) {
+        Rejection r = live(name);
+        if (r != null) return r;
+        Fleet f = state.fleet();
+        int n = f.nodeIndex(name);
+        if (state.capacity().health(n) == Health.UP) {
+            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " is up: drain it first (nuri nodes drain), so that its"
+                    + " jobs end on their own, then retire it");
+        }
+        var on = state.running().onNode(n);
+        if (!on.isEmpty()) {
+            return Rejection.of(Code.INVALID_VALUE, "node", name, "node " + name + " still runs " + on.size() + " job(s), " + on.iterator().next().id()
+                    + " first: retire it once they have ended (or cancel them)");
+        }
+        String shortBy = state.pools().shortWithout(f.poolOfNode(n), f.nodeGpus(n), state.quota(), state.awards().specs(), state.now(), name);
+        return shortBy == null ? null : Rejection.of(Code.INVALID_VALUE, "node", name, shortBy);
     }
 
     private Rejection owner(String owner) {

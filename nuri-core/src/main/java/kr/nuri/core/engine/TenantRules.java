@@ -105,7 +105,7 @@ final class TenantRules {
         if (s.award() != null) return s;
         int project = state.tenants().index(s.project());
         if (!state.policies().effective(project).requiresAward()) return s;
-        PriorityClass pc = state.config().classes().get(state.classIndex(s.priorityClass()));
+        PriorityClass pc = state.config().classes().get(state.config().classIndex(s.priorityClass()));
         String award = coveringAward(s, project, now, s.walltime() == 0 ? pc.defaultWalltime() : s.walltime()).award();
         return award == null ? s : new JobSpec(s.id(), s.project(), s.user(), award, s.members(), s.gpusPerMember(), s.models(), s.level(),
                 s.levelRequired(), s.priorityClass(), s.walltime(), s.preemptible(), s.requeue(), s.runtime(), s.gpuMilli(), s.cpuMilli(),
@@ -145,7 +145,7 @@ final class TenantRules {
         if (c.policy() == null) return Rejection.of(Code.INVALID_VALUE, "policy", null, "no policy given");
         if (c.policy().classes() != null) {
             for (var e : c.policy().classes().entrySet()) {
-                int cls = state.classIndex(e.getKey());
+                int cls = state.config().classIndex(e.getKey());
                 if (cls < 0 || !state.config().classes().get(cls).name().equals(e.getKey())) {
                     return Rejection.of(Code.UNKNOWN_PRIORITY_CLASS, "classes", e.getKey(), "no priority class '" + e.getKey() + "'. Maybe one of "
                             + state.config().classes().stream().map(PriorityClass::name).toList() + "?");

@@ -35,8 +35,7 @@ public final class State {
     private final Capacity capacity;
     private final TenantTree tenants;
     private final QuotaBook quota;
-    /** Why a node is drained, down or retired, as said (by node; not part of the state hash: it decides nothing). */
-    private final Map<Integer, String> reasons = new HashMap<>();
+    private final NodeReasons reasons;
     private final Pools pools;
     private final FairShare fairShare;
     private final TenantPolicies policies;
@@ -62,6 +61,7 @@ public final class State {
         this.queueOrder = queueOrder;
         this.fleet = config.fleet();
         this.capacity = new Capacity(fleet);
+        this.reasons = new NodeReasons(fleet);
         this.reservations = new ReservationBook(capacity);
         this.tenants = config.tree();
         this.pools = new Pools(fleet, tenants);
@@ -99,7 +99,7 @@ public final class State {
                 capacity.setHealth(e.node(), e.health());
                 if (e.health() != Health.UP) reservations.dropOn(e.node());
                 if (e.health() == Health.RETIRED) pools.retired(e.node());
-                if (e.health() == Health.UP) reasons.remove(e.node()); else if (e.reason() != null) reasons.put(e.node(), e.reason());
+                reasons.set(e.node(), e.health(), e.reason());
             }
             case Event.QuotaSet e -> {
                 quota.set(e.tenant(), e.pool(), e.nominal(), e.borrowingLimit(), e.lendingLimit());
@@ -126,7 +126,7 @@ public final class State {
 
     private void submitted(Event.JobSubmitted e) {
         JobSpec s = e.spec();
-        int cls = classIndex(s.priorityClass());
+        int cls = config.classIndex(s.priorityClass());
         PriorityClass pc = config.classes().get(cls);
         long walltime = s.walltime() > 0 ? s.walltime() : pc.defaultWalltime();
         boolean preemptible = s.preemptible() != null ? s.preemptible() : pc.preemptible();
@@ -135,31 +135,11 @@ public final class State {
         List<String> asked = s.models().isEmpty() && award >= 0 && awards.get(award).model() != null
                 ? List.of(awards.get(award).model()) : s.models();
         Job job = new Job(s, e.seq(), e.time(), project, award, cls, pc.priority(), walltime,
-                preemptible, candidatePools(project, asked));
+                preemptible, pools.candidates(project, asked));
         jobs.put(s.id(), job);
         if (s.submitKey() != null) bySubmitKey.put(s.user() + '\n' + s.submitKey(), job);
         queue.add(job);
         nextSeq = Math.max(nextSeq, e.seq() + 1);
-    }
-
-    /**
-     * The pools a job of {@code project} may run on for the GPU models (or pools) it names, in its order (all models
-     * when it names none): per model its own pools first, then those it may borrow from ({@link Pools#candidates}).
-     */
-    public int[] candidatePools(int project, List<String> asked) {
-        if (asked.isEmpty()) return pools.candidates(project, java.util.stream.IntStream.range(0, fleet.modelCount()).toArray());
-        int[] out = new int[fleet.poolCount()];
-        int n = 0;
-        for (String name : asked) {
-            int m = fleet.modelIndex(name);
-            int[] found = m >= 0 ? pools.candidates(project, new int[] {m}) : new int[] {fleet.poolIndex(name)};
-            for (int p : found) {
-                boolean seen = false;
-                for (int i = 0; i < n; i++) seen |= out[i] == p;
-                if (p >= 0 && !seen && pools.mayRun(project, p)) out[n++] = p;
-            }
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 
     private void started(Event.JobStarted e) {
@@ -278,24 +258,9 @@ public final class State {
 
     /** The state as plain data (O(jobs + nodes)); see {@link Snapshot}. */
     public Snapshot snapshot() {
-        int models = fleet.poolCount();
-        int cells = tenants.size() * models;
-        int[] nominal = new int[cells];
-        int[] borrow = new int[cells];
-        int[] lend = new int[cells];
-        for (int t = 0; t < tenants.size(); t++) {
-            for (int m = 0; m < models; m++) {
-                nominal[t * models + m] = quota.nominal(t, m);
-                borrow[t * models + m] = quota.borrowingLimit(t, m);
-                lend[t * models + m] = quota.lendingLimit(t, m);
-            }
-        }
-        List<AwardSpec> awardSpecs = new ArrayList<>();
+        int[][] settings = quota.settings();
         long[] used = new long[awards.size()];
-        for (int a = 0; a < awards.size(); a++) {
-            awardSpecs.add(awards.get(a));
-            used[a] = awards.used(a);
-        }
+        for (int a = 0; a < awards.size(); a++) used[a] = awards.used(a);
         byte[] health = new byte[fleet.nodeCount()];
         for (int n = 0; n < health.length; n++) health[n] = (byte) capacity.health(n).ordinal();
         List<Snapshot.JobRecord> records = new ArrayList<>(jobs.size());
@@ -304,10 +269,10 @@ public final class State {
                     j.nodes(), j.gpus(), j.borrowed(), j.gpuSeconds(), j.runs(), j.lastOutcome(), j.slots(), j.held(),
                     j.walltimeSet() ? j.walltime() : 0));
         }
-        return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), nominal, borrow, lend,
-                awardSpecs, used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
+        return new Snapshot(now, nextSeq, charged, chargedByTenant.clone(), chargedByModel.clone(), settings[0], settings[1], settings[2],
+                List.copyOf(awards.specs()), used, fairShare.decayedSnapshot(), fairShare.decayedAtSnapshot(), health, records,
                 List.copyOf(reservations.view().values()), policies.snapshot(), policies.retiredSnapshot(), List.copyOf(config.createdTenants()),
-                config.fleetChanges(), reasonsByName());
+                config.fleetChanges(), reasons.byName());
     }
 
     /**
@@ -327,12 +292,7 @@ public final class State {
         charged = s.charged();
         System.arraycopy(s.chargedByTenant(), 0, chargedByTenant, 0, chargedByTenant.length);
         System.arraycopy(s.chargedByModel(), 0, chargedByModel, 0, chargedByModel.length);
-        for (int t = 0; t < tenants.size(); t++) {
-            for (int m = 0; m < models; m++) {
-                int i = t * models + m;
-                quota.set(t, m, s.quotaNominal()[i], s.quotaBorrowingLimit()[i], s.quotaLendingLimit()[i]);
-            }
-        }
+        quota.restoreSettings(s.quotaNominal(), s.quotaBorrowingLimit(), s.quotaLendingLimit());
         for (int a = 0; a < s.awards().size(); a++) {
             int index = awards.add(s.awards().get(a));
             awards.restoreUsed(index, s.awardUsed()[a]);
@@ -341,12 +301,11 @@ public final class State {
         fairShare.restoreDecayed(s.fairDecayed(), s.fairDecayedAt());
         policies.restore(s.policies());
         policies.restoreRetired(s.retired());
+        reasons.restore(s.nodeReasons());
         for (int n = 0; n < s.health().length; n++) {
             Health h = Health.values()[s.health()[n]];
             if (h != Health.UP) capacity.setHealth(n, h);
             if (h == Health.RETIRED) pools.retired(n);
-            String why = s.nodeReasons() == null ? null : s.nodeReasons().get(fleet.nodeName(n));
-            if (why != null) reasons.put(n, why);
         }
         for (Snapshot.JobRecord r : s.jobs()) {
             submitted(new Event.JobSubmitted(r.submitTime(), r.spec(), r.seq()));
@@ -377,15 +336,6 @@ public final class State {
         now = s.now();
     }
 
-    public int classIndex(String name) {
-        List<PriorityClass> classes = config.classes();
-        for (int i = 0; i < classes.size(); i++) {
-            if (classes.get(i).name().equalsIgnoreCase(name)) return i;
-        }
-        return -1;
-    }
-
-    /** A hash of everything replay builds; equal for a live engine and one rebuilt from its events. */
     /** Each tenant's policy (priority classes, walltimes, awards required) and what applies with its ancestors'. */
     public TenantPolicies policies() { return policies; }
 
@@ -412,14 +362,8 @@ public final class State {
     public Capacity capacity() { return capacity; }
     public TenantTree tenants() { return tenants; }
     public QuotaBook quota() { return quota; }
-    private Map<String, String> reasonsByName() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        reasons.forEach((n, r) -> out.put(fleet.nodeName(n), r));
-        return out;
-    }
-
     /** Why a node is not up, as the operator said it (or "failed"); null when up or not said. */
-    public String reason(int node) { return reasons.get(node); }
+    public String reason(int node) { return reasons.of(node); }
     /** Who owns, may claim and may run on which pool. */
     public Pools pools() { return pools; }
     public FairShare fairShare() { return fairShare; }

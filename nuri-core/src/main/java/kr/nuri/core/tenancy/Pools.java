@@ -98,6 +98,26 @@ public final class Pools {
     }
 
     /**
+     * The pools a job of {@code project} may run on for the GPU models (or pools) it names, in its order (all models
+     * when it names none): per model its own pools first, then those it may borrow from ({@link #candidates(int, int[])}).
+     */
+    public int[] candidates(int project, java.util.List<String> asked) {
+        if (asked.isEmpty()) return candidates(project, java.util.stream.IntStream.range(0, fleet.modelCount()).toArray());
+        int[] out = new int[fleet.poolCount()];
+        int n = 0;
+        for (String name : asked) {
+            int m = fleet.modelIndex(name);
+            int[] found = m >= 0 ? candidates(project, new int[] {m}) : new int[] {fleet.poolIndex(name)};
+            for (int p : found) {
+                boolean seen = false;
+                for (int i = 0; i < n; i++) seen |= out[i] == p;
+                if (p >= 0 && !seen && mayRun(project, p)) out[n++] = p;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
      * The pool a quota or a dedicated award of tenant {@code t} names: a pool by name ({@code B200@naicc}), or a GPU
      * model, which means the one pool of that model {@code t} may claim (the nearest owner at or above it, else the
      * only one inside its subtree). Throws, naming the choices, when there is none or more than one.

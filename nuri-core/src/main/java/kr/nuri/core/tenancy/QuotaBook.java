@@ -77,6 +77,19 @@ public final class QuotaBook {
         extra[i(t, m)] = gpus;
     }
 
+    /** Nominal quotas, borrowing and lending limits, each row-major by tenant × pool (copies, for snapshots). */
+    public int[][] settings() {
+        return new int[][] {nominal.clone(), borrowLimit.clone(), lendLimit.clone()};
+    }
+
+    /** What {@link #settings} gave; call {@link #recompute} after. */
+    public void restoreSettings(int[] nominal, int[] borrowingLimit, int[] lendingLimit) {
+        bumpAll();
+        System.arraycopy(nominal, 0, this.nominal, 0, this.nominal.length);
+        System.arraycopy(borrowingLimit, 0, borrowLimit, 0, borrowLimit.length);
+        System.arraycopy(lendingLimit, 0, lendLimit, 0, lendLimit.length);
+    }
+
     public int nominal(int t, int m) { return nominal[i(t, m)]; }
     public int extra(int t, int m) { return extra[i(t, m)]; }
     public int borrowingLimit(int t, int m) { return borrowLimit[i(t, m)]; }
