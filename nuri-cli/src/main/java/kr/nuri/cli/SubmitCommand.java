@@ -18,7 +18,7 @@ final class SubmitCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-A", "--project", "--account"}, required = true, description = "Project (a leaf of the quota tree).")
+    @Option(names = {"-A", "--project", "--account"}, description = "Project (a leaf of the quota tree). Required, here or in the script.")
     String project;
 
     @Option(names = {"-G", "--gpus"}, description = "Total GPUs of the gang.")
@@ -69,9 +69,60 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--mem", description = "Memory on its node: MiB, or with a K/M/G/T suffix (e.g. 64G).")
     String memory;
 
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT",
+            description = "A batch script to run where the job is placed (a site with a cluster manager), as sbatch takes it: its "
+                    + "#SBATCH lines are read as options, and options given here win.")
+    java.nio.file.Path script;
+
+    @Option(names = "--wrap", description = "Run this command (sh) instead of a script file: #!/bin/sh, then the command.")
+    String wrap;
+
+    @Option(names = {"-D", "--chdir"}, description = "Working directory of the script on the site's nodes (absolute).")
+    String chdir;
+
+    @Option(names = {"-o", "--output"}, description = "Standard output file on the site's nodes (Slurm's %%j etc. allowed).")
+    String output;
+
+    @Option(names = {"-e", "--error"}, description = "Standard error file (default: with standard output).")
+    String error;
+
+    @Option(names = "--export", description = "Environment the script gets: NONE (the default here), ALL (this shell's, less "
+            + "NURI_TOKEN), or NAME[=value],… (sbatch exports ALL by default; Nuri journals what it is sent, so it asks).")
+    String export;
+
+    /** Options from the script's #SBATCH lines were applied (this is the second parse). */
+    boolean directivesApplied;
+
     @Override
     public Integer call() {
+        if (script != null && wrap != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a SCRIPT or --wrap, not both");
+        String text = script == null ? null : readScript(script);
+        if (text != null && !directivesApplied) {
+            java.util.List<String> directives = SbatchDirectives.read(text, spec, System.err);
+            if (!directives.isEmpty()) {
+                java.util.List<String> args = new java.util.ArrayList<>(directives);
+                args.addAll(spec.commandLine().getParseResult().originalArgs());
+                SubmitCommand again = new SubmitCommand();
+                picocli.CommandLine cl = new picocli.CommandLine(again);
+                cl.parseArgs(args.toArray(String[]::new));
+                again.directivesApplied = true;
+                return again.call();
+            }
+        }
+        if (project == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--project=<project>' "
+                + "(or #SBATCH -A in the script)");
         Map<String, Object> body = new LinkedHashMap<>();
+        if (text != null || wrap != null) {
+            body.put("script", text != null ? text : "#!/bin/sh\n" + wrap + "\n");
+            if (chdir != null) body.put("workdir", chdir);
+            if (output != null) body.put("output", output);
+            if (error != null) body.put("error", error);
+            Map<String, String> env = environment();
+            if (!env.isEmpty()) body.put("environment", env);
+        } else if (chdir != null || output != null || error != null || export != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--chdir, --output, --error and --export are for a job "
+                    + "that runs something: give a SCRIPT or --wrap");
+        }
         if (gpuMilli != null) body.put("gpuMilli", gpuMilli);
         if (cpus != null) {
             if (!(cpus >= 0) || cpus > 1_000_000) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -98,6 +149,37 @@ final class SubmitCommand implements Callable<Integer> {
         System.out.printf("Submitted job %s (%s%s)%n", kr.nuri.cli.client.Text.printable(job.path("id").asString()), state,
                 state.equals("PENDING") ? ": " + job.path("pendingReason").asString() : " on " + job.path("nodes").asInt() + " " + job.path("model").asString() + " nodes");
         return 0;
+    }
+
+    private String readScript(java.nio.file.Path file) {
+        try {
+            if (java.nio.file.Files.size(file) > (1 << 20)) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    file + ": a script may have at most 1 MiB");
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read the script " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** What --export asks for (sbatch's forms; NONE by default here). */
+    Map<String, String> environment() {
+        Map<String, String> env = new java.util.TreeMap<>();
+        if (export == null || export.equalsIgnoreCase("NONE")) return env;
+        for (String item : export.split(",")) {
+            if (item.isBlank()) continue;
+            if (item.equalsIgnoreCase("ALL")) {
+                env.putAll(System.getenv());
+                env.remove("NURI_TOKEN");
+            } else if (item.equalsIgnoreCase("NONE")) {
+                env.clear();
+            } else {
+                int eq = item.indexOf('=');
+                String k = eq < 0 ? item : item.substring(0, eq);
+                String v = eq < 0 ? System.getenv(k) : item.substring(eq + 1);
+                if (v != null) env.put(k, v);
+            }
+        }
+        return env;
     }
 
     /** Slurm's --mem: a number of MiB, or with a K, M, G or T suffix (K rounds up to whole MiB). */

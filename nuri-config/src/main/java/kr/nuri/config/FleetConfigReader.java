@@ -116,7 +116,8 @@ public final class FleetConfigReader {
                 owners(fleet, tree, f.tenants() != null && !f.tenants().isEmpty());
                 guarantees(fleet, tenants, tree);
                 EngineConfig engine = new EngineConfig(fleet, tenants, classes, awards, Math.round(halfLife * 3600), s, AssertionLevel.OFF);
-                return new NuriConfig(file, f.description() == null ? "" : f.description().strip(), engine);
+                return new NuriConfig(file, f.description() == null ? "" : f.description().strip(), engine,
+                        BackendReader.read(file, f.sites(), fleet));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, "tenants", null, e.getMessage());
             }

@@ -47,9 +47,12 @@ public final class NuriServer implements AutoCloseable {
     private final String firstToken;
     private final String url;
     private final H2Import.Summary imported;
+    private final kr.nuri.server.exec.Executions executions;
 
     private NuriServer(Database db, Lease lease, Engine engine, EngineLoop loop, ApiServer api, ServerSnapshots snapshots,
-                       Recovery recovery, String firstToken, String url, H2Import.Summary imported) {
+                       Recovery recovery, String firstToken, String url, H2Import.Summary imported,
+                       kr.nuri.server.exec.Executions executions) {
+        this.executions = executions;
         this.imported = imported;
         this.engine = engine;
         this.snapshots = snapshots;
@@ -99,7 +102,11 @@ public final class NuriServer implements AutoCloseable {
             Tenancy tenancy = Tenancy.open(db, json, o.config().engine());
             Engine engine = new Engine(tenancy.engineConfig(o.config().engine()).withAssertions(o.assertions()));
             UsageLedger ledger = new UsageLedger();
-            VirtualExecution execution = new VirtualExecution(0, false); // a job without a runtime runs until a client ends it
+            ServerMetrics metrics = new ServerMetrics();
+            kr.nuri.server.exec.SiteMetrics siteMetrics = new kr.nuri.server.exec.SiteMetrics(metrics.registry());
+            kr.nuri.server.exec.Executions executions = kr.nuri.server.exec.Executions.of(o.config(), json, clock, audit, siteMetrics);
+            // A job without a runtime runs until a client ends it; a job at a site with a cluster manager, until the site says.
+            VirtualExecution execution = new VirtualExecution(0, false).only(j -> !executions.executesElsewhere(j, engine));
             List<EventObserver> observers = List.of(ledger, execution::observe);
             SnapshotStore snapshots = new SnapshotStore(db, json);
             Recovery recovery = recover(journal, snapshots, engine, ledger, execution, observers, identities);
@@ -116,23 +123,25 @@ public final class NuriServer implements AutoCloseable {
                 firstToken = tokens.issue("operator", Role.OPERATOR, null, clock.getAsLong(), o.tokenTtlMillis()).token();
                 if (o.embedded()) writeToken(o.dataDir().resolve("operator-token"), firstToken);
             }
-            ServerMetrics metrics = new ServerMetrics();
             ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots, identities.now.orderHash());
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, () -> engine.state().tenants(), tokens, ledger, codec, metrics, clock,
-                    loop::eventsAssigned, Version.get(), audit);
+                    loop::eventsAssigned, Version.get(), audit, executions);
+            loop.subscribe(executions);
+            executions.start(loop, engine); // reconciles each site with the runs the journal says are running there
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());
             try {
                 api.start(o.host(), o.port());
             } catch (RuntimeException e) {
                 loop.close();
+                executions.close();
                 snapshotter.close();
                 lease.release();
                 throw new IllegalStateException("cannot listen on " + o.host() + ":" + o.port() + " (" + e.getMessage()
                         + "). Maybe another program uses that port: try --port 0 for a free one.", e);
             }
             String url = "http://" + (o.host().equals("0.0.0.0") ? "127.0.0.1" : o.host()) + ":" + api.port();
-            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, imported);
+            return new NuriServer(db, lease, engine, loop, api, snapshotter, recovery, firstToken, url, imported, executions);
         } catch (RuntimeException e) {
             if (acquired != null) {
                 try {
@@ -315,6 +324,7 @@ public final class NuriServer implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        executions.close();
         loop.close();
         snapshots.close();
         try {

@@ -11,8 +11,20 @@ public record FleetFile(String name, String description, List<Site> sites, List<
                         List<PriorityClassEntry> priorityClasses, List<Award> awards, Double fairShareHalfLifeHours,
                         Scheduler scheduler) {
 
-    /** A site and its InfiniBand blocks. */
-    public record Site(String name, List<Block> blocks) {}
+    /** A site, its InfiniBand blocks, and who executes the jobs Nuri starts there ({@code backend}; absent = virtual). */
+    public record Site(String name, List<Block> blocks, Backend backend) {}
+
+    /**
+     * A site's execution backend. {@code type}: {@code virtual} (a job ends when its runtime has elapsed, or when a client
+     * says so) or {@code slurm}: through slurmrestd at {@code url} (openapi/v0.0.38), authenticated by a JWT minted from the
+     * HS256 key in {@code jwtKey} (renewed before it expires) or read from {@code tokenFile} (re-read when it changes);
+     * jobs go to {@code partition} (one only Nuri submits to) as {@code user}; {@code nodeMap} maps Nuri's node names to
+     * Slurm's where they differ. {@code pollSeconds}: how often one list call reads the jobs and nodes back;
+     * {@code graceSeconds}: between the TERM of a cancel or preemption and the KILL; {@code unknownTimeoutSeconds}: how long
+     * a site out of contact is only unknown before its running jobs are ended as lost.
+     */
+    public record Backend(String type, String url, String user, String jwtKey, String tokenFile, String partition,
+                          Map<String, String> nodeMap, Double pollSeconds, Double graceSeconds, Double unknownTimeoutSeconds) {}
 
     /**
      * A block of one GPU model. Compact form: {@code count} identical blocks (named name-1..name-N) of

@@ -24,10 +24,28 @@ public sealed interface Command {
      * running job has run, and within its award's budget left when it grows.
      */
     record SetWalltime(long time, String jobId, long walltime) implements Command {}
-    /** Puts a running job back in the queue at its old place (its run's work is lost, as in a preemption). */
-    record RequeueJob(long time, String jobId) implements Command {}
-    /** A running job ended on its own (successfully or not). */
-    record JobFinished(long time, String jobId, boolean success) implements Command {}
+    /**
+     * Puts a running job back in the queue at its old place (its run's work is lost, as in a preemption); {@code cause}
+     * says why (null: "requeued"), and {@code hold} holds it there (a site refused to run it: not started again until
+     * released).
+     */
+    record RequeueJob(long time, String jobId, String cause, boolean hold) implements Command {
+        public RequeueJob(long time, String jobId) {
+            this(time, jobId, null, false);
+        }
+    }
+    /**
+     * A running job ended on its own (successfully or not). A site's cluster manager says more: {@code outcome}
+     * (COMPLETED, FAILED, TIMEOUT, CANCELLED, or NODE_FAILURE, which requeues the job as a node failure does; null = from
+     * {@code success}), {@code ranSeconds} (how long the run held its GPUs there, from its own start and end; -1 = until
+     * now) and {@code cause} (null = "finished").
+     */
+    record JobFinished(long time, String jobId, boolean success, kr.nuri.core.job.Outcome outcome, long ranSeconds, String cause)
+            implements Command {
+        public JobFinished(long time, String jobId, boolean success) {
+            this(time, jobId, success, null, -1, null);
+        }
+    }
 
     /** A node failed: its jobs end (and are requeued unless they said otherwise); it takes no work. */
     record NodeDown(long time, String node) implements Command {}

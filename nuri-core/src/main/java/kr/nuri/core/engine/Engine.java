@@ -149,15 +149,22 @@ public final class Engine {
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.RequeueJob c -> {
-                emit(new Event.JobEnded(now, c.jobId(), Outcome.REQUEUED, now, true, "requeued"));
+                emit(new Event.JobEnded(now, c.jobId(), Outcome.REQUEUED, now, true, c.cause() == null ? "requeued" : c.cause()));
+                if (c.hold()) emit(new Event.JobHeld(now, c.jobId(), true));
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.JobFinished c -> {
                 Job job = state.job(c.jobId());
-                boolean late = now > job.deadline();
-                Outcome outcome = late ? Outcome.TIMEOUT : c.success() ? Outcome.COMPLETED : Outcome.FAILED;
-                emit(new Event.JobEnded(now, c.jobId(), outcome, Math.min(now, job.deadline()), false,
-                        late ? "walltime ended" : "finished"));
+                if (c.outcome() != null) { // a site's report: its outcome, charged for as long as the run held its GPUs there
+                    long held = c.ranSeconds() < 0 ? now : Math.min(now, job.startTime() + c.ranSeconds());
+                    emit(new Event.JobEnded(now, c.jobId(), c.outcome(), Math.min(held, job.deadline()),
+                            c.outcome() == Outcome.NODE_FAILURE && job.spec().requeue(), c.cause() == null ? "finished" : c.cause()));
+                } else {
+                    boolean late = now > job.deadline();
+                    Outcome outcome = late ? Outcome.TIMEOUT : c.success() ? Outcome.COMPLETED : Outcome.FAILED;
+                    emit(new Event.JobEnded(now, c.jobId(), outcome, Math.min(now, job.deadline()), false,
+                            late ? "walltime ended" : "finished"));
+                }
                 pass = scheduler.pass(now, false, this::emit);
             }
             case Command.NodeDown c -> {

@@ -5,6 +5,7 @@ import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Rejection.Code;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
 import kr.nuri.core.job.PriorityClass;
 import kr.nuri.core.state.State;
 
@@ -38,6 +39,10 @@ final class JobRules {
         return !j.held() ? Rejection.of(Code.INVALID_VALUE, "jobId", c.jobId(), "job " + c.jobId() + " is not held") : null;
     }
 
+    /** How a site may say a run ended (preemption and requeue are the engine's own decisions). */
+    private static final java.util.Set<Outcome> SITE_OUTCOMES = java.util.EnumSet.of(Outcome.COMPLETED,
+            Outcome.FAILED, Outcome.TIMEOUT, Outcome.CANCELLED, Outcome.NODE_FAILURE);
+
     Rejection requeue(Command.RequeueJob c) {
         Job j = state.job(c.jobId());
         if (j == null) return unknownJob(c.jobId());
@@ -48,6 +53,10 @@ final class JobRules {
     Rejection finished(Command.JobFinished c) {
         Job j = state.job(c.jobId());
         if (j == null) return unknownJob(c.jobId());
+        if (c.outcome() != null && !SITE_OUTCOMES.contains(c.outcome())) {
+            return Rejection.of(Code.INVALID_VALUE, "outcome", c.outcome(), "a run ends on its own as one of " + SITE_OUTCOMES);
+        }
+        if (c.ranSeconds() < -1) return Rejection.of(Code.INVALID_VALUE, "ranSeconds", c.ranSeconds(), "must be 0 or more (-1: until now)");
         return j.state() != JobState.RUNNING ? Rejection.of(Code.JOB_NOT_RUNNING, "jobId", c.jobId(),
                 "job " + c.jobId() + " is " + j.state() + ", not RUNNING. Maybe it was preempted or requeued?") : null;
     }

@@ -109,7 +109,7 @@ final class TenantRules {
         String award = coveringAward(s, project, now, s.walltime() == 0 ? pc.defaultWalltime() : s.walltime()).award();
         return award == null ? s : new JobSpec(s.id(), s.project(), s.user(), award, s.members(), s.gpusPerMember(), s.models(), s.level(),
                 s.levelRequired(), s.priorityClass(), s.walltime(), s.preemptible(), s.requeue(), s.runtime(), s.gpuMilli(), s.cpuMilli(),
-                s.memoryMib(), s.name(), s.submitKey());
+                s.memoryMib(), s.name(), s.submitKey(), s.launch());
     }
 
     /** The award a job of an award-required project charges when it names none, or why there is none to charge. */

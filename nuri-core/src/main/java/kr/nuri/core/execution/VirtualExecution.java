@@ -46,6 +46,8 @@ public final class VirtualExecution {
     private final Map<Outcome, Double> held = new EnumMap<>(Outcome.class);
     private final Map<Outcome, Double> lost = new EnumMap<>(Outcome.class);
     private long sequence;
+    /** Which started jobs this model runs (the others run at a site's cluster manager, which says when they end). */
+    private java.util.function.Predicate<Job> runsHere = j -> true;
 
     /**
      * @param checkpointSeconds how often jobs checkpoint (0 = never: a run ended early starts over)
@@ -56,6 +58,12 @@ public final class VirtualExecution {
         if (checkpointSeconds < 0) throw new IllegalArgumentException("checkpoint interval " + checkpointSeconds + " s must be 0 (none) or positive");
         this.checkpointSeconds = checkpointSeconds;
         this.untilWalltime = untilWalltime;
+    }
+
+    /** Runs only the jobs {@code runsHere} accepts; the others are a cluster manager's, which reports when they end. */
+    public VirtualExecution only(java.util.function.Predicate<Job> runsHere) {
+        this.runsHere = runsHere;
+        return this;
     }
 
     /** Seconds of work a job needs in all: its declared runtime, else (with {@code untilWalltime}) its walltime, else 0 (none known). */
@@ -80,7 +88,7 @@ public final class VirtualExecution {
                 for (int g : s.gpus()) gpus += g;
                 running.put(s.jobId(), new Run(s.time(), gpus));
                 Job job = engine.job(s.jobId());
-                if (work(job) <= 0) return NOT_DUE;
+                if (work(job) <= 0 || !runsHere.test(job)) return NOT_DUE;
                 long left = left(job);
                 if (left > job.walltime()) return NOT_DUE;
                 due.add(new Due(s.time() + left, s.jobId(), job.runs(), sequence++));
@@ -143,7 +151,7 @@ public final class VirtualExecution {
             for (int g : job.gpus()) gpus += g;
             running.put(job.id(), new Run(job.startTime(), gpus));
             long left = left(job);
-            if (work(job) > 0 && left <= job.walltime()) due.add(new Due(job.startTime() + left, job.id(), job.runs(), sequence++));
+            if (work(job) > 0 && left <= job.walltime() && runsHere.test(job)) due.add(new Due(job.startTime() + left, job.id(), job.runs(), sequence++));
         }
     }
 

@@ -20,6 +20,8 @@ import kr.nuri.core.fleet.Level;
  * @param name       what the submitter calls the job (Slurm's {@code --job-name}): free, not unique; null = none
  * @param submitKey  a key the submitter chose so that a retried submission does not run the job twice (HTTP's
  *                   {@code Idempotency-Key}): unique per user; null = none
+ * @param launch     what a site's cluster manager runs (script, directory, environment, output); null = nothing (a virtual
+ *                   site's job, ended by its runtime or by a client)
  *
  * <p>A job with a share, CPU or memory, or no GPUs (a CPU-only task), is a <em>node-fit</em> job: one member,
  * placed node by node by the fleet's node placement policy (see {@code schedule/NodePlacement}); the other jobs
@@ -28,7 +30,7 @@ import kr.nuri.core.fleet.Level;
 public record JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
                       List<String> models, Level level, boolean levelRequired, String priorityClass,
                       long walltime, Boolean preemptible, boolean requeue, long runtime,
-                      int gpuMilli, int cpuMilli, long memoryMib, String name, String submitKey) {
+                      int gpuMilli, int cpuMilli, long memoryMib, String name, String submitKey, Launch launch) {
     /** Thousandths in a whole GPU. */
     public static final int WHOLE_GPU = 1000;
 
@@ -38,12 +40,21 @@ public record JobSpec(String id, String project, String user, String award, int 
         if (gpuMilli == WHOLE_GPU) gpuMilli = 0;
     }
 
+    /** A job without a launch (nothing for a cluster manager to run). */
+    public JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
+                   List<String> models, Level level, boolean levelRequired, String priorityClass,
+                   long walltime, Boolean preemptible, boolean requeue, long runtime,
+                   int gpuMilli, int cpuMilli, long memoryMib, String name, String submitKey) {
+        this(id, project, user, award, members, gpusPerMember, models, level, levelRequired, priorityClass, walltime,
+                preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib, name, submitKey, null);
+    }
+
     /** A gang of whole GPUs (no share, CPU or memory asked). */
     public JobSpec(String id, String project, String user, String award, int members, int gpusPerMember,
                    List<String> models, Level level, boolean levelRequired, String priorityClass,
                    long walltime, Boolean preemptible, boolean requeue, long runtime) {
         this(id, project, user, award, members, gpusPerMember, models, level, levelRequired, priorityClass, walltime,
-                preemptible, requeue, runtime, 0, 0, 0, null, null);
+                preemptible, requeue, runtime, 0, 0, 0, null, null, null);
     }
 
     public long totalGpus() {
@@ -91,6 +102,7 @@ public record JobSpec(String id, String project, String user, String award, int 
         private long memoryMib;
         private String name;
         private String submitKey;
+        private Launch launch;
 
         private Builder(String id, String project) {
             this.id = id;
@@ -115,10 +127,11 @@ public record JobSpec(String id, String project, String user, String award, int 
         public Builder memoryMib(long v) { memoryMib = v; return this; }
         public Builder name(String v) { name = v; return this; }
         public Builder submitKey(String v) { submitKey = v; return this; }
+        public Builder launch(Launch v) { launch = v; return this; }
 
         public JobSpec build() {
             return new JobSpec(id, project, user, award, members, gpusPerMember, models, level, required,
-                    priorityClass, walltime, preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib, name, submitKey);
+                    priorityClass, walltime, preemptible, requeue, runtime, gpuMilli, cpuMilli, memoryMib, name, submitKey, launch);
         }
     }
 }

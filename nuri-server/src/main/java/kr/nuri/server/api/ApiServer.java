@@ -38,12 +38,12 @@ public final class ApiServer implements AutoCloseable {
     /** {@code tree}: the engine's quota tree as it is now (it grows when a tenant is created). */
     public ApiServer(EngineLoop loop, JsonMapper json, java.util.function.Supplier<TenantTree> tree, TokenStore tokens, UsageLedger ledger,
                      EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version,
-                     kr.nuri.server.journal.AuditLog audit) {
+                     kr.nuri.server.journal.AuditLog audit, kr.nuri.server.exec.Executions executions) {
         Access access = new Access(tree);
         this.api = new ApiContext(loop, json, access, tokens, clockMillis, audit);
         this.metrics = metrics;
         this.stream = new EventStream(access, codec, journalEvents.getAsLong());
-        routes.addAll(new JobsApi(api, ledger).routes());
+        routes.addAll(new JobsApi(api, ledger, executions).routes());
         routes.addAll(new FleetApi(api).routes());
         routes.addAll(new TenantsApi(api).routes());
         routes.addAll(new UsageApi(api, ledger).routes());

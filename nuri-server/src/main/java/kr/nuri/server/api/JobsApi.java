@@ -30,7 +30,10 @@ final class JobsApi {
     /** Every run's placement, so that a finished job shows where it ran. */
     private final kr.nuri.server.usage.UsageLedger runs;
 
-    JobsApi(ApiContext api, kr.nuri.server.usage.UsageLedger runs) {
+    private final kr.nuri.server.exec.Executions sites;
+
+    JobsApi(ApiContext api, kr.nuri.server.usage.UsageLedger runs, kr.nuri.server.exec.Executions sites) {
+        this.sites = sites;
         this.api = api;
         this.runs = runs;
     }
@@ -58,7 +61,8 @@ final class JobsApi {
     record SubmitRequest(String id, String name, String project, String user, String award, Integer gpus, Integer nodes,
                          Integer gpusPerNode, String gpuModel, List<String> gpuModels, String topology,
                          Boolean topologyRequired, String priority, Long walltime, Long runtime, Boolean preemptible,
-                         Boolean requeue, Integer gpuMilli, Integer cpuMilli, Long memoryMib) {}
+                         Boolean requeue, Integer gpuMilli, Integer cpuMilli, Long memoryMib, String script, String workdir,
+                         java.util.Map<String, String> environment, String output, String error) {}
 
     record CompleteRequest(Boolean success) {}
 
@@ -184,7 +188,8 @@ final class JobsApi {
                 r.topologyRequired() == null || r.topologyRequired(), r.priority() == null ? "training" : r.priority(),
                 r.walltime() == null ? 0 : r.walltime(), r.preemptible(), r.requeue() == null || r.requeue(),
                 r.runtime() == null ? 0 : r.runtime(), r.gpuMilli() == null ? 0 : r.gpuMilli(), r.cpuMilli() == null ? 0 : r.cpuMilli(),
-                r.memoryMib() == null ? 0 : r.memoryMib(), r.name(), submitKey);
+                r.memoryMib() == null ? 0 : r.memoryMib(), r.name(), submitKey,
+                LaunchRequest.of(r.script(), r.workdir(), r.environment(), r.output(), r.error()));
     }
 
     private void list(Context ctx) {
@@ -231,7 +236,7 @@ final class JobsApi {
                 hits.add(j);
             }
             hits.sort(Comparator.comparingLong(Job::seq));
-            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e, s.now(), runs)).toList();
+            List<Views.JobView> views = hits.stream().limit(limit).map(j -> Views.job(j, e, s.now(), runs, sites)).toList();
             Long next = hits.size() > limit ? hits.get(limit - 1).seq() : null;
             return new JobList(views, views.size(), next);
         });
@@ -246,7 +251,7 @@ final class JobsApi {
     private void get(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
-        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine(), s.now(), runs));
+        api.respond(ctx, 200, s -> Views.job(visibleJob(s.engine(), p, id), s.engine(), s.now(), runs, sites));
     }
 
     private void cancel(Context ctx) {
@@ -259,7 +264,7 @@ final class JobsApi {
             ApiContext.accepted(s.apply(t -> new Command.CancelJob(t, id)));
             // Cancelling one's own job is ordinary; cancelling someone else's is an act to answer for.
             if (!p.user().equals(j.spec().user())) s.audit(api.act(p, "job.cancel", id + " of " + j.spec().user(), before, j.state().name()));
-            return Views.job(j, s.engine(), s.now(), runs);
+            return Views.job(j, s.engine(), s.now(), runs, sites);
         });
     }
 
@@ -281,7 +286,7 @@ final class JobsApi {
             }
             ApiContext.accepted(s.apply(t -> new Command.SetWalltime(t, id, r.walltime())));
             s.audit(api.act(p, "job.update", id + " of " + j.spec().user(), "walltime=" + before, "walltime=" + r.walltime()));
-            return Views.job(s.engine().job(id), s.engine(), s.now(), runs);
+            return Views.job(s.engine().job(id), s.engine(), s.now(), runs, sites);
         });
     }
 
@@ -298,7 +303,7 @@ final class JobsApi {
             if (!p.user().equals(j.spec().user())) {
                 s.audit(api.act(p, "job." + verb, id + " of " + j.spec().user(), before, now.state().name() + (now.held() ? " (held)" : "")));
             }
-            return Views.job(now, s.engine(), s.now(), runs);
+            return Views.job(now, s.engine(), s.now(), runs, sites);
         });
     }
 
@@ -310,7 +315,7 @@ final class JobsApi {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not report on job '" + id + "'");
             ApiContext.accepted(s.apply(t -> new Command.JobFinished(t, id, r.success() == null || r.success())));
-            return Views.job(j, s.engine(), s.now(), runs);
+            return Views.job(j, s.engine(), s.now(), runs, sites);
         });
     }
 }

@@ -76,6 +76,9 @@ public final class ServerMetrics implements LoopMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
+    /** The registry, for the meters other parts of the server keep (the sites' executors). */
+    public io.micrometer.core.instrument.MeterRegistry registry() { return registry; }
+
     public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }

@@ -26,7 +26,8 @@ final class Views {
     record NodeShare(String node, int gpus, Integer sharedGpu) {}
 
     /** Where a job runs: its GPU model, its pool (the owner's GPUs of that model), whether it borrows, its nodes. */
-    record Placement(String model, String pool, boolean borrowed, List<NodeShare> nodes) {}
+    /** Where a run is: its pool and nodes; the site, and the site's id of the run where a cluster manager runs it (Slurm's job id). */
+    record Placement(String model, String pool, boolean borrowed, List<NodeShare> nodes, String site, String siteJobId) {}
 
     record JobView(String id, String name, String project, String user, String award, String state, String priorityClass, int gpus,
                    int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
@@ -44,6 +45,10 @@ final class Views {
      * job that finished before the server kept it).
      */
     static JobView job(Job j, Engine engine, long now, kr.nuri.server.usage.UsageLedger runs) {
+        return job(j, engine, now, runs, null);
+    }
+
+    static JobView job(Job j, Engine engine, long now, kr.nuri.server.usage.UsageLedger runs, kr.nuri.server.exec.Executions sites) {
         State s = engine.state();
         Fleet fleet = s.fleet();
         JobSpec spec = j.spec();
@@ -52,12 +57,14 @@ final class Views {
             List<NodeShare> shares = new ArrayList<>(j.nodes().length);
             for (int i = 0; i < j.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(j.nodes()[i]), j.gpus()[i],
                     j.slots() == null ? null : j.slots()[i]));
-            placement = new Placement(fleet.models().get(fleet.modelOfPool(j.pool())), fleet.poolName(j.pool()), j.borrowed(), shares);
+            placement = new Placement(fleet.models().get(fleet.modelOfPool(j.pool())), fleet.poolName(j.pool()), j.borrowed(), shares,
+                    fleet.siteName(fleet.siteOfNode(j.nodes()[0])), sites == null ? null : sites.siteJobId(j.id()));
         } else if (j.state().isFinal() && runs != null && runs.lastRun(j.id()) != null) {
             var run = runs.lastRun(j.id());
             List<NodeShare> shares = new ArrayList<>(run.nodes().length);
             for (int i = 0; i < run.nodes().length; i++) shares.add(new NodeShare(fleet.nodeName(run.nodes()[i]), run.gpus()[i], null));
-            placement = new Placement(fleet.models().get(fleet.modelOfPool(run.pool())), fleet.poolName(run.pool()), run.borrowed(), shares);
+            placement = new Placement(fleet.models().get(fleet.modelOfPool(run.pool())), fleet.poolName(run.pool()), run.borrowed(), shares,
+                    run.nodes().length == 0 ? null : fleet.siteName(fleet.siteOfNode(run.nodes()[0])), null);
         }
         boolean pending = j.state() == JobState.PENDING;
         Verdicts.Verdict v = pending ? engine.verdict(j) : null;

@@ -1,0 +1,51 @@
+package kr.nuri.server.exec;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Per site: submissions, failures by kind, dispatch latency (start decided → running at the site), last contact. */
+public final class SiteMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> lastContact = new ConcurrentHashMap<>();
+
+    public SiteMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void submitted(String site) {
+        Counter.builder("nuri.site.submissions").description("Runs submitted to a site's cluster manager").tag("site", site)
+                .register(registry).increment();
+    }
+
+    /** {@code kind}: unreachable (retried) or refused (the job is held). */
+    void failed(String site, String kind) {
+        Counter.builder("nuri.site.failures").description("Calls to a site's cluster manager that failed, by kind")
+                .tag("site", site).tag("kind", kind).register(registry).increment();
+    }
+
+    void unreachable(String site) {
+        Counter.builder("nuri.site.unreachable").description("Times a site's cluster manager stopped answering").tag("site", site)
+                .register(registry).increment();
+    }
+
+    void dispatched(String site, long nanos) {
+        Timer.builder("nuri.site.dispatch").description("From the engine's start to the site running the job")
+                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    void contact(String site, long atMillis) {
+        lastContact.computeIfAbsent(site, s -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("nuri.site.last.contact", v, a -> a.get() / 1000.0).description("When the site last answered (epoch seconds)")
+                    .tag("site", s).register(registry);
+            return v;
+        }).set(atMillis);
+    }
+}

@@ -1,0 +1,340 @@
+package kr.nuri.server.exec;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import kr.nuri.config.SiteBackend;
+import kr.nuri.core.command.Command;
+import kr.nuri.core.job.Job;
+import kr.nuri.core.job.JobState;
+import kr.nuri.core.job.Outcome;
+import kr.nuri.server.journal.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Executes a site's runs on its Slurm, through slurmrestd. Each run is submitted pinned to the nodes the engine chose, in
+ * the partition only Nuri submits to, tagged {@code nuri job=ID run=N epoch=E} (its comment). One list call per poll
+ * interval reads every job back: RUNNING confirms a start; COMPLETED, FAILED, TIMEOUT, CANCELLED and NODE_FAIL end the run
+ * with that outcome and Slurm's own start and end. The same poll reconciles: a run the journal says is running that Slurm
+ * does not know is ended as lost (requeued per the job's policy); a job in the partition that Nuri does not know is
+ * cancelled, and the act audited. While slurmrestd or slurmctld cannot be reached the site is unknown, not failed:
+ * nothing is ended until contact returns or {@code unknownTimeout} passes.
+ *
+ * <p>Threads: one sends submissions and signals in order, one polls. Reports go to the engine as work ({@link Feedback}),
+ * where they are checked against the job's current run, so a late or repeated report changes nothing.
+ */
+final class SlurmExecutor implements SiteExecutor {
+    private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
+    private final SiteBackend site;
+    private final SlurmClient client;
+    private final LongSupplier clockMillis;
+    private final AuditLog audit;
+    private final SiteMetrics metrics;
+    private final SlurmLaunches launches;
+    private final long epoch;
+    private final ScheduledExecutorService sender;
+    private final ScheduledExecutorService poller;
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, String> nuriNode = new HashMap<>();
+    private volatile Feedback feedback;
+    private volatile long lastContactMillis;
+    private volatile boolean reachable = true;
+    private volatile boolean closed;
+    private long backoffMillis;
+    private int polls;
+
+    /** A run Nuri has started at this site; {@code slurmId} 0 until Slurm gave (or a poll found) its id. */
+    private static final class Tracked {
+        final Dispatch dispatch;
+        final long startedNanos = System.nanoTime();
+        volatile long slurmId;
+        volatile long idKnownAtMillis;
+        volatile boolean confirmed;
+        volatile boolean stopping;
+        volatile boolean submitting;
+        volatile int attempts;
+
+        Tracked(Dispatch dispatch) {
+            this.dispatch = dispatch;
+        }
+    }
+
+    SlurmExecutor(SiteBackend site, JsonMapper json, LongSupplier clockMillis, AuditLog audit, SiteMetrics metrics) {
+        this.site = site;
+        this.client = new SlurmClient(site, new SlurmTokens(site, clockMillis), json);
+        this.clockMillis = clockMillis;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.launches = new SlurmLaunches(site, json);
+        this.epoch = clockMillis.getAsLong() / 1000;
+        this.lastContactMillis = clockMillis.getAsLong();
+        for (Map.Entry<String, String> e : site.nodeMap().entrySet()) nuriNode.put(e.getValue(), e.getKey());
+        this.sender = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-send").daemon().factory());
+        this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-poll").daemon().factory());
+    }
+
+    @Override
+    public String site() { return site.site(); }
+
+    @Override
+    public boolean reachable() { return reachable; }
+
+    @Override
+    public String externalId(String jobId) {
+        Tracked t = tracked.get(jobId);
+        return t == null || t.slurmId == 0 ? null : Long.toString(t.slurmId);
+    }
+
+    @Override
+    public void start(Feedback feedback, List<Dispatch> running) {
+        this.feedback = feedback;
+        for (Dispatch d : running) tracked.put(d.jobId(), new Tracked(d)); // adopted by the first poll, or found lost
+        if (!running.isEmpty()) log.info("site {}: reconciling {} running jobs with Slurm at {}", site.site(), running.size(), site.url());
+        poller.scheduleWithFixedDelay(this::pollSafely, 0, site.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void launch(Dispatch d) {
+        Tracked t = new Tracked(d);
+        t.submitting = true;
+        Tracked old = tracked.put(d.jobId(), t);
+        if (old != null && old.slurmId != 0 && !old.stopping) cancel(old, "superseded by run " + d.run());
+        sender.execute(() -> submit(t));
+    }
+
+    @Override
+    public void stop(String jobId, int run, String why) {
+        Tracked t = tracked.get(jobId);
+        if (t == null || t.dispatch.run() != run || t.stopping) return;
+        t.stopping = true;
+        if (t.slurmId != 0) sender.execute(() -> cancel(t, why));
+        // else: the submission sees stopping and sends nothing, or cancels what it has just submitted
+    }
+
+    private void submit(Tracked t) {
+        if (closed) return;
+        if (t.stopping || tracked.get(t.dispatch.jobId()) != t) {
+            t.submitting = false;
+            tracked.remove(t.dispatch.jobId(), t);
+            return;
+        }
+        t.attempts++;
+        try {
+            long id = client.submit(site.user(), launches.body(t.dispatch, epoch));
+            t.idKnownAtMillis = clockMillis.getAsLong();
+            t.slurmId = id;
+            t.submitting = false;
+            contact();
+            metrics.submitted(site.site());
+            if (t.stopping) cancel(t, "ended in Nuri while it was being submitted");
+        } catch (SlurmException e) {
+            if (e.unreachable()) {
+                lost(e);
+                metrics.failed(site.site(), "unreachable");
+                long delay = Math.min(30_000, 500L << Math.min(6, t.attempts));
+                log.warn("site {}: cannot submit job {} (attempt {}), retrying in {} ms: {}", site.site(), t.dispatch.jobId(), t.attempts, delay, e.getMessage());
+                sender.schedule(() -> submit(t), delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            t.submitting = false;
+            tracked.remove(t.dispatch.jobId(), t);
+            metrics.failed(site.site(), "refused");
+            log.warn("site {}: Slurm refused job {}: {}", site.site(), t.dispatch.jobId(), e.getMessage());
+            refused(t.dispatch, e.getMessage());
+        } catch (RuntimeException e) {
+            t.submitting = false;
+            tracked.remove(t.dispatch.jobId(), t);
+            metrics.failed(site.site(), "refused");
+            log.error("site {}: could not submit job {}", site.site(), t.dispatch.jobId(), e);
+            refused(t.dispatch, e.toString());
+        }
+    }
+
+    /** Slurm refused a run: the job goes back to the queue, held, with Slurm's words as the cause (not retried forever). */
+    private void refused(Dispatch d, String error) {
+        feedback.submit(session -> {
+            Job j = session.engine().job(d.jobId());
+            if (j == null || j.state() != JobState.RUNNING || j.runs() != d.run()) return null;
+            session.apply(time -> new Command.RequeueJob(time, d.jobId(), NodeSync.clip("site " + site.site() + " refused it: " + error), true));
+            return null;
+        });
+    }
+
+    private void cancel(Tracked t, String why) {
+        if (closed || t.slurmId == 0) return;
+        long id = t.slurmId;
+        try {
+            client.signal(site.user(), id, "SIGTERM");
+            contact();
+            log.info("site {}: job {} (Slurm {}) sent SIGTERM: {}", site.site(), t.dispatch.jobId(), id, why);
+        } catch (SlurmException e) {
+            metrics.failed(site.site(), e.unreachable() ? "unreachable" : "refused");
+            if (e.unreachable()) {
+                lost(e);
+                sender.schedule(() -> cancel(t, why), 2_000, TimeUnit.MILLISECONDS);
+                return;
+            }
+            log.warn("site {}: could not signal Slurm job {}: {}", site.site(), id, e.getMessage());
+        }
+        long grace = site.grace().toMillis();
+        sender.schedule(() -> {
+            try {
+                client.signal(site.user(), id, "SIGKILL");
+            } catch (SlurmException e) {
+                log.debug("site {}: SIGKILL to Slurm job {}: {}", site.site(), id, e.getMessage());
+            }
+        }, grace, TimeUnit.MILLISECONDS);
+    }
+
+    private void pollSafely() {
+        if (closed) return;
+        try {
+            poll();
+        } catch (SlurmException e) {
+            lost(e);
+        } catch (RuntimeException e) {
+            log.error("site {}: poll failed", site.site(), e);
+        }
+    }
+
+    private void poll() {
+        long began = clockMillis.getAsLong();
+        if (polls++ % 5 == 0 || !reachable) nodes(client.nodes());
+        List<SlurmClient.SlurmJob> jobs = client.jobs();
+        contact();
+        Map<String, SlurmClient.SlurmJob> seen = new HashMap<>();
+        for (SlurmClient.SlurmJob sj : jobs) {
+            if (!sj.partition().equals(site.partition())) continue;
+            SlurmLaunches.Tag tag = SlurmLaunches.Tag.parse(sj.comment());
+            Tracked t = tag == null ? null : tracked.get(tag.jobId());
+            boolean ours = t != null && t.dispatch.run() == tag.run() && (t.slurmId == 0 || t.slurmId == sj.id());
+            if (!ours) {
+                if (!SlurmStates.terminal(sj.state()) && !(t != null && t.submitting)) unknown(sj, tag);
+                continue;
+            }
+            seen.put(tag.jobId(), sj);
+            if (t.slurmId == 0) {
+                t.slurmId = sj.id();
+                t.idKnownAtMillis = began;
+                log.info("site {}: job {} run {} is Slurm job {} ({})", site.site(), tag.jobId(), tag.run(), sj.id(), sj.state());
+            }
+            if (sj.state().equals("RUNNING") && !t.confirmed) {
+                t.confirmed = true;
+                metrics.dispatched(site.site(), System.nanoTime() - t.startedNanos);
+            }
+            if (SlurmStates.terminal(sj.state())) {
+                tracked.remove(tag.jobId(), t);
+                if (!t.stopping) report(t.dispatch, sj);
+            }
+        }
+        for (Tracked t : List.copyOf(tracked.values())) {
+            if (seen.containsKey(t.dispatch.jobId()) || t.submitting || t.stopping && t.slurmId == 0) continue;
+            if (t.slurmId != 0 && t.idKnownAtMillis >= began) continue; // submitted after the list was read
+            tracked.remove(t.dispatch.jobId(), t);
+            if (t.stopping) continue; // cancelled, and gone from Slurm's memory
+            lostRun(t.dispatch, "lost: Slurm at site " + site.site() + " no longer knows " + (t.slurmId == 0 ? "it" : "job " + t.slurmId));
+        }
+    }
+
+    private void report(Dispatch d, SlurmClient.SlurmJob sj) {
+        Outcome outcome = SlurmStates.outcome(sj.state());
+        long ran = sj.start() > 0 && sj.end() >= sj.start() ? sj.end() - sj.start() : -1;
+        String cause = NodeSync.clip("slurm " + sj.id() + ": " + sj.state() + (sj.exitCode() != 0 ? " (exit code " + sj.exitCode() + ")" : "")
+                + (sj.reason().isEmpty() || sj.reason().equals("None") ? "" : ", " + sj.reason()));
+        feedback.submit(session -> {
+            Job j = session.engine().job(d.jobId());
+            if (j == null || j.state() != JobState.RUNNING || j.runs() != d.run()) return null; // ended in Nuri meanwhile
+            session.apply(time -> new Command.JobFinished(time, d.jobId(), outcome == Outcome.COMPLETED, outcome, ran, cause));
+            return null;
+        });
+    }
+
+    private void lostRun(Dispatch d, String cause) {
+        log.warn("site {}: job {} run {}: {}", site.site(), d.jobId(), d.run(), cause);
+        feedback.submit(session -> {
+            Job j = session.engine().job(d.jobId());
+            if (j == null || j.state() != JobState.RUNNING || j.runs() != d.run()) return null;
+            session.apply(time -> new Command.JobFinished(time, d.jobId(), false, Outcome.NODE_FAILURE, -1, cause));
+            return null;
+        });
+    }
+
+    /** A job in Nuri's partition that Nuri does not run: cancelled, and audited. */
+    private void unknown(SlurmClient.SlurmJob sj, SlurmLaunches.Tag tag) {
+        try {
+            client.signal(site.user(), sj.id(), "SIGKILL");
+        } catch (SlurmException e) {
+            log.warn("site {}: could not cancel unknown Slurm job {}: {}", site.site(), sj.id(), e.getMessage());
+            return;
+        }
+        String what = tag == null ? "no Nuri tag" : "tagged " + tag.jobId() + " run " + tag.run() + " epoch " + tag.epoch() + ", which Nuri does not run";
+        log.warn("site {}: cancelled Slurm job {} in partition {} ({})", site.site(), sj.id(), site.partition(), what);
+        long at = clockMillis.getAsLong();
+        feedback.submit(session -> {
+            session.audit(audit.entry(at, "nuri", "system", null, "slurm.cancel-unknown", site.site() + "/" + sj.id(), sj.state(), "CANCELLED: " + what));
+            return null;
+        });
+    }
+
+    /** Nodes Slurm marks down, drained or back: the same in Nuri (only what Slurm changed, never an operator's drain). */
+    private void nodes(List<SlurmClient.SlurmNode> nodes) {
+        Map<String, SlurmClient.SlurmNode> byNuri = new HashMap<>();
+        for (SlurmClient.SlurmNode n : nodes) byNuri.put(nuriNode.getOrDefault(n.name(), n.name()), n);
+        feedback.submit(session -> {
+            var fleet = session.engine().state().fleet();
+            for (Map.Entry<String, SlurmClient.SlurmNode> e : byNuri.entrySet()) {
+                int n = fleet.nodeIndex(e.getKey());
+                if (n < 0 || !fleet.siteName(fleet.siteOfNode(n)).equals(site.site())) continue;
+                NodeSync.apply(session, e.getKey(), n, e.getValue());
+            }
+            return null;
+        });
+    }
+
+    private void contact() {
+        lastContactMillis = clockMillis.getAsLong();
+        backoffMillis = 0;
+        metrics.contact(site.site(), lastContactMillis);
+        if (!reachable) {
+            reachable = true;
+            log.info("site {}: Slurm answers again; reconciling", site.site());
+        }
+    }
+
+    private void lost(SlurmException e) {
+        if (reachable) {
+            reachable = false;
+            metrics.unreachable(site.site());
+            log.warn("site {}: Slurm unreachable, the site is unknown (its jobs are not ended before {} s): {}", site.site(),
+                    site.unknownTimeout().toSeconds(), e.getMessage());
+        }
+        long out = clockMillis.getAsLong() - lastContactMillis;
+        if (out > site.unknownTimeout().toMillis()) {
+            for (Tracked t : List.copyOf(tracked.values())) {
+                if (tracked.remove(t.dispatch.jobId(), t) && !t.stopping) {
+                    lostRun(t.dispatch, "lost: site " + site.site() + " out of contact for " + out / 1000 + " s");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        poller.shutdownNow();
+        sender.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
