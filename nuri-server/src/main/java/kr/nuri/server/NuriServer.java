@@ -104,7 +104,11 @@ public final class NuriServer implements AutoCloseable {
             UsageLedger ledger = new UsageLedger();
             ServerMetrics metrics = new ServerMetrics();
             kr.nuri.server.exec.SiteMetrics siteMetrics = new kr.nuri.server.exec.SiteMetrics(metrics.registry());
-            kr.nuri.server.exec.Executions executions = kr.nuri.server.exec.Executions.of(o.config(), json, clock, audit, siteMetrics);
+            // The journal's epoch (its first start, epoch seconds) tags every run a site executes: a site's jobs of another
+            // journal (a database started afresh against the same Slurm) are never taken for this one's.
+            if (db.meta("epoch") == null) db.setMeta("epoch", Long.toString(clock.getAsLong() / 1000));
+            long epoch = Long.parseLong(db.meta("epoch"));
+            kr.nuri.server.exec.Executions executions = kr.nuri.server.exec.Executions.of(o.config(), json, clock, audit, siteMetrics, epoch);
             // A job without a runtime runs until a client ends it; a job at a site with a cluster manager, until the site says.
             VirtualExecution execution = new VirtualExecution(0, false).only(j -> !executions.executesElsewhere(j, engine));
             List<EventObserver> observers = List.of(ledger, execution::observe);

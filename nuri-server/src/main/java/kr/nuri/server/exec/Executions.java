@@ -33,10 +33,10 @@ public final class Executions implements EngineLoop.Subscriber, AutoCloseable {
         this.backends = backends;
     }
 
-    /** The executors the configuration names (none: every site is virtual). */
-    public static Executions of(NuriConfig config, JsonMapper json, LongSupplier clockMillis, AuditLog audit, SiteMetrics metrics) {
+    /** The executors the configuration names (none: every site is virtual); {@code epoch}: the journal's, tagging its runs. */
+    public static Executions of(NuriConfig config, JsonMapper json, LongSupplier clockMillis, AuditLog audit, SiteMetrics metrics, long epoch) {
         Map<String, SiteExecutor> bySite = new HashMap<>();
-        for (SiteBackend b : config.backends().values()) bySite.put(b.site(), new SlurmExecutor(b, json, clockMillis, audit, metrics));
+        for (SiteBackend b : config.backends().values()) bySite.put(b.site(), new SlurmExecutor(b, json, clockMillis, audit, metrics, epoch));
         return new Executions(bySite, config.backends());
     }
 

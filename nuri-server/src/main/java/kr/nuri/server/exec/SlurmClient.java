@@ -76,12 +76,17 @@ final class SlurmClient {
         return out;
     }
 
-    /** Sends {@code signal} (SIGTERM, SIGKILL) to a job; a job Slurm no longer knows is not an error. */
+    /**
+     * Sends {@code signal} (SIGTERM) to a job's steps (v0.0.38 has no flag for the batch shell itself: a script's {@code srun}
+     * steps get it); null cancels the job (scancel: SIGKILL, and the job ends CANCELLED). A job Slurm no longer knows, or one
+     * still launching (which the cancel after the grace ends), is not an error.
+     */
     void signal(String user, long jobId, String signal) {
         try {
-            call("DELETE", API + "/job/" + jobId + "?signal=" + signal, user, null);
+            call("DELETE", API + "/job/" + jobId + (signal == null ? "" : "?signal=" + signal), user, null);
         } catch (SlurmException e) {
-            if (e.unreachable() || !e.getMessage().contains("2017")) throw e; // 2017: invalid job id (it has ended and gone)
+            // 2017: invalid job id (it has ended and gone); 2020: cannot be altered now (launching)
+            if (e.unreachable() || !e.getMessage().contains("[2017]") && !(signal != null && e.getMessage().contains("[2020]"))) throw e;
         }
     }
 

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Executes a site's runs on its Slurm, through slurmrestd. Each run is submitted pinned to the nodes the engine chose, in
- * the partition only Nuri submits to, tagged {@code nuri job=ID run=N epoch=E} (its comment). One list call per poll
+ * the partition only Nuri submits to, tagged {@code nuri job=ID run=N epoch=E} (its comment; E is the journal's epoch, so
+ * that the runs of another journal are never taken for this one's). One list call per poll
  * interval reads every job back: RUNNING confirms a start; COMPLETED, FAILED, TIMEOUT, CANCELLED and NODE_FAIL end the run
  * with that outcome and Slurm's own start and end. The same poll reconciles: a run the journal says is running that Slurm
  * does not know is ended as lost (requeued per the job's policy); a job in the partition that Nuri does not know is
@@ -66,14 +67,14 @@ final class SlurmExecutor implements SiteExecutor {
         }
     }
 
-    SlurmExecutor(SiteBackend site, JsonMapper json, LongSupplier clockMillis, AuditLog audit, SiteMetrics metrics) {
+    SlurmExecutor(SiteBackend site, JsonMapper json, LongSupplier clockMillis, AuditLog audit, SiteMetrics metrics, long epoch) {
         this.site = site;
         this.client = new SlurmClient(site, new SlurmTokens(site, clockMillis), json);
         this.clockMillis = clockMillis;
         this.audit = audit;
         this.metrics = metrics;
         this.launches = new SlurmLaunches(site, json);
-        this.epoch = clockMillis.getAsLong() / 1000;
+        this.epoch = epoch;
         this.lastContactMillis = clockMillis.getAsLong();
         for (Map.Entry<String, String> e : site.nodeMap().entrySet()) nuriNode.put(e.getValue(), e.getKey());
         this.sender = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-send").daemon().factory());
@@ -183,14 +184,18 @@ final class SlurmExecutor implements SiteExecutor {
             }
             log.warn("site {}: could not signal Slurm job {}: {}", site.site(), id, e.getMessage());
         }
-        long grace = site.grace().toMillis();
-        sender.schedule(() -> {
-            try {
-                client.signal(site.user(), id, "SIGKILL");
-            } catch (SlurmException e) {
-                log.debug("site {}: SIGKILL to Slurm job {}: {}", site.site(), id, e.getMessage());
-            }
-        }, grace, TimeUnit.MILLISECONDS);
+        sender.schedule(() -> cancelNow(id, 0), site.grace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Cancels a Slurm job (after the grace), retrying while the site cannot be reached. */
+    private void cancelNow(long id, int attempt) {
+        if (closed) return;
+        try {
+            client.signal(site.user(), id, null);
+        } catch (SlurmException e) {
+            if (e.unreachable() && attempt < 100) sender.schedule(() -> cancelNow(id, attempt + 1), 2_000, TimeUnit.MILLISECONDS);
+            else log.warn("site {}: could not cancel Slurm job {}: {}", site.site(), id, e.getMessage());
+        }
     }
 
     private void pollSafely() {
@@ -213,7 +218,7 @@ final class SlurmExecutor implements SiteExecutor {
         for (SlurmClient.SlurmJob sj : jobs) {
             if (!sj.partition().equals(site.partition())) continue;
             SlurmLaunches.Tag tag = SlurmLaunches.Tag.parse(sj.comment());
-            Tracked t = tag == null ? null : tracked.get(tag.jobId());
+            Tracked t = tag == null || tag.epoch() != epoch ? null : tracked.get(tag.jobId());
             boolean ours = t != null && t.dispatch.run() == tag.run() && (t.slurmId == 0 || t.slurmId == sj.id());
             if (!ours) {
                 if (!SlurmStates.terminal(sj.state()) && !(t != null && t.submitting)) unknown(sj, tag);
@@ -269,7 +274,7 @@ final class SlurmExecutor implements SiteExecutor {
     /** A job in Nuri's partition that Nuri does not run: cancelled, and audited. */
     private void unknown(SlurmClient.SlurmJob sj, SlurmLaunches.Tag tag) {
         try {
-            client.signal(site.user(), sj.id(), "SIGKILL");
+            client.signal(site.user(), sj.id(), null);
         } catch (SlurmException e) {
             log.warn("site {}: could not cancel unknown Slurm job {}: {}", site.site(), sj.id(), e.getMessage());
             return;

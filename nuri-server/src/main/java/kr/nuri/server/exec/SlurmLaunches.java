@@ -18,7 +18,7 @@ final class SlurmLaunches {
         this.json = json;
     }
 
-    /** {@code nuri job=ID run=N epoch=E}: Nuri's job, its run, and the start of the server that submitted it (epoch s). */
+    /** {@code nuri job=ID run=N epoch=E}: Nuri's job, its run, and its journal's epoch (the first start of its database, s). */
     record Tag(String jobId, int run, long epoch) {
         private static final Pattern FORM = Pattern.compile("nuri job=(\\S+) run=(\\d{1,9}) epoch=(\\d{1,19})");
 
