@@ -100,13 +100,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (text != null && !directivesApplied) {
             java.util.List<String> directives = SbatchDirectives.read(text, spec, System.err);
             if (!directives.isEmpty()) {
-                java.util.List<String> args = new java.util.ArrayList<>(directives);
-                args.addAll(spec.commandLine().getParseResult().originalArgs());
-                SubmitCommand again = new SubmitCommand();
-                picocli.CommandLine cl = new picocli.CommandLine(again);
-                cl.parseArgs(args.toArray(String[]::new));
-                again.directivesApplied = true;
-                return again.call();
+                return withDirectives(directives, spec.commandLine().getParseResult().originalArgs()).call();
             }
         }
         if (project == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--project=<project>' "
@@ -151,10 +145,20 @@ final class SubmitCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The script's directives first, then the command line's options, which win (a later option overwrites an earlier one). */
+    static SubmitCommand withDirectives(java.util.List<String> directives, java.util.List<String> commandLine) {
+        java.util.List<String> args = new java.util.ArrayList<>(directives);
+        args.addAll(commandLine);
+        SubmitCommand again = new SubmitCommand();
+        new picocli.CommandLine(again).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+        again.directivesApplied = true;
+        return again;
+    }
+
     private String readScript(java.nio.file.Path file) {
         try {
-            if (java.nio.file.Files.size(file) > (1 << 20)) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    file + ": a script may have at most 1 MiB");
+            if (java.nio.file.Files.size(file) > 512 * 1024) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    file + ": a script may have at most 512 KiB");
             return java.nio.file.Files.readString(file);
         } catch (java.io.IOException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read the script " + file + ": " + e.getMessage());

@@ -11,7 +11,8 @@ import kr.nuri.core.job.Launch;
  * patterns allowed). Checked as hostile: sizes bounded, no NUL anywhere, no control characters in paths or names.
  */
 final class LaunchRequest {
-    static final int MAX_SCRIPT = 1 << 20;
+    /** Under the 1 MB request body limit, with room for the rest of the submission. */
+    static final int MAX_SCRIPT = 512 * 1024;
     static final int MAX_PATH = 4_096;
     static final int MAX_ENV = 1_000;
     static final int MAX_ENV_VALUE = 1 << 16;
