@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code nuri bench ...}: benchmarks that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Schedule.class, BenchCommand.Serve.class, BenchCommand.Jmh.class})
+        subcommands = {BenchCommand.Schedule.class, BenchCommand.Serve.class, BenchCommand.Dispatch.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -85,6 +85,40 @@ final class BenchCommand implements Runnable {
             NuriConfig config = fleet.load();
             new kr.nuri.cli.bench.ServeBenchmark(config, new kr.nuri.cli.bench.ServeBenchmark.Options(db.url(), db.user(), db.password(),
                     clients, warmup, seconds, seed, Math.round(tick * 1000)), System.out).run();
+            return 0;
+        }
+    }
+
+    /** {@code nuri bench dispatch}. */
+    @Command(name = "dispatch", mixinStandardHelpOptions = true,
+            description = {"Nuri decides, a real Slurm runs: a seeded gang mix (70% 1-8 GPUs, 25% 16-512, 5% 1,024-4,096; sleep 1-3 s) "
+                    + "submitted through Nuri's API to a nuri serve whose site is the Slurm of scripts/slurm-cluster.sh (start it first: "
+                    + "scripts/slurm-cluster.sh start N). Prints job starts per second, the time to start all and GPU busy %, from "
+                    + "Slurm's own records."})
+    static final class Dispatch implements Callable<Integer> {
+        @Option(names = "--nodes", defaultValue = "16", description = "Slurm nodes (8 GPUs each) Nuri schedules on (default: ${DEFAULT-VALUE}; "
+                + "1024 works on a 24 GB host).")
+        int nodes;
+
+        @Option(names = "--jobs", defaultValue = "200", description = "Jobs of the mix (default: ${DEFAULT-VALUE}; 10000 for the full run).")
+        int jobs;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--poll", defaultValue = "0.5", description = "Seconds between Nuri's reads of Slurm's jobs (default: ${DEFAULT-VALUE}).")
+        double poll;
+
+        @Option(names = "--slurm-dir", defaultValue = "/tmp/nuri-slurm", description = "The cluster's scratch directory (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path slurmDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (nodes < 1 || nodes > 4096) throw new IllegalArgumentException("--nodes " + nodes + ": must be 1 to 4096");
+            if (jobs < 1 || jobs > 1_000_000) throw new IllegalArgumentException("--jobs " + jobs + ": must be 1 to 1000000");
+            if (!(poll >= 0.1 && poll <= 60)) throw new IllegalArgumentException("--poll " + poll + ": must be 0.1 to 60 seconds");
+            new kr.nuri.cli.bench.DispatchBenchmark(new kr.nuri.cli.bench.DispatchBenchmark.Options(slurmDir, nodes, jobs, seed, poll),
+                    System.out).run();
             return 0;
         }
     }

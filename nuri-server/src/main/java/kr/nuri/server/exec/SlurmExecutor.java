@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * cancelled, and the act audited. While slurmrestd or slurmctld cannot be reached the site is unknown, not failed:
  * nothing is ended until contact returns or {@code unknownTimeout} passes.
  *
- * <p>Threads: one sends submissions and signals in order, one polls. Reports go to the engine as work ({@link Feedback}),
+ * <p>Threads: four send submissions and signals, one polls. Reports go to the engine as work ({@link Feedback}),
  * where they are checked against the job's current run, so a late or repeated report changes nothing.
  */
 final class SlurmExecutor implements SiteExecutor {
@@ -48,8 +48,9 @@ final class SlurmExecutor implements SiteExecutor {
     private volatile long lastContactMillis;
     private volatile boolean reachable = true;
     private volatile boolean closed;
-    private long backoffMillis;
-    private int polls;
+    /** Nodes are listed at most this often (a list of thousands of nodes is large). */
+    private static final long NODES_EVERY_MILLIS = 5_000;
+    private long lastNodesMillis = Long.MIN_VALUE / 2;
 
     /** A run Nuri has started at this site; {@code slurmId} 0 until Slurm gave (or a poll found) its id. */
     private static final class Tracked {
@@ -60,6 +61,8 @@ final class SlurmExecutor implements SiteExecutor {
         volatile boolean confirmed;
         volatile boolean stopping;
         volatile boolean submitting;
+        /** Its end is on its way to the engine (which forgets the run once it has applied it). */
+        volatile boolean reporting;
         volatile int attempts;
 
         Tracked(Dispatch dispatch) {
@@ -77,7 +80,8 @@ final class SlurmExecutor implements SiteExecutor {
         this.epoch = epoch;
         this.lastContactMillis = clockMillis.getAsLong();
         for (Map.Entry<String, String> e : site.nodeMap().entrySet()) nuriNode.put(e.getValue(), e.getKey());
-        this.sender = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-send").daemon().factory());
+        // A few senders: slurmctld takes a submission in ~15 ms at a thousand nodes, and starts come in bursts.
+        this.sender = Executors.newScheduledThreadPool(4, Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-send-", 0).daemon().factory());
         this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-poll").daemon().factory());
     }
 
@@ -203,15 +207,18 @@ final class SlurmExecutor implements SiteExecutor {
         try {
             poll();
         } catch (SlurmException e) {
-            lost(e);
+            if (!closed) lost(e);
         } catch (RuntimeException e) {
-            log.error("site {}: poll failed", site.site(), e);
+            if (!closed) log.error("site {}: poll failed", site.site(), e);
         }
     }
 
     private void poll() {
         long began = clockMillis.getAsLong();
-        if (polls++ % 5 == 0 || !reachable) nodes(client.nodes());
+        if (began - lastNodesMillis >= NODES_EVERY_MILLIS || !reachable) {
+            nodes(client.nodes());
+            lastNodesMillis = began;
+        }
         List<SlurmClient.SlurmJob> jobs = client.jobs();
         contact();
         Map<String, SlurmClient.SlurmJob> seen = new HashMap<>();
@@ -235,25 +242,43 @@ final class SlurmExecutor implements SiteExecutor {
                 metrics.dispatched(site.site(), System.nanoTime() - t.startedNanos);
             }
             if (SlurmStates.terminal(sj.state())) {
-                tracked.remove(tag.jobId(), t);
-                if (!t.stopping) report(t.dispatch, sj);
+                if (t.stopping) tracked.remove(tag.jobId(), t);
+                else report(t, sj);
             }
         }
         for (Tracked t : List.copyOf(tracked.values())) {
-            if (seen.containsKey(t.dispatch.jobId()) || t.submitting || t.stopping && t.slurmId == 0) continue;
+            if (seen.containsKey(t.dispatch.jobId()) || t.submitting || t.reporting || t.stopping && t.slurmId == 0) continue;
             if (t.slurmId != 0 && t.idKnownAtMillis >= began) continue; // submitted after the list was read
-            tracked.remove(t.dispatch.jobId(), t);
-            if (t.stopping) continue; // cancelled, and gone from Slurm's memory
-            lostRun(t.dispatch, "lost: Slurm at site " + site.site() + " no longer knows " + (t.slurmId == 0 ? "it" : "job " + t.slurmId));
+            if (t.stopping) {
+                tracked.remove(t.dispatch.jobId(), t); // cancelled, and gone from Slurm's memory
+                continue;
+            }
+            lostRun(t, "lost: Slurm at site " + site.site() + " no longer knows " + (t.slurmId == 0 ? "it" : "job " + t.slurmId));
         }
     }
 
-    private void report(Dispatch d, SlurmClient.SlurmJob sj) {
+    /**
+     * Hands a run's end to the engine, once: the engine's work forgets the run when it has applied the end (or found the
+     * run ended already); if the engine cannot take it now, the next poll hands it again.
+     */
+    private void toEngine(Tracked t, kr.nuri.server.loop.Work<?> end) {
+        if (t.reporting) return;
+        t.reporting = true;
+        feedback.submit(session -> {
+            tracked.remove(t.dispatch.jobId(), t);
+            return end.run(session);
+        }).whenComplete((r, e) -> {
+            if (e != null) t.reporting = false;
+        });
+    }
+
+    private void report(Tracked t, SlurmClient.SlurmJob sj) {
+        Dispatch d = t.dispatch;
         Outcome outcome = SlurmStates.outcome(sj.state());
         long ran = sj.start() > 0 && sj.end() >= sj.start() ? sj.end() - sj.start() : -1;
         String cause = NodeSync.clip("slurm " + sj.id() + ": " + sj.state() + (sj.exitCode() != 0 ? " (exit code " + sj.exitCode() + ")" : "")
                 + (sj.reason().isEmpty() || sj.reason().equals("None") ? "" : ", " + sj.reason()));
-        feedback.submit(session -> {
+        toEngine(t, session -> {
             Job j = session.engine().job(d.jobId());
             if (j == null || j.state() != JobState.RUNNING || j.runs() != d.run()) return null; // ended in Nuri meanwhile
             session.apply(time -> new Command.JobFinished(time, d.jobId(), outcome == Outcome.COMPLETED, outcome, ran, cause));
@@ -261,9 +286,10 @@ final class SlurmExecutor implements SiteExecutor {
         });
     }
 
-    private void lostRun(Dispatch d, String cause) {
-        log.warn("site {}: job {} run {}: {}", site.site(), d.jobId(), d.run(), cause);
-        feedback.submit(session -> {
+    private void lostRun(Tracked t, String cause) {
+        Dispatch d = t.dispatch;
+        if (!t.reporting) log.warn("site {}: job {} run {}: {}", site.site(), d.jobId(), d.run(), cause);
+        toEngine(t, session -> {
             Job j = session.engine().job(d.jobId());
             if (j == null || j.state() != JobState.RUNNING || j.runs() != d.run()) return null;
             session.apply(time -> new Command.JobFinished(time, d.jobId(), false, Outcome.NODE_FAILURE, -1, cause));
@@ -305,7 +331,6 @@ final class SlurmExecutor implements SiteExecutor {
 
     private void contact() {
         lastContactMillis = clockMillis.getAsLong();
-        backoffMillis = 0;
         metrics.contact(site.site(), lastContactMillis);
         if (!reachable) {
             reachable = true;
@@ -314,6 +339,7 @@ final class SlurmExecutor implements SiteExecutor {
     }
 
     private void lost(SlurmException e) {
+        if (closed) return;
         if (reachable) {
             reachable = false;
             metrics.unreachable(site.site());
@@ -323,9 +349,8 @@ final class SlurmExecutor implements SiteExecutor {
         long out = clockMillis.getAsLong() - lastContactMillis;
         if (out > site.unknownTimeout().toMillis()) {
             for (Tracked t : List.copyOf(tracked.values())) {
-                if (tracked.remove(t.dispatch.jobId(), t) && !t.stopping) {
-                    lostRun(t.dispatch, "lost: site " + site.site() + " out of contact for " + out / 1000 + " s");
-                }
+                if (t.stopping) tracked.remove(t.dispatch.jobId(), t);
+                else lostRun(t, "lost: site " + site.site() + " out of contact for " + out / 1000 + " s");
             }
         }
     }
