@@ -10,7 +10,10 @@
 #   scripts/slurm-cluster.sh kill-node NAME | start-node NAME | stop-ctld | start-ctld   (fault tests)
 #
 # Environment: NURI_SLURM_DIR (scratch, default /tmp/nuri-slurm), NURI_SLURM_PORT0 (first port used, default 16817:
-# slurmctld, then slurmd +1, slurmrestd +3, nodes from +100), NURI_SLURM_GPUS (per node, default 8).
+# slurmctld, then slurmd +1, slurmrestd +3, nodes from +100), NURI_SLURM_GPUS (per node, default 8), NURI_SLURM_MIN_JOB_AGE
+# (seconds slurmctld keeps an ended job, default 300: Nuri must list each ended run once before it is forgotten, or it
+# takes the run for lost and requeues it; every list carries them all, so a high start rate wants it lower),
+# NURI_SLURM_SCHED_PARAMS (slurm.conf's SchedulerParameters; default: Slurm's own).
 #
 # Traps this script avoids (see ../shared/slurm-recipe/README.md, where they were measured):
 # - Debian installs the daemons as slurmctld-wlm etc.; Slurm decides it is a daemon from basename(argv[0]), and started
@@ -28,6 +31,8 @@ SLURMD_PORT=$((PORT0 + 1))
 REST_PORT=$((PORT0 + 3))
 NODE_PORT0=$((PORT0 + 100))
 GPUS=${NURI_SLURM_GPUS:-8}
+MIN_JOB_AGE=${NURI_SLURM_MIN_JOB_AGE:-300}
+SCHED_PARAMS=${NURI_SLURM_SCHED_PARAMS:-}
 CONF=$DIR/etc/slurm.conf
 export SLURM_CONF=$CONF
 
@@ -177,13 +182,14 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 GresTypes=gpu
 MaxJobCount=50000
-MinJobAge=300
+MinJobAge=$MIN_JOB_AGE
 KillWait=5
 InactiveLimit=0
 Waittime=0
 SlurmdTimeout=10
 SlurmctldTimeout=10
 NodeName=$list NodeHostname=$list NodeAddr=127.0.0.1 Port=$ports CPUs=64 Boards=1 SocketsPerBoard=2 CoresPerSocket=32 ThreadsPerCore=1 RealMemory=16000 Gres=gpu:$GPUS State=UNKNOWN
+$( [ -n "$SCHED_PARAMS" ] && echo "SchedulerParameters=$SCHED_PARAMS" )
 # Only Nuri submits here: it chooses the nodes, Slurm runs the job.
 PartitionName=nuri Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 EOF

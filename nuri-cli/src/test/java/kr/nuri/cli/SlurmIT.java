@@ -54,6 +54,8 @@ class SlurmIT {
     private final List<Process> servers = new ArrayList<>();
     private String url;
     private String token;
+    /** How long the site may be out of contact before its runs are ended as lost (and its nodes drained). */
+    private int unknownTimeoutSeconds = 120;
 
     @BeforeAll
     static void cluster() throws Exception {
@@ -190,6 +192,32 @@ class SlurmIT {
     }
 
     @Test
+    void outOfContactPastTheTimeoutTheSiteIsDrainedItsRunsLostAndRequeuedThenContactReconciles() throws Exception {
+        unknownTimeoutSeconds = 6;
+        start();
+        String job = submit(Map.of("name", "long", "gpus", 8, "walltime", 600, "script", "#!/bin/sh\nsleep 60\n"));
+        awaitSlurm(job, 1, "RUNNING", 30);
+        run(SCRIPT.toString(), "stop-ctld");
+        try {
+            awaitJob(job, j -> j.path("runs").asInt() == 1 && j.path("state").asString().equals("PENDING"), 60);
+            await(() -> get("/api/v1/nodes?limit=10").toString().contains("site unreachable"), 30, "the site's nodes drained");
+            for (JsonNode n : get("/api/v1/nodes?limit=10").path("nodes")) {
+                assertThat(n.path("health").asString()).as(n.toString()).isEqualTo("DRAIN");
+                assertThat(n.path("reason").asString()).startsWith("site unreachable");
+            }
+            JsonNode waiting = get("/api/v1/jobs/" + job);
+            assertThat(waiting.path("lastOutcome").asString()).isEqualTo("NODE_FAILURE");
+        } finally {
+            run(SCRIPT.toString(), "start-ctld");
+        }
+        // Contact back: the nodes return, the job runs again (run 2), and its run-1 Slurm job, which Nuri ended, is cancelled.
+        JsonNode again = awaitJob(job, j -> j.path("runs").asInt() == 2 && j.path("state").asString().equals("RUNNING"), 90);
+        assertThat(again.path("placement").path("site").asString()).isEqualTo("s1");
+        await(() -> STOPPED.contains(slurmState(job, 1)), 60, "run 1's Slurm job stopped");
+        awaitSlurm(job, 2, "RUNNING", 60);
+    }
+
+    @Test
     void serveKilledWhileJobsRunIsReconciledOnRestart() throws Exception {
         Path data = dir.resolve("data");
         Process first = start(data);
@@ -223,7 +251,7 @@ class SlurmIT {
                 name: slurm-it
                 sites:
                   - name: s1
-                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, unknownTimeoutSeconds: 120}
+                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, unknownTimeoutSeconds: %d}
                     blocks:
                       - name: b
                         model: H100
@@ -236,7 +264,7 @@ class SlurmIT {
                   - {name: org, parent: nation}
                   - {name: p1, parent: org, quotas: {H100: 32}}
                 scheduler: {reservations: 1, preemption: true, preemptExemptMinutes: 0}
-                """.formatted(env.get("NURI_SLURM_URL"), env.get("NURI_SLURM_JWT_KEY")));
+                """.formatted(env.get("NURI_SLURM_URL"), env.get("NURI_SLURM_JWT_KEY"), unknownTimeoutSeconds));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx512m", "-jar", Path.of("target", "nuri.jar").toAbsolutePath().toString(), "serve",
                 "--fleet", fleet.toString(), "--port", "0", "--data", data.toString(), "--tick", "0.5", "--check", "FULL")

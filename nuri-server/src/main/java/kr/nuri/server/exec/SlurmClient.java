@@ -44,25 +44,99 @@ final class SlurmClient {
         boolean drained() { return flags.contains("DRAIN"); }
     }
 
-    /** Submits a batch job; returns Slurm's job id. */
+    /**
+     * Submits a batch job; returns Slurm's job id. Slurm may create the job and still report an error with it (HTTP 200, a
+     * {@code job_id}, and e.g. "Required node not available": the job waits there with that reason): it exists, so its id
+     * is returned, and the error is only a warning.
+     */
     long submit(String user, ObjectNode body) {
-        JsonNode r = call("POST", API + "/job/submit", user, json.writeValueAsString(body));
-        JsonNode id = r.get("job_id");
-        if (id == null || !id.isNumber()) throw new SlurmException("slurmrestd accepted a submission but gave no job_id: " + r, false);
-        return id.asLong();
+        String path = API + "/job/submit";
+        HttpResponse<String> r = send("POST", path, user, json.writeValueAsString(body), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+            try {
+                JsonNode id = json.readTree(r.body()).get("job_id");
+                if (id != null && id.isNumber() && id.asLong() > 0) return id.asLong();
+            } catch (JacksonException e) {
+                // not JSON: reported below
+            }
+        }
+        call("POST", path, r.statusCode(), r.body());
+        throw new SlurmException("slurmrestd accepted a submission but gave no job_id: " + r.body(), false);
     }
 
-    /** Every job slurmctld still holds (running, waiting, and ended within its MinJobAge). */
+    /**
+     * Every job slurmctld still holds (running, waiting, and ended within its MinJobAge). Read as a stream, keeping only the
+     * fields Nuri uses: the list carries every job of the cluster, megabytes at a few thousand jobs, on every poll.
+     */
     List<SlurmJob> jobs() {
-        JsonNode r = call("GET", API + "/jobs", site.user(), null);
-        List<SlurmJob> out = new ArrayList<>();
-        for (JsonNode j : r.path("jobs")) {
-            out.add(new SlurmJob(j.path("job_id").asLong(), j.path("name").asString(""), j.path("job_state").asString(""),
-                    j.path("partition").asString(""), j.path("comment").asString(""), j.path("nodes").asString(""),
-                    j.path("start_time").asLong(0), j.path("end_time").asLong(0), j.path("exit_code").asInt(0),
-                    j.path("state_reason").asString("")));
+        HttpResponse<java.io.InputStream> r = send("GET", API + "/jobs", site.user(), null, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            try (java.io.InputStream in = r.body()) {
+                failed("GET", API + "/jobs", r.statusCode(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new SlurmException("slurmrestd at " + site.url() + " answered GET /jobs with HTTP " + r.statusCode(), true);
+            }
         }
+        List<SlurmJob> out = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try (java.io.InputStream in = r.body(); tools.jackson.core.JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) throw new SlurmException("slurmrestd's job list is not a JSON object", true);
+            while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+                String field = p.currentName();
+                tools.jackson.core.JsonToken t = p.nextToken();
+                if (field.equals("jobs") && t == tools.jackson.core.JsonToken.START_ARRAY) {
+                    while (p.nextToken() == tools.jackson.core.JsonToken.START_OBJECT) out.add(job(p));
+                } else if (field.equals("errors") && t == tools.jackson.core.JsonToken.START_ARRAY) {
+                    while (p.nextToken() == tools.jackson.core.JsonToken.START_OBJECT) {
+                        StringBuilder e = new StringBuilder();
+                        while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+                            String k = p.currentName();
+                            p.nextToken();
+                            if (p.currentToken().isScalarValue()) e.append(e.isEmpty() ? "" : ", ").append(k).append('=').append(p.getString());
+                            else p.skipChildren();
+                        }
+                        errors.add(e.toString());
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException | JacksonException e) {
+            throw new SlurmException("cannot read slurmrestd's job list: " + e.getMessage(), true);
+        }
+        if (!errors.isEmpty()) throw new SlurmException("Slurm GET " + API + "/jobs: " + String.join("; ", errors), true);
         return out;
+    }
+
+    /** One job of the list, the parser at its start; the fields Nuri reads, the rest skipped. */
+    private static SlurmJob job(tools.jackson.core.JsonParser p) {
+        long id = 0, start = 0, end = 0;
+        int exit = 0;
+        String name = "", state = "", partition = "", comment = "", nodes = "", reason = "";
+        while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+            String f = p.currentName();
+            tools.jackson.core.JsonToken t = p.nextToken();
+            if (t == tools.jackson.core.JsonToken.START_OBJECT || t == tools.jackson.core.JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            boolean text = t == tools.jackson.core.JsonToken.VALUE_STRING;
+            boolean number = t == tools.jackson.core.JsonToken.VALUE_NUMBER_INT;
+            switch (f) {
+                case "job_id" -> id = number ? p.getLongValue() : 0;
+                case "start_time" -> start = number ? p.getLongValue() : 0;
+                case "end_time" -> end = number ? p.getLongValue() : 0;
+                case "exit_code" -> exit = number ? p.getIntValue() : 0;
+                case "name" -> name = text ? p.getString() : "";
+                case "job_state" -> state = text ? p.getString() : "";
+                case "partition" -> partition = text ? p.getString() : "";
+                case "comment" -> comment = text ? p.getString() : "";
+                case "nodes" -> nodes = text ? p.getString() : "";
+                case "state_reason" -> reason = text ? p.getString() : "";
+                default -> { }
+            }
+        }
+        return new SlurmJob(id, name, state, partition, comment, nodes, start, end, exit, reason);
     }
 
     List<SlurmNode> nodes() {
@@ -94,27 +168,40 @@ final class SlurmClient {
         call("GET", API + "/ping", site.user(), null);
     }
 
-    private JsonNode call(String method, String path, String user, String body) {
+    private <T> HttpResponse<T> send(String method, String path, String user, String body, HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(site.url() + path)).timeout(Duration.ofSeconds(30))
                 .header("X-SLURM-USER-NAME", user).header("X-SLURM-USER-TOKEN", tokens.token(user))
                 .header("Accept", "application/json");
         if (body != null) b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         else b.method(method, HttpRequest.BodyPublishers.noBody());
-        HttpResponse<String> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(b.build(), handler);
         } catch (IOException e) {
             throw new SlurmException("cannot reach slurmrestd at " + site.url() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SlurmException("interrupted while calling slurmrestd", true);
         }
+    }
+
+    /** A call that did not succeed: what Slurm said, as a refusal or (no contact with slurmctld) the site unreachable. */
+    private void failed(String method, String path, int status, String body) {
+        call(method, path, status, body);
+        throw new SlurmException("Slurm " + method + " " + path + ": HTTP " + status, status >= 500);
+    }
+
+    private JsonNode call(String method, String path, String user, String body) {
+        HttpResponse<String> r = send(method, path, user, body, HttpResponse.BodyHandlers.ofString());
+        return call(method, path, r.statusCode(), r.body());
+    }
+
+    private JsonNode call(String method, String path, int status, String answer) {
         JsonNode tree;
         try {
-            tree = json.readTree(r.body());
+            tree = json.readTree(answer);
         } catch (JacksonException e) {
-            throw new SlurmException("slurmrestd at " + site.url() + " answered " + method + " " + path + " with HTTP " + r.statusCode()
-                    + " and no JSON" + (r.statusCode() == 401 || r.statusCode() == 403 ? " (is the token or the user right?)" : ""), true);
+            throw new SlurmException("slurmrestd at " + site.url() + " answered " + method + " " + path + " with HTTP " + status
+                    + " and no JSON" + (status == 401 || status == 403 ? " (is the token or the user right?)" : ""), true);
         }
         List<String> errors = new ArrayList<>();
         boolean contact = false;
@@ -125,8 +212,8 @@ final class SlurmClient {
             if (!e.path("error").asString("").isEmpty() && !text.equals(e.path("error").asString(""))) text += " (" + e.path("error").asString("") + ")";
             errors.add(text + (code != 0 ? " [" + code + "]" : ""));
         }
-        if (r.statusCode() >= 200 && r.statusCode() < 300 && errors.isEmpty()) return tree;
-        String m = "Slurm " + method + " " + path + ": HTTP " + r.statusCode() + (errors.isEmpty() ? "" : ": " + String.join("; ", errors));
-        throw new SlurmException(m, contact || errors.isEmpty() && r.statusCode() >= 500 || r.statusCode() == 401 || r.statusCode() == 403);
+        if (status >= 200 && status < 300 && errors.isEmpty()) return tree;
+        String m = "Slurm " + method + " " + path + ": HTTP " + status + (errors.isEmpty() ? "" : ": " + String.join("; ", errors));
+        throw new SlurmException(m, contact || errors.isEmpty() && status >= 500 || status == 401 || status == 403);
     }
 }

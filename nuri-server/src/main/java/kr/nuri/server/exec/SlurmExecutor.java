@@ -48,6 +48,16 @@ final class SlurmExecutor implements SiteExecutor {
     private volatile long lastContactMillis;
     private volatile boolean reachable = true;
     private volatile boolean closed;
+    /** Slurm's ESLURM_NODE_NOT_AVAIL: a required node is down, drained or reserved there. */
+    private static final int NODE_NOT_AVAILABLE = 2068;
+    /** Submissions of one run refused for a node Slurm cannot use (yet) before the job is held: about a minute of retries. */
+    private static final int MAX_NODE_ATTEMPTS = 6;
+    /** The drain reason of a site's nodes while it is out of contact. */
+    static final String UNREACHABLE = "site unreachable";
+    /** How long out of contact before the site's nodes are drained (new jobs then go elsewhere). */
+    private static final long DRAIN_AFTER_MILLIS = 30_000;
+    private volatile boolean contactDrained;
+    private volatile boolean firstContact = true;
     /** Nodes are listed at most this often (a list of thousands of nodes is large). */
     private static final long NODES_EVERY_MILLIS = 5_000;
     private long lastNodesMillis = Long.MIN_VALUE / 2;
@@ -148,6 +158,19 @@ final class SlurmExecutor implements SiteExecutor {
                 sender.schedule(() -> submit(t), delay, TimeUnit.MILLISECONDS);
                 return;
             }
+            if (e.getMessage().contains("[" + NODE_NOT_AVAILABLE + "]") && t.attempts < MAX_NODE_ATTEMPTS) {
+                // Slurm has a chosen node down, drained or not yet back while Nuri has it up: read the nodes now (a node down
+                // there ends this run in Nuri, which places the job again) and try again shortly (a node coming back).
+                metrics.failed(site.site(), "node-unavailable");
+                log.info("site {}: Slurm cannot use a node of job {} yet (attempt {}): {}", site.site(), t.dispatch.jobId(), t.attempts, e.getMessage());
+                try {
+                    nodes(client.nodes());
+                } catch (SlurmException n) {
+                    log.warn("site {}: could not list the nodes: {}", site.site(), n.getMessage());
+                }
+                sender.schedule(() -> submit(t), 1_000L << Math.min(5, t.attempts), TimeUnit.MILLISECONDS);
+                return;
+            }
             t.submitting = false;
             tracked.remove(t.dispatch.jobId(), t);
             metrics.failed(site.site(), "refused");
@@ -221,6 +244,12 @@ final class SlurmExecutor implements SiteExecutor {
         }
         List<SlurmClient.SlurmJob> jobs = client.jobs();
         contact();
+        // A run that failed with its node: read the nodes first, so the node is down in Nuri before the job is placed again.
+        if (jobs.stream().anyMatch(j -> j.partition().equals(site.partition()) && (j.state().equals("NODE_FAIL") || j.state().equals("BOOT_FAIL"))
+                && SlurmLaunches.Tag.parse(j.comment()) != null && tracked.containsKey(SlurmLaunches.Tag.parse(j.comment()).jobId()))) {
+            nodes(client.nodes());
+            lastNodesMillis = began;
+        }
         Map<String, SlurmClient.SlurmJob> seen = new HashMap<>();
         for (SlurmClient.SlurmJob sj : jobs) {
             if (!sj.partition().equals(site.partition())) continue;
@@ -336,6 +365,50 @@ final class SlurmExecutor implements SiteExecutor {
             reachable = true;
             log.info("site {}: Slurm answers again; reconciling", site.site());
         }
+        if (contactDrained || firstContact) {
+            contactDrained = false;
+            firstContact = false; // nodes a previous server drained while out of contact come back too
+            feedback.submit(session -> {
+                var fleet = session.engine().state().fleet();
+                for (int n : siteNodes(fleet)) {
+                    String r = session.engine().state().reason(n);
+                    if (session.engine().state().capacity().health(n) == kr.nuri.core.fleet.Health.DRAIN && r != null && r.startsWith(UNREACHABLE)) {
+                        String name = fleet.nodeName(n);
+                        session.apply(t -> new Command.NodeUp(t, name));
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Out of contact for long enough ({@link #DRAIN_AFTER_MILLIS}, or the unknown timeout if shorter): the site's nodes are
+     * drained with the reason {@value #UNREACHABLE}, so that new jobs go elsewhere or wait, rather than start where
+     * nothing can run them; its running jobs go on. Contact back, they come back.
+     */
+    private void drainForContact(long out, String why) {
+        if (contactDrained || out < Math.min(DRAIN_AFTER_MILLIS, site.unknownTimeout().toMillis())) return;
+        contactDrained = true;
+        String reason = NodeSync.clip(UNREACHABLE + " for " + out / 1000 + " s: " + why);
+        log.warn("site {}: draining its nodes while out of contact ({})", site.site(), reason);
+        feedback.submit(session -> {
+            var fleet = session.engine().state().fleet();
+            for (int n : siteNodes(fleet)) {
+                if (session.engine().state().capacity().health(n) == kr.nuri.core.fleet.Health.UP) {
+                    String name = fleet.nodeName(n);
+                    session.apply(t -> new Command.DrainNode(t, name, reason));
+                }
+            }
+            return null;
+        }).whenComplete((r, e) -> {
+            if (e != null) contactDrained = false;
+        });
+    }
+
+    private int[] siteNodes(kr.nuri.core.fleet.Fleet fleet) {
+        return java.util.stream.IntStream.range(0, fleet.nodeCount())
+                .filter(n -> fleet.siteName(fleet.siteOfNode(n)).equals(site.site())).toArray();
     }
 
     private void lost(SlurmException e) {
@@ -347,6 +420,7 @@ final class SlurmExecutor implements SiteExecutor {
                     site.unknownTimeout().toSeconds(), e.getMessage());
         }
         long out = clockMillis.getAsLong() - lastContactMillis;
+        drainForContact(out, e.getMessage());
         if (out > site.unknownTimeout().toMillis()) {
             for (Tracked t : List.copyOf(tracked.values())) {
                 if (t.stopping) tracked.remove(t.dispatch.jobId(), t);
