@@ -445,6 +445,20 @@ class ServerIT extends ServerTestCase {
         Thread.sleep(200);
         assertThat(openStream(s.operatorToken, null, none).statusCode()).as("a fifth stream of one token").isEqualTo(429);
         for (var o : open) o.body().close();
+
+        // A restart keeps no stream in memory: what a client missed comes back from the journal, not as a reset.
+        ids = java.util.regex.Pattern.compile("(?m)^id: (\\d+)$").matcher(joined(resumed));
+        while (ids.find()) lastId = ids.group(1);
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"three\",\"project\":\"a1\",\"gpus\":1}");
+        s.stop();
+        s.start();
+        java.util.List<String> replayed = new java.util.ArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> back = openStream(s.operatorToken, lastId, replayed);
+        deadline = System.nanoTime() + 5_000_000_000L;
+        while (!joined(replayed).contains("\"three\"") && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(joined(replayed)).as("after a restart, from id " + lastId).contains("\"three\"").contains("event: JobSubmitted")
+                .doesNotContain("\"two\"").doesNotContain("event: reset");
+        back.body().close();
     }
 
     @Test

@@ -38,11 +38,19 @@ public final class ApiServer implements AutoCloseable {
     /** {@code tree}: the engine's quota tree as it is now (it grows when a tenant is created). */
     public ApiServer(EngineLoop loop, JsonMapper json, java.util.function.Supplier<TenantTree> tree, TokenStore tokens, UsageLedger ledger,
                      EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version,
-                     kr.nuri.server.journal.AuditLog audit, kr.nuri.server.exec.Executions executions) {
+                     kr.nuri.server.journal.AuditLog audit, kr.nuri.server.exec.Executions executions,
+                     kr.nuri.server.journal.Journal journal) {
         Access access = new Access(tree);
         this.api = new ApiContext(loop, json, access, tokens, clockMillis, audit);
         this.metrics = metrics;
         this.stream = new EventStream(access, codec, journalEvents.getAsLong());
+        // A client that missed more than the stream keeps gets it from the journal: read here (off the engine thread), made
+        // into messages on the engine thread (who may see a job is decided there).
+        stream.replayFrom((after, upTo) -> {
+            java.util.List<String[]> rows = new java.util.ArrayList<>();
+            journal.readRaw(after + 1, upTo, (seq, kind, body) -> rows.add(new String[] {Long.toString(seq), kind, body}));
+            return this.api.call(s -> stream.fromRows(rows, s.engine()));
+        });
         routes.addAll(new JobsApi(api, ledger, executions).routes());
         routes.addAll(new FleetApi(api).routes());
         routes.addAll(new TenantsApi(api).routes());

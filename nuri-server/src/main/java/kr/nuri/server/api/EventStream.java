@@ -18,8 +18,9 @@ import kr.nuri.server.journal.EventCodec;
  * its own virtual thread, so a slow client never slows the engine: when its queue overflows it is
  * disconnected and reconnects. Every message carries its journal position as its {@code id:}; a client that
  * reconnects with {@code Last-Event-ID} gets what it missed from the last {@value #KEPT} messages (a
- * Kubernetes watch's resume), or, if it missed more (or the server restarted since), an {@code event: reset}
- * telling it to read the state again.
+ * Kubernetes watch's resume); if it missed more (or the server restarted since), what it missed is read back from the
+ * journal (up to {@value #REPLAY_MAX} events); beyond that, or for rows of the journal's first format, an
+ * {@code event: reset} tells it to read the state again.
  */
 final class EventStream {
     private static final int CLIENT_QUEUE = 10_000;
@@ -27,8 +28,12 @@ final class EventStream {
     static final int KEPT = 10_000;
     /** Streams one token may hold open at once. */
     static final int MAX_PER_TOKEN = 4;
+    /** The most events a reconnecting client is sent from the journal; further behind, it reads the state again. */
+    static final int REPLAY_MAX = 100_000;
     private final Access access;
     private final EventCodec codec;
+    /** Reads what a client missed from the journal; null = not available (a reset instead). */
+    private volatile Replay replay;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     /** Guards {@link #recent} and client registration against delivery, so a resume neither misses nor repeats. */
     private final Object lock = new Object();
@@ -103,6 +108,60 @@ final class EventStream {
                 nodes, s.gpus(), s.borrowed()));
     }
 
+    /** What a reconnecting client missed, from the journal: messages after {@code after} up to {@code upTo}, or null (reset). */
+    @FunctionalInterface
+    interface Replay {
+        List<Message> missed(long after, long upTo);
+    }
+
+    void replayFrom(Replay replay) {
+        this.replay = replay;
+    }
+
+    /**
+     * Messages of raw journal rows, as {@link #prepare} makes them live: on the engine thread (jobs are looked up for who may
+     * see them). Null when a row is of the journal's first format (positions, not names): that stretch cannot be replayed.
+     */
+    List<Message> fromRows(List<String[]> rows, Engine engine) {
+        var fleet = engine.state().fleet();
+        List<Message> out = new java.util.ArrayList<>();
+        for (String[] r : rows) {
+            long seq = Long.parseLong(r[0]);
+            String kind = r[1];
+            tools.jackson.databind.JsonNode b = codec.json().readTree(r[2]);
+            switch (kind) {
+                case "JobSubmitted" -> out.add(new Message(seq, kind, r[2], engine.job(b.path("spec").path("id").asString()), false));
+                case "JobEnded" -> out.add(new Message(seq, kind, r[2], engine.job(b.path("jobId").asString()), false));
+                case "JobStarted" -> {
+                    if (!b.path("pool").isString() || !b.path("nodes").path(0).isString()) return null;
+                    int pool = fleet.pools().stream().map(x -> x.toUpperCase(java.util.Locale.ROOT)).toList()
+                            .indexOf(b.path("pool").asString().toUpperCase(java.util.Locale.ROOT));
+                    List<String> nodes = new java.util.ArrayList<>();
+                    for (var n : b.path("nodes")) nodes.add(n.asString());
+                    int[] gpus = new int[b.path("gpus").size()];
+                    for (int i = 0; i < gpus.length; i++) gpus[i] = b.path("gpus").path(i).asInt();
+                    String data = codec.json().writeValueAsString(new Started(b.path("time").asLong(), b.path("jobId").asString(),
+                            pool < 0 ? null : fleet.models().get(fleet.modelOfPool(pool)), pool < 0 ? b.path("pool").asString() : fleet.poolName(pool),
+                            nodes, gpus, b.path("borrowed").asBoolean()));
+                    out.add(new Message(seq, kind, data, engine.job(b.path("jobId").asString()), false));
+                }
+                case "NodeHealthChanged" -> {
+                    if (!b.path("node").isString()) return null;
+                    int n = fleet.nodeIndex(b.path("node").asString());
+                    out.add(new Message(seq, kind, "{\"time\":" + b.path("time").asLong() + ",\"node\":\"" + b.path("node").asString()
+                            + "\",\"health\":\"" + b.path("health").asString() + "\"}", null, false,
+                            n < 0 ? "" : fleet.ownerOfBlock(fleet.blockOfNode(n))));
+                }
+                case "QuotaSet", "AwardGranted", "AwardRevised" -> {
+                    if (kind.equals("QuotaSet") && !b.path("tenant").isString()) return null;
+                    out.add(new Message(seq, kind, r[2], null, true));
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
     /** Whether this token may open one more stream. */
     boolean admits(Principal p) {
         return clients.stream().filter(c -> c.principal.tokenId().equals(p.tokenId())).count() < MAX_PER_TOKEN;
@@ -114,21 +173,32 @@ final class EventStream {
     void serve(SseClient sse, Principal principal, long lastEventId) {
         Client c = new Client(principal);
         boolean reset = false;
+        long replayUpTo = -1; // the journal holds what it missed up to here (the messages kept here follow)
         synchronized (lock) {
             if (lastEventId >= 0 && lastEventId < lastSeq) {
                 long oldest = recent.isEmpty() ? Long.MAX_VALUE : recent.peekFirst().seq();
                 if (oldest > lastEventId + 1 && lastSeq > lastEventId) {
-                    reset = true; // it missed events that are no longer held here
-                } else {
-                    for (Message m : recent) {
-                        if (m.seq() > lastEventId && sees(principal, m)) c.queue.offer(m);
-                    }
+                    // It missed events no longer held here: from the journal, if not too many.
+                    long upTo = recent.isEmpty() ? lastSeq : oldest - 1;
+                    if (replay != null && upTo - lastEventId <= REPLAY_MAX) replayUpTo = upTo;
+                    else reset = true;
+                }
+                for (Message m : recent) {
+                    if (!reset && m.seq() > lastEventId && sees(principal, m)) c.queue.offer(m);
                 }
             }
             clients.add(c);
         }
         sse.onClose(() -> clients.remove(c));
         sse.sendComment("connected as " + principal.user());
+        if (replayUpTo >= 0) {
+            List<Message> missed = replay.missed(lastEventId, replayUpTo);
+            if (missed == null) {
+                reset = true;
+            } else {
+                for (Message m : missed) if (sees(principal, m)) sse.sendEvent(m.kind(), m.data(), Long.toString(m.seq()));
+            }
+        }
         if (reset) {
             sse.sendEvent("reset", "{\"detail\":\"events after " + lastEventId + " are no longer held; read the state again\"}",
                     Long.toString(lastSeq));

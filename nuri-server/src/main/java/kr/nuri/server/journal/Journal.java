@@ -103,6 +103,23 @@ public final class Journal {
         });
     }
 
+    /** Streams the raw rows (kind, body) from {@code fromSeq} to {@code toSeq}, in order (no decoding). */
+    public void readRaw(long fromSeq, long toSeq, RawConsumer consumer) {
+        db.jdbi().useTransaction(h -> {
+            try (var rows = h.createQuery("SELECT seq, kind, body FROM journal WHERE seq >= :from AND seq <= :to ORDER BY seq")
+                    .bind("from", fromSeq).bind("to", toSeq).setFetchSize(5_000)
+                    .map((rs, ctx) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3))).stream()) {
+                rows.forEach(r -> consumer.accept(r.seq(), r.kind(), r.body()));
+            }
+        });
+    }
+
+    /** Receives raw journal rows. */
+    @FunctionalInterface
+    public interface RawConsumer {
+        void accept(long seq, String kind, String body);
+    }
+
     /** Streams the raw bodies of events of one kind from {@code fromSeq} on, in order (no decoding). */
     public void readKinds(long fromSeq, String kind, java.util.function.BiConsumer<Long, String> consumer) {
         db.jdbi().useTransaction(h -> {
