@@ -54,6 +54,8 @@ class SlurmIT {
     private final List<Process> servers = new ArrayList<>();
     private String url;
     private String token;
+    /** The backend's nodeMap (Nuri's node names to Slurm's); null = the same names. */
+    private String nodeMap;
     /** How long the site may be out of contact before its runs are ended as lost (and its nodes drained). */
     private int unknownTimeoutSeconds = 120;
 
@@ -218,6 +220,29 @@ class SlurmIT {
     }
 
     @Test
+    void aSubmissionSlurmRefusesHoldsTheJobWithSlurmsErrorAndIsNotRetriedForever() throws Exception {
+        // The fleet file maps gn0004 to a node this Slurm does not have: Slurm refuses every run placed there.
+        nodeMap = "{gn0001: gn0001, gn0002: gn0002, gn0003: gn0003, gn0004: gn0099}";
+        start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) ids.add(submit(Map.of("name", "w" + i, "gpus", 8, "walltime", 600, "script", "#!/bin/sh\nsleep 30\n")));
+        String refused = null;
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (refused == null && System.nanoTime() < end) {
+            for (String id : ids) if (get("/api/v1/jobs/" + id).path("pendingReason").asString().equals("HELD")) refused = id;
+            Thread.sleep(250);
+        }
+        assertThat(refused).as("the job placed on the node Slurm does not know is held").isNotNull();
+        JsonNode held = get("/api/v1/jobs/" + refused);
+        assertThat(held.path("lastOutcome").asString()).isEqualTo("REQUEUED");
+        assertThat(held.path("runs").asInt()).as("submitted once, not retried forever").isEqualTo(1);
+        assertThat(String.join("\n", serverLog)).contains("Slurm refused job " + refused).contains("Invalid node name specified");
+        for (String id : ids) if (!id.equals(refused)) awaitSlurm(id, 1, "RUNNING", 30);
+        Thread.sleep(3_000);
+        assertThat(get("/api/v1/jobs/" + refused).path("runs").asInt()).as("still held, not started again").isEqualTo(1);
+    }
+
+    @Test
     void serveKilledWhileJobsRunIsReconciledOnRestart() throws Exception {
         Path data = dir.resolve("data");
         Process first = start(data);
@@ -251,7 +276,7 @@ class SlurmIT {
                 name: slurm-it
                 sites:
                   - name: s1
-                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, unknownTimeoutSeconds: %d}
+                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, unknownTimeoutSeconds: %d%s}
                     blocks:
                       - name: b
                         model: H100
@@ -264,7 +289,8 @@ class SlurmIT {
                   - {name: org, parent: nation}
                   - {name: p1, parent: org, quotas: {H100: 32}}
                 scheduler: {reservations: 1, preemption: true, preemptExemptMinutes: 0}
-                """.formatted(env.get("NURI_SLURM_URL"), env.get("NURI_SLURM_JWT_KEY"), unknownTimeoutSeconds));
+                """.formatted(env.get("NURI_SLURM_URL"), env.get("NURI_SLURM_JWT_KEY"), unknownTimeoutSeconds,
+                nodeMap == null ? "" : ", nodeMap: " + nodeMap));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx512m", "-jar", Path.of("target", "nuri.jar").toAbsolutePath().toString(), "serve",
                 "--fleet", fleet.toString(), "--port", "0", "--data", data.toString(), "--tick", "0.5", "--check", "FULL")

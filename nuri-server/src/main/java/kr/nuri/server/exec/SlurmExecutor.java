@@ -39,25 +39,18 @@ final class SlurmExecutor implements SiteExecutor {
     private final AuditLog audit;
     private final SiteMetrics metrics;
     private final SlurmLaunches launches;
+    private final SiteContact contact;
     private final long epoch;
     private final ScheduledExecutorService sender;
     private final ScheduledExecutorService poller;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, String> nuriNode = new HashMap<>();
     private volatile Feedback feedback;
-    private volatile long lastContactMillis;
-    private volatile boolean reachable = true;
     private volatile boolean closed;
     /** Slurm's ESLURM_NODE_NOT_AVAIL: a required node is down, drained or reserved there. */
     private static final int NODE_NOT_AVAILABLE = 2068;
     /** Submissions of one run refused for a node Slurm cannot use (yet) before the job is held: about a minute of retries. */
     private static final int MAX_NODE_ATTEMPTS = 6;
-    /** The drain reason of a site's nodes while it is out of contact. */
-    static final String UNREACHABLE = "site unreachable";
-    /** How long out of contact before the site's nodes are drained (new jobs then go elsewhere). */
-    private static final long DRAIN_AFTER_MILLIS = 30_000;
-    private volatile boolean contactDrained;
-    private volatile boolean firstContact = true;
     /** Nodes are listed at most this often (a list of thousands of nodes is large). */
     private static final long NODES_EVERY_MILLIS = 5_000;
     private long lastNodesMillis = Long.MIN_VALUE / 2;
@@ -87,8 +80,8 @@ final class SlurmExecutor implements SiteExecutor {
         this.audit = audit;
         this.metrics = metrics;
         this.launches = new SlurmLaunches(site, json);
+        this.contact = new SiteContact(site, clockMillis, metrics);
         this.epoch = epoch;
-        this.lastContactMillis = clockMillis.getAsLong();
         for (Map.Entry<String, String> e : site.nodeMap().entrySet()) nuriNode.put(e.getValue(), e.getKey());
         // A few senders: slurmctld takes a submission in ~15 ms at a thousand nodes, and starts come in bursts.
         this.sender = Executors.newScheduledThreadPool(4, Thread.ofPlatform().name("nuri-slurm-" + site.site() + "-send-", 0).daemon().factory());
@@ -99,7 +92,7 @@ final class SlurmExecutor implements SiteExecutor {
     public String site() { return site.site(); }
 
     @Override
-    public boolean reachable() { return reachable; }
+    public boolean reachable() { return contact.reachable(); }
 
     @Override
     public String externalId(String jobId) {
@@ -238,7 +231,7 @@ final class SlurmExecutor implements SiteExecutor {
 
     private void poll() {
         long began = clockMillis.getAsLong();
-        if (began - lastNodesMillis >= NODES_EVERY_MILLIS || !reachable) {
+        if (began - lastNodesMillis >= NODES_EVERY_MILLIS || !contact.reachable()) {
             nodes(client.nodes());
             lastNodesMillis = began;
         }
@@ -257,7 +250,8 @@ final class SlurmExecutor implements SiteExecutor {
             Tracked t = tag == null || tag.epoch() != epoch ? null : tracked.get(tag.jobId());
             boolean ours = t != null && t.dispatch.run() == tag.run() && (t.slurmId == 0 || t.slurmId == sj.id());
             if (!ours) {
-                if (!SlurmStates.terminal(sj.state()) && !(t != null && t.submitting)) unknown(sj, tag);
+                // Another journal's, an earlier run's, or a second copy of this run's: Nuri does not run it.
+                if (!SlurmStates.terminal(sj.state())) unknown(sj, tag);
                 continue;
             }
             seen.put(tag.jobId(), sj);
@@ -359,68 +353,13 @@ final class SlurmExecutor implements SiteExecutor {
     }
 
     private void contact() {
-        lastContactMillis = clockMillis.getAsLong();
-        metrics.contact(site.site(), lastContactMillis);
-        if (!reachable) {
-            reachable = true;
-            log.info("site {}: Slurm answers again; reconciling", site.site());
-        }
-        if (contactDrained || firstContact) {
-            contactDrained = false;
-            firstContact = false; // nodes a previous server drained while out of contact come back too
-            feedback.submit(session -> {
-                var fleet = session.engine().state().fleet();
-                for (int n : siteNodes(fleet)) {
-                    String r = session.engine().state().reason(n);
-                    if (session.engine().state().capacity().health(n) == kr.nuri.core.fleet.Health.DRAIN && r != null && r.startsWith(UNREACHABLE)) {
-                        String name = fleet.nodeName(n);
-                        session.apply(t -> new Command.NodeUp(t, name));
-                    }
-                }
-                return null;
-            });
-        }
+        contact.answered(feedback);
     }
 
-    /**
-     * Out of contact for long enough ({@link #DRAIN_AFTER_MILLIS}, or the unknown timeout if shorter): the site's nodes are
-     * drained with the reason {@value #UNREACHABLE}, so that new jobs go elsewhere or wait, rather than start where
-     * nothing can run them; its running jobs go on. Contact back, they come back.
-     */
-    private void drainForContact(long out, String why) {
-        if (contactDrained || out < Math.min(DRAIN_AFTER_MILLIS, site.unknownTimeout().toMillis())) return;
-        contactDrained = true;
-        String reason = NodeSync.clip(UNREACHABLE + " for " + out / 1000 + " s: " + why);
-        log.warn("site {}: draining its nodes while out of contact ({})", site.site(), reason);
-        feedback.submit(session -> {
-            var fleet = session.engine().state().fleet();
-            for (int n : siteNodes(fleet)) {
-                if (session.engine().state().capacity().health(n) == kr.nuri.core.fleet.Health.UP) {
-                    String name = fleet.nodeName(n);
-                    session.apply(t -> new Command.DrainNode(t, name, reason));
-                }
-            }
-            return null;
-        }).whenComplete((r, e) -> {
-            if (e != null) contactDrained = false;
-        });
-    }
-
-    private int[] siteNodes(kr.nuri.core.fleet.Fleet fleet) {
-        return java.util.stream.IntStream.range(0, fleet.nodeCount())
-                .filter(n -> fleet.siteName(fleet.siteOfNode(n)).equals(site.site())).toArray();
-    }
-
+    /** The site did not answer: unknown, not failed; past its timeout, its runs are ended as lost (and requeued). */
     private void lost(SlurmException e) {
         if (closed) return;
-        if (reachable) {
-            reachable = false;
-            metrics.unreachable(site.site());
-            log.warn("site {}: Slurm unreachable, the site is unknown (its jobs are not ended before {} s): {}", site.site(),
-                    site.unknownTimeout().toSeconds(), e.getMessage());
-        }
-        long out = clockMillis.getAsLong() - lastContactMillis;
-        drainForContact(out, e.getMessage());
+        long out = contact.silent(e, feedback);
         if (out > site.unknownTimeout().toMillis()) {
             for (Tracked t : List.copyOf(tracked.values())) {
                 if (t.stopping) tracked.remove(t.dispatch.jobId(), t);
