@@ -78,7 +78,8 @@ public final class RandomCommands {
                 case 6 -> new Command.SetWalltime(now, id, r.nextInt(10) == 0 ? 0 : 60 + r.nextInt(7200)); // shorter, longer, or refused
                 case 0 -> new Command.HoldJob(now, id, true); // refused unless it waits and is not held
                 case 1 -> new Command.HoldJob(now, id, false);
-                case 2 -> new Command.RequeueJob(now, id); // refused unless it runs
+                case 2 -> r.nextBoolean() ? new Command.RequeueJob(now, id) // refused unless it runs
+                        : new Command.RequeueJob(now, id, "site refused it", true); // a site refused the run: back, held
                 default -> new Command.CancelJob(now, id);
             };
         } else if (dice < 81) {
@@ -282,6 +283,18 @@ public final class RandomCommands {
         // Finish at its deadline at the latest (jobs cannot outlive their walltime) or now.
         long t = Math.max(now, Math.min(j.deadline() + (r.nextInt(10) == 0 ? 100 : 0), now + r.nextInt(3600)));
         now = t;
+        if (r.nextInt(6) == 0) {
+            // A site's report (issue 18): its outcome (now and then one a site may not report: refused) and how long the run
+            // held its GPUs there (now and then -1: until now, or a malformed -5: refused).
+            kr.nuri.core.job.Outcome[] outcomes = kr.nuri.core.job.Outcome.values();
+            kr.nuri.core.job.Outcome o = outcomes[r.nextInt(outcomes.length)];
+            long ran = switch (r.nextInt(8)) {
+                case 0 -> -1;
+                case 1 -> -5;
+                default -> r.nextLong(Math.max(1, t - j.startTime() + 30));
+            };
+            return new Command.JobFinished(t, j.id(), o == kr.nuri.core.job.Outcome.COMPLETED, o, ran, "site report");
+        }
         return new Command.JobFinished(t, j.id(), r.nextInt(10) > 0);
     }
 
