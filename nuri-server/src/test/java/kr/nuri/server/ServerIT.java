@@ -423,11 +423,13 @@ class ServerIT extends ServerTestCase {
         java.util.List<String> first = new java.util.ArrayList<>();
         HttpResponse<java.util.stream.Stream<String>> live = openStream(s.operatorToken, null, first);
         Thread.sleep(300);
-        s.call("POST", "/api/v1/jobs", "{\"name\":\"one\",\"project\":\"a1\",\"gpus\":1}");
+        // What a site would run (a script and its environment, perhaps with a secret) is journaled, never streamed.
+        s.call("POST", "/api/v1/jobs", "{\"name\":\"one\",\"project\":\"a1\",\"gpus\":1,\"script\":\"#!/bin/sh\\ntrue\\n\","
+                + "\"environment\":{\"API_KEY\":\"s3cret-value\"}}");
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!joined(first).contains("\"one\"") && System.nanoTime() < deadline) Thread.sleep(50);
         String seen = joined(first);
-        assertThat(seen).contains("event: JobSubmitted").containsPattern("(?m)^id: \\d+$");
+        assertThat(seen).contains("event: JobSubmitted").containsPattern("(?m)^id: \\d+$").doesNotContain("s3cret-value");
         java.util.regex.Matcher ids = java.util.regex.Pattern.compile("(?m)^id: (\\d+)$").matcher(seen);
         String lastId = null;
         while (ids.find()) lastId = ids.group(1);

@@ -62,7 +62,7 @@ final class EventStream {
             String kind = EventCodec.kind(e);
             long at = seq++;
             Message m = switch (e) {
-                case Event.JobSubmitted s -> new Message(at, kind, codec.encode(e), engine.job(s.spec().id()), false);
+                case Event.JobSubmitted s -> new Message(at, kind, withoutLaunch(codec.encode(e)), engine.job(s.spec().id()), false);
                 case Event.JobStarted s -> new Message(at, kind, started(s, engine), engine.job(s.jobId()), false);
                 case Event.JobEnded s -> new Message(at, kind, codec.encode(e), engine.job(s.jobId()), false);
                 case Event.NodeHealthChanged n -> new Message(at, kind, "{\"time\":" + n.time() + ",\"node\":\""
@@ -130,7 +130,7 @@ final class EventStream {
             String kind = r[1];
             tools.jackson.databind.JsonNode b = codec.json().readTree(r[2]);
             switch (kind) {
-                case "JobSubmitted" -> out.add(new Message(seq, kind, r[2], engine.job(b.path("spec").path("id").asString()), false));
+                case "JobSubmitted" -> out.add(new Message(seq, kind, withoutLaunch(r[2]), engine.job(b.path("spec").path("id").asString()), false));
                 case "JobEnded" -> out.add(new Message(seq, kind, r[2], engine.job(b.path("jobId").asString()), false));
                 case "JobStarted" -> {
                     if (!b.path("pool").isString() || !b.path("nodes").path(0).isString()) return null;
@@ -160,6 +160,17 @@ final class EventStream {
             }
         }
         return out;
+    }
+
+    /**
+     * A submission as the stream shows it: without what its site runs (the script and its environment, which may hold the
+     * submitter's secrets; the journal keeps them for the site, the stream has no need of them).
+     */
+    private String withoutLaunch(String submitted) {
+        if (!submitted.contains("\"launch\"")) return submitted;
+        tools.jackson.databind.node.ObjectNode o = (tools.jackson.databind.node.ObjectNode) codec.json().readTree(submitted);
+        if (o.path("spec") instanceof tools.jackson.databind.node.ObjectNode spec && spec.hasNonNull("launch")) spec.put("launch", "(not shown)");
+        return codec.json().writeValueAsString(o);
     }
 
     /** Whether this token may open one more stream. */
