@@ -124,6 +124,7 @@ final class EventStream {
      */
     List<Message> fromRows(List<String[]> rows, Engine engine) {
         var fleet = engine.state().fleet();
+        List<String> pools = fleet.pools().stream().map(x -> x.toUpperCase(java.util.Locale.ROOT)).toList();
         List<Message> out = new java.util.ArrayList<>();
         for (String[] r : rows) {
             long seq = Long.parseLong(r[0]);
@@ -134,8 +135,7 @@ final class EventStream {
                 case "JobEnded" -> out.add(new Message(seq, kind, r[2], engine.job(b.path("jobId").asString()), false));
                 case "JobStarted" -> {
                     if (!b.path("pool").isString() || !b.path("nodes").path(0).isString()) return null;
-                    int pool = fleet.pools().stream().map(x -> x.toUpperCase(java.util.Locale.ROOT)).toList()
-                            .indexOf(b.path("pool").asString().toUpperCase(java.util.Locale.ROOT));
+                    int pool = pools.indexOf(b.path("pool").asString().toUpperCase(java.util.Locale.ROOT));
                     List<String> nodes = new java.util.ArrayList<>();
                     for (var n : b.path("nodes")) nodes.add(n.asString());
                     int[] gpus = new int[b.path("gpus").size()];

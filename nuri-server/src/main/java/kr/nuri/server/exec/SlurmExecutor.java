@@ -239,7 +239,7 @@ final class SlurmExecutor implements SiteExecutor {
         contact();
         // A run that failed with its node: read the nodes first, so the node is down in Nuri before the job is placed again.
         if (jobs.stream().anyMatch(j -> j.partition().equals(site.partition()) && (j.state().equals("NODE_FAIL") || j.state().equals("BOOT_FAIL"))
-                && SlurmLaunches.Tag.parse(j.comment()) != null && tracked.containsKey(SlurmLaunches.Tag.parse(j.comment()).jobId()))) {
+                && SlurmLaunches.Tag.parse(j.comment()) instanceof SlurmLaunches.Tag tag && tag.epoch() == epoch && tracked.containsKey(tag.jobId()))) {
             nodes(client.nodes());
             lastNodesMillis = began;
         }
