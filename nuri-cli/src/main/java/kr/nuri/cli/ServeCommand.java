@@ -8,6 +8,7 @@ import kr.nuri.core.config.AssertionLevel;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.server.NuriServer;
 import kr.nuri.server.ServerOptions;
+import kr.nuri.server.api.FleetVisibility;
 import kr.nuri.server.journal.Lease;
 import kr.nuri.server.loop.LoopSettings;
 import picocli.CommandLine.Command;
@@ -50,8 +51,15 @@ final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE} days). When every operator token has expired, a start makes a new one and prints it once.")
     int tokenDays;
 
+    @Option(names = "--fleet-visibility", defaultValue = "usable", paramLabel = "owner|usable|open",
+            description = "What of the fleet users and tenant admins see (operators and programme managers see all): owner = nodes and pools of "
+                    + "their own organisation; usable = those, and the pools their projects may borrow from, aggregated; open = every node "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String fleetVisibility;
+
     @Override
     public Integer call() throws InterruptedException {
+        FleetVisibility visibility = FleetVisibility.parse("--fleet-visibility", fleetVisibility);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not a port. Maybe 8080?");
         if (tickSeconds < 0.1) throw new IllegalArgumentException("--tick " + tickSeconds + " is too short. Maybe 5?");
         if (tokenDays < 1 || tokenDays > 3_650) throw new IllegalArgumentException("--token-days " + tokenDays + " is outside 1..3650. Maybe 90?");
@@ -61,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
                 f.totalGpus(), f.nodeCount(), config.engine().tenants().size());
         ServerOptions options = new ServerOptions(config, host, port, db.url(), db.user(), db.password(),
                 data, new LoopSettings(Math.round(tickSeconds * 1000), checkpointEvery, snapshotEvery, 100_000, 5_000), check, 15_000,
-                tokenDays * 86_400_000L);
+                tokenDays * 86_400_000L).withVisibility(visibility);
         NuriServer server;
         try {
             server = NuriServer.start(options);

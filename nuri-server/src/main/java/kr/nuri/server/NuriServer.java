@@ -130,7 +130,7 @@ public final class NuriServer implements AutoCloseable {
             ServerSnapshots snapshotter = new ServerSnapshots(engine, ledger, snapshots, identities.now.orderHash());
             EngineLoop loop = new EngineLoop(engine, journal, clock, observers, execution, o.loop(), metrics, snapshotter);
             ApiServer api = new ApiServer(loop, json, () -> engine.state().tenants(), tokens, ledger, codec, metrics, clock,
-                    loop::eventsAssigned, Version.get(), audit, executions, journal);
+                    loop::eventsAssigned, Version.get(), audit, executions, journal, o.visibility());
             loop.subscribe(executions);
             executions.start(loop, engine); // reconciles each site with the runs the journal says are running there
             loop.start(journal.nextSeq() - 1 - recovery.snapshotSeq());

@@ -52,10 +52,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** What of the fleet tenants' members see after the next {@link #start()}. */
+    public kr.nuri.server.api.FleetVisibility visibility = kr.nuri.server.api.FleetVisibility.DEFAULT;
+
     public ServerOptions options() {
         return new ServerOptions(config, "127.0.0.1", 0, dbUrl, dbUrl == null ? null : TestStore.PG_USER,
                 dbUrl == null ? null : TestStore.PG_PASSWORD, dir, new LoopSettings(3_600_000, checkpointEvery, snapshotEvery, 100_000, 5_000),
-                AssertionLevel.FULL, 15_000);
+                AssertionLevel.FULL, 15_000).withVisibility(visibility);
     }
 
     /** The server's clock (epoch milliseconds); null = the system's. */

@@ -1,6 +1,7 @@
 package kr.nuri.server.api;
 
 import kr.nuri.core.job.Job;
+import kr.nuri.core.tenancy.Pools;
 import kr.nuri.core.tenancy.TenantTree;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
@@ -12,10 +13,15 @@ import kr.nuri.server.auth.Role;
  */
 final class Access {
     private final java.util.function.Supplier<TenantTree> trees;
+    private final FleetVisibility visibility;
 
-    /** {@code trees}: the engine's tree as it is now; each tree is immutable (creating a tenant makes a new one), so any thread may ask. */
-    Access(java.util.function.Supplier<TenantTree> trees) {
+    /**
+     * {@code trees}: the engine's tree as it is now; each tree is immutable (creating a tenant makes a new one), so any
+     * thread may ask. {@code visibility}: what of the fleet tenants' members see.
+     */
+    Access(java.util.function.Supplier<TenantTree> trees, FleetVisibility visibility) {
         this.trees = trees;
+        this.visibility = visibility;
     }
 
     private TenantTree tree() {
@@ -49,13 +55,26 @@ final class Access {
 
     /**
      * Per-node detail of a node owned by {@code owner}: operators and programme managers see every node; others the
-     * nodes their own organisation (or a tenant above or inside their scope) owns. Other owners' hardware is theirs.
+     * nodes their own organisation (or a tenant above or inside their scope) owns, unless the fleet is {@link
+     * FleetVisibility#OPEN}. Other owners' hardware is theirs.
      */
     boolean seesNode(Principal p, String owner) {
-        if (p.readsAll()) return true;
+        if (p.readsAll() || visibility == FleetVisibility.OPEN) return true;
         int scope = scope(p);
         int o = tree().index(owner == null ? "" : owner);
         return scope >= 0 && o >= 0 && (tree().isWithin(scope, o) || tree().isWithin(o, scope));
+    }
+
+    /**
+     * A pool, aggregated: as its nodes, and under {@link FleetVisibility#USABLE} also a pool some project in the
+     * caller's scope may run on (borrow from). No project in the scope may run there exactly when the scope lies outside
+     * an isolated tenant at or above the owner, which is what {@link Pools#mayRun} asks of the scope itself (an isolated
+     * tenant inside the scope holds the owner, whose nodes the caller then sees anyway).
+     */
+    boolean seesPool(Principal p, Pools pools, int pool, String owner) {
+        if (seesNode(p, owner)) return true;
+        int scope = scope(p);
+        return visibility == FleetVisibility.USABLE && scope >= 0 && pools.mayRun(scope, pool);
     }
 
     boolean seesJob(Principal p, Job j) {

@@ -39,8 +39,8 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(EngineLoop loop, JsonMapper json, java.util.function.Supplier<TenantTree> tree, TokenStore tokens, UsageLedger ledger,
                      EventCodec codec, ServerMetrics metrics, LongSupplier clockMillis, LongSupplier journalEvents, String version,
                      kr.nuri.server.journal.AuditLog audit, kr.nuri.server.exec.Executions executions,
-                     kr.nuri.server.journal.Journal journal) {
-        Access access = new Access(tree);
+                     kr.nuri.server.journal.Journal journal, FleetVisibility visibility) {
+        Access access = new Access(tree, visibility);
         this.api = new ApiContext(loop, json, access, tokens, clockMillis, audit);
         this.metrics = metrics;
         this.stream = new EventStream(access, codec, journalEvents.getAsLong());

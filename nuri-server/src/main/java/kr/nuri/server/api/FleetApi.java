@@ -146,10 +146,17 @@ final class FleetApi {
 
     record SummaryRow(String site, String model, String health, String allocation, int nodes, long gpus, long freeGpus) {}
 
-    /** The pools whose owner's nodes the caller may see. */
+    /** The pools the caller may see ({@link FleetVisibility}): by default its own organisation's and those its projects may borrow from. */
     private void pools(Context ctx) {
         Principal p = ApiContext.principal(ctx);
-        ctx.json(api.call(s -> Views.pools(s.engine().state()).stream().filter(v -> api.access.seesNode(p, v.owner())).toList()));
+        ctx.json(api.call(s -> {
+            List<Views.PoolView> all = Views.pools(s.engine().state());
+            List<Views.PoolView> shown = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (api.access.seesPool(p, s.engine().state().pools(), i, all.get(i).owner())) shown.add(all.get(i));
+            }
+            return shown;
+        }));
     }
 
     private String owner(Fleet f, int n) {
