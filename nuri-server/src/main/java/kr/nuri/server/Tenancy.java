@@ -11,7 +11,7 @@ import kr.nuri.core.command.Command;
 import kr.nuri.core.engine.Engine;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantPolicy;
@@ -227,7 +227,7 @@ final class Tenancy {
         return new Decided(events, audits);
     }
 
-    private static boolean alreadyApplied(Command c, State st) {
+    private static boolean alreadyApplied(Command c, StateView st) {
         return switch (c) {
             case Command.SetQuota q -> {
                 int t = st.tenants().index(q.tenant());

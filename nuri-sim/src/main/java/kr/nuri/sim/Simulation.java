@@ -16,7 +16,7 @@ import kr.nuri.core.fleet.Health;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.job.Outcome;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.sim.metrics.JobOutcome;
 import kr.nuri.sim.metrics.Summary;
 
@@ -70,7 +70,7 @@ public final class Simulation {
     /** Looks at the engine's state at regular virtual times (e.g. to measure fragmentation); it must not change it. */
     @FunctionalInterface
     public interface Sampler {
-        void sample(long time, State state);
+        void sample(long time, StateView state);
     }
 
     public Simulation(EngineConfig config, long tickSeconds) {

@@ -18,6 +18,7 @@ import kr.nuri.core.schedule.Scheduler;
 import kr.nuri.core.schedule.Verdicts;
 import kr.nuri.core.state.Snapshot;
 import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.core.tenancy.TenantSpec;
 
 /**
@@ -300,8 +301,8 @@ public final class Engine {
         return state.positionalHash();
     }
 
-    /** Read access for queries, reports and tests. */
-    public State state() {
+    /** Read access for queries, reports and tests: adapters get the read-only view, never the state itself. */
+    public StateView state() {
         return state;
     }
 

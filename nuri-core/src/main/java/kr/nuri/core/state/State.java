@@ -29,7 +29,7 @@ import kr.nuri.core.tenancy.TenantTree;
  * All of the engine's state, and {@link #replay(Event)}: the only code that changes it. Replaying the same
  * events from the same config always gives the same state and the same {@link #hash()}.
  */
-public final class State {
+public final class State implements StateView {
     private final EngineConfig config;
     private final Fleet fleet;
     private final Capacity capacity;

@@ -150,7 +150,7 @@ final class EventOracle {
     }
 
     /** The engine's figures equal the oracle's, to the GPU-second. */
-    void compare(State state) {
+    void compare(kr.nuri.core.state.StateView state) {
         check("GPU-seconds charged in all", charged, state.chargedGpuSeconds());
         for (int t = 0; t < state.tenants().size(); t++) {
             String name = state.tenants().name(t);

@@ -15,7 +15,7 @@ import java.util.function.LongFunction;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.server.auth.Principal;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.server.auth.Role;
 
 /** The fleet: nodes with health and allocation, a sinfo-like summary, and operators' node actions. */
@@ -77,7 +77,7 @@ final class FleetApi {
             throw Problem.badRequest("reason", r.reason(), "a drain says why (sinfo -R shows it): e.g. \"firmware upgrade\"");
         }
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             Fleet f = st.fleet();
             List<Integer> nodes = new ArrayList<>();
             for (int n = 0; n < f.nodeCount(); n++) {
@@ -171,7 +171,7 @@ final class FleetApi {
         int limit = ApiContext.queryInt(ctx, "limit", 1_000, 1, 50_000);
         int offset = ApiContext.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             Fleet f = st.fleet();
             if (model != null && f.modelIndex(model) < 0) throw Problem.badRequest("model", model, "no GPU model '" + model + "'. Maybe one of " + f.models() + "?");
             if (health != null && java.util.Arrays.stream(kr.nuri.core.fleet.Health.values()).noneMatch(h -> h.name().equalsIgnoreCase(health))) {
@@ -198,7 +198,7 @@ final class FleetApi {
     private void summary(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             Fleet f = st.fleet();
             Map<String, long[]> rows = new TreeMap<>();
             for (int n = 0; n < f.nodeCount(); n++) {

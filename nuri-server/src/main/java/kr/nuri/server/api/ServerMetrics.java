@@ -15,7 +15,7 @@ import java.util.Map;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.schedule.PassStats;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.server.loop.LoopMetrics;
 
 /** Prometheus metrics: the loop's timings as they happen, per-tenant gauges read at scrape time. */
@@ -107,7 +107,7 @@ public final class ServerMetrics implements LoopMetrics {
     }
 
     /** Reads the per-tenant gauges from the engine; call on the engine thread. */
-    void refresh(State s) {
+    void refresh(StateView s) {
         Map<String, long[]> depth = new HashMap<>();
         for (Job j : s.jobs()) {
             if (j.state() != JobState.PENDING) continue;
@@ -156,7 +156,7 @@ public final class ServerMetrics implements LoopMetrics {
         return registry.scrape();
     }
 
-    private static String modelOf(State s, int pool) {
+    private static String modelOf(StateView s, int pool) {
         return s.fleet().models().get(s.fleet().modelOfPool(pool));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.server.auth.Role;
 
 /** The server's own state for operators: journal length, state hash, job counts, engine time. */
@@ -33,7 +33,7 @@ final class StatusApi {
 
     private void status(Context ctx) {
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             long pending = 0;
             long running = 0;
             long finished = 0;

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import kr.nuri.core.award.AwardSpec;
 import kr.nuri.core.command.Command;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.core.tenancy.QuotaSpec;
 import kr.nuri.core.tenancy.TenantPolicy;
 import kr.nuri.server.auth.Principal;
@@ -67,7 +67,7 @@ final class TenantsApi {
     private void list(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             List<Views.TenantView> out = new ArrayList<>();
             Charges charges = Charges.at(st, s.now());
             for (int t = 0; t < st.tenants().size(); t++) {
@@ -77,7 +77,7 @@ final class TenantsApi {
         }));
     }
 
-    private int visibleTenant(State st, Principal p, String name) {
+    private int visibleTenant(StateView st, Principal p, String name) {
         int t = st.tenants().index(name);
         if (t < 0 || !api.access.seesTenant(p, t)) throw Problem.notFound("tenant", name);
         return t;
@@ -97,7 +97,7 @@ final class TenantsApi {
         int borrow = limit("borrowingLimit", r.borrowingLimit());
         int lend = limit("lendingLimit", r.lendingLimit());
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
             int m = st.pools().find(t, model);
@@ -125,7 +125,7 @@ final class TenantsApi {
         }
         TenantPolicy policy = TenantPolicy.of(r.awardRequired(), r.unawardedScavengers(), classes);
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
             String before = st.policies().own(t).text();
@@ -145,7 +145,7 @@ final class TenantsApi {
             ApiContext.accepted(s.apply(time -> new Command.CreateTenant(time, r.name(), r.parent(), weight, isolated)));
             s.audit(api.act(ApiContext.principal(ctx), "tenant.create", r.name(), null,
                     "parent=" + r.parent() + " weight=" + weight + " isolated=" + isolated));
-            State st = s.engine().state(); // the engine rebuilt its state with the tenant in the tree
+            StateView st = s.engine().state(); // the engine rebuilt its state with the tenant in the tree
             return Views.tenant(st, st.tenants().index(r.name()), Charges.at(st, s.now()));
         }));
         ctx.header("Location", "/api/v1/tenants/" + r.name());
@@ -155,7 +155,7 @@ final class TenantsApi {
         String name = ctx.pathParam("name");
         boolean cancel = retire && Boolean.TRUE.equals(api.body(ctx, RetireRequest.class).cancelJobs());
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int t = st.tenants().index(name);
             if (t < 0) throw Problem.notFound("tenant", name);
             String before = st.policies().retired(t) ? "retired" : "active";
@@ -173,14 +173,14 @@ final class TenantsApi {
         return v;
     }
 
-    private boolean seesAward(State st, Principal p, AwardSpec a) {
+    private boolean seesAward(StateView st, Principal p, AwardSpec a) {
         return api.access.seesAward(p, st.tenants().index(a.tenant()));
     }
 
     private void awards(Context ctx) {
         Principal p = ApiContext.principal(ctx);
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             List<Views.AwardView> out = new ArrayList<>();
             Charges charges = Charges.at(st, s.now());
             for (int a = 0; a < st.awards().size(); a++) {
@@ -194,7 +194,7 @@ final class TenantsApi {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int a = st.awards().index(id);
             if (a < 0 || !seesAward(st, p, st.awards().get(a))) throw Problem.notFound("award", id);
             return Views.award(st, a, s.now(), Charges.at(st, s.now()));
@@ -224,7 +224,7 @@ final class TenantsApi {
         ctx.status(201).json(api.call(s -> {
             ApiContext.accepted(s.apply(t -> new Command.GrantAward(t, spec)));
             s.audit(api.act(ApiContext.principal(ctx), "award.grant", spec.id(), null, spec.toString()));
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             return Views.award(st, st.awards().index(spec.id()), s.now(), Charges.at(st, s.now()));
         }));
     }
@@ -235,7 +235,7 @@ final class TenantsApi {
         Long to = r.to() == null ? null : ApiContext.parseTime("to", r.to());
         Long budget = r.gpuHours() == null ? null : gpuSeconds("gpuHours", r.gpuHours());
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int a = st.awards().index(id);
             if (a < 0) throw Problem.notFound("award", id);
             AwardSpec cur = st.awards().get(a);
@@ -251,7 +251,7 @@ final class TenantsApi {
     private void end(Context ctx) {
         String id = ctx.pathParam("id");
         ctx.json(api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             int a = st.awards().index(id);
             if (a < 0) throw Problem.notFound("award", id);
             AwardSpec cur = st.awards().get(a);

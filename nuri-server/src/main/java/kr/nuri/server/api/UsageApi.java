@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.core.tenancy.TenantTree;
 import kr.nuri.server.auth.Principal;
 import kr.nuri.server.auth.Role;
@@ -47,7 +47,7 @@ final class UsageApi {
         Long toQ = ctx.queryParam("to") == null ? null : ApiContext.parseTime("to", ctx.queryParam("to"));
         if (fromQ != null && toQ != null && toQ <= fromQ) throw Problem.badRequest("to", ctx.queryParam("to"), "to must be after from");
         Usage u = api.call(s -> {
-            State st = s.engine().state();
+            StateView st = s.engine().state();
             TenantTree tree = st.tenants();
             long now = s.now();
             long from = fromQ == null ? 0 : fromQ;

@@ -12,7 +12,7 @@ import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobSpec;
 import kr.nuri.core.job.JobState;
 import kr.nuri.core.schedule.Verdicts;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 
 /** What the API returns: plain records, times as ISO-8601 UTC, GPU time in GPU-hours. */
 final class Views {
@@ -49,7 +49,7 @@ final class Views {
     }
 
     static JobView job(Job j, Engine engine, long now, kr.nuri.server.usage.UsageLedger runs, kr.nuri.server.exec.Executions sites) {
-        State s = engine.state();
+        StateView s = engine.state();
         Fleet fleet = s.fleet();
         JobSpec spec = j.spec();
         Placement placement = null;
@@ -108,7 +108,7 @@ final class Views {
     record NodeView(String name, String site, String block, String rack, String owner, String model, int gpus, int free, String health,
                     boolean reserved, String reason) {}
 
-    static NodeView node(State s, int n) {
+    static NodeView node(StateView s, int n) {
         Fleet f = s.fleet();
         return new NodeView(f.nodeName(n), f.siteName(f.siteOfNode(n)), f.blockName(f.blockOfNode(n)), f.rackName(f.rackOfNode(n)),
                 f.ownerOfBlock(f.blockOfNode(n)), f.models().get(f.modelOfNode(n)), f.nodeGpus(n), s.capacity().free(n),
@@ -121,7 +121,7 @@ final class Views {
      */
     record PoolView(String name, String model, String owner, long gpus, long guaranteed, long usedByOwner, long lent, long free) {}
 
-    static List<PoolView> pools(State s) {
+    static List<PoolView> pools(StateView s) {
         Fleet f = s.fleet();
         long[] guaranteed = new long[f.poolCount()];
         long[] own = new long[f.poolCount()];
@@ -162,7 +162,7 @@ final class Views {
         return new PolicyView(p.awardRequired(), p.unawardedScavengers(), classes);
     }
 
-    static TenantView tenant(State s, int t, Charges charges) {
+    static TenantView tenant(StateView s, int t, Charges charges) {
         var tree = s.tenants();
         var q = s.quota();
         List<QuotaView> quotas = new ArrayList<>();
@@ -186,7 +186,7 @@ final class Views {
     record AwardView(String id, String tenant, String kind, String model, double budgetGpuHours, int gpus, String from,
                      String to, boolean active, double usedGpuHours, double committedGpuHours, double leftGpuHours) {}
 
-    static AwardView award(State s, int a, long now, Charges charges) {
+    static AwardView award(StateView s, int a, long now, Charges charges) {
         var spec = s.awards().get(a);
         long used = charges.ofAward(a);
         long committed = s.awards().used(a) + s.awards().committed(a) - used; // promised to running jobs and not yet used

@@ -2,7 +2,7 @@ package kr.nuri.server.usage;
 
 import kr.nuri.core.job.Job;
 import kr.nuri.core.job.JobState;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 
 /**
  * GPU-seconds as every view shows them, by the engine's one charge rule ({@link Job#chargeFor}): finished runs as
@@ -11,18 +11,18 @@ import kr.nuri.core.state.State;
  * ({@link #at}), one pass over the running jobs, however many tenants or awards the answer lists.
  */
 public final class Charges {
-    private final State state;
+    private final StateView state;
     private final long[] runningByTenant;
     private final long[] runningByAward;
 
-    private Charges(State state, long[] runningByTenant, long[] runningByAward) {
+    private Charges(StateView state, long[] runningByTenant, long[] runningByAward) {
         this.state = state;
         this.runningByTenant = runningByTenant;
         this.runningByAward = runningByAward;
     }
 
     /** The running jobs' charges up to {@code now}, per tenant subtree and per award. */
-    public static Charges at(State s, long now) {
+    public static Charges at(StateView s, long now) {
         long[] byTenant = new long[s.tenants().size()];
         long[] byAward = new long[s.awards().size()];
         for (Job j : s.running().byDeadline()) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import kr.nuri.core.fleet.Fleet;
 import kr.nuri.core.fleet.Level;
 import kr.nuri.core.job.JobSpec;
-import kr.nuri.core.state.State;
+import kr.nuri.core.state.StateView;
 import kr.nuri.sim.Arrival;
 import kr.nuri.sim.Simulation;
 import kr.nuri.core.config.PlacementSettings.TaskShape;
@@ -57,7 +57,7 @@ public final class FleetFragmentation implements Simulation.Sampler {
     public record Sample(long time, long idleGpus, double fragmentedGpus) { }
 
     @Override
-    public void sample(long time, State state) {
+    public void sample(long time, StateView state) {
         // Nodes per (pool, usable free GPUs): the fleet level's histogram, one domain per pool (a node's fragments depend on
         // its GPU model).
         int[] nodes = state.capacity().histogram(Level.FLEET, true);
