@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
 import kr.nuri.core.engine.Engine;
+import kr.nuri.core.workload.MixProfile;
+import kr.nuri.core.workload.NationalMix;
 import kr.nuri.core.engine.Result;
 import kr.nuri.core.event.Event;
 import kr.nuri.core.execution.VirtualExecution;
@@ -56,7 +58,7 @@ public final class ScheduleBenchmark {
 
     public Figures run() {
         Engine engine = new Engine(config);
-        NationalMix mix = new NationalMix(config, options.seed());
+        NationalMix mix = new NationalMix(config, MixProfile.stress(), options.seed());
         VirtualExecution completions = new VirtualExecution(CHECKPOINT_SECONDS, true);
         long[] counters = new long[4]; // [0] placements (starts and restarts), [1] preemptions, [2] jobs started first time, [3] refused
         long now = 0;

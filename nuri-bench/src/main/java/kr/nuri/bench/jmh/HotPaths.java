@@ -1,7 +1,8 @@
 package kr.nuri.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
-import kr.nuri.bench.NationalMix;
+import kr.nuri.core.workload.MixProfile;
+import kr.nuri.core.workload.NationalMix;
 import kr.nuri.config.FleetConfigReader;
 import kr.nuri.core.command.Command;
 import kr.nuri.core.config.EngineConfig;
@@ -66,7 +67,7 @@ public class HotPaths {
         public void fill() {
             EngineConfig config = FleetConfigReader.korea2025().engine();
             engine = new Engine(config);
-            mix = new NationalMix(config, 42);
+            mix = new NationalMix(config, MixProfile.stress(), 42);
             while (engine.state().queue().size() < 100_000) engine.apply(new Command.SubmitJob(now, mix.next("f" + next++)));
             engine.apply(new Command.Tick(now));
             now += 3600; // past every exempt time
@@ -111,7 +112,7 @@ public class HotPaths {
         public void fill() {
             EngineConfig config = FleetConfigReader.korea2025().engine();
             Engine engine = new Engine(config);
-            NationalMix mix = new NationalMix(config, 7);
+            NationalMix mix = new NationalMix(config, MixProfile.stress(), 7);
             long total = config.fleet().totalGpus();
             for (long i = 0; total - engine.state().capacity().totalFree(true) < total * 2 / 3; i++) {
                 engine.apply(new Command.SubmitJob(0, mix.next("p" + i)));
