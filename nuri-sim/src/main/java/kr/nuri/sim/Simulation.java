@@ -42,6 +42,8 @@ public final class Simulation {
     private final List<Life> estimated = new ArrayList<>();
     private long[] estimateMoves = new long[1024];
     private int moves;
+    /** Moves by cause ({@code Verdicts.MoveCause} ordinal; the last entry: a move the fluid estimate did not make, as a reservation's). */
+    private final long[] movesByCause = new long[kr.nuri.core.schedule.Verdicts.MoveCause.values().length + 1];
     private final Map<String, Integer> running = new HashMap<>();
     private long sequence;
     private long allocated;
@@ -272,6 +274,8 @@ public final class Simulation {
             if (eta >= 0 && eta != l.lastEstimate) {
                 if (estimateMoves.length == moves) estimateMoves = java.util.Arrays.copyOf(estimateMoves, moves * 2);
                 estimateMoves[moves++] = Math.abs(eta - l.lastEstimate);
+                var move = engine.verdicts().move(engine.job(l.id));
+                movesByCause[move != null && move.to() == eta ? move.cause().ordinal() : movesByCause.length - 1]++;
                 l.lastEstimate = eta;
             }
             still.add(l);
@@ -298,6 +302,9 @@ public final class Simulation {
 
     /** How far estimates moved (seconds), one entry per move of a waiting job's estimate from one full pass to the next. */
     public long[] estimateMoves() { return java.util.Arrays.copyOf(estimateMoves, moves); }
+
+    /** The moves of {@link #estimateMoves()} by why they moved: {@code Verdicts.MoveCause} by ordinal, then the moves not of the fluid estimate. */
+    public long[] estimateMovesByCause() { return movesByCause.clone(); }
 
     /** Work is left: arrivals to come or jobs running. */
     private boolean busy() {

@@ -254,6 +254,7 @@ public final class Engine {
             return;
         }
         if (event instanceof Event.JobStarted s) scheduler.started(state.job(s.jobId()));
+        if (event instanceof Event.JobEnded e && state.job(e.jobId()) != null) scheduler.ending(state.job(e.jobId()), e.outcome(), e.heldUntil());
         if (assertions == AssertionLevel.OFF) {
             state.replay(event);
             return;

@@ -9,7 +9,8 @@ import kr.nuri.core.state.State;
 /**
  * Estimated starts for blocked jobs beyond the reserved ones, computed once per full pass.
  *
- * <p>A fluid estimate: running jobs release their GPUs at their walltime deadlines. A job blocked for GPUs
+ * <p>A fluid estimate: running jobs release their GPUs when they are expected to end ({@link RuntimeRatios}: the
+ * share of its walltime a project's jobs have been running, their deadline once that has passed). A job blocked for GPUs
  * starts when the GPUs of its model free now plus those released reach the demand of the blocked jobs ahead of
  * it plus its own. A job blocked by quota also waits until its project's own running jobs have released what
  * it lacks (quota left now plus releases ≥ quota demand ahead plus its own). Beyond the last running job's
@@ -19,6 +20,38 @@ import kr.nuri.core.state.State;
 final class EtaProfile {
     /** Release times and cumulative GPUs, sorted by time. */
     private record Releases(long[] times, long[] cumulative) {
+        /** Releases of {@code gpus[i]} GPUs at {@code ends[i]}, in any order: sorted by time, GPUs summed up. */
+        static Releases of(long[] ends, long[] gpus) {
+            int n = ends.length;
+            long[] order = new long[n];
+            boolean sorted = true;
+            for (int i = 0; i < n; i++) {
+                sorted &= i == 0 || ends[i] >= ends[i - 1];
+                order[i] = i;
+            }
+            if (!sorted) {
+                // Packed (time, index) keys sorted as longs: times are seconds (< 2^41), indexes < 2^22.
+                if (n < (1 << 22)) {
+                    for (int i = 0; i < n; i++) order[i] = (ends[i] << 22) | i;
+                    Arrays.sort(order);
+                    for (int i = 0; i < n; i++) order[i] &= (1 << 22) - 1;
+                } else {
+                    Long[] boxed = new Long[n];
+                    for (int i = 0; i < n; i++) boxed[i] = (long) i;
+                    Arrays.sort(boxed, (a, b) -> Long.compare(ends[(int) (long) a], ends[(int) (long) b]));
+                    for (int i = 0; i < n; i++) order[i] = boxed[i];
+                }
+            }
+            long[] times = new long[n];
+            long[] cumulative = new long[n];
+            for (int i = 0; i < n; i++) {
+                int k = (int) order[i];
+                times[i] = ends[k];
+                cumulative[i] = (i == 0 ? 0 : cumulative[i - 1]) + gpus[k];
+            }
+            return new Releases(times, cumulative);
+        }
+
         /**
          * When {@code need} GPUs will have been released: from the running jobs' deadlines, and beyond the
          * last one extrapolated at the rate they release GPUs (GPU-seconds drained per second) from {@code now}.
@@ -43,48 +76,43 @@ final class EtaProfile {
     private final long[] demandAhead;
     private final Map<Long, long[]> quotaDemandAhead = new HashMap<>();
 
-    EtaProfile(State state) {
+    EtaProfile(State state, RuntimeRatios runtimes) {
         this.state = state;
+        long now = state.now();
         int models = state.fleet().poolCount();
         int[] counts = new int[models];
-        for (Job j : state.running().byDeadline()) counts[j.pool()]++;
-        long[][] times = new long[models][];
-        long[][] cumulative = new long[models][];
-        for (int m = 0; m < models; m++) {
-            times[m] = new long[counts[m]];
-            cumulative[m] = new long[counts[m]];
+        Map<Long, Integer> projectCounts = new HashMap<>();
+        for (Job j : state.running().byDeadline()) {
+            counts[j.pool()]++;
+            projectCounts.merge(key(j.project(), j.pool()), 1, Integer::sum);
         }
+        long[][] ends = new long[models][];
+        long[][] gpus = new long[models][];
+        for (int m = 0; m < models; m++) {
+            ends[m] = new long[counts[m]];
+            gpus[m] = new long[counts[m]];
+        }
+        Map<Long, long[][]> project = new HashMap<>();
+        for (var e : projectCounts.entrySet()) project.put(e.getKey(), new long[][] {new long[e.getValue()], new long[e.getValue()]});
         int[] fill = new int[models];
-        Map<Long, Integer> projectFill = new HashMap<>();
-        Map<Long, long[]> projectTimes = new HashMap<>();
-        Map<Long, long[]> projectCumulative = new HashMap<>();
+        Map<Long, int[]> projectFill = new HashMap<>();
         for (Job j : state.running().byDeadline()) {
             int m = j.pool();
+            long end = runtimes.expectedEnd(j.project(), j.startTime(), j.deadline(), now);
             int i = fill[m]++;
-            times[m][i] = j.deadline();
-            cumulative[m][i] = (i == 0 ? 0 : cumulative[m][i - 1]) + j.totalGpus();
-            long key = key(j.project(), m);
-            int k = projectFill.merge(key, 1, Integer::sum) - 1;
-            long[] t = projectTimes.computeIfAbsent(key, x -> new long[8]);
-            long[] c = projectCumulative.computeIfAbsent(key, x -> new long[8]);
-            if (k == t.length) {
-                t = Arrays.copyOf(t, k * 2);
-                c = Arrays.copyOf(c, k * 2);
-                projectTimes.put(key, t);
-                projectCumulative.put(key, c);
-            }
-            t[k] = j.deadline();
-            c[k] = (k == 0 ? 0 : c[k - 1]) + j.totalGpus();
+            ends[m][i] = end;
+            gpus[m][i] = j.totalGpus();
+            long k = key(j.project(), m);
+            long[][] p = project.get(k);
+            int f = projectFill.computeIfAbsent(k, x -> new int[1])[0]++;
+            p[0][f] = end;
+            p[1][f] = j.totalGpus();
         }
-        for (var e : projectFill.entrySet()) {
-            int n = e.getValue();
-            byProjectModel.put(e.getKey(), new Releases(Arrays.copyOf(projectTimes.get(e.getKey()), n),
-                    Arrays.copyOf(projectCumulative.get(e.getKey()), n)));
-        }
+        for (var e : project.entrySet()) byProjectModel.put(e.getKey(), Releases.of(e.getValue()[0], e.getValue()[1]));
         byModel = new Releases[models];
         freeNow = new long[models];
         for (int m = 0; m < models; m++) {
-            byModel[m] = new Releases(times[m], cumulative[m]);
+            byModel[m] = Releases.of(ends[m], gpus[m]);
             freeNow[m] = state.capacity().freeGpus(m, false);
         }
         demandAhead = new long[models];
@@ -124,10 +152,38 @@ final class EtaProfile {
                 bestModel = m;
             }
         }
+        lastPool = bestModel;
+        lastQuotaBlocked = quotaBlocked;
         if (bestModel >= 0) {
-            if (quotaBlocked) quotaDemandAhead.get(key(job.project(), bestModel))[0] += total;
+            long[] ahead = quotaBlocked ? quotaDemandAhead.get(key(job.project(), bestModel)) : null;
+            lastAhead = quotaBlocked ? ahead[0] : demandAhead[bestModel];
+            lastTotal = total;
+            if (quotaBlocked) ahead[0] += total;
             else demandAhead[bestModel] += total;
         }
         return best;
+    }
+
+    private int lastPool = -1;
+    private boolean lastQuotaBlocked;
+    private long lastAhead;
+    private long lastTotal;
+
+    /** The pool the last {@link #estimate} chose (-1: none), and the GPUs of waiting work it counted ahead of the job there. */
+    int lastPool() { return lastPool; }
+
+    long lastAhead() { return lastAhead; }
+
+    /** Whether the last estimate was one of quota (its project's own running jobs must free what it lacks). */
+    boolean lastQuotaBlocked() { return lastQuotaBlocked; }
+
+    /**
+     * The last estimate again with {@code ahead} GPUs of waiting work ahead instead of what it counted: the estimate
+     * had only the work ahead changed, everything running as it is now (for saying why an estimate moved). Only for
+     * an estimate of GPUs (not of quota) on {@link #lastPool()}.
+     */
+    long whenWithAhead(long ahead, long now) {
+        long t = byModel[lastPool].when(ahead + lastTotal - freeNow[lastPool], now);
+        return t == -1 ? -1 : Math.max(now, t);
     }
 }

@@ -47,6 +47,7 @@ public final class Scheduler {
     private final Starter starter;
     private final Preemptor preemptor;
     private final Verdicts verdicts = new Verdicts();
+    private final RuntimeRatios runtimes = new RuntimeRatios();
     /** Per waiting job (by submit sequence), the number of the pass that last examined it. */
     private final Paged.Longs examined = new Paged.Longs(-1);
     private final int[] classOrder;
@@ -111,7 +112,7 @@ public final class Scheduler {
             this.now = now;
             this.full = full;
             this.emit = emit;
-            this.eta = full ? new EtaProfile(state) : null;
+            this.eta = full ? new EtaProfile(state, runtimes) : null;
         }
 
         boolean mayPreempt() { return preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS; }
@@ -123,8 +124,11 @@ public final class Scheduler {
     public Verdicts verdicts() { return verdicts; }
 
     /** Told of a start the state replayed: the job's verdict is over. */
-    public void started(Job job) {
-        verdicts.clear(job);
+    public void started(Job job) { verdicts.clear(job); }
+
+    /** A run of {@code job} is about to end as {@code outcome}, its GPUs held until {@code heldUntil} (for estimates: {@link RuntimeRatios}). */
+    public void ending(Job job, kr.nuri.core.job.Outcome outcome, long heldUntil) {
+        runtimes.ended(job, outcome, heldUntil);
     }
 
     /** Runs one pass at {@code now}; every decision goes to {@code emit}, which must replay it at once. */
@@ -270,12 +274,12 @@ public final class Scheduler {
             // Node by node: no preemption or reservation. The estimate is the fluid one on GPUs (a share needs at most
             // one), CPU and memory aside; a CPU-only job gets none.
             boolean quotaBlocked = verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED;
-            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) verdicts.settle(job, before, eta.estimate(job, now, quotaBlocked), now);
+            if (eta != null && job.totalGpus() > 0 && (forGpus || quotaBlocked)) verdicts.settle(job, before, eta.estimate(job, now, quotaBlocked), now, eta);
             return;
         }
         if (!forGpus && !mayReclaim(job)) {
             if (eta != null && verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED) {
-                verdicts.settle(job, before, eta.estimate(job, now, true), now);
+                verdicts.settle(job, before, eta.estimate(job, now, true), now, eta);
             }
             return;
         }
@@ -291,7 +295,7 @@ public final class Scheduler {
             }
         }
         if (!forGpus) {
-            if (eta != null) verdicts.settle(job, before, eta.estimate(job, now, true), now);
+            if (eta != null) verdicts.settle(job, before, eta.estimate(job, now, true), now, eta);
             return;
         }
         if (w.reserved < backfill.reservations()) {
@@ -306,7 +310,7 @@ public final class Scheduler {
             }
             if (eta != null) eta.estimate(job, now, false); // its demand comes before the jobs behind it
         } else if (eta != null) {
-            verdicts.settle(job, before, eta.estimate(job, now, false), now);
+            verdicts.settle(job, before, eta.estimate(job, now, false), now, eta);
         }
     }
 

@@ -19,21 +19,21 @@ class VerdictsTest {
         Job j = job(7);
         long now = 1_000;
         v.set(j, PendingReason.INSUFFICIENT_CAPACITY, "", -1);
-        v.settle(j, -1, now + 10 * 3600, now);
+        v.settle(j, -1, now + 10 * 3600, now, null);
         assertThat(v.estimatedStart(j)).as("the first estimate is taken as it is").isEqualTo(now + 10 * 3600);
         // 10 h out: a quarter of the wait (2.5 h) is the tolerance.
-        v.settle(j, now + 10 * 3600, now + 12 * 3600, now);
+        v.settle(j, now + 10 * 3600, now + 12 * 3600, now, null);
         assertThat(v.estimatedStart(j)).as("2 h later: held").isEqualTo(now + 10 * 3600);
-        v.settle(j, now + 10 * 3600, now + 13 * 3600, now);
+        v.settle(j, now + 10 * 3600, now + 13 * 3600, now, null);
         assertThat(v.estimatedStart(j)).as("3 h later: moved").isEqualTo(now + 13 * 3600);
         // Close to the start, at least 30 minutes.
-        v.settle(j, now + 600, now + 600 + 1700, now);
+        v.settle(j, now + 600, now + 600 + 1700, now, null);
         assertThat(v.estimatedStart(j)).isEqualTo(now + 600);
         // An estimate that has passed always moves.
-        v.settle(j, now - 1, now + 60, now);
+        v.settle(j, now - 1, now + 60, now, null);
         assertThat(v.estimatedStart(j)).isEqualTo(now + 60);
         // No estimate now: none is shown.
-        v.settle(j, now + 600, -1, now);
+        v.settle(j, now + 600, -1, now, null);
         assertThat(v.estimatedStart(j)).isEqualTo(-1);
     }
 

@@ -33,7 +33,14 @@ final class Views {
                    int nodes, int gpusPerNode, List<String> models, String topology, boolean topologyRequired,
                    long walltime, long runtime, boolean preemptible, boolean requeue, String submitted, String started,
                    String ended, String pendingReason, String reasonDetail, String estimatedStart, Placement placement,
-                   int runs, double gpuHours, String lastOutcome, int gpuMilli, int cpuMilli, long memoryMib) {}
+                   int runs, double gpuHours, String lastOutcome, int gpuMilli, int cpuMilli, long memoryMib, EstimateMove estimateMove) {}
+
+    /** The last move of a waiting job's estimated start: from, to, when, and why ({@code cause} as a code, {@code why} in words). */
+    record EstimateMove(String from, String to, String at, String cause, String why) {
+        static EstimateMove of(Verdicts.Move m) {
+            return m == null ? null : new EstimateMove(time(m.from()), time(m.to()), time(m.at()), m.cause().name(), m.cause().text());
+        }
+    }
 
     /** A job as shown; {@code now}: the time its running part is charged up to (as {@code /usage} charges it). */
     static JobView job(Job j, Engine engine, long now) {
@@ -75,7 +82,8 @@ final class Views {
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
                 pending ? v.reason().name() : null, pending ? v.detail() : null,
                 pending ? time(v.estimatedStart()) : null, placement, j.runs(), Charges.ofJob(j, now) / 3600.0,
-                j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib());
+                j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib(),
+                pending && v.estimatedStart() >= 0 ? EstimateMove.of(engine.verdicts().move(j)) : null);
     }
 
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */

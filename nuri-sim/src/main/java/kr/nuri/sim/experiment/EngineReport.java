@@ -118,7 +118,7 @@ public final class EngineReport {
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
                 "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
         owners(r, sim.ownership());
-        estimates(r, byClass, sim.estimateMoves());
+        estimates(r, byClass, sim.estimateMoves(), sim.estimateMovesByCause());
         double[] byHour = sim.allocatedByHour();
         List<List<Object>> over = new ArrayList<>(byHour.length);
         double[] hours = new double[byHour.length];
@@ -222,7 +222,7 @@ public final class EngineReport {
      * How good the first estimated start was, per tenant class: of the jobs that waited and got one, the median and
      * p90 absolute error against their real first start, and how often they started later than said.
      */
-    private static void estimates(Report r, Map<String, List<JobOutcome>> byClass, long[] moves) {
+    private static void estimates(Report r, Map<String, List<JobOutcome>> byClass, long[] moves, long[] byCause) {
         List<List<Object>> rows = new ArrayList<>();
         Map<String, Object> perClass = new LinkedHashMap<>();
         List<JobOutcome> all = new ArrayList<>();
@@ -231,7 +231,7 @@ public final class EngineReport {
             all.addAll(judged);
             if (judged.isEmpty()) continue;
             EstimateError x = EstimateError.of(judged);
-            rows.add(List.of(e.getKey(), judged.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare()));
+            rows.add(List.of(e.getKey(), judged.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare(), 100 * x.lateByHourShare()));
             perClass.put(e.getKey(), x.asMap());
         }
         if (all.isEmpty()) {
@@ -240,7 +240,8 @@ public final class EngineReport {
         }
         EstimateError x = EstimateError.of(all);
         r.note(String.format("first estimated start vs real start (%,d jobs that waited and got one): |error| median %.2f h, p90 %.2f h;"
-                + " %.1f%% started later than estimated", all.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0, 100 * x.lateShare()));
+                + " %.1f%% started later than estimated, %.1f%% over an hour later", all.size(), x.medianAbs() / 3600.0, x.p90Abs() / 3600.0,
+                100 * x.lateShare(), 100 * x.lateByHourShare()));
         r.summary().put("first_estimate", x.asMap());
         if (moves.length > 0) {
             long[] sorted = moves.clone();
@@ -254,20 +255,32 @@ public final class EngineReport {
             m.put("moves", sorted.length);
             m.put("median_move_s", sorted[(sorted.length - 1) / 2]);
             m.put("over_an_hour_share", (double) big / sorted.length);
+            Map<String, Object> causes = new LinkedHashMap<>();
+            StringBuilder why = new StringBuilder();
+            var names = kr.nuri.core.schedule.Verdicts.MoveCause.values();
+            for (int i = 0; i < byCause.length; i++) {
+                String name = i < names.length ? names[i].name().toLowerCase(java.util.Locale.ROOT) : "not_fluid";
+                causes.put(name, byCause[i]);
+                if (byCause[i] > 0) why.append(why.isEmpty() ? "" : ", ").append(String.format("%s %.1f%%", name, 100.0 * byCause[i] / sorted.length));
+            }
+            m.put("by_cause", causes);
+            r.note("why estimates moved (the larger part of each move: the work ranked ahead, or the running jobs' ends; 'passed': "
+                    + "reached without a start; 'not_fluid': a reservation's): " + why);
             r.summary().put("estimate_moves", m);
         }
         r.summary().put("first_estimate_by_tenant_class", perClass);
         r.table(new Report.Table("estimates.csv", "First estimated start against the real start, per tenant class", List.of("class",
-                "jobs_estimated", "median_abs_error_h", "p90_abs_error_h", "started_later_pct"), rows, true));
+                "jobs_estimated", "median_abs_error_h", "p90_abs_error_h", "started_later_pct", "started_over_1h_later_pct"), rows, true));
     }
 
     /** Errors of first estimates: median and p90 of |real − estimated| (seconds) and the share that started later. */
-    record EstimateError(long medianAbs, long p90Abs, double lateShare, int jobs) {
+    record EstimateError(long medianAbs, long p90Abs, double lateShare, double lateByHourShare, int jobs) {
         static EstimateError of(List<JobOutcome> judged) {
             long[] abs = judged.stream().mapToLong(o -> Math.abs(o.estimateError())).sorted().toArray();
             long late = judged.stream().filter(o -> o.estimateError() > 0).count();
+            long lateByHour = judged.stream().filter(o -> o.estimateError() > 3600).count();
             return new EstimateError(abs[(abs.length - 1) / 2], abs[(int) Math.min(abs.length - 1, Math.ceil(0.9 * abs.length) - 1)],
-                    (double) late / abs.length, abs.length);
+                    (double) late / abs.length, (double) lateByHour / abs.length, abs.length);
         }
 
         Map<String, Object> asMap() {
@@ -276,6 +289,7 @@ public final class EngineReport {
             m.put("median_abs_error_s", medianAbs);
             m.put("p90_abs_error_s", p90Abs);
             m.put("started_later_share", lateShare);
+            m.put("started_over_an_hour_later_share", lateByHourShare);
             return m;
         }
     }
