@@ -208,6 +208,9 @@ public final class Capacity {
     /** Per node, the node-fit jobs of a GPU demand (GPUs × 10,000 + thousandths), or null when none ever ran. */
     public int[] hostedOf(long demand) { return hosted.get(demand); }
 
+    /** The GPU demands (GPUs × 10,000 + thousandths) node-fit jobs have ever had, for {@link #hostedOf}. */
+    public java.util.Set<Long> hostedDemands() { return java.util.Collections.unmodifiableSet(hosted.keySet()); }
+
     /** Shared GPU slots of a model that have room for another share. */
     public long roomySharedSlots(int model) { return roomySlots[model]; }
 

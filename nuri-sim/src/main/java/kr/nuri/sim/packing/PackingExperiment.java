@@ -46,6 +46,8 @@ import kr.nuri.sim.trace.OpenbTrace;
  */
 public final class PackingExperiment {
     static final int RACK_NODES = 32;
+    /** The artifact's typical-pods popularity threshold, in % of tasks. */
+    static final int POPULARITY_PCT = 95;
     private static final String PROJECT = "openb";
     /** Steps of arrived GPU demand, in % of capacity: 0, 10, …, 130 by default. */
     private final int[] steps;
@@ -105,10 +107,36 @@ public final class PackingExperiment {
             tasks.add(new TaskShape(p.cpuMilli(), p.gpus(), p.gpuMilli(), modelNames(mask), 1, p.memoryMib()));
         }
         if (tasks.isEmpty()) throw new IllegalArgumentException("the pod list is empty");
-        shapes = TaskShape.mixOf(tasks);
+        shapes = typicalPods(TaskShape.mixOf(tasks), POPULARITY_PCT);
         mix = new TaskMix(shapes, fleet);
         int last = (int) Math.round(ratio * 100);
         steps = IntStream.rangeClosed(0, last / 10).map(i -> i * 10).toArray();
+    }
+
+    /**
+     * The authors' "typical pods" (their {@code GetTypicalPods}, with the artifact's settings: CPU-only pods included,
+     * popularity threshold 95%, step 1, no GPU weighting): the task classes from the most frequent down, until they
+     * cover {@code popularityPct}% of the tasks (the class that crosses it included), their shares renormalised over
+     * what is kept. Equal counts go in the authors' order: more CPU first, then more GPU thousandths, more GPUs, the
+     * GPU-type string. Memory is not part of a class (the authors' pod resource has none).
+     */
+    static List<TaskShape> typicalPods(List<TaskShape> classes, int popularityPct) {
+        List<TaskShape> sorted = new ArrayList<>(classes);
+        sorted.sort(java.util.Comparator.comparingLong(TaskShape::count).reversed()
+                .thenComparing(java.util.Comparator.comparingInt(TaskShape::cpuMilli).reversed())
+                .thenComparing(java.util.Comparator.comparingInt(TaskShape::gpuMilli).reversed())
+                .thenComparing(java.util.Comparator.comparingInt(TaskShape::gpus).reversed())
+                .thenComparing(t -> String.join("|", t.models()), java.util.Comparator.reverseOrder()));
+        long total = sorted.stream().mapToLong(TaskShape::count).sum();
+        double expected = popularityPct * total / 100.0;
+        List<TaskShape> out = new ArrayList<>();
+        long cumulative = 0;
+        for (TaskShape t : sorted) {
+            if (cumulative >= expected) break;
+            out.add(t);
+            cumulative += t.count();
+        }
+        return out;
     }
 
     /** The model names of a mask (bit 63 alone, models the cluster lacks, gives a name no fleet model has). */
@@ -165,6 +193,8 @@ public final class PackingExperiment {
         int[] order = arrivals(gpus() * JobSpec.WHOLE_GPU, new SplittableRandom(seed));
         double[] unallocated = new double[steps.length];
         double[] fragmentation = new double[steps.length];
+        double[] windowSum = new double[steps.length];
+        int[] windowCount = new int[steps.length];
         int[] gpuLeft = new int[fleet.maxGpusPerNode()];
         int next = 0;
         long arrived = 0;
@@ -177,6 +207,7 @@ public final class PackingExperiment {
                 next++;
             }
             if (k == order.length) break;
+            if (k > 0) window(arrived, allocated, capacity, windowSum, windowCount); // after task k - 1
             TaskShape t = tasks.get(order[k]);
             arrived += totalGpuMilli(t);
             if (t.models().equals(NO_MODEL_HERE)) {
@@ -200,7 +231,21 @@ public final class PackingExperiment {
                 if (!c.accepted()) throw new IllegalStateException("the engine refused to drop task " + id + ": " + c.rejection());
             }
         }
+        window(arrived, allocated, capacity, windowSum, windowCount);
+        for (int i = 0; i < steps.length; i++) if (windowCount[i] > 0) unallocated[i] = windowSum[i] / windowCount[i];
         return new Run(policyName, seed, order.length, failed, unallocated, fragmentation);
+    }
+
+    /**
+     * The authors' reading of "unallocated GPU % at x% arrived" (their {@code merge_alloc_discrete.py}): the mean over
+     * every arrival whose arrived demand, in % of capacity rounded half to even, is x. A step no arrival rounds to
+     * keeps the value at the first arrival that reached it.
+     */
+    private void window(long arrived, long allocated, double capacity, double[] sum, int[] count) {
+        int pct = (int) Math.rint(100 * arrived / capacity);
+        if (pct % 10 != 0 || pct / 10 >= steps.length) return;
+        sum[pct / 10] += 100 - 100 * allocated / capacity;
+        count[pct / 10]++;
     }
 
     private JobSpec spec(String id, TaskShape t) {
@@ -225,39 +270,42 @@ public final class PackingExperiment {
     }
 
     /**
-     * The arrival order: the task list resampled (when its GPU demand is below ratio × capacity, tasks drawn at
-     * random with replacement are added until it is reached; when above, tasks are removed at random until it
-     * is not exceeded), then shuffled (Fisher–Yates).
+     * The arrival order, as the authors' simulator makes it ({@code SortClusterPods}, then
+     * {@code TunePodsByNodeTotalResource}): the task list shuffled (Fisher–Yates), then tuned to {@code ratio} × the
+     * GPU capacity. Above it, tasks drawn at random are removed, the others keeping their order; below it, tasks drawn
+     * at random from the list (with replacement) are appended until the next draw would go beyond it. The authors test
+     * that bound with the drawn task's GPU thousandths <em>per GPU</em> while adding its total, so a multi-GPU draw may
+     * pass it and a CPU-only draw never stops the tuning; both kept, to arrive at the same demand.
      */
     int[] arrivals(long capacityMilli, SplittableRandom random) {
-        long target = Math.round(ratio * capacityMilli);
+        double target = ratio * capacityMilli;
+        int[] shuffled = IntStream.range(0, tasks.size()).toArray();
+        for (int i = shuffled.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int x = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = x;
+        }
         List<Integer> list = new ArrayList<>(tasks.size() * 2);
         long total = 0;
-        for (int i = 0; i < tasks.size(); i++) {
+        for (int i : shuffled) {
             list.add(i);
             total += totalGpuMilli(tasks.get(i));
         }
-        boolean anyGpu = tasks.stream().anyMatch(t -> t.gpus() > 0);
-        boolean grow = total < target;
-        while (grow && anyGpu && total < target) {
-            int i = random.nextInt(tasks.size());
-            list.add(i);
-            total += totalGpuMilli(tasks.get(i));
+        if (total > target) {
+            while (total > target && !list.isEmpty()) {
+                int at = random.nextInt(list.size());
+                total -= totalGpuMilli(tasks.get(list.remove(at)));
+            }
+        } else if (total < target && tasks.stream().anyMatch(t -> t.gpus() > 0)) {
+            while (true) {
+                int i = random.nextInt(tasks.size());
+                TaskShape t = tasks.get(i);
+                if (total + t.gpuMilli() > target) break;
+                list.add(i);
+                total += totalGpuMilli(t);
+            }
         }
-        while (!grow && total > target) {
-            int at = random.nextInt(list.size());
-            int i = list.get(at);
-            list.set(at, list.get(list.size() - 1));
-            list.remove(list.size() - 1);
-            total -= totalGpuMilli(tasks.get(i));
-        }
-        int[] order = list.stream().mapToInt(Integer::intValue).toArray();
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int x = order[i];
-            order[i] = order[j];
-            order[j] = x;
-        }
-        return order;
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -87,4 +87,44 @@ class PackingTest {
             assertThat(a.failed()).as(policy + ": 130% of capacity cannot all fit").isPositive();
         }
     }
+
+    /**
+     * The authors' typical pods: classes by count, down to the one that crosses 95% of the tasks, renormalised (the
+     * shares follow from the counts kept); equal counts with more CPU first; memory is not part of a class.
+     */
+    @Test
+    void typicalPodsAreTheMostFrequentClassesCoveringNinetyFivePercent() {
+        var shape = (java.util.function.BiFunction<Integer, Long, kr.nuri.core.config.PlacementSettings.TaskShape>)
+                (cpu, count) -> new kr.nuri.core.config.PlacementSettings.TaskShape(cpu, 1, 1000, List.of(), count);
+        var typical = PackingExperiment.typicalPods(List.of(shape.apply(1000, 4L), shape.apply(2000, 30L), shape.apply(3000, 50L),
+                shape.apply(4000, 6L), shape.apply(5000, 10L)), 95);
+        // 50 + 30 + 10 = 90 < 95, + 6 = 96: four classes; the class of 4 is left out.
+        assertThat(typical.stream().map(kr.nuri.core.config.PlacementSettings.TaskShape::cpuMilli)).containsExactly(3000, 2000, 5000, 4000);
+        var tied = PackingExperiment.typicalPods(List.of(shape.apply(1000, 5L), shape.apply(2000, 5L)), 95);
+        assertThat(tied.get(0).cpuMilli()).as("equal counts: more CPU first").isEqualTo(2000);
+    }
+
+    /**
+     * The authors' tuning: above the target, random tasks leave and the rest keep their shuffled order; below it, draws
+     * are appended after the shuffled list until the next draw's thousandths <em>per GPU</em> would pass the target
+     * (so 2-GPU draws may overshoot it, as theirs do).
+     */
+    @Test
+    void tuningAppendsDrawsAfterTheShuffledListAndStopsAsTheAuthorsDo() {
+        List<OpenbTrace.Node> nodes = List.of(new OpenbTrace.Node("n0", 32_000, 131_072, 2, "T4"), new OpenbTrace.Node("n1", 32_000, 131_072, 2, "T4"));
+        PackingExperiment up = new PackingExperiment(nodes, List.of(new OpenbTrace.Pod("two", 1000, 1024, 2, 1000, Set.of())), 1.3);
+        // Capacity 4,000, target 5,200: 2,000 (the list) + 2,000 (2,000 + 1,000 ≤ 5,200) + 2,000 (4,000 + 1,000 ≤ 5,200) = 6,000.
+        assertThat(up.arrivals(4000, new SplittableRandom(1))).containsExactly(0, 0, 0);
+        List<OpenbTrace.Pod> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) four.add(new OpenbTrace.Pod("p" + i, 1000, 1024, 1, 1000, Set.of()));
+        PackingExperiment down = new PackingExperiment(nodes, four, 0.5);
+        int[] kept = down.arrivals(4000, new SplittableRandom(1));
+        assertThat(kept).as("2,000 of 4,000: two tasks leave").hasSize(2);
+        PackingExperiment all = new PackingExperiment(nodes, four, 1.0);
+        int[] shuffled = all.arrivals(4000, new SplittableRandom(1));
+        assertThat(shuffled).as("at the target: the shuffle alone").hasSize(4);
+        int at = 0;
+        for (int i : shuffled) if (at < kept.length && kept[at] == i) at++;
+        assertThat(at).as("what is kept keeps the shuffled order").isEqualTo(kept.length);
+    }
 }
