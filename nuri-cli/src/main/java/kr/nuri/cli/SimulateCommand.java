@@ -106,6 +106,18 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
+    @Option(names = "--speedup", paramLabel = "F", description = "philly-vc: arrivals F times as fast (submit times from the window's "
+            + "start divided by F), so F times the offered load on the same clusters; durations unchanged (default: 1).")
+    Double speedup;
+
+    /** --speedup, checked: only philly-vc takes it. */
+    private double speedup() {
+        if (speedup == null) return 1;
+        if (!"philly-vc".equals(experiment)) throw new IllegalArgumentException("--speedup is for --experiment philly-vc only");
+        if (!(speedup >= 0.01 && speedup <= 1000)) throw new IllegalArgumentException("--speedup " + speedup + " is outside 0.01..1000. Maybe 4?");
+        return speedup;
+    }
+
     @Override
     public Integer call() throws Exception {
         Progress progress = TerminalProgress.create();
@@ -124,7 +136,7 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             report = experiment == null ? (trace != null ? trace(progress, failures) : workload(progress, failures))
                     : experiments(progress, failures).named(experiment).runner()
-                            .run(new Experiments.Request(this::traces, pods, policies, seedList(), tick, progress));
+                            .run(new Experiments.Request(this::traces, pods, policies, seedList(), tick, speedup(), progress));
         } finally {
             TerminalProgress.close(progress);
         }

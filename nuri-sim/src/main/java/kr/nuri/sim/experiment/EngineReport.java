@@ -14,6 +14,7 @@ import kr.nuri.sim.metrics.Fairness;
 import kr.nuri.sim.metrics.FinishTimeFairness;
 import kr.nuri.sim.metrics.FleetFragmentation;
 import kr.nuri.sim.metrics.JobOutcome;
+import kr.nuri.sim.metrics.SteadyWindow;
 import kr.nuri.sim.metrics.Summary;
 import kr.nuri.sim.report.Report;
 
@@ -115,6 +116,7 @@ public final class EngineReport {
                 ftf.worst(), ftf.p99(), 100 * ftf.shareAbove1()));
         summary.put("by_tenant_class", perClass);
         r.note(String.format("Jain's index over tenant classes' use of their entitlement: %.3f (1 = all alike)", jain));
+        steady(r, SteadyWindow.of(sim.outcomes(), sim.allocatedByHour(), gpus, p -> parent.getOrDefault(p, p), nominal), s, jain);
         r.table(new Report.Table("tenants.csv", "Per tenant class", List.of("class", "nominal_gpus", "jobs", "never_started", "gpu_hours",
                 "use_of_entitlement_pct", "avg_queueing_h", "p95_queueing_h", "avg_jct_h", "ftf_worst", "ftf_above_1_pct"), rows, true));
         owners(r, sim.ownership());
@@ -147,6 +149,29 @@ public final class EngineReport {
                 true, false));
         r.chart(new Report.Chart("Queueing delay CDF per tenant class", "queueing delay (hours, log scale)", "share of jobs", cdf, true, true));
         return r;
+    }
+
+    /** The steady window's figures beside the whole run's (notes and {@code steady_window} in summary.json). */
+    private static void steady(Report r, SteadyWindow w, Summary whole, double wholeJain) {
+        if (w == null) {
+            r.note("steady window: none (the arrivals span less than two hours after the warm-up)");
+            return;
+        }
+        r.note(String.format("steady window, hours %,d to %,d (after the first tenth of the arrivals' span as warm-up, until the last arrival; "
+                + "the whole run adds the fill and the drain): GPU utilisation %.1f%% (whole run %.1f%%); queueing delay of the %,d jobs "
+                + "submitted in it: mean %.2f h, p95 %.2f h (whole run %.2f h, %.2f h); Jain's index %.3f (whole run %.3f)", w.fromHour(), w.toHour(),
+                100 * w.utilisation(), 100 * whole.utilisation(), w.jobs(), w.meanWait() / 3600, w.p95Wait() / 3600,
+                whole.meanQueueingDelay() / 3600, whole.p95QueueingDelay() / 3600.0, w.jain(), wholeJain));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from_hour", w.fromHour());
+        m.put("to_hour", w.toHour());
+        m.put("utilisation", w.utilisation());
+        m.put("jobs_submitted", w.jobs());
+        m.put("mean_queueing_delay_s", w.meanWait());
+        m.put("p95_queueing_delay_s", w.p95Wait());
+        m.put("jain_index_use_of_entitlement", w.jain());
+        m.put("use_of_entitlement_by_class", w.useByClass());
+        r.summary().put("steady_window", m);
     }
 
     /**

@@ -14,7 +14,8 @@ import kr.nuri.sim.report.Report;
  */
 public final class Experiments {
     /** What a run is given: the shared traces' folder (looked up when an experiment reads it) and the options experiments read. */
-    public record Request(java.util.function.Supplier<Path> traces, String pods, List<String> policies, List<Long> seeds, long tick, Progress progress) { }
+    public record Request(java.util.function.Supplier<Path> traces, String pods, List<String> policies, List<Long> seeds, long tick,
+                          double speedup, Progress progress) { }
 
     /** How an experiment runs. */
     @FunctionalInterface
@@ -31,9 +32,10 @@ public final class Experiments {
                     + "node-fit policy; unallocated and fragmented GPU % per 10% of demand arrived (--pods, --policies, --seeds)",
                     r -> FgdOpenb.run(r.traces().get(), r.pods(), r.policies() == null ? kr.nuri.core.schedule.Policies.STANDARD.names(
                             kr.nuri.core.schedule.Policies.NODE_FIT) : r.policies(), r.seeds(), 1.3, r.progress()))
-            .with("philly-vc", "the Philly trace per virtual cluster under fifo, sjf, srtf and Nuri's fair share (--policies)",
+            .with("philly-vc", "the Philly trace per virtual cluster under fifo, sjf, srtf and Nuri's fair share (--policies; --speedup F "
+                    + "compresses the arrivals F-fold, raising the offered load F-fold)",
                     r -> PhillyExperiments.vc(r.traces().get(), r.policies() == null ? PhillyExperiments.VC_POLICIES : r.policies(), r.tick(),
-                            r.progress()))
+                            r.speedup(), r.progress()))
             .with("philly-quota", "the Philly trace on one cluster with a quota per virtual cluster: borrowing and reclaim against "
                     + "static partitions", r -> PhillyExperiments.quota(r.traces().get(), r.tick(), r.progress()));
 

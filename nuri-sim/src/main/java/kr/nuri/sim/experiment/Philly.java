@@ -65,6 +65,11 @@ final class Philly {
 
     /** A job as a submission: gangs over 8 GPUs split into members of the largest divisor ≤ 8. */
     static Arrival arrival(PhillyTrace.Job j, long epoch) {
+        return arrival(j, epoch, 1);
+    }
+
+    /** The same, submitted at its offset from {@code epoch} divided by {@code speedup} (arrivals compressed, load raised). */
+    static Arrival arrival(PhillyTrace.Job j, long epoch, double speedup) {
         int per = 1;
         for (int d = Math.min(GPUS_PER_NODE, j.gpus()); d >= 1; d--) {
             if (j.gpus() % d == 0) {
@@ -74,6 +79,6 @@ final class Philly {
         }
         JobSpec spec = JobSpec.builder("j" + j.row(), j.vc()).gang(j.gpus() / per, per).priorityClass(CLASS.name())
                 .walltime(j.duration()).runtime(j.duration()).build();
-        return new Arrival(j.submit() - epoch, spec);
+        return new Arrival(Math.round((j.submit() - epoch) / speedup), spec);
     }
 }

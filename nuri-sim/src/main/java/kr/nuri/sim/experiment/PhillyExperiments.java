@@ -53,7 +53,7 @@ public final class PhillyExperiments {
         return new RunResult(policy, cluster, gpus, out, Summary.of(out, sim.allocatedGpuSeconds(), gpus, sim.preemptions()));
     }
 
-    public static Report vc(Path traces, List<String> policies, long tick, Progress progress) {
+    public static Report vc(Path traces, List<String> policies, long tick, double speedup, Progress progress) {
         for (String p : policies) {
             if (!VC_POLICIES.contains(p)) throw new IllegalArgumentException("--policies " + p + " is not known to philly-vc. Maybe one of " + VC_POLICIES + "?");
         }
@@ -72,7 +72,7 @@ public final class PhillyExperiments {
                 tooLarge++;
                 continue;
             }
-            byVc.get(j.vc()).add(Philly.arrival(j, from));
+            byVc.get(j.vc()).add(Philly.arrival(j, from, speedup));
         }
         List<String> names = new ArrayList<>(vcs.keySet());
         int runs = names.size() * policies.size();
@@ -89,8 +89,9 @@ public final class PhillyExperiments {
 
         Report report = new Report("philly-vc: Philly VCs as separate clusters, " + FROM + " to 2017-11-30");
         report.note(String.format("philly-vc: %,d jobs of %d VCs submitted %s to 2017-11-30 (%,d larger than their VC left out); "
-                + "%,d nodes × 8 GPUs in all; walltime = true duration; Nuri full pass every %d s", inWindow, vcs.size(), FROM, tooLarge,
-                vcs.values().stream().mapToInt(Integer::intValue).sum(), tick));
+                + "%,d nodes × 8 GPUs in all; walltime = true duration; Nuri full pass every %d s%s", inWindow, vcs.size(), FROM, tooLarge,
+                vcs.values().stream().mapToInt(Integer::intValue).sum(), tick,
+                speedup == 1 ? "" : String.format("; arrivals %.3g× as fast (submit times ÷ %.3g: %.3g× the offered load)", speedup, speedup, speedup)));
         report.note("every policy runs on Nuri's engine: fifo/sjf/srtf are its queue orders with list scheduling (no reservation: every job "
                 + "that fits starts; srtf preempts a job with more walltime left, which keeps its progress); nuri is the default "
                 + "(fair share, backfill behind a reservation).");
@@ -98,6 +99,7 @@ public final class PhillyExperiments {
         s.put("experiment", "philly-vc");
         s.put("jobs_file", traces.resolve(JOBS).getFileName().toString());
         s.put("window", List.of(FROM, "2017-11-30"));
+        s.put("speedup", speedup);
         s.put("jobs", inWindow - tooLarge);
         s.put("jobs_larger_than_their_vc", tooLarge);
         s.put("tick_seconds", tick);

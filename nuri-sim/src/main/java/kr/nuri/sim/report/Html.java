@@ -10,8 +10,10 @@ import java.util.Locale;
 final class Html {
     private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
             "#7f7f7f", "#bcbd22", "#17becf"};
-    private static final int W = 760;
-    private static final int H = 360;
+    private static final int W = 960;
+    private static final int H = 440;
+    /** Tables longer than this are linked (their CSV), not inlined. */
+    static final int INLINE_ROWS = 50;
     private static final int LEFT = 64;
     private static final int RIGHT = 170;
     private static final int TOP = 28;
@@ -32,16 +34,16 @@ final class Html {
         for (Report.Table t : r.tables()) {
             b.append("<h2>").append(esc(t.title()));
             if (t.file() != null) b.append(" <small>(").append(esc(t.file())).append(")</small>");
-            b.append("</h2>\n<table><tr>");
+            b.append("</h2>\n");
+            if (t.file() != null && t.rows().size() > INLINE_ROWS) {
+                b.append("<p class=\"note\">").append(String.format(Locale.ROOT, "%,d", t.rows().size())).append(" rows: <a href=\"")
+                        .append(esc(t.file())).append("\">").append(esc(t.file())).append("</a></p>\n");
+                continue;
+            }
+            b.append("<table><tr>");
             for (String h : t.header()) b.append("<th>").append(esc(h)).append("</th>");
             b.append("</tr>\n");
-            int shown = 0;
             for (List<Object> row : t.rows()) {
-                if (++shown > 200) {
-                    b.append("<tr><td colspan=\"").append(t.header().size()).append("\">… ").append(t.rows().size() - 200)
-                            .append(" more rows in ").append(esc(t.file())).append("</td></tr>\n");
-                    break;
-                }
                 b.append("<tr>");
                 for (Object o : row) b.append("<td>").append(esc(ReportWriter.display(o))).append("</td>");
                 b.append("</tr>\n");
@@ -69,20 +71,24 @@ final class Html {
             return;
         }
         if (!(y1 > y0)) y1 = y0 + 1;
-        y1 = nice(y1);
+        double yStep = step(y1 - y0);
+        y0 = Math.floor(y0 / yStep) * yStep;
+        y1 = Math.ceil(y1 / yStep) * yStep;
         int pw = W - LEFT - RIGHT, ph = H - TOP - BOTTOM;
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                + "font-size=\"11\" role=\"img\" aria-label=\"%s\">\n", W, H, W, H, esc(c.title())));
+                + "font-size=\"12\" role=\"img\" aria-label=\"%s\">\n", W, H, W, H, esc(c.title())));
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n", LEFT, TOP, pw, ph));
-        for (int i = 0; i <= 5; i++) {
-            double yv = y0 + (y1 - y0) * i / 5;
-            double py = TOP + ph - ph * i / 5.0;
+        for (double yv : ticks(y0, y1, yStep)) {
+            double py = TOP + ph - ph * (yv - y0) / (y1 - y0);
             b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, LEFT + pw, py, py, LEFT - 4, py + 4, label(yv)));
-            double xv = x0 + (x1 - x0) * i / 5;
-            double px = LEFT + pw * i / 5.0;
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", px, TOP + ph + 16,
-                    label(c.logX() ? Math.pow(10, xv) : xv)));
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, LEFT + pw, py, py, LEFT - 4, py + 4, label(yv, yStep)));
+        }
+        for (double xv : c.logX() ? logTicks(x0, x1) : ticks(x0, x1, step(x1 - x0))) {
+            double px = LEFT + pw * (xv - x0) / (x1 - x0);
+            double value = c.logX() ? Math.pow(10, xv) : xv;
+            b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", px, px, TOP + ph, TOP + ph + 4, px, TOP + ph + 18,
+                    label(value, c.logX() ? value : step(x1 - x0))));
         }
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", LEFT + pw / 2, H - 8, esc(c.xLabel())));
         b.append(String.format(Locale.ROOT, "<text transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
@@ -113,17 +119,43 @@ final class Html {
         b.append("</svg>\n");
     }
 
-    /** A round upper bound for an axis. */
-    private static double nice(double v) {
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) if (m * p >= v) return m * p;
-        return 10 * p;
+    /** A round step for about six ticks over {@code range}: 1, 2 or 5 times a power of ten. */
+    static double step(double range) {
+        double raw = range / 6;
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        double n = raw / p;
+        return (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * p;
     }
 
-    private static String label(double v) {
-        if (v != 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 0.01)) return String.format(Locale.ROOT, "%.1e", v);
-        if (Math.abs(v - Math.rint(v)) < 1e-9) return String.format(Locale.ROOT, "%,d", (long) Math.rint(v));
-        return String.format(Locale.ROOT, "%.2f", v);
+    /** The multiples of {@code step} within [from, to]. */
+    static List<Double> ticks(double from, double to, double step) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (long k = (long) Math.ceil(from / step - 1e-9); k * step <= to + step * 1e-9; k++) out.add(k * step);
+        return out;
+    }
+
+    /** Ticks of a log axis (values are log10): every power of ten in range, with 2× and 5× when fewer than three. */
+    static List<Double> logTicks(double from, double to) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (long k = (long) Math.ceil(from - 1e-9); k <= to + 1e-9; k++) out.add((double) k);
+        if (out.size() < 3) {
+            List<Double> more = new java.util.ArrayList<>();
+            for (long k = (long) Math.floor(from); k <= Math.ceil(to); k++) {
+                for (double m : new double[] {1, 2, 5}) {
+                    double v = k + Math.log10(m);
+                    if (v >= from - 1e-9 && v <= to + 1e-9) more.add(v);
+                }
+            }
+            return more;
+        }
+        return out;
+    }
+
+    /** A tick's label: as many decimals as the step needs, thousands separated. */
+    static String label(double v, double step) {
+        if (v != 0 && (Math.abs(v) >= 1e7 || Math.abs(v) < 1e-4)) return String.format(Locale.ROOT, "%.0e", v);
+        int decimals = (int) Math.max(0, Math.ceil(-Math.log10(Math.abs(step)) - 1e-9));
+        return String.format(Locale.ROOT, "%,." + Math.min(decimals, 4) + "f", v);
     }
 
     static String esc(String s) {
