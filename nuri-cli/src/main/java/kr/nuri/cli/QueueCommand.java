@@ -28,7 +28,7 @@ final class QueueCommand implements Callable<Integer> {
                 .with("tenant", filters.tenant).with("user", filters.user);
         JsonNode list = connection.client().get(q.toString());
         Table t = new Table("JOBID", "NAME", "PROJECT", "USER", "CLASS", "ST", "GPUS", "MODEL", "TIME", "TIME_LIMIT", "TIME_LEFT",
-                "NODELIST(REASON)", "START");
+                "NODELIST(REASON)", "START", "SITE");
         Instant now = Instant.now();
         for (JsonNode j : list.path("jobs")) {
             String st = j.path("state").asString();
@@ -42,14 +42,24 @@ final class QueueCommand implements Callable<Integer> {
             String left = running ? SlurmTime.format(Math.max(0, limit - elapsed)) : SlurmTime.format(limit);
             String start = running ? j.path("started").asString() : j.path("estimatedStart").asString("N/A");
             t.row(j.path("id").asString(), j.path("name").asString("-"), j.path("project").asString(), j.path("user").asString(), j.path("priorityClass").asString(),
-                    abbreviation(st), gpus(j), model, time, SlurmTime.format(limit), left, where, start);
+                    abbreviation(st), gpus(j), model, time, SlurmTime.format(limit), left, where, start, site(j.path("placement")));
         }
         t.print(System.out);
         if (list.hasNonNull("next")) System.out.println("(more: raise --limit)");
         return 0;
     }
 
-    /** GPUs of a job: a count, or a share of one GPU as a fraction (0.25), or 0 for a CPU-only job. */
+    /**
+     * Where a running job runs: its site, and the site's id of the run where a cluster manager runs it ({@code
+     * daejeon:4711} for Slurm's job 4711); "-" while it waits or when the server does not say.
+     */
+    static String site(JsonNode placement) {
+        String site = placement.path("site").asString("");
+        if (site.isEmpty()) return "-";
+        String id = placement.path("siteJobId").asString("");
+        return id.isEmpty() ? site : site + ":" + id;
+    }
+
     /** The nodes a job runs on, as squeue's NODELIST: names joined by commas, the rest counted past eight. */
     static String nodeList(JsonNode shares) {
         java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
@@ -58,6 +68,7 @@ final class QueueCommand implements Callable<Integer> {
         return list.size() <= 8 ? String.join(",", list) : String.join(",", list.subList(0, 8)) + ",…(+" + (list.size() - 8) + ")";
     }
 
+    /** GPUs of a job: a count, or a share of one GPU as a fraction (0.25), or 0 for a CPU-only job. */
     static String gpus(JsonNode j) {
         int milli = j.path("gpuMilli").asInt(0);
         if (milli > 0 && milli < 1000) return String.format(java.util.Locale.ROOT, "%.3f", milli / 1000.0).replaceAll("0+$", "");

@@ -25,4 +25,11 @@ class QueueCommandTest {
         for (int i = 0; i < 10; i++) many.append(i == 0 ? "" : ",").append("{\"node\":\"n").append(i).append("\"}");
         assertThat(QueueCommand.nodeList(JSON.readTree(many.append("]").toString()))).isEqualTo("n0,n1,n2,n3,n4,n5,n6,n7,…(+2)");
     }
+
+    @Test
+    void theSiteColumnNamesTheSiteAndTheClusterManagersJobId() {
+        assertThat(QueueCommand.site(JSON.readTree("{\"site\":\"daejeon\",\"siteJobId\":\"4711\"}"))).isEqualTo("daejeon:4711");
+        assertThat(QueueCommand.site(JSON.readTree("{\"site\":\"haenam\",\"siteJobId\":null}"))).as("virtual execution").isEqualTo("haenam");
+        assertThat(QueueCommand.site(JSON.readTree("null"))).as("a waiting job").isEqualTo("-");
+    }
 }

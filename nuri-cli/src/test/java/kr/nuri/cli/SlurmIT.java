@@ -207,8 +207,9 @@ class SlurmIT {
                 assertThat(n.path("health").asString()).as(n.toString()).isEqualTo("DRAIN");
                 assertThat(n.path("reason").asString()).startsWith("site unreachable");
             }
-            JsonNode waiting = get("/api/v1/jobs/" + job);
+            JsonNode waiting = awaitJob(job, j -> j.path("pendingReason").asString().equals("SITE_UNREACHABLE"), 30);
             assertThat(waiting.path("lastOutcome").asString()).isEqualTo("NODE_FAILURE");
+            assertThat(waiting.path("reasonDetail").asString()).contains("site s1", "does not answer");
         } finally {
             run(SCRIPT.toString(), "start-ctld");
         }
@@ -217,6 +218,8 @@ class SlurmIT {
         assertThat(again.path("placement").path("site").asString()).isEqualTo("s1");
         await(() -> STOPPED.contains(slurmState(job, 1)), 60, "run 1's Slurm job stopped");
         awaitSlurm(job, 2, "RUNNING", 60);
+        String queue = cli("queue");
+        assertThat(queue).as(queue).contains("SITE").contains("s1:" + get("/api/v1/jobs/" + job).path("placement").path("siteJobId").asString());
     }
 
     @Test

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17's operator verbs over HTTP: "nuri hold|release|requeue JOB". A user holds and releases their own waiting job,
- * not another tenant's (answered as a job that does not exist); an operator requeues a running job, audited; a user
+ * not another tenant's (answered as a job that does not exist), and not one an operator held; an operator requeues a running job, audited; a user
  * shortens a walltime ("nuri update job ID --time T"), only an operator lengthens it.
  */
 class HoldJobIT extends ServerTestCase {
@@ -39,6 +39,15 @@ class HoldJobIT extends ServerTestCase {
         assertThat(s.call("PATCH", "/api/v1/jobs/next", "{\"walltime\":7200}").json().get("walltime").asLong()).isEqualTo(7200);
         assertThat(s.call("PATCH", "/api/v1/jobs/next", "{\"walltime\":0}").json().get("field").asString()).isEqualTo("walltime");
         assertThat(s.call("GET", "/api/v1/audit?action=job.update", null).text()).contains("walltime=3600", "walltime=7200");
+        // An operator's hold is released by an operator only (Slurm's admin hold); the owner's own hold by the owner.
+        assertThat(s.call("POST", "/api/v1/jobs/next/hold", null).status()).isEqualTo(200);
+        TestServer.Response refused = s.call("POST", "/api/v1/jobs/next/release", alice, null);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.text()).contains("held by operator", "only an operator may release it");
+        assertThat(s.call("GET", "/api/v1/jobs/next", alice, null).json().get("pendingReason").asString()).isEqualTo("HELD");
+        assertThat(s.call("POST", "/api/v1/jobs/next/release", null).status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/jobs/next/hold", alice, null).status()).isEqualTo(200);
+        assertThat(s.call("POST", "/api/v1/jobs/next/release", alice, null).status()).as("after the operator released it, the owner's own hold").isEqualTo(200);
         long hash = s.restartOn("small.yaml");
         assertThat(s.server.recovery().stateHash()).isEqualTo(hash);
     }

@@ -51,7 +51,7 @@ final class JobsApi {
                 new ApiRoute(POST, "/api/v1/jobs/{id}/hold", SUBMITTERS, "Hold a waiting job: it keeps its place and is not considered until "
                         + "released (reason HELD)", null, ctx -> act(ctx, "hold", (t, id) -> new Command.HoldJob(t, id, true))),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/release", SUBMITTERS, "Release a held job", null,
-                        ctx -> act(ctx, "release", (t, id) -> new Command.HoldJob(t, id, false))),
+                        ctx -> act(ctx, "release", (t, id) -> new Command.HoldJob(t, id, false), this::mayRelease)),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/requeue", SUBMITTERS, "Put a running job back in the queue at its old place (its run's "
                         + "work since its last checkpoint is lost)", null, ctx -> act(ctx, "requeue", Command.RequeueJob::new)),
                 new ApiRoute(POST, "/api/v1/jobs/{id}/complete", SUBMITTERS, "Report that a running job finished", "CompleteRequest", this::complete));
@@ -292,16 +292,35 @@ final class JobsApi {
 
     /** Hold, release or requeue: who may cancel a job may do these; acting on someone else's job is audited. */
     private void act(Context ctx, String verb, java.util.function.BiFunction<Long, String, Command> command) {
+        act(ctx, verb, command, (p, j) -> { });
+    }
+
+    /**
+     * A hold an operator placed is released by an operator only (Slurm's admin hold): the job's owner and its tenant
+     * admins are refused, naming who held it. The audit trail says who held it last (holds of someone else's job are
+     * audited).
+     */
+    private void mayRelease(Principal p, Job j) {
+        if (p.isOperator() || !j.held()) return;
+        var last = api.audit.latest(j.id() + " of ", List.of("job.hold", "job.release"));
+        if (last != null && last.action().equals("job.hold") && Role.OPERATOR.wireName().equals(last.role())) {
+            throw Problem.forbidden("job '" + j.id() + "' was held by operator " + last.actor() + "; only an operator may release it");
+        }
+    }
+
+    private void act(Context ctx, String verb, java.util.function.BiFunction<Long, String, Command> command,
+                     java.util.function.BiConsumer<Principal, Job> check) {
         Principal p = ApiContext.principal(ctx);
         String id = ctx.pathParam("id");
         api.respond(ctx, 200, s -> {
             Job j = visibleJob(s.engine(), p, id);
             if (!api.access.actsOnJob(p, j)) throw Problem.forbidden("you may not " + verb + " job '" + id + "'");
+            check.accept(p, j);
             String before = j.state().name() + (j.held() ? " (held)" : "");
             ApiContext.accepted(s.apply(t -> command.apply(t, id)));
             Job now = s.engine().job(id);
             if (!p.user().equals(j.spec().user())) {
-                s.audit(api.act(p, "job." + verb, id + " of " + j.spec().user(), before, now.state().name() + (now.held() ? " (held)" : "")));
+                s.audit(api.act(p, "job." + verb, j.id() + " of " + j.spec().user(), before, now.state().name() + (now.held() ? " (held)" : "")));
             }
             return Views.job(now, s.engine(), s.now(), runs, sites);
         });

@@ -75,15 +75,35 @@ final class Views {
         }
         boolean pending = j.state() == JobState.PENDING;
         Verdicts.Verdict v = pending ? engine.verdict(j) : null;
+        String reason = pending ? v.reason().name() : null;
+        String detail = pending ? v.detail() : null;
+        if (pending && sites != null && waitsForGpus(v.reason())) {
+            String silent = sites.unreachableHolding(j, s);
+            if (silent != null) {
+                reason = SITE_UNREACHABLE;
+                detail = silent + "; " + detail;
+            }
+        }
         List<String> models = Arrays.stream(j.allowedPools()).mapToObj(p -> fleet.models().get(fleet.modelOfPool(p))).distinct().toList();
         return new JobView(j.id(), spec.name(), spec.project(), spec.user(), spec.award(), j.state().name(), spec.priorityClass(),
                 j.totalGpus(), spec.members(), spec.gpusPerMember(), models, spec.level().name().toLowerCase(java.util.Locale.ROOT),
                 spec.levelRequired(), j.walltime(), spec.runtime(), j.preemptible(), spec.requeue(), time(j.submitTime()),
                 time(j.startTime()), j.state().isFinal() ? time(j.endTime()) : null,
-                pending ? v.reason().name() : null, pending ? v.detail() : null,
+                reason, detail,
                 pending ? time(v.estimatedStart()) : null, placement, j.runs(), Charges.ofJob(j, now) / 3600.0,
                 j.lastOutcome() == null ? null : j.lastOutcome().name(), spec.gpuMilli(), spec.cpuMilli(), spec.memoryMib(),
                 pending && v.estimatedStart() >= 0 ? EstimateMove.of(engine.verdicts().move(j)) : null);
+    }
+
+    /**
+     * The reason a job waiting for GPUs shows while a site holding GPUs it may use does not answer (the engine's own
+     * reason, about capacity, follows in the detail).
+     */
+    static final String SITE_UNREACHABLE = "SITE_UNREACHABLE";
+
+    private static boolean waitsForGpus(kr.nuri.core.job.PendingReason r) {
+        return r == kr.nuri.core.job.PendingReason.INSUFFICIENT_CAPACITY || r == kr.nuri.core.job.PendingReason.NO_TOPOLOGY_DOMAIN
+                || r == kr.nuri.core.job.PendingReason.BLOCKED_BY_RESERVATION;
     }
 
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */

@@ -62,6 +62,30 @@ public final class Executions implements EngineLoop.Subscriber, AutoCloseable {
         return bySite.values().stream().filter(e -> !e.reachable()).map(SiteExecutor::site).sorted().toList();
     }
 
+    /**
+     * Why a job waiting for GPUs also waits for a site that does not answer: the site and the GPUs of the job's pools it
+     * holds back (drained while out of contact, {@link SiteContact}), or null when no such site holds any.
+     */
+    public String unreachableHolding(Job job, kr.nuri.core.state.StateView state) {
+        List<String> silent = unreachable();
+        if (silent.isEmpty()) return null;
+        var fleet = state.fleet();
+        Map<String, Long> held = new java.util.TreeMap<>();
+        for (int pool : job.allowedPools()) {
+            for (int n : fleet.nodesOfPool(pool)) {
+                String site = fleet.siteName(fleet.siteOfNode(n));
+                if (silent.contains(site) && state.capacity().health(n) != kr.nuri.core.fleet.Health.UP) {
+                    held.merge(site, (long) fleet.nodeGpus(n), Long::sum);
+                }
+            }
+        }
+        if (held.isEmpty()) return null;
+        List<String> parts = new java.util.ArrayList<>();
+        held.forEach((site, gpus) -> parts.add("site " + site + " (" + gpus + " GPUs this job may use)"));
+        return String.join(", ", parts) + " does not answer: its cluster manager is out of contact, and its nodes take no work until"
+                + " contact returns";
+    }
+
     /** Starts every executor, handing each the runs the journal says are running at its site (before the loop runs). */
     public void start(EngineLoop loop, Engine engine) {
         Map<SiteExecutor, List<Dispatch>> bySiteRunning = new HashMap<>();

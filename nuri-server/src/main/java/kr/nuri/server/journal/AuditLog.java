@@ -48,6 +48,15 @@ public final class AuditLog {
         db.jdbi().useTransaction(h -> insert(h, List.of(e)));
     }
 
+    /** The newest entry of one of {@code actions} whose target starts with {@code targetPrefix}, or null. */
+    public Entry latest(String targetPrefix, List<String> actions) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT id, at, actor, role, token, action, target, before_value, after_value FROM audit "
+                        + "WHERE target LIKE :target ESCAPE '!' AND action IN (<actions>) ORDER BY id DESC LIMIT 1")
+                .bind("target", targetPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%").bindList("actions", actions)
+                .map((rs, ctx) -> new Entry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9))).findOne().orElse(null));
+    }
+
     /** Entries in [from, to) (epoch ms), newest first, filtered by actor and action prefix when given. */
     public List<Entry> list(long from, long to, String actor, String actionPrefix, int limit) {
         return db.jdbi().withHandle(h -> {
