@@ -7,7 +7,7 @@ import kr.nuri.core.config.PlacementSettings;
 import kr.nuri.core.config.SchedulerSettings;
 import kr.nuri.core.policy.Preemption;
 import kr.nuri.core.policy.QueueOrder;
-import kr.nuri.core.schedule.fit.BestGpuFit;
+import kr.nuri.core.schedule.fit.NuriFit;
 import kr.nuri.core.schedule.fit.FgdBaselines;
 import kr.nuri.core.schedule.fit.FragmentationGradientFit;
 import kr.nuri.core.schedule.fit.NodeFit;
@@ -57,7 +57,7 @@ public final class Policies {
             .with(NODE_FIT, "packing", c -> new FgdBaselines.PackingFit(c.state().capacity(), c.state().fleet()))
             .with(NODE_FIT, "bestfit", c -> new FgdBaselines.BestFit(c.state().capacity(), c.state().fleet()))
             .with(NODE_FIT, "fgd", c -> new FragmentationGradientFit(c.state().capacity(), c.state().fleet(), taskMix(c)))
-            .with(NODE_FIT, "nuri", c -> new BestGpuFit(c.state().capacity(), c.state().fleet()))
+            .with(NODE_FIT, "nuri", c -> new NuriFit(c.state().capacity(), c.state().fleet(), taskMix(c)))
             .with(PREEMPTION, Preemption.Priority.NAME, c -> new Preemption.Priority())
             .with(PREEMPTION, Preemption.RemainingTime.NAME, c -> new Preemption.RemainingTime())
             .with(BACKFILL, "easy", c -> new EasyBackfill(c.state(), c.gangPlacement(), c.queueOrder()));

@@ -14,7 +14,7 @@ import kr.nuri.core.state.Capacity;
  * constants {@code MaxSpecCpu} (128 cores) and {@code MaxSpecGpu} (8 GPUs) are the openb cluster's largest node; here
  * the fleet's. A share goes on the fullest GPU that holds it ({@code gpuSelMethod: best}) except under {@code random}.
  * See docs/fgd-reproduction.md. The paper's own policy is {@link FragmentationGradientFit}, Nuri's default
- * {@link BestGpuFit}.
+ * {@link NuriFit}.
  */
 public final class FgdBaselines {
     private FgdBaselines() { }

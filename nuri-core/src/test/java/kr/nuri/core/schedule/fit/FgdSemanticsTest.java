@@ -136,4 +136,22 @@ class FgdSemanticsTest {
         assertThat(w.job("a").nodes()).containsExactly(0);
         assertThat(w.job("b").nodes()).containsExactly(0);
     }
+
+    /**
+     * Nuri's own node fit with a task mix: FGD's score, then a node in use before an idle one. n0 (model A) is idle, n1
+     * (model B) runs a task only B could take; a 1-GPU task scores alike on both (its growth of F is 0 either way): FGD
+     * takes the lowest node, n0, and opens it; nuri keeps n0 whole and goes to n1.
+     */
+    @Test
+    void nuriFitsWhereFgdCannotTellNodesApartOnANodeInUse() {
+        for (String policy : List.of("fgd", "nuri")) {
+            FleetBuilder b = new FleetBuilder("t").site("s").block("a", "A", "o").rack("ra").node("n0", 2, 32_000, 262_144)
+                    .block("b", "B", "o").rack("rb").node("n1", 2, 32_000, 262_144);
+            World w = world(b.build(), policy, ONE_GPU_TASKS);
+            w.submit(JobSpec.builder("on-b", "p").gpus(1).cpuMilli(1000).models("B").build());
+            w.submit(gpus("any", 1, 1000));
+            assertThat(w.job("on-b").nodes()).containsExactly(1);
+            assertThat(w.job("any").nodes()).as(policy).containsExactly(policy.equals("fgd") ? 0 : 1);
+        }
+    }
 }
