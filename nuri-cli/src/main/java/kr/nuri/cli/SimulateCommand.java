@@ -106,6 +106,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write summary.json, CSVs and report.html here.")
     Path out;
 
+    @Option(names = "--mix", defaultValue = "national", paramLabel = "national|stress", description = "national: the profile of the national "
+            + "generator, national (the programmes' work) or stress (the benchmark's gang-heavy mix: 25%% gangs of 16-512 GPUs, 5%% of "
+            + "1,024-8,192, preemptible scavengers; default: ${DEFAULT-VALUE}).")
+    String mix;
+
     @Option(names = "--speedup", paramLabel = "F", description = "philly-vc: arrivals F times as fast (submit times from the window's "
             + "start divided by F), so F times the offered load on the same clusters; durations unchanged (default: 1).")
     Double speedup;
@@ -123,6 +128,7 @@ final class SimulateCommand implements Callable<Integer> {
         Progress progress = TerminalProgress.create();
         long t0 = System.nanoTime();
         Report report;
+        if (!"national".equals(mix) && !NATIONAL.equals(experiment)) throw new IllegalArgumentException("--mix is for --experiment national only");
         engineRunsOnly("--what-if", whatIf, "");
         engineRunsOnly("--mtbf-hours", mtbfHours, "");
         engineRunsOnly("--queue-order", queueOrder, "philly-vc".equals(experiment) ? " (its --policies are queue orders already)" : "");
@@ -202,10 +208,15 @@ final class SimulateCommand implements Callable<Integer> {
         // Jobs may use the models a what-if gives their programme (the same arrivals run without and with it).
         List<kr.nuri.core.command.Command> changes = whatIfChanges(config);
         var gained = WhatIf.modelsGained(changes);
-        List<Arrival> arrivals = NationalWorkload.generate(config.engine(), n, load, seed, gained);
-        return engineRun("national: " + config.engine().fleet().name() + " with the national mix", config, arrivals, changes, progress, failures,
-                String.format("national: %s, %,d GPUs; national mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s%s",
-                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), n, load, seed, tick,
+        kr.nuri.core.workload.MixProfile profile = switch (mix) {
+            case "national" -> kr.nuri.core.workload.MixProfile.national();
+            case "stress" -> kr.nuri.core.workload.MixProfile.stress();
+            default -> throw new IllegalArgumentException("--mix " + mix + " is not a profile of the national generator. Maybe national or stress?");
+        };
+        List<Arrival> arrivals = NationalWorkload.generate(config.engine(), profile, n, load, seed, gained);
+        return engineRun("national: " + config.engine().fleet().name() + " with the " + mix + " mix", config, arrivals, changes, progress, failures,
+                String.format("national: %s, %,d GPUs; %s mix, %,d jobs, offered load %.2f, seed %d; full pass every %d s%s",
+                        config.engine().fleet().name(), config.engine().fleet().totalGpus(), mix, n, load, seed, tick,
                         gained.isEmpty() ? "" : "; portable jobs (not pretraining, not simulation) of " + gained.keySet()
                                 + " may also run on the models the what-if gives them: " + gained));
     }

@@ -149,6 +149,15 @@ class SimulateCommandTest {
         r = nuri("simulate", "--experiment", "philly-vc", "--mtbf-hours", "100");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--mtbf-hours applies to national, --trace and the gavel workload");
+        r = nuri("simulate", "--experiment", "philly-vc", "--mix", "stress");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--mix is for --experiment national only");
+        r = nuri("simulate", "--experiment", "national", "--mix", "bogus", "--jobs", "10");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--mix bogus", "national or stress");
+        r = nuri("simulate", "--experiment", "fgd-openb", "--speedup", "4");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--speedup is for --experiment philly-vc only");
     }
 
     @Test

@@ -28,9 +28,14 @@ public final class NationalWorkload {
     }
 
     public static List<Arrival> generate(EngineConfig config, int jobs, double load, long seed, Map<String, Set<String>> gained) {
+        return generate(config, MixProfile.national(), jobs, load, seed, gained);
+    }
+
+    /** The same with another profile of the one generator (the benchmark's gang-heavy {@code stress}, for one). */
+    public static List<Arrival> generate(EngineConfig config, MixProfile profile, int jobs, double load, long seed, Map<String, Set<String>> gained) {
         if (jobs < 0) throw new IllegalArgumentException("jobs=" + jobs + " must not be negative");
         if (!(load > 0)) throw new IllegalArgumentException("load=" + load + " must be positive. Maybe 0.8?");
-        NationalMix mix = new NationalMix(config, MixProfile.national(), seed, gained);
+        NationalMix mix = new NationalMix(config, profile, seed, gained);
         List<JobSpec> specs = new ArrayList<>(jobs);
         double gpuSeconds = 0;
         for (int i = 0; i < jobs; i++) {
