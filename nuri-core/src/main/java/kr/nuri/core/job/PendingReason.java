@@ -24,5 +24,10 @@ public enum PendingReason {
     /** It holds a reservation: it starts at the estimated start in a concrete domain. */
     RESERVED,
     /** Held (Slurm's hold): it keeps its place but is not considered until it is released. */
-    HELD
+    HELD;
+
+    /** Whether the job waits for GPUs (not for quota, an award, its turn or a release): more free GPUs could start it. */
+    public boolean waitsForGpus() {
+        return this == INSUFFICIENT_CAPACITY || this == NO_TOPOLOGY_DOMAIN || this == BLOCKED_BY_RESERVATION;
+    }
 }

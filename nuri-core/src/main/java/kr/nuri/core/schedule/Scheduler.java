@@ -265,7 +265,7 @@ public final class Scheduler {
         examined.set(job.seq(), w.passId);
         w.misses++;
         w.passMisses++;
-        boolean forGpus = waitsForGpus(verdicts.reason(job));
+        boolean forGpus = verdicts.reason(job).waitsForGpus();
         if (!job.spec().nodeFit()) {
             if (forGpus) yields.gpus(job);
             else if (verdicts.reason(job) == PendingReason.QUOTA_EXCEEDED) yields.quota(job);
@@ -341,10 +341,10 @@ public final class Scheduler {
         starter.newGeneration();
         if (starter.tryStart(job, now, emit, true, yields.forSubmission(job))) return new PassStats(1, 1, 0, 0, false);
         if (job.spec().nodeFit()) return new PassStats(1, 0, 0, 0, false);
-        if (settings.preemption() && (waitsForGpus(verdicts.reason(job)) || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
+        if (settings.preemption() && (verdicts.reason(job).waitsForGpus() || mayReclaim(job)) && preemptAndStart(job, now, emit)) {
             return new PassStats(1, 1, 1, 0, false);
         }
-        if (waitsForGpus(verdicts.reason(job)) && state.reservations().size() < backfill.reservations()) {
+        if (verdicts.reason(job).waitsForGpus() && state.reservations().size() < backfill.reservations()) {
             // A free reservation slot means no job ahead claimed one: protect this job from backfill now.
             backfill.reserve(job, now, false, new HashSet<>(), emit, verdicts);
             return new PassStats(1, 0, 0, 1, false);
@@ -357,11 +357,6 @@ public final class Scheduler {
         if (!preemptor.preemptFor(job, now, backfill.mayUseReserved(job, now), emit)) return false;
         if (!starter.tryStart(job, now, emit)) throw new IllegalStateException("job " + job.id() + " did not start after its preemption");
         return true;
-    }
-
-    private static boolean waitsForGpus(PendingReason r) {
-        return r == PendingReason.INSUFFICIENT_CAPACITY || r == PendingReason.NO_TOPOLOGY_DOMAIN
-                || r == PendingReason.BLOCKED_BY_RESERVATION;
     }
 
     /** A job refused for quota while inside its own quota waits for capacity it lent: it may reclaim it. */

@@ -77,7 +77,7 @@ final class Views {
         Verdicts.Verdict v = pending ? engine.verdict(j) : null;
         String reason = pending ? v.reason().name() : null;
         String detail = pending ? v.detail() : null;
-        if (pending && sites != null && waitsForGpus(v.reason())) {
+        if (pending && sites != null && v.reason().waitsForGpus()) {
             String silent = sites.unreachableHolding(j, s);
             if (silent != null) {
                 reason = SITE_UNREACHABLE;
@@ -100,11 +100,6 @@ final class Views {
      * reason, about capacity, follows in the detail).
      */
     static final String SITE_UNREACHABLE = "SITE_UNREACHABLE";
-
-    private static boolean waitsForGpus(kr.nuri.core.job.PendingReason r) {
-        return r == kr.nuri.core.job.PendingReason.INSUFFICIENT_CAPACITY || r == kr.nuri.core.job.PendingReason.NO_TOPOLOGY_DOMAIN
-                || r == kr.nuri.core.job.PendingReason.BLOCKED_BY_RESERVATION;
-    }
 
     /** The answer to a submission (like sbatch's "Submitted batch job"): the full view is at its Location. */
     record JobAck(String id, String name, String state, String pendingReason, String estimatedStart, String model, int nodes) {}
