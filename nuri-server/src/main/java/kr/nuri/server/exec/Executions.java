@@ -69,21 +69,34 @@ public final class Executions implements EngineLoop.Subscriber, AutoCloseable {
     public String unreachableHolding(Job job, kr.nuri.core.state.StateView state) {
         List<String> silent = unreachable();
         if (silent.isEmpty()) return null;
-        var fleet = state.fleet();
         Map<String, Long> held = new java.util.TreeMap<>();
-        for (int pool : job.allowedPools()) {
-            for (int n : fleet.nodesOfPool(pool)) {
-                String site = fleet.siteName(fleet.siteOfNode(n));
-                if (silent.contains(site) && state.capacity().health(n) != kr.nuri.core.fleet.Health.UP) {
-                    held.merge(site, (long) fleet.nodeGpus(n), Long::sum);
-                }
-            }
-        }
+        for (int pool : job.allowedPools()) heldIn(pool, silent, state).forEach((site, gpus) -> held.merge(site, gpus, Long::sum));
         if (held.isEmpty()) return null;
         List<String> parts = new java.util.ArrayList<>();
         held.forEach((site, gpus) -> parts.add("site " + site + " (" + gpus + " GPUs this job may use)"));
         return String.join(", ", parts) + " does not answer: its cluster manager is out of contact, and its nodes take no work until"
                 + " contact returns";
+    }
+
+    /** A pool's GPUs that silent sites hold back, by site, as of a version of the pool's capacity. */
+    private record Held(kr.nuri.core.state.Capacity capacity, long version, List<String> silent, Map<String, Long> bySite) { }
+
+    /** Per pool, what silent sites hold back: a list of jobs asks it once per pool, not once per job and node. */
+    private final Map<Integer, Held> heldByPool = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Map<String, Long> heldIn(int pool, List<String> silent, kr.nuri.core.state.StateView state) {
+        var capacity = state.capacity();
+        long version = capacity.modelVersion(pool);
+        Held h = heldByPool.get(pool);
+        if (h != null && h.capacity() == capacity && h.version() == version && h.silent().equals(silent)) return h.bySite();
+        var fleet = state.fleet();
+        Map<String, Long> bySite = new HashMap<>();
+        for (int n : fleet.nodesOfPool(pool)) {
+            String site = fleet.siteName(fleet.siteOfNode(n));
+            if (silent.contains(site) && capacity.health(n) != kr.nuri.core.fleet.Health.UP) bySite.merge(site, (long) fleet.nodeGpus(n), Long::sum);
+        }
+        heldByPool.put(pool, new Held(capacity, version, silent, bySite));
+        return bySite;
     }
 
     /** Starts every executor, handing each the runs the journal says are running at its site (before the loop runs). */
