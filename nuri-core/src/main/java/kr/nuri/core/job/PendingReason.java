@@ -30,4 +30,9 @@ public enum PendingReason {
     public boolean waitsForGpus() {
         return this == INSUFFICIENT_CAPACITY || this == NO_TOPOLOGY_DOMAIN || this == BLOCKED_BY_RESERVATION;
     }
+
+    /** Whether the job waits for its award (its window or its budget), whatever the fleet holds. */
+    public boolean waitsForAward() {
+        return this == BUDGET_EXHAUSTED || this == AWARD_NOT_ACTIVE;
+    }
 }

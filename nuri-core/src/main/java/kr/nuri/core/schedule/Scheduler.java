@@ -30,10 +30,11 @@ import kr.nuri.core.util.Paged;
  * applies to each job, the {@link Preemption} rule {@link Preemptor} searches victims under, and the
  * {@link Backfill} policy that reserves for jobs blocked for lack of GPUs.
  *
- * <p>Waiting jobs sit in one FIFO per (class, project, GPU model, size class). An event-triggered pass skips
- * FIFOs whose jobs cannot fit in their model's free GPUs or their project's remaining quota (unless it may
- * still preempt or reclaim for them); it leaves a FIFO after {@value #FIFO_PROBE_DEPTH} jobs in a row failed to
- * start and stops after {@code probeDepth} (Slurm's {@code default_queue_depth}); a full
+ * <p>Waiting jobs sit in one FIFO per (class, project, GPU model, size class); a project's are walked merged, in
+ * submit order ({@link ProjectFifos}). An event-triggered pass skips FIFOs whose jobs cannot fit in their model's free
+ * GPUs or their project's remaining quota (unless it may still preempt or reclaim for them); it leaves a FIFO after
+ * {@value #FIFO_PROBE_DEPTH} jobs in a row failed to start, a project after as many waited for their award, and stops
+ * after {@code probeDepth} jobs failed for GPUs (Slurm's {@code default_queue_depth}); a full
  * pass (on Tick) visits every job and gives each one a pending reason and, where computable, an estimated
  * start. At most {@value #PREEMPTION_ATTEMPTS_PER_PASS} preemption searches run per pass.
  */
@@ -53,6 +54,7 @@ public final class Scheduler {
     private final int[] classOrder;
     private final int[] classPriority;
     private final YieldRule yields;
+    private final ProjectFifos fifos = new ProjectFifos();
     /**
      * Preemption searches are the expensive part of a pass: two per pass, of which at most one for a gang
      * (gang searches fail most often, on node-level fragmentation). Measured: more add cost, not preemptions.
@@ -152,40 +154,54 @@ public final class Scheduler {
         return new PassStats(w.examined, w.started, w.preemptions, w.reserved, full);
     }
 
-    /** The fair-share walk: class, then projects by fair share, then each (model, size class) FIFO. */
+    /**
+     * The fair-share walk: class, then projects by fair share, then each project's waiting jobs in submit order
+     * ({@link ProjectFifos}: its FIFOs per model and size class merged), leaving out the FIFOs that cannot fit.
+     */
     private void walkFairShare(Walk w) {
-        int models = state.fleet().poolCount();
         boolean full = w.full;
         double[] keys = fairShareKeys(w.now);
         for (int c : classOrder) {
             for (int p : orderedProjects(c, keys)) {
-                for (int m = 0; m < models; m++) {
-                    if (!state.queue().has(c, p, m)) continue;
+                fifos.reset(state.queue(), c, p);
+                for (int k = state.queue().modelCount(c, p) - 1; k >= 0; k--) {
+                    int m = state.queue().model(c, p, k);
                     for (long slots = state.queue().slots(c, p, m); slots != 0; slots &= slots - 1) {
                         int slot = Long.numberOfTrailingZeros(slots);
-                        int size = slot >> 1;
+                        long gpus = 1L << (slot >> 1);
                         boolean preemptibleJobs = (slot & 1) == 1;
                         if (w.borrowPhase && !preemptibleJobs) continue;
-                        if (!full && !mayFit(c, p, m, 1L << size, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
-                            if (admission.admits(p, m, 1L << size, preemptibleJobs && w.borrowPhase)) yields.gpus(m, classPriority[c]);
-                            if (preemptibleJobs && !mayFit(c, p, m, 1L << size, true, true, true)) break;
+                        if (!full && !mayFit(c, p, m, gpus, preemptibleJobs && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved())) {
+                            if (admission.admits(p, m, gpus, preemptibleJobs && w.borrowPhase)) yields.gpus(m, classPriority[c]);
+                            if (preemptibleJobs && !mayFit(c, p, m, gpus, true, true, true)) break;
                             continue;
                         }
-                        w.misses = 0;
-                        long cursor = Long.MIN_VALUE;
-                        Job job;
-                        while ((job = state.queue().next(c, p, m, size, preemptibleJobs, cursor)) != null) {
-                            cursor = job.seq();
-                            if (examined.get(job.seq()) == w.passId) continue;
-                            if (!full && w.passMisses >= settings.probeDepth()) return;
-                            if (!full && (w.misses >= FIFO_PROBE_DEPTH || !mayFit(c, p, m, job.totalGpus(), preemptibleJobs && w.borrowPhase,
-                                    w.mayPreempt(), w.mayProbeReserved()))) {
-                                break;
-                            }
-                            if (!full && state.capacity().freeGpus(m, false) < job.totalGpus()) w.reservedProbes++;
-                            visit(w, job);
-                        }
+                        fifos.add(m, slot);
                     }
+                }
+                int awardMisses = 0; // jobs in a row of this project that wait for their award
+                while (fifos.advance()) {
+                    Job job = fifos.job();
+                    if (examined.get(job.seq()) == w.passId) continue;
+                    if (!full && w.passMisses >= settings.probeDepth()) return;
+                    if (!full && (fifos.misses() >= FIFO_PROBE_DEPTH || !mayFit(c, p, fifos.model(), job.totalGpus(),
+                            fifos.preemptible() && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved()))) {
+                        fifos.drop();
+                        continue;
+                    }
+                    if (!full && state.capacity().freeGpus(fifos.model(), false) < job.totalGpus()) w.reservedProbes++;
+                    w.misses = fifos.misses();
+                    visit(w, job);
+                    if (job.state() == JobState.PENDING && verdicts.reason(job).waitsForAward()) {
+                        // The award holds it, not the fleet: no probe depth spent. A project whose jobs keep waiting
+                        // for their award is left after FIFO_PROBE_DEPTH in a row; a full pass sees them all.
+                        w.misses--;
+                        w.passMisses--;
+                        if (++awardMisses >= FIFO_PROBE_DEPTH && !full) break;
+                    } else {
+                        awardMisses = 0;
+                    }
+                    fifos.misses(w.misses);
                 }
             }
         }

@@ -27,6 +27,8 @@ public final class PendingQueue {
     private final int models;
     private final TreeMap<Long, Job>[][][] fifo;
     private final int[][][] jobsOfModel;
+    /** Per (class, project): the models it has waiting jobs of, in no particular order. */
+    private final IntBag[][] modelsOf;
     private final long[][][] slotMask;
     private final int[][] jobsOf;
     private final IntBag[] nonEmpty;
@@ -53,6 +55,7 @@ public final class PendingQueue {
         }
         fifo = new TreeMap[classes][tenants][];
         jobsOfModel = new int[classes][tenants][];
+        modelsOf = new IntBag[classes][tenants];
         slotMask = new long[classes][tenants][];
         jobsOf = new int[classes][tenants];
         nonEmpty = new IntBag[classes];
@@ -71,13 +74,14 @@ public final class PendingQueue {
             fifo[c][p] = new TreeMap[models * SLOTS];
             jobsOfModel[c][p] = new int[models];
             slotMask[c][p] = new long[models];
+            modelsOf[c][p] = new IntBag(new int[models]);
         }
         int s = slot(job);
         for (int m : job.allowedPools()) {
             TreeMap<Long, Job> q = fifo[c][p][m * SLOTS + s];
             if (q == null) q = fifo[c][p][m * SLOTS + s] = new TreeMap<>();
             if (q.put(job.seq(), job) != null) throw new IllegalStateException("job " + job.id() + " queued twice");
-            jobsOfModel[c][p][m]++;
+            if (jobsOfModel[c][p][m]++ == 0) modelsOf[c][p].add(m);
             slotMask[c][p][m] |= 1L << s;
         }
         if (jobsOf[c][p]++ == 0) nonEmpty[c].add(p);
@@ -92,7 +96,7 @@ public final class PendingQueue {
         for (int m : job.allowedPools()) {
             TreeMap<Long, Job> q = fifo[c][p] == null ? null : fifo[c][p][m * SLOTS + s];
             if (q == null || q.remove(job.seq()) == null) throw new IllegalStateException("job " + job.id() + " is not queued");
-            jobsOfModel[c][p][m]--;
+            if (--jobsOfModel[c][p][m] == 0) modelsOf[c][p].remove(m);
             if (q.isEmpty()) slotMask[c][p][m] &= ~(1L << s);
         }
         if (--jobsOf[c][p] == 0) nonEmpty[c].remove(p);
@@ -117,6 +121,17 @@ public final class PendingQueue {
     public boolean has(int priorityClass, int project, int model) {
         int[] counts = jobsOfModel[priorityClass][project];
         return counts != null && counts[model] > 0;
+    }
+
+    /** How many models a (class, project) has waiting jobs of; {@link #model} names each, in no particular order. */
+    public int modelCount(int priorityClass, int project) {
+        IntBag b = modelsOf[priorityClass][project];
+        return b == null ? 0 : b.size();
+    }
+
+    /** The {@code i}-th model a (class, project) has waiting jobs of ({@code i < modelCount}). */
+    public int model(int priorityClass, int project, int i) {
+        return modelsOf[priorityClass][project].get(i);
     }
 
     /**
