@@ -104,6 +104,7 @@ class SlurmIT {
         assertThat(slurm.path("job_state").asString()).isEqualTo("COMPLETED");
         assertThat(slurm.path("nodes").asString()).isEqualTo(node);
         assertThat(slurm.path("partition").asString()).isEqualTo("nuri");
+        assertThat(slurm.path("priority").asLong()).as("the site's priority, set on every run").isEqualTo(4242);
         long seconds = slurm.path("end_time").asLong() - slurm.path("start_time").asLong();
         assertThat(job.path("gpuHours").asDouble()).as("charged 2 GPUs × Slurm's %d s", seconds).isEqualTo(2 * seconds / 3600.0);
     }
@@ -279,7 +280,7 @@ class SlurmIT {
                 name: slurm-it
                 sites:
                   - name: s1
-                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, unknownTimeoutSeconds: %d%s}
+                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: 0.5, graceSeconds: 2, priority: 4242, unknownTimeoutSeconds: %d%s}
                     blocks:
                       - name: b
                         model: H100

@@ -12,6 +12,8 @@ import kr.nuri.core.fleet.Fleet;
 
 /** Reads each site's {@code backend} of a fleet file, naming the field and the value of every error. */
 final class BackendReader {
+    /** Slurm's highest job priority below its reserved values (NO_VAL, INFINITE). */
+    static final long MAX_PRIORITY = 4_294_967_293L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private BackendReader() {}
@@ -64,11 +66,15 @@ final class BackendReader {
                 throw new ConfigException(file, p + ".nodeMap." + e.getKey(), e.getValue(), "is not a Slurm node name");
             }
         }
+        long priority = b.priority() == null ? 0 : b.priority();
+        if (b.priority() != null && (priority < 1 || priority > MAX_PRIORITY)) {
+            throw new ConfigException(file, p + ".priority", b.priority(), "must be 1 to " + MAX_PRIORITY + " (0 would hold every job)");
+        }
         return new SiteBackend(site, b.url().replaceAll("/+$", ""), user, b.jwtKey() == null ? null : Path.of(b.jwtKey()),
                 b.tokenFile() == null ? null : Path.of(b.tokenFile()), partition, map,
                 seconds(file, p + ".pollSeconds", b.pollSeconds(), 2, 0.1, 300),
                 seconds(file, p + ".graceSeconds", b.graceSeconds(), 10, 0, 3600),
-                seconds(file, p + ".unknownTimeoutSeconds", b.unknownTimeoutSeconds(), 600, 1, 7 * 86400));
+                seconds(file, p + ".unknownTimeoutSeconds", b.unknownTimeoutSeconds(), 600, 1, 7 * 86400), priority);
     }
 
     private static Duration seconds(String file, String field, Double v, double dflt, double min, double max) {

@@ -35,6 +35,9 @@ class BackendReaderTest {
         assertThat(b.grace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(b.slurmName("gn0001")).isEqualTo("gn0001");
         assertThat(b.slurmName("gn0002")).isEqualTo("node7");
+        assertThat(b.priority()).as("the priority is left to Slurm").isZero();
+        assertThat(FleetConfigReader.parse("b.yaml", fleet("backend: {type: slurm, url: \"http://h\", jwtKey: /k, priority: 1000}"))
+                .backends().get("s1").priority()).isEqualTo(1000);
         assertThat(FleetConfigReader.parse("b.yaml", fleet("backend: {type: virtual}")).backends()).isEmpty();
     }
 
@@ -54,5 +57,9 @@ class BackendReaderTest {
                 .hasMessageContaining("pollSeconds");
         assertThatThrownBy(() -> FleetConfigReader.parse("b.yaml", fleet("backend: {type: slurm, url: \"http://x\", jwtKey: /k, partition: \"a b\"}")))
                 .hasMessageContaining("partition").hasMessageContaining("a b");
+        assertThatThrownBy(() -> FleetConfigReader.parse("b.yaml", fleet("backend: {type: slurm, url: \"http://x\", jwtKey: /k, priority: 0}")))
+                .hasMessageContaining("sites[0].backend.priority").hasMessageContaining("0").hasMessageContaining("hold");
+        assertThatThrownBy(() -> FleetConfigReader.parse("b.yaml", fleet("backend: {type: slurm, url: \"http://x\", jwtKey: /k, priority: 4294967294}")))
+                .hasMessageContaining("sites[0].backend.priority").hasMessageContaining("4294967294");
     }
 }

@@ -136,7 +136,8 @@ public final class DispatchBenchmark {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
                     .header("Authorization", "Bearer " + server.firstToken()).build(), HttpResponse.BodyHandlers.ofString()).body();
             for (String line : metrics.split("\n")) {
-                if (line.startsWith("nuri_site_dispatch_seconds{") && line.contains("quantile")) out.println("nuri: " + line);
+                if ((line.startsWith("nuri_site_dispatch_seconds{") || line.startsWith("nuri_site_submit_seconds{")
+                        || line.startsWith("nuri_site_end_seen_seconds{")) && line.contains("quantile")) out.println("nuri: " + line);
                 if (line.startsWith("nuri_site_failures_total") || line.startsWith("nuri_site_submissions_total")) out.println("nuri: " + line);
             }
         }
@@ -165,7 +166,7 @@ public final class DispatchBenchmark {
                 name: bench-dispatch
                 sites:
                   - name: slurm
-                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: %s, graceSeconds: 2}
+                    backend: {type: slurm, url: "%s", jwtKey: "%s", partition: nuri, pollSeconds: %s, graceSeconds: 2, priority: 1000000}
                     blocks:
                       - name: b
                         model: H100

@@ -21,10 +21,14 @@ public record FleetFile(String name, String description, List<Site> sites, List<
      * jobs go to {@code partition} (one only Nuri submits to) as {@code user}; {@code nodeMap} maps Nuri's node names to
      * Slurm's where they differ. {@code pollSeconds}: how often one list call reads the jobs and nodes back;
      * {@code graceSeconds}: between the TERM of a cancel or preemption and the KILL; {@code unknownTimeoutSeconds}: how long
-     * a site out of contact is only unknown before its running jobs are ended as lost.
+     * a site out of contact is only unknown before its running jobs are ended as lost. {@code priority}: the Slurm priority
+     * every run is submitted with (needs {@code user} to be a Slurm operator): runs of equal priority do not wait behind
+     * one another, so slurmctld starts each as it is submitted instead of at its next scheduling cycle (Nuri has already
+     * decided the order and the nodes).
      */
     public record Backend(String type, String url, String user, String jwtKey, String tokenFile, String partition,
-                          Map<String, String> nodeMap, Double pollSeconds, Double graceSeconds, Double unknownTimeoutSeconds) {}
+                          Map<String, String> nodeMap, Double pollSeconds, Double graceSeconds, Double unknownTimeoutSeconds,
+                          Long priority) {}
 
     /**
      * A block of one GPU model. Compact form: {@code count} identical blocks (named name-1..name-N) of

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Per site: submissions, failures by kind, dispatch latency (start decided → running at the site), last contact. */
+/**
+ * Per site: submissions, failures by kind, dispatch latency (start decided → running at the site) and its first part
+ * (→ submission accepted), how late a run's end is seen, last contact.
+ */
 public final class SiteMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastContact = new ConcurrentHashMap<>();
@@ -38,6 +41,20 @@ public final class SiteMetrics {
         Timer.builder("nuri.site.dispatch").description("From the engine's start to the site running the job")
                 .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
                 .record(Duration.ofNanos(nanos));
+    }
+
+    /** From the engine's start to Slurm's job id: the sender's queue and the submission call. */
+    void submittedIn(String site, long nanos) {
+        Timer.builder("nuri.site.submit").description("From the engine's start to the site accepting the submission")
+                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    /** From a run's end at the site (its clock, whole seconds) to Nuri seeing it: the poll's delay, to about a second. */
+    void endSeen(String site, long millis) {
+        Timer.builder("nuri.site.end.seen").description("From a run's end at the site (whole seconds) to Nuri reading it")
+                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
+                .record(Duration.ofMillis(Math.max(0, millis)));
     }
 
     void contact(String site, long atMillis) {

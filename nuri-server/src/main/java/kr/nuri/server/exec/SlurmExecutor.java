@@ -141,6 +141,7 @@ final class SlurmExecutor implements SiteExecutor {
             t.submitting = false;
             contact();
             metrics.submitted(site.site());
+            metrics.submittedIn(site.site(), System.nanoTime() - t.startedNanos);
             if (t.stopping) cancel(t, "ended in Nuri while it was being submitted");
         } catch (SlurmException e) {
             if (e.unreachable()) {
@@ -265,8 +266,12 @@ final class SlurmExecutor implements SiteExecutor {
                 metrics.dispatched(site.site(), System.nanoTime() - t.startedNanos);
             }
             if (SlurmStates.terminal(sj.state())) {
-                if (t.stopping) tracked.remove(tag.jobId(), t);
-                else report(t, sj);
+                if (t.stopping) {
+                    tracked.remove(tag.jobId(), t);
+                } else {
+                    if (!t.reporting && sj.end() > 0) metrics.endSeen(site.site(), began - sj.end() * 1000);
+                    report(t, sj);
+                }
             }
         }
         for (Tracked t : List.copyOf(tracked.values())) {

@@ -56,6 +56,7 @@ final class SlurmLaunches {
         else if (total > 0) job.put("gpus", Integer.toString(total));
         if (d.exclusive()) job.put("exclusive", "exclusive");
         job.put("no_requeue", true);
+        if (site.priority() > 0) job.put("priority", site.priority());
         job.put("comment", new Tag(d.jobId(), d.run(), epoch).toString());
         job.put("time_limit", (d.walltime() + 59) / 60 + 1);
         job.put("current_working_directory", l != null && l.workdir() != null ? l.workdir() : "/tmp");
