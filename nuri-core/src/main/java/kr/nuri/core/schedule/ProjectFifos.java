@@ -15,8 +15,8 @@ import kr.nuri.core.state.PendingQueue;
  * a FIFO left by the walk ({@link #drop}) is not looked at again in this project's turn. Each FIFO's head is kept (its
  * sequence apart, so choosing touches no job) and read again from the queue once taken, or when, chosen, it has left the
  * queue (started, perhaps from another model's FIFO); a job requeued during the walk ahead of a kept head is not seen
- * again in this turn (it was just running). A job that
- * waits in several models' FIFOs is taken from the lowest model's, so the order FIFOs were added in does not matter.
+ * again in this turn (it was just running). A job that waits in several models' FIFOs is taken from the lowest model's,
+ * so the order FIFOs were added in does not matter.
  * Reused across walks; not thread-safe (the scheduler's single thread).
  */
 final class ProjectFifos {

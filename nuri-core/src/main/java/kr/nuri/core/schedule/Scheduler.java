@@ -160,9 +160,9 @@ public final class Scheduler {
      */
     private void walkFairShare(Walk w) {
         boolean full = w.full;
-        double[] keys = fairShareKeys(w.now);
+        double[] keys = FairShareOrder.keys(state, w.now);
         for (int c : classOrder) {
-            for (int p : orderedProjects(c, keys)) {
+            for (int p : FairShareOrder.projects(state.queue(), c, keys)) {
                 fifos.reset(state.queue(), c, p);
                 for (int k = state.queue().modelCount(c, p) - 1; k >= 0; k--) {
                     int m = state.queue().model(c, p, k);
@@ -382,29 +382,5 @@ public final class Scheduler {
             if (admission.withinOwn(job.project(), m, job.totalGpus())) return true;
         }
         return false;
-    }
-
-    /** Fair-share keys of all tenants at {@code now}, computed once per pass. */
-    private double[] fairShareKeys(long now) {
-        double[] keys = new double[state.tenants().size()];
-        for (int t = 0; t < keys.length; t++) {
-            if (state.tenants().isLeaf(t)) keys[t] = state.fairShare().key(t, now);
-        }
-        return keys;
-    }
-
-    private int[] orderedProjects(int priorityClass, double[] keys) {
-        int[] projects = state.queue().projects(priorityClass);
-        // Insertion sort: a few dozen projects, sorted on every pass without boxing.
-        for (int i = 1; i < projects.length; i++) {
-            int p = projects[i];
-            int j = i - 1;
-            while (j >= 0 && (keys[projects[j]] > keys[p] || (keys[projects[j]] == keys[p] && projects[j] > p))) {
-                projects[j + 1] = projects[j];
-                j--;
-            }
-            projects[j + 1] = p;
-        }
-        return projects;
     }
 }
