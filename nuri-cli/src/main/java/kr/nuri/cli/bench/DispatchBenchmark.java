@@ -175,7 +175,7 @@ public final class DispatchBenchmark {
                 tenants:
                   - {name: nation}
                   - {name: bench, parent: nation, quotas: {H100: %d}}
-                scheduler: {reservations: 8, preemption: false}
+                scheduler: {reservations: 1, preemption: false}
                 """.formatted(env.get("NURI_SLURM_URL"), env.get("NURI_SLURM_JWT_KEY"), o.pollSeconds(), racks, o.nodes() * 8);
     }
 
