@@ -193,8 +193,9 @@ public final class Scheduler {
                     w.misses = fifos.misses();
                     visit(w, job);
                     if (job.state() == JobState.PENDING && verdicts.reason(job).waitsForAward()) {
-                        // The award holds it, not the fleet: no probe depth spent. A project whose jobs keep waiting
-                        // for their award is left after FIFO_PROBE_DEPTH in a row; a full pass sees them all.
+                        // The award holds it, not the fleet: undo the misses visit counted, no probe depth spent. A
+                        // project whose jobs keep waiting for their award is left after FIFO_PROBE_DEPTH in a row; a full
+                        // pass sees them all.
                         w.misses--;
                         w.passMisses--;
                         if (++awardMisses >= FIFO_PROBE_DEPTH && !full) break;
