@@ -120,6 +120,9 @@ public final class Scheduler {
         boolean mayPreempt() { return preemptionAttempts < PREEMPTION_ATTEMPTS_PER_PASS; }
 
         boolean mayProbeReserved() { return reservedProbes < settings.probeDepth(); }
+
+        /** Whether the pass may still look at reserved GPUs for this job: always for the reservation's holder. */
+        boolean mayProbeReserved(Job job) { return mayProbeReserved() || state.reservations().containsKey(job.id()); }
     }
 
     /** The scheduler's verdicts on waiting jobs (derived data, not state). */
@@ -185,7 +188,7 @@ public final class Scheduler {
                     if (examined.get(job.seq()) == w.passId) continue;
                     if (!full && w.passMisses >= settings.probeDepth()) return;
                     if (!full && (fifos.misses() >= FIFO_PROBE_DEPTH || !mayFit(c, p, fifos.model(), job.totalGpus(),
-                            fifos.preemptible() && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved()))) {
+                            fifos.preemptible() && w.borrowPhase, w.mayPreempt(), w.mayProbeReserved(job)))) {
                         fifos.drop();
                         continue;
                     }
@@ -240,6 +243,12 @@ public final class Scheduler {
                     continue;
                 }
                 visit(w, job);
+                if (job.state() == JobState.PENDING && verdicts.reason(job).waitsForAward()) {
+                    // As in the fair-share walk, not a miss for GPUs; bounded with the skipped jobs instead.
+                    w.misses--;
+                    w.passMisses--;
+                    if (!w.full && ++w.skipped > (long) settings.probeDepth() * FIFO_PROBE_DEPTH) return;
+                }
                 ranked = state.queue().rankedAfter(c, r.key(), r.seq()); // the visit may have changed the queue
             }
         }
@@ -250,7 +259,7 @@ public final class Scheduler {
         boolean any = false;
         boolean unreserved = false;
         for (int m : job.allowedPools()) {
-            if (mayFit(c, job.project(), m, job.totalGpus(), job.preemptible(), w.mayPreempt(), w.mayProbeReserved())) {
+            if (mayFit(c, job.project(), m, job.totalGpus(), job.preemptible(), w.mayPreempt(), w.mayProbeReserved(job))) {
                 any = true;
                 unreserved |= state.capacity().freeGpus(m, false) >= job.totalGpus();
             }

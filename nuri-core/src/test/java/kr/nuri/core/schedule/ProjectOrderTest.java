@@ -124,7 +124,22 @@ class ProjectOrderTest {
      */
     @Test
     void jobsWaitingForTheirAwardDoNotStopThePassForOtherProjects() {
-        World w = world(1);
+        jobsWaitingForTheirAwardDoNotStopThePass(world(1));
+    }
+
+    /**
+     * The same under a global order, where the oldest jobs wait for their award and a younger one of another project
+     * holds the reservation on the node that frees: the holder is looked at however many jobs ahead of it could have
+     * used only reserved GPUs (the pass used to stop probing reserved GPUs after probeDepth of them, the holder too).
+     */
+    @Test
+    void jobsWaitingForTheirAwardDoNotStopARankedPass() {
+        World w = World.small(SchedulerSettings.DEFAULT.withQueueOrder("fifo").withReservations(1));
+        w.apply(new Command.SetQuota(w.now, "i1", "H100", 256, -1, -1));
+        jobsWaitingForTheirAwardDoNotStopThePass(w);
+    }
+
+    private static void jobsWaitingForTheirAwardDoNotStopThePass(World w) {
         w.grant(new AwardSpec("a1-2027", "a1", AwardSpec.Kind.BUDGET, "H100", 2_000 * 3600L, 0, 0, 1_000 * 86_400L));
         // a1 runs 8 GPUs for 249 h: 1,992 of its 2,000 GPU-hours are committed.
         w.submit(JobSpec.builder("a1-run", "a1").gpus(8).models("H100").walltime(249 * 3600L).award("a1-2027").build());
@@ -147,6 +162,6 @@ class ProjectOrderTest {
         assertThat(w.job("i1-next").state()).isEqualTo(JobState.PENDING);
         Job first = w.engine.state().running().byDeadline().first();
         w.at(first.deadline()).finish(first.id()); // no full pass: the event's own pass must reach i1-next
-        assertThat(w.job("i1-next").state()).isEqualTo(JobState.RUNNING);
+        assertThat(w.job("i1-next").state()).as("%s", w.verdict("i1-next")).isEqualTo(JobState.RUNNING);
     }
 }
