@@ -104,6 +104,8 @@ public final class Scheduler {
         int reserved;
         /** Jobs in a row that failed to start in the FIFO being walked. */
         int misses;
+        /** Whether the job just visited waits for its award (then it was not counted a miss). */
+        boolean waitsForAward;
         /** Under a global order: jobs an event-triggered pass skipped without trying (they could not fit). */
         int skipped;
         /** Under a global order: jobs phase 0 left for phase 1 because they could start only by borrowing. */
@@ -195,15 +197,10 @@ public final class Scheduler {
                     if (!full && state.capacity().freeGpus(fifos.model(), false) < job.totalGpus()) w.reservedProbes++;
                     w.misses = fifos.misses();
                     visit(w, job);
-                    if (job.state() == JobState.PENDING && verdicts.reason(job).waitsForAward()) {
-                        // The award holds it, not the fleet: undo the misses visit counted, no probe depth spent. A
-                        // project whose jobs keep waiting for their award is left after FIFO_PROBE_DEPTH in a row; a full
-                        // pass sees them all.
-                        w.misses--;
-                        w.passMisses--;
-                        if (++awardMisses >= FIFO_PROBE_DEPTH && !full) break;
-                    } else {
+                    if (!w.waitsForAward) {
                         awardMisses = 0;
+                    } else if (++awardMisses >= FIFO_PROBE_DEPTH && !full) {
+                        break; // a full pass sees the rest
                     }
                     fifos.misses(w.misses);
                 }
@@ -243,12 +240,7 @@ public final class Scheduler {
                     continue;
                 }
                 visit(w, job);
-                if (job.state() == JobState.PENDING && verdicts.reason(job).waitsForAward()) {
-                    // As in the fair-share walk, not a miss for GPUs; bounded with the skipped jobs instead.
-                    w.misses--;
-                    w.passMisses--;
-                    if (!w.full && ++w.skipped > (long) settings.probeDepth() * FIFO_PROBE_DEPTH) return;
-                }
+                if (w.waitsForAward && !w.full && ++w.skipped > (long) settings.probeDepth() * FIFO_PROBE_DEPTH) return;
                 ranked = state.queue().rankedAfter(c, r.key(), r.seq()); // the visit may have changed the queue
             }
         }
@@ -278,6 +270,7 @@ public final class Scheduler {
         EtaProfile eta = w.eta;
         long before = verdicts.estimatedStart(job); // the estimate it had, for Verdicts.settle
         w.examined++;
+        w.waitsForAward = false;
         if (starter.tryStart(job, now, emit, w.borrowPhase, yields)) {
             w.started++;
             w.misses = 0;
@@ -289,8 +282,13 @@ public final class Scheduler {
             return;
         }
         examined.set(job.seq(), w.passId);
-        w.misses++;
-        w.passMisses++;
+        // A job its award holds back (window or budget) is not a miss for GPUs: it spends no probe depth; the walks
+        // bound these apart (a project is left after FIFO_PROBE_DEPTH of them in a row; a ranked walk counts them skipped).
+        w.waitsForAward = verdicts.reason(job).waitsForAward();
+        if (!w.waitsForAward) {
+            w.misses++;
+            w.passMisses++;
+        }
         boolean forGpus = verdicts.reason(job).waitsForGpus();
         if (!job.spec().nodeFit()) {
             if (forGpus) yields.gpus(job);
