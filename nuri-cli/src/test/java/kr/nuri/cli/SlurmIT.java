@@ -107,6 +107,11 @@ class SlurmIT {
         assertThat(slurm.path("priority").asLong()).as("the site's priority, set on every run").isEqualTo(4242);
         long seconds = slurm.path("end_time").asLong() - slurm.path("start_time").asLong();
         assertThat(job.path("gpuHours").asDouble()).as("charged 2 GPUs × Slurm's %d s", seconds).isEqualTo(2 * seconds / 3600.0);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("per-site figures of the run").contains("nuri_site_submissions_total{site=\"s1\"} 1.0",
+                "nuri_site_dispatch_seconds{site=\"s1\",quantile=\"0.5\"}", "nuri_site_submit_seconds{site=\"s1\",quantile=\"0.5\"}",
+                "nuri_site_end_seen_seconds{site=\"s1\",quantile=\"0.5\"}", "nuri_site_last_contact{site=\"s1\"}");
     }
 
     @Test

@@ -38,23 +38,24 @@ public final class SiteMetrics {
     }
 
     void dispatched(String site, long nanos) {
-        Timer.builder("nuri.site.dispatch").description("From the engine's start to the site running the job")
-                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
-                .record(Duration.ofNanos(nanos));
+        latency("nuri.site.dispatch", "From the engine's start to the site running the job", site, Duration.ofNanos(nanos));
     }
 
     /** From the engine's start to Slurm's job id: the sender's queue and the submission call. */
     void submittedIn(String site, long nanos) {
-        Timer.builder("nuri.site.submit").description("From the engine's start to the site accepting the submission")
-                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
-                .record(Duration.ofNanos(nanos));
+        latency("nuri.site.submit", "From the engine's start to the site accepting the submission", site, Duration.ofNanos(nanos));
     }
 
     /** From a run's end at the site (its clock, whole seconds) to Nuri seeing it: the poll's delay, to about a second. */
     void endSeen(String site, long millis) {
-        Timer.builder("nuri.site.end.seen").description("From a run's end at the site (whole seconds) to Nuri reading it")
-                .tag("site", site).publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(10)).register(registry)
-                .record(Duration.ofMillis(Math.max(0, millis)));
+        latency("nuri.site.end.seen", "From a run's end at the site (whole seconds) to Nuri reading it", site,
+                Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    /** A per-site latency with its median and p99, up to ten minutes. */
+    private void latency(String name, String description, String site, Duration d) {
+        Timer.builder(name).description(description).tag("site", site).publishPercentiles(0.5, 0.99)
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(d);
     }
 
     void contact(String site, long atMillis) {
