@@ -28,14 +28,6 @@ class ProjectOrderTest {
         return w;
     }
 
-    /** Fills the 32 H100 nodes with 8-GPU jobs of i1; f-k ends at 1000 + 100k. */
-    private static void fill(World w) {
-        for (int k = 0; k < 32; k++) {
-            w.submit(JobSpec.builder("f-" + k, "i1").gpus(8).models("H100").walltime(1000 + 100L * k).build());
-        }
-        assertThat(w.engine.state().capacity().freeGpus(0, true)).isZero();
-    }
-
     /** A job of i1 on H100: up to 8 GPUs on one node, more as a gang of 8-GPU members. */
     private static JobSpec job(String id, int gpus, long walltime) {
         JobSpec.Builder b = JobSpec.builder(id, "i1").models("H100").walltime(walltime);
@@ -52,7 +44,7 @@ class ProjectOrderTest {
     @Test
     void aGangSubmittedBeforeSmallerJobsOfItsProjectStartsBeforeThem() {
         World w = world(1);
-        fill(w);
+        QueueOrderTest.fill(w, false); // the 32 H100 nodes, f-k ending at 1000 + 100k
         w.at(10).submit(job("big", 32, 5000));
         for (int k = 0; k < 8; k++) w.submit(JobSpec.builder("small-" + k, "i1").gpus(8).models("H100").walltime(5000).build());
         for (int n = 0; n < 3; n++) {
@@ -72,7 +64,7 @@ class ProjectOrderTest {
     @Test
     void smallJobsSubmittedBeforeAGangStillGoFirst() {
         World w = world(1);
-        fill(w);
+        QueueOrderTest.fill(w, false); // the 32 H100 nodes, f-k ending at 1000 + 100k
         w.at(10).submit(JobSpec.builder("small-0", "i1").gpus(8).models("H100").walltime(5000).build());
         w.submit(job("big", 16, 5000));
         freeOneNode(w);
@@ -94,7 +86,7 @@ class ProjectOrderTest {
         for (long seed = 1; seed <= 20; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
             World w = world(1);
-            fill(w);
+            QueueOrderTest.fill(w, false); // the 32 H100 nodes, f-k ending at 1000 + 100k
             w.at(10);
             List<String> submitted = new ArrayList<>();
             int nodes = 0;

@@ -21,7 +21,7 @@ class QueueOrderTest {
     }
 
     /** Fills all 32 H100 nodes with 8-GPU jobs of i1 (walltime 1000 + 100k, so f-0 ends first). */
-    private static void fill(World w, boolean preemptible) {
+    static void fill(World w, boolean preemptible) {
         w.apply(new Command.SetQuota(w.now, "i1", "H100", 256, -1, -1));
         for (int k = 0; k < 32; k++) {
             w.submit(JobSpec.builder("f-" + k, "i1").gpus(8).models("H100").walltime(1000 + 100L * k).preemptible(preemptible).build());
