@@ -13,9 +13,18 @@ import java.util.List;
  * @param seed    the {@code random} policy's seed (its choice for a job depends on the seed and the job's sequence
  *                number only, so replay and a restored engine choose alike)
  * @param taskMix the workload's task classes, which {@code fgd} measures fragmentation against; required by it
+ * @param taskMixOf the number of tasks the classes were counted among when {@code taskMix} keeps only the most
+ *                frequent ones (0: their own total). A class's share is then its count over the kept tasks computed as
+ *                the FGD authors compute it, (count / taskMixOf) / (kept / taskMixOf): the same share to the last bit,
+ *                so that their integer score turns where theirs does (docs/fgd-reproduction.md)
  */
-public record PlacementSettings(String policy, long seed, List<TaskShape> taskMix) {
+public record PlacementSettings(String policy, long seed, List<TaskShape> taskMix, long taskMixOf) {
     public static final PlacementSettings DEFAULT = new PlacementSettings("nuri", 0, List.of());
+
+    /** Settings whose task mix is the whole workload. */
+    public PlacementSettings(String policy, long seed, List<TaskShape> taskMix) {
+        this(policy, seed, taskMix, 0);
+    }
 
     /**
      * The one task shape: CPU thousandths, GPUs, thousandths per GPU (1000 = whole GPUs, 0 with no GPU), the GPU
@@ -62,6 +71,10 @@ public record PlacementSettings(String policy, long seed, List<TaskShape> taskMi
         taskMix = taskMix == null ? List.of() : List.copyOf(taskMix);
         if (policy.equals("fgd") && taskMix.isEmpty()) {
             throw new IllegalArgumentException("placement policy 'fgd' needs the workload's task mix (taskMix): it measures fragmentation against it");
+        }
+        long kept = taskMix.stream().mapToLong(TaskShape::count).sum();
+        if (taskMixOf != 0 && taskMixOf < kept) {
+            throw new IllegalArgumentException("taskMixOf=" + taskMixOf + ": fewer than the " + kept + " tasks the task mix's classes count (0 = their own total)");
         }
     }
 }

@@ -130,6 +130,6 @@ public final class Policies {
 
     private static TaskMix taskMix(Context c) {
         PlacementSettings p = c.settings().placement();
-        return p.taskMix().isEmpty() ? null : new TaskMix(p.taskMix(), c.state().fleet());
+        return p.taskMix().isEmpty() ? null : new TaskMix(p.taskMix(), c.state().fleet(), p.taskMixOf());
     }
 }

@@ -18,8 +18,15 @@ public final class OpenbTrace {
     /**
      * @param gpuMilli GPU thousandths per GPU: 1000 for whole GPUs, less for a pod sharing one GPU, 0 for CPU-only
      * @param gpuSpec  GPU models allowed (empty = any)
+     * @param gpuSpecText {@code gpu_spec} as written, empty parts dropped ("V100M16|V100M32|V100M32" stays so): the
+     *                 FGD authors' simulator tells pod classes apart by this string
      */
-    public record Pod(String name, int cpuMilli, long memoryMib, int gpus, int gpuMilli, Set<String> gpuSpec) {
+    public record Pod(String name, int cpuMilli, long memoryMib, int gpus, int gpuMilli, Set<String> gpuSpec, String gpuSpecText) {
+        /** A pod whose spec text is its models in name order. */
+        public Pod(String name, int cpuMilli, long memoryMib, int gpus, int gpuMilli, Set<String> gpuSpec) {
+            this(name, cpuMilli, memoryMib, gpus, gpuMilli, gpuSpec, String.join("|", new java.util.TreeSet<>(gpuSpec)));
+        }
+
         /** GPU thousandths the pod holds in all. */
         public long totalGpuMilli() { return (long) gpus * gpuMilli; }
     }
@@ -44,11 +51,9 @@ public final class OpenbTrace {
             if (gpus > 1 && milli != 1000) {
                 throw r.fail("gpu_milli", r.string("gpu_milli"), "only a single-GPU pod may share a GPU (gpu_milli < 1000); this one has num_gpu " + gpus);
             }
-            String spec = r.string("gpu_spec");
-            Set<String> models = spec.isEmpty() ? Set.of() : Set.of(java.util.Arrays.stream(spec.split("\\|")).map(String::strip)
-                    .filter(s -> !s.isEmpty()).distinct().toArray(String[]::new));
+            List<String> spec = java.util.Arrays.stream(r.string("gpu_spec").split("\\|")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new Pod(r.string("name"), r.intValue("cpu_milli", 0, 100_000_000), r.longValue("memory_mib", 0, Long.MAX_VALUE / 2),
-                    gpus, milli, models);
+                    gpus, milli, Set.copyOf(spec), String.join("|", spec));
         });
     }
 }

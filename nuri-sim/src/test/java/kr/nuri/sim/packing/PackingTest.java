@@ -69,7 +69,7 @@ class PackingTest {
         }
         PackingExperiment exp = new PackingExperiment(nodes, pods, 1.3);
         long capacity = exp.gpus() * 1000;
-        int[] order = exp.arrivals(capacity, new SplittableRandom(42));
+        int[] order = exp.arrivals(capacity, new GoRandom(42));
         long demand = 0;
         for (int i : order) demand += pods.get(i).totalGpuMilli();
         assertThat(demand).as("within one task of 130%").isBetween(Math.round(1.3 * capacity) - 8000, Math.round(1.3 * capacity) + 8000);
@@ -94,8 +94,8 @@ class PackingTest {
      */
     @Test
     void typicalPodsAreTheMostFrequentClassesCoveringNinetyFivePercent() {
-        var shape = (java.util.function.BiFunction<Integer, Long, kr.nuri.core.config.PlacementSettings.TaskShape>)
-                (cpu, count) -> new kr.nuri.core.config.PlacementSettings.TaskShape(cpu, 1, 1000, List.of(), count);
+        var shape = (java.util.function.BiFunction<Integer, Long, PackingExperiment.PodClass>)
+                (cpu, count) -> new PackingExperiment.PodClass(new kr.nuri.core.config.PlacementSettings.TaskShape(cpu, 1, 1000, List.of(), count), "");
         var typical = PackingExperiment.typicalPods(List.of(shape.apply(1000, 4L), shape.apply(2000, 30L), shape.apply(3000, 50L),
                 shape.apply(4000, 6L), shape.apply(5000, 10L)), 95);
         // 50 + 30 + 10 = 90 < 95, + 6 = 96: four classes; the class of 4 is left out.
@@ -114,17 +114,55 @@ class PackingTest {
         List<OpenbTrace.Node> nodes = List.of(new OpenbTrace.Node("n0", 32_000, 131_072, 2, "T4"), new OpenbTrace.Node("n1", 32_000, 131_072, 2, "T4"));
         PackingExperiment up = new PackingExperiment(nodes, List.of(new OpenbTrace.Pod("two", 1000, 1024, 2, 1000, Set.of())), 1.3);
         // Capacity 4,000, target 5,200: 2,000 (the list) + 2,000 (2,000 + 1,000 ≤ 5,200) + 2,000 (4,000 + 1,000 ≤ 5,200) = 6,000.
-        assertThat(up.arrivals(4000, new SplittableRandom(1))).containsExactly(0, 0, 0);
+        assertThat(up.arrivals(4000, new GoRandom(1))).containsExactly(0, 0, 0);
         List<OpenbTrace.Pod> four = new ArrayList<>();
         for (int i = 0; i < 4; i++) four.add(new OpenbTrace.Pod("p" + i, 1000, 1024, 1, 1000, Set.of()));
         PackingExperiment down = new PackingExperiment(nodes, four, 0.5);
-        int[] kept = down.arrivals(4000, new SplittableRandom(1));
+        int[] kept = down.arrivals(4000, new GoRandom(1));
         assertThat(kept).as("2,000 of 4,000: two tasks leave").hasSize(2);
         PackingExperiment all = new PackingExperiment(nodes, four, 1.0);
-        int[] shuffled = all.arrivals(4000, new SplittableRandom(1));
+        int[] shuffled = all.arrivals(4000, new GoRandom(1));
         assertThat(shuffled).as("at the target: the shuffle alone").hasSize(4);
         int at = 0;
         for (int i : shuffled) if (at < kept.length && kept[at] == i) at++;
         assertThat(at).as("what is kept keeps the shuffled order").isEqualTo(kept.length);
+    }
+
+    /**
+     * The draws of seed 42 on the openb default workload are the authors' own: their simulator (commit 8f3d641, built
+     * here with Go 1.19) logged this pod order (the first pods created) and these node names ({@code "%04d-" + name},
+     * ties go to the smallest prefix) in a run with {@code -GpuPacking 1000 -tune 1.3 -tuneseed 42 --shuffle-pod=true};
+     * the run tuned 8,152 pods to 10,866 (2,714 drawn again).
+     */
+    @Test
+    void seedFortyTwoDrawsThePodOrderAndNodeNamesOfTheAuthorsRun() throws java.io.IOException {
+        List<OpenbTrace.Pod> pods = new ArrayList<>();
+        List<OpenbTrace.Node> nodes = new ArrayList<>();
+        try (var in = PackingTest.class.getResourceAsStream("openb-default-draw.txt")) {
+            List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+            int podCount = Integer.parseInt(lines.get(0).split(" ")[1]);
+            for (int i = 0; i < podCount; i++) {
+                String[] f = lines.get(1 + i).split(" ");
+                pods.add(new OpenbTrace.Pod(String.format("openb-pod-%04d", i), 1000, 1024, Integer.parseInt(f[0]), Integer.parseInt(f[1]), Set.of()));
+            }
+            int nodeCount = Integer.parseInt(lines.get(1 + podCount).split(" ")[1]);
+            for (int i = 0; i < nodeCount; i++) {
+                nodes.add(new OpenbTrace.Node(String.format("openb-node-%04d", i), 96_000, 786_432, Integer.parseInt(lines.get(2 + podCount + i)), "V100M32"));
+            }
+        }
+        // The pods stay in the file's order (tuning draws from it, as the authors' does); the experiment sorts the nodes
+        // by name itself: hand them over shuffled.
+        java.util.Collections.shuffle(nodes, new java.util.Random(2));
+        PackingExperiment exp = new PackingExperiment(nodes, pods, 1.3);
+        PackingExperiment.Draw draw = exp.draw(42);
+        assertThat(draw.arrivals()).hasSize(10_866);
+        assertThat(java.util.stream.IntStream.of(draw.arrivals()).limit(6).mapToObj(i -> pods.get(i).name()))
+                .containsExactly("openb-pod-0255", "openb-pod-1685", "openb-pod-6784", "openb-pod-4463", "openb-pod-0602", "openb-pod-1564");
+        // The node at rank r (index r of the fleet) is the one whose name got the prefix r.
+        List<String> byName = nodes.stream().map(OpenbTrace.Node::name).sorted().toList();
+        assertThat(java.util.stream.IntStream.of(0, 1, 2, 3, 4, 1203, 1212).mapToObj(r -> byName.get(draw.nodeOrder()[r])))
+                .containsExactly("openb-node-0260", "openb-node-0858", "openb-node-0619", "openb-node-0582", "openb-node-0882",
+                        "openb-node-1015", "openb-node-0732");
     }
 }

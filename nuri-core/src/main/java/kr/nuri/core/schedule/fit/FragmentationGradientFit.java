@@ -132,7 +132,7 @@ public final class FragmentationGradientFit extends NodeFit {
      * {@code int64(sigmoid((F_before − F_after) / 1000) × 100)}, an integer 0–100, larger is better.
      */
     static int quantize(double growth) {
-        return (int) (100 / (1 + Math.exp(growth / 1000)));
+        return (int) (1.0 / (1.0 + Math.exp(growth / 1000)) * 100); // their sigmoid, then × 100: the same rounding
     }
 
     /** The slot of the k-th shared slot of a node (in slot order). */

@@ -28,9 +28,17 @@ public final class TaskMix {
 
     /** The mix of the given classes on a fleet (model names resolved to the fleet's model indexes). */
     public TaskMix(List<TaskShape> classes, Fleet fleet) {
+        this(classes, fleet, 0);
+    }
+
+    /**
+     * The mix of the given classes on a fleet, counted among {@code population} tasks (0: their own total; see
+     * {@code PlacementSettings#taskMixOf}).
+     */
+    public TaskMix(List<TaskShape> classes, Fleet fleet, long population) {
         this(classes.stream().mapToInt(TaskShape::cpuMilli).toArray(), classes.stream().mapToInt(TaskShape::gpus).toArray(),
                 classes.stream().mapToInt(TaskShape::gpuMilli).toArray(), classes.stream().mapToLong(t -> mask(t.models(), fleet)).toArray(),
-                classes.stream().mapToLong(TaskShape::count).toArray());
+                classes.stream().mapToLong(TaskShape::count).toArray(), population);
         if (fleet.modelCount() > 62) throw new IllegalArgumentException("a task mix handles at most 62 GPU models; the fleet has " + fleet.modelCount());
     }
 
@@ -39,6 +47,15 @@ public final class TaskMix {
      * allowed-model mask (bit i = model i; 0 = any) and the number of tasks of each class.
      */
     public TaskMix(int[] cpuMilli, int[] gpus, int[] gpuMilli, long[] modelMask, long[] count) {
+        this(cpuMilli, gpus, gpuMilli, modelMask, count, 0);
+    }
+
+    /**
+     * The same, the classes counted among {@code population} tasks: a class's share is (count / population) / (kept /
+     * population), the FGD authors' arithmetic for their renormalised typical pods, equal to count / kept up to the
+     * last bit (0: count / kept).
+     */
+    public TaskMix(int[] cpuMilli, int[] gpus, int[] gpuMilli, long[] modelMask, long[] count, long population) {
         int n = cpuMilli.length;
         if (n == 0) throw new IllegalArgumentException("a task mix needs at least one task class");
         share = new double[n];
@@ -48,8 +65,9 @@ public final class TaskMix {
         this.modelMask = modelMask.clone();
         long total = 0;
         for (long c : count) total += c;
+        double all = population > 0 ? population : total;
         for (int i = 0; i < n; i++) {
-            share[i] = (double) count[i] / total;
+            share[i] = ((double) count[i] / all) / (total / all);
             index.putIfAbsent(key(cpu[i], this.gpus[i], milli[i], this.modelMask[i]), i);
         }
     }
@@ -90,18 +108,43 @@ public final class TaskMix {
         }
         if (free == 0) return 0;
         long modelBit = 1L << model;
-        double f = 0;
+        // Summed per kind of fragment, then the kinds in a fixed order, as the FGD authors' simulator sums them
+        // (FragAmount: lack of both, of GPU, of CPU; CPU-only task with and without CPU; no access): the same sum in
+        // another order differs in its last bits, and their integer score can turn on those.
+        double lackBoth = 0;
+        double lackGpu = 0;
+        double lackCpu = 0;
+        double cpuOnly = 0;
+        double cpuOnlyLackCpu = 0;
+        double noAccess = 0;
         for (int m = 0; m < share.length; m++) {
-            if (gpus[m] == 0 || cpu[m] > cpuLeft || (modelMask[m] != 0 && (modelMask[m] & modelBit) == 0)) {
-                f += share[m] * free;
-            } else if (milli[m] == JobSpec.WHOLE_GPU) {
-                f += share[m] * (whole >= gpus[m] ? free - (long) JobSpec.WHOLE_GPU * whole : free);
-            } else {
-                long unusable = 0;
-                for (int g = 0; g < gpuCount; g++) if (gpuLeft[g] < milli[m]) unusable += gpuLeft[g];
-                f += share[m] * unusable; // unusable == free when no GPU can serve it: all are fragments
+            boolean cpuFits = cpu[m] <= cpuLeft;
+            if (gpus[m] == 0) {
+                if (cpuFits) cpuOnly += share[m] * free; else cpuOnlyLackCpu += share[m] * free;
+                continue;
             }
+            if (modelMask[m] != 0 && (modelMask[m] & modelBit) == 0) {
+                noAccess += share[m] * free;
+                continue;
+            }
+            long unusable; // the free thousandths of the GPUs that cannot serve the class
+            boolean hosts;
+            if (milli[m] == JobSpec.WHOLE_GPU) {
+                hosts = whole >= gpus[m];
+                unusable = free - (long) JobSpec.WHOLE_GPU * whole;
+            } else {
+                unusable = 0;
+                int serving = 0;
+                for (int g = 0; g < gpuCount; g++) {
+                    if (gpuLeft[g] < milli[m]) unusable += gpuLeft[g]; else serving++;
+                }
+                hosts = serving >= gpus[m];
+            }
+            if (hosts && cpuFits) lackGpu += share[m] * unusable;
+            else if (hosts) lackCpu += share[m] * free;
+            else if (cpuFits) lackGpu += share[m] * free;
+            else lackBoth += share[m] * free;
         }
-        return f;
+        return lackBoth + lackGpu + lackCpu + cpuOnly + cpuOnlyLackCpu + noAccess;
     }
 }
