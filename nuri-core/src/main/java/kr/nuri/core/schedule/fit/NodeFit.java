@@ -20,6 +20,9 @@ import kr.nuri.core.state.Capacity;
 public abstract class NodeFit {
     protected final Capacity capacity;
     protected final Fleet fleet;
+    /** Per node, the most thousandths left on one of its shared GPUs, as of {@link #roomSeen} (the node's version). */
+    private int[] sharedRoom;
+    private int[] roomSeen;
 
     protected NodeFit(Capacity capacity, Fleet fleet) {
         this.capacity = capacity;
@@ -69,7 +72,28 @@ public abstract class NodeFit {
         if (spec.cpuMilli() > capacity.cpuLeft(n) || spec.memoryMib() > capacity.memoryLeft(n)) return false;
         if (spec.gpusPerMember() == 0) return true;
         if (!spec.sharing()) return capacity.free(n) >= spec.gpusPerMember();
-        return capacity.free(n) > 0 || fullestSharedSlot(n, spec.gpuMilli()) >= 0;
+        return capacity.free(n) > 0 || sharedRoom(n) >= spec.gpuMilli();
+    }
+
+    /** The most thousandths left on one shared GPU of the node (0 with none), cached by the node's version. */
+    private int sharedRoom(int n) {
+        if (capacity.sharedSlots(n) == 0) return 0;
+        if (sharedRoom == null) {
+            sharedRoom = new int[fleet.nodeCount()];
+            roomSeen = new int[fleet.nodeCount()];
+            java.util.Arrays.fill(roomSeen, -1);
+        }
+        int version = capacity.version(n);
+        if (roomSeen[n] != version) {
+            int room = 0;
+            for (int s = 0; s < fleet.nodeGpus(n); s++) {
+                int used = capacity.shareUsed(n, s);
+                if (used > 0) room = Math.max(room, JobSpec.WHOLE_GPU - used);
+            }
+            sharedRoom[n] = room;
+            roomSeen[n] = version;
+        }
+        return sharedRoom[n];
     }
 
     /** The shared slot with the least room that still holds {@code milli}, lowest slot on ties; -1 if none. */

@@ -147,4 +147,20 @@ public final class TaskMix {
         }
         return lackBoth + lackGpu + lackCpu + cpuOnly + cpuOnlyLackCpu + noAccess;
     }
+
+    /**
+     * Per GPU model, the GPU thousandths per task of the mix that only a few models can serve: each class that names its
+     * models spreads its demand (share × GPUs × thousandths) evenly over them; classes that take any model count nowhere.
+     */
+    public double[] constrainedDemand(int models) {
+        double[] d = new double[models];
+        for (int m = 0; m < share.length; m++) {
+            if (modelMask[m] == 0 || modelMask[m] == 1L << 63) continue;
+            int allowed = Long.bitCount(modelMask[m]);
+            for (int k = 0; k < models; k++) {
+                if ((modelMask[m] & (1L << k)) != 0) d[k] += share[m] * gpus[m] * milli[m] / allowed;
+            }
+        }
+        return d;
+    }
 }

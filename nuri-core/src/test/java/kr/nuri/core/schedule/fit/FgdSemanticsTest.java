@@ -154,4 +154,30 @@ class FgdSemanticsTest {
             assertThat(w.job("any").nodes()).as(policy).containsExactly(policy.equals("fgd") ? 0 : 1);
         }
     }
+
+    /**
+     * Nuri's first key: work that may run on any model goes to the model the constrained classes press least. One task
+     * in a hundred can run only on A (n0); the rest anywhere. A flexible 1-GPU task grows F by 0 on n0 and shrinks it by
+     * 10 thousandths on n1 (the A-only class cannot use B's GPUs): FGD's integer scores tie (50 and 50) and it takes
+     * the lowest node, n0, spending A's GPUs; nuri sees A pressed (10 thousandths per task over 2 free GPUs) and B not,
+     * and goes to n1. Once B is full, flexible work goes to A.
+     */
+    @Test
+    void nuriSendsWorkThatRunsAnywhereToTheModelConstrainedWorkPressesLeast() {
+        List<TaskShape> mix = List.of(new TaskShape(1000, 1, 1000, List.of("A"), 1), new TaskShape(1000, 1, 1000, List.of(), 99));
+        for (String policy : List.of("fgd", "nuri")) {
+            FleetBuilder b = new FleetBuilder("t").site("s").block("a", "A", "o").rack("ra").node("n0", 2, 32_000, 262_144)
+                    .block("b", "B", "o").rack("rb").node("n1", 2, 32_000, 262_144);
+            World w = world(b.build(), policy, mix);
+            w.submit(gpus("any", 1, 1000));
+            assertThat(w.job("any").nodes()).as(policy).containsExactly(policy.equals("fgd") ? 0 : 1);
+        }
+        FleetBuilder b = new FleetBuilder("t").site("s").block("a", "A", "o").rack("ra").node("n0", 2, 32_000, 262_144)
+                .block("b", "B", "o").rack("rb").node("n1", 2, 32_000, 262_144);
+        World w = world(b.build(), "nuri", mix);
+        for (String id : List.of("x1", "x2", "x3")) w.submit(gpus(id, 1, 1000));
+        assertThat(w.job("x1").nodes()).as("B first").containsExactly(1);
+        assertThat(w.job("x2").nodes()).as("B first").containsExactly(1);
+        assertThat(w.job("x3").nodes()).as("B full: A").containsExactly(0);
+    }
 }
