@@ -62,7 +62,6 @@ public final class PackingExperiment {
     /** The models of a task that asks only for GPU models this cluster lacks (a name no fleet model has). */
     private static final List<String> NO_MODEL_HERE = List.of("(none in this cluster)");
     private final List<PlacementSettings.TaskShape> shapes;
-    private final int classes;
     private final double ratio;
 
     public PackingExperiment(List<OpenbTrace.Node> nodeList, List<OpenbTrace.Pod> podList, double ratio) {
@@ -107,7 +106,6 @@ public final class PackingExperiment {
             podClasses.add(new PodClass(new TaskShape(t.cpuMilli(), t.gpus(), t.gpuMilli(), t.models(), n[0]), c.spec()));
         });
         shapes = typicalPods(podClasses, POPULARITY_PCT);
-        classes = new TaskMix(shapes, fleet(IntStream.range(0, nodes.size()).toArray())).classes();
         int last = (int) Math.round(ratio * 100);
         steps = IntStream.rangeClosed(0, last / 10).map(i -> i * 10).toArray();
     }
@@ -185,7 +183,7 @@ public final class PackingExperiment {
 
     public int taskCount() { return tasks.size(); }
 
-    public int taskClasses() { return classes; }
+    public int taskClasses() { return shapes.size(); }
 
     public int[] steps() { return steps.clone(); }
 

@@ -21,7 +21,7 @@ public abstract class NodeFit {
     protected final Capacity capacity;
     protected final Fleet fleet;
     /** Per node, the most thousandths left on one of its shared GPUs, as of {@link #roomSeen} (the node's version). */
-    private int[] sharedRoom;
+    private int[] mostRoom;
     private int[] roomSeen;
 
     protected NodeFit(Capacity capacity, Fleet fleet) {
@@ -72,14 +72,17 @@ public abstract class NodeFit {
         if (spec.cpuMilli() > capacity.cpuLeft(n) || spec.memoryMib() > capacity.memoryLeft(n)) return false;
         if (spec.gpusPerMember() == 0) return true;
         if (!spec.sharing()) return capacity.free(n) >= spec.gpusPerMember();
-        return capacity.free(n) > 0 || sharedRoom(n) >= spec.gpuMilli();
+        return capacity.free(n) > 0 || mostRoomOnASharedGpu(n) >= spec.gpuMilli();
     }
 
-    /** The most thousandths left on one shared GPU of the node (0 with none), cached by the node's version. */
-    private int sharedRoom(int n) {
+    /**
+     * The most thousandths left on one shared GPU of the node (0 with none; Capacity keeps their sum), cached by the
+     * node's version: a share job asks it of every node.
+     */
+    private int mostRoomOnASharedGpu(int n) {
         if (capacity.sharedSlots(n) == 0) return 0;
-        if (sharedRoom == null) {
-            sharedRoom = new int[fleet.nodeCount()];
+        if (mostRoom == null) {
+            mostRoom = new int[fleet.nodeCount()];
             roomSeen = new int[fleet.nodeCount()];
             java.util.Arrays.fill(roomSeen, -1);
         }
@@ -90,10 +93,10 @@ public abstract class NodeFit {
                 int used = capacity.shareUsed(n, s);
                 if (used > 0) room = Math.max(room, JobSpec.WHOLE_GPU - used);
             }
-            sharedRoom[n] = room;
+            mostRoom[n] = room;
             roomSeen[n] = version;
         }
-        return sharedRoom[n];
+        return mostRoom[n];
     }
 
     /** The shared slot with the least room that still holds {@code milli}, lowest slot on ties; -1 if none. */

@@ -25,7 +25,7 @@ import kr.nuri.core.state.Capacity;
  * <li>Among the nodes it cannot tell apart, a node already in use before an idle one (consolidation, as Kubernetes'
  * MostAllocated and Slurm's packing: an idle node stays whole for the gangs that need one), then the lowest node.</li>
  * </ol>
- * On the openb workloads it leaves 4.72 / 2.89 / 13.29 / 6.35% of the GPUs unallocated at 100% arrived (default /
+ * On the openb workloads it leaves 4.72 / 2.89 / 13.29 / 6.37% of the GPUs unallocated at 100% arrived (default /
  * multigpu50 / gpushare100 / gpuspec33) against FGD's 4.77 / 2.91 / 13.36 / 12.16 (docs/fgd-reproduction.md).
  */
 public final class NuriFit extends NodeFit {
