@@ -10,7 +10,8 @@ import kr.nuri.core.state.Capacity;
  * The FGD paper's baseline node-fit policies (Weng et al., "Beware of Fragmentation", USENIX ATC'23, §6.1), one class
  * each, scored as the authors' simulator scores them (hkust-adsl/kubernetes-scheduler-simulator, {@code
  * pkg/simulator/plugin}): a Kubernetes score is an integer from 0 to 100, the largest wins and equal scores go to the
- * node whose name sorts first (their patched {@code selectHost}; here the lowest node index, the node list's order). Their
+ * node whose name sorts first (their patched {@code selectHost}; here the lowest node index, and fgd-openb lists the
+ * nodes as their names sort after the authors' random prefixes). Their
  * constants {@code MaxSpecCpu} (128 cores) and {@code MaxSpecGpu} (8 GPUs) are the openb cluster's largest node; here
  * the fleet's. A share goes on the fullest GPU that holds it ({@code gpuSelMethod: best}) except under {@code random}.
  * See docs/fgd-reproduction.md. The paper's own policy is {@link FragmentationGradientFit}, Nuri's default
