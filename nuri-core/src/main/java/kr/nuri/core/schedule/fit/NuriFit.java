@@ -34,8 +34,9 @@ public final class NuriFit extends NodeFit {
     private final double[] demand;
     private final double[] pressure;
     private final Integer[] byPressure;
-    /** Per GPU model, its rank by pressure for the job being placed (equal pressures share a rank); null: no rank. */
-    private int[] rank;
+    /** Per GPU model, its rank by pressure for the job being placed (equal pressures share a rank), when {@link #ranked}. */
+    private final int[] rank;
+    private boolean ranked;
 
     /** Best fit on GPUs (no task mix). */
     public NuriFit(Capacity capacity, Fleet fleet) {
@@ -50,25 +51,26 @@ public final class NuriFit extends NodeFit {
         this.demand = d != null && Arrays.stream(d).anyMatch(x -> x > 0) ? d : null;
         this.pressure = demand == null ? null : new double[demand.length];
         this.byPressure = demand == null ? null : new Integer[demand.length];
+        this.rank = demand == null ? null : new int[demand.length];
     }
 
     @Override
     protected void begin(JobSpec spec) {
         if (fgd == null) return;
         fgd.begin(spec);
-        rank = null;
+        ranked = false;
         if (demand == null || spec.gpusPerMember() == 0 || spec.models().size() == 1) return;
         for (int m = 0; m < demand.length; m++) {
             pressure[m] = demand[m] / Math.max(1, capacity.freeGpus(m, false));
             byPressure[m] = m;
         }
         Arrays.sort(byPressure, (a, b) -> Double.compare(pressure[a], pressure[b]));
-        int[] r = new int[demand.length];
+        rank[byPressure[0]] = 0;
         for (int k = 1; k < byPressure.length; k++) {
             int m = byPressure[k];
-            r[m] = pressure[m] == pressure[byPressure[k - 1]] ? r[byPressure[k - 1]] : k;
+            rank[m] = pressure[m] == pressure[byPressure[k - 1]] ? rank[byPressure[k - 1]] : k;
         }
-        rank = r;
+        ranked = true;
     }
 
     @Override
@@ -77,7 +79,7 @@ public final class NuriFit extends NodeFit {
         boolean idle = capacity.free(n) == fleet.nodeGpus(n) && capacity.sharedSlots(n) == 0;
         // FGD's score is an integer from -100 to 0 (lower is better): the keys stay apart.
         double fit = fgd.score(n, spec) * 2 + (idle ? 1 : 0);
-        return rank == null ? fit : rank[fleet.modelOfNode(n)] * 1000 + fit;
+        return ranked ? rank[fleet.modelOfNode(n)] * 1000 + fit : fit;
     }
 
     @Override
